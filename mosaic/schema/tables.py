@@ -79,7 +79,8 @@ _COLUMNS: list[Column] = [
     Column("severity", pl.String(), "How much the issue matters.", Severity),
     Column("message", pl.String(), "The issue in one plain sentence."),
     Column("reason", pl.String(), "Why the row was quarantined, in one plain sentence."),
-    Column("raw", pl.String(), "The quarantined row's raw cells as a JSON object (header -> cell)."),
+    Column("raw", pl.String(), "The quarantined row's raw cells as JSON (an object header -> cell, or a list for a ragged row)."),
+    Column("quarantine_id", pl.String(), "Stable hash of a quarantined row's file, row and content: re-ingesting the same file adds nothing."),
 ]
 
 COLUMNS: dict[str, Column] = {c.name: c for c in _COLUMNS}
@@ -107,7 +108,7 @@ ISSUE_COLUMNS: tuple[str, ...] = (
 
 #: One row per input row that could not become a response.
 QUARANTINE_COLUMNS: tuple[str, ...] = (
-    "source_file", "source_row", "column", "reason", "raw", "ingest_id",
+    "quarantine_id", "source_file", "source_row", "column", "reason", "raw", "ingest_id",
 )  # fmt: skip
 
 TABLES: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,513 @@
+"""Turn raw tables into stored responses: map headers, clean cells, resolve names, account for every row.
+
+The flow for each file is one direction and pure apart from reading the file and the final commit::
+
+    read_tables ─> map columns ─> quarantine rows naming no authority/technology ─> hash ─> clean ─> batch
+                                                                                   (dates, outcome,
+                                                                                    exemptions, names)
+
+Every cleaner works on the distinct values of a column and is joined back, so a million rows cost a few
+thousand cleaner calls. A cell a cleaner cannot read becomes null plus an issue row naming the file, row
+and column; a row is quarantined only when it names no authority or no technology, or could not be split
+into the header's columns. ``rows_read = accepted + quarantined + duplicates`` for every file and overall.
+
+All files of one ``ingest_files`` call are read and normalised before anything is written, then committed
+in one atomic, locked step: a file that cannot be read at all stops the whole run with the workspace
+untouched, and ``strict`` does the same for any quarantined row or warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import polars_hash as plh
+
+from mosaic.errors import DataError, MappingError
+from mosaic.ingest.headers import FIELDS, HEADER_ALIASES, ColumnMapping, header_key
+from mosaic.ingest.readers import ROW_COLUMN, RawTable, read_tables
+from mosaic.normalise.authorities import resolve_authorities
+from mosaic.normalise.dates import parse_dates
+from mosaic.normalise.exemptions import parse_exemptions
+from mosaic.normalise.outcomes import classify_outcomes, stance_expr
+from mosaic.normalise.technologies import resolve_technologies
+from mosaic.normalise.values import classify_source_types, clean_urls
+from mosaic.registry import load_authorities, load_technologies
+from mosaic.schema import Outcome, Severity, SourceType, empty_table, enforce_schema
+from mosaic.store.workspace import Workspace, new_ingest_id
+
+DATE_FIELDS = ("request_date", "response_date", "review_date", "decision_date")
+ID_LENGTH = 16
+"""Hex characters of SHA-256 kept in ``response_id``: 64 bits, collision-safe far beyond 10^8 rows."""
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """Options that change how cells are read (validated, immutable)."""
+
+    monthfirst: bool = False
+    fuzzy_threshold: float = 90.0
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.fuzzy_threshold <= 100:
+            raise MappingError(f"fuzzy threshold must be between 0 and 100, not {self.fuzzy_threshold}")
+
+
+@dataclass(frozen=True)
+class Registers:
+    """The reference registers names are resolved against."""
+
+    authorities: pl.DataFrame
+    technologies: pl.DataFrame
+
+    @classmethod
+    def default(cls) -> Registers:
+        """The bundled registers in ``data/reference``."""
+        return cls(load_authorities(), load_technologies())
+
+
+@dataclass
+class FileReport:
+    """What happened to one table (a CSV, or one sheet of a workbook)."""
+
+    source_file: str
+    rows_read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    issues: int = 0
+    blank_rows: int = 0
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Batch:
+    """Normalised rows of one or more tables, ready to commit."""
+
+    responses: pl.DataFrame
+    issues: pl.DataFrame
+    quarantine: pl.DataFrame
+    files: list[FileReport]
+
+
+@dataclass
+class IngestReport:
+    """The reconciliation of one ``ingest_files`` call."""
+
+    files: list[FileReport]
+    workspace: str
+    ingest_id: str | None = None
+    committed: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON summary: totals, then one entry per file."""
+        return {
+            "workspace": self.workspace,
+            "ingest_id": self.ingest_id,
+            "committed": self.committed,
+            "rows_read": self.total("rows_read"),
+            "accepted": self.total("accepted"),
+            "quarantined": self.total("quarantined"),
+            "duplicates": self.total("duplicates"),
+            "issues": self.total("issues"),
+            "blank_rows": self.total("blank_rows"),
+            "errors": self.errors,
+            "files": [vars(f) for f in self.files],
+        }
+
+
+ProgressCallback = Callable[[str, str], None]
+"""Called as ``(stage, source_file)`` while ingest runs; the CLI and dashboard show it."""
+
+
+def ingest_files(
+    paths: Sequence[Path],
+    workspace: Workspace,
+    mapping: ColumnMapping | None = None,
+    options: IngestOptions | None = None,
+    *,
+    registers: Registers | None = None,
+    on_progress: ProgressCallback | None = None,
+    display_names: Sequence[str] | None = None,
+) -> IngestReport:
+    """Read, normalise and commit files into a workspace, all or nothing.
+
+    Args:
+        paths: input files (CSV, TSV, XLSX...).
+        workspace: where accepted rows go.
+        mapping: ``--map``/``--set`` options.
+        options: date order, fuzzy threshold, strictness.
+        registers: authority and technology registers (the bundled ones by default).
+        on_progress: receives ``(stage, file)`` as work proceeds.
+        display_names: names to record as ``source_file`` instead of the paths' names (uploads).
+
+    Returns:
+        The reconciliation. ``committed`` is False when an error or ``strict`` stopped the run; the
+        workspace is then untouched and ``errors`` says why, one line each.
+    """
+    mapping = mapping or ColumnMapping()
+    options = options or IngestOptions()
+    registers = registers or Registers.default()
+    progress = on_progress or (lambda stage, name: None)
+    ingest_id = new_ingest_id()
+    report = IngestReport(files=[], workspace=str(workspace.path), ingest_id=ingest_id)
+    batches: list[Batch] = []
+    seen_keys: set[str] = set()
+    for index, path in enumerate(paths):
+        name = display_names[index] if display_names else Path(path).name
+        progress("reading", name)
+        try:
+            tables = read_tables(Path(path))
+            for table in tables:
+                if display_names:
+                    table = _renamed(table, name)
+                seen_keys.update(header_key(h) for h in table.header)
+                progress("normalising", table.source_file)
+                batches.append(normalise_table(table, mapping, registers, options, ingest_id))
+        except (DataError, MappingError) as exc:
+            report.errors.append(str(exc))
+    report.errors.extend(_unused_maps(mapping, seen_keys))
+    report.files = [f for b in batches for f in b.files]
+    if report.errors:
+        return report
+    batch = _merge(batches)
+    if options.strict:
+        problems = _strict_problems(batch)
+        if problems:
+            report.errors.extend(problems)
+            return report
+    progress("writing", str(workspace.path))
+    result = workspace.commit(
+        batch.responses,
+        batch.issues,
+        batch.quarantine,
+        {
+            "ingest_id": ingest_id,
+            "files": [vars(f) for f in batch.files],
+            "options": {"monthfirst": options.monthfirst, "fuzzy_threshold": options.fuzzy_threshold},
+            "map": dict(mapping.mapped),
+            "set": dict(mapping.defaults),
+        },
+    )
+    _apportion_workspace_duplicates(batch, result.accepted_ids)
+    report.committed = True
+    return report
+
+
+def normalise_table(
+    raw: RawTable, mapping: ColumnMapping, registers: Registers, options: IngestOptions, ingest_id: str
+) -> Batch:
+    """Normalise one raw table into responses, issues and quarantined rows (pure; no I/O)."""
+    assigned, extras, notes = mapping.assign(raw.header)
+    _require_fields(raw, assigned, mapping)
+    labels = {f: assigned.get(f, f"--set {f}") for f in FIELDS}
+    report = FileReport(
+        source_file=raw.source_file,
+        blank_rows=raw.blank_rows,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        notes=notes,
+    )
+    frame = _canonical(raw, assigned, extras, mapping.defaults)
+
+    has_authority = pl.col("authority_name").is_not_null()
+    has_technology = pl.col("technology_name").is_not_null() | pl.col("product").is_not_null()
+    missing = frame.filter(~has_authority | ~has_technology)
+    quarantine = pl.concat(
+        [
+            _quarantine_ragged(raw),
+            _quarantine_missing(raw, missing, labels),
+        ]
+    )
+    rows = frame.filter(has_authority & has_technology)
+
+    rows = rows.with_columns(response_id=_content_hash([*FIELDS.values(), "extra"]))
+    first = rows.select(pl.col("response_id").is_first_distinct()).to_series()
+    duplicates_in_file = rows.height - int(first.sum())
+    rows = rows.filter(first)
+
+    rows, issues = _clean(rows, labels, registers, options)
+    rows = rows.with_columns(
+        source_file=pl.lit(raw.source_file),
+        ingest_id=pl.lit(ingest_id),
+    )
+    issues = issues.with_columns(source_file=pl.lit(raw.source_file), ingest_id=pl.lit(ingest_id))
+    quarantine = quarantine.with_columns(source_file=pl.lit(raw.source_file), ingest_id=pl.lit(ingest_id))
+    quarantine = quarantine.with_columns(
+        quarantine_id=plh.concat_str(
+            pl.col("source_file"), pl.col("source_row").cast(pl.String), pl.col("raw"), separator="\x1f"
+        ).chash.sha2_256().str.slice(0, ID_LENGTH)
+    )
+
+    report.rows_read = raw.rows_read
+    report.quarantined = quarantine.height
+    report.duplicates = duplicates_in_file
+    report.accepted = rows.height
+    report.issues = issues.height
+    return Batch(
+        responses=enforce_schema(rows, "responses"),
+        issues=enforce_schema(issues, "issues"),
+        quarantine=enforce_schema(quarantine, "quarantine"),
+        files=[report],
+    )
+
+
+# --- steps -------------------------------------------------------------------------------------
+
+
+def _require_fields(raw: RawTable, assigned: dict[str, str], mapping: ColumnMapping) -> None:
+    """A file with no authority or no technology column at all cannot be ingested: say what to do."""
+    for required, alternatives in (("authority", ("authority",)), ("technology", ("technology", "product"))):
+        if any(f in assigned or f in mapping.defaults for f in alternatives):
+            continue
+        looked_for = ", ".join(repr(a) for a in HEADER_ALIASES[required][:6])
+        raise DataError(
+            f"{raw.source_file}: no {required} column (looked for {looked_for}, ...); "
+            f"name one with --map COLUMN={required}" + (f" or --set {required}=VALUE" if required == "technology" else "")
+        )
+
+
+def _tidy(expr: pl.Expr) -> pl.Expr:
+    """Trim a text cell (non-breaking spaces too); blank becomes null."""
+    text = expr.str.replace_all("\u00a0", " ", literal=True).str.strip_chars()
+    return pl.when(text.str.len_bytes() > 0).then(text)
+
+
+def _canonical(raw: RawTable, assigned: dict[str, str], extras: list[str], defaults: dict[str, str]) -> pl.DataFrame:
+    """One String column per field (as given, trimmed), ``extra`` pairs, and the row number."""
+    columns = []
+    for name, stored in FIELDS.items():
+        expr = _tidy(pl.col(assigned[name])) if name in assigned else pl.lit(None, dtype=pl.String)
+        if name in defaults:
+            expr = expr.fill_null(pl.lit(defaults[name]))
+        columns.append(expr.alias(stored))
+    if extras:
+        pairs = pl.concat_list([pl.struct(column=pl.lit(c), value=_tidy(pl.col(c))) for c in extras])
+        extra = pairs.list.eval(pl.element().filter(pl.element().struct.field("value").is_not_null()))
+    else:
+        extra = pl.lit([], dtype=pl.List(pl.Struct({"column": pl.String, "value": pl.String})))
+    return raw.frame.select(
+        *columns,
+        extra.alias("extra"),
+        pl.col(ROW_COLUMN).alias("source_row"),
+    )
+
+
+def _content_hash(columns: list[str]) -> pl.Expr:
+    """SHA-256 of the row's fields as given (not of its file or row number), truncated to ``ID_LENGTH``.
+
+    The same response ingested again, from the same file or a copy, gets the same id and is skipped.
+    """
+    parts = [pl.col(c).fill_null("\x00") for c in columns if c != "extra"]
+    extra = pl.col("extra").list.eval(
+        pl.concat_str(pl.element().struct.field("column"), pl.element().struct.field("value"), separator="=")
+    ).list.join("\x1e")
+    return plh.concat_str(*parts, extra, separator="\x1f").chash.sha2_256().str.slice(0, ID_LENGTH)
+
+
+def _quarantine_ragged(raw: RawTable) -> pl.DataFrame:
+    return raw.ragged.select(
+        pl.col("source_row"),
+        pl.lit(None, dtype=pl.String).alias("column"),
+        pl.col("reason"),
+        pl.col("raw"),
+    )
+
+
+def _quarantine_missing(raw: RawTable, missing: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
+    """Rows naming no authority or no technology, with their raw cells as a JSON object."""
+    raw_cells = raw.frame.filter(pl.col(ROW_COLUMN).is_in(missing.get_column("source_row").implode())).select(
+        pl.col(ROW_COLUMN).alias("source_row"), pl.struct(pl.exclude(ROW_COLUMN)).struct.json_encode().alias("__raw")
+    )
+    missing = missing.join(raw_cells, on="source_row", how="left", maintain_order="left")
+    no_authority = pl.col("authority_name").is_null()
+    return missing.select(
+        pl.col("source_row"),
+        pl.when(no_authority).then(pl.lit(labels["authority"])).otherwise(pl.lit(labels["technology"])).alias("column"),
+        pl.when(no_authority)
+        .then(pl.lit("the row names no authority"))
+        .otherwise(pl.lit("the row names no technology or product"))
+        .alias("reason"),
+        pl.col("__raw").alias("raw"),
+    )
+
+
+def _clean(
+    rows: pl.DataFrame, labels: dict[str, str], registers: Registers, options: IngestOptions
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Apply every cleaner and resolver; return the typed rows and their issue rows."""
+    issue_frames: list[pl.DataFrame] = []
+
+    def apply(frame: pl.DataFrame, keys: list[str], cleaned: pl.DataFrame, label: str, nulled: str | None) -> pl.DataFrame:
+        """Join a cleaner's per-value result back on ``keys`` and collect its issues."""
+        cleaned = cleaned.rename({"value": keys[0]}) if "value" in cleaned.columns else cleaned
+        joined = frame.join(cleaned, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        if "severity" in cleaned.columns:
+            severity = pl.col("severity")
+        elif nulled is not None:
+            severity = pl.when(pl.col(nulled).is_null()).then(pl.lit(Severity.WARNING.value)).otherwise(pl.lit(Severity.INFO.value))
+        else:
+            severity = pl.lit(Severity.INFO.value)
+        value = pl.concat_str([pl.col(k) for k in keys], separator=" | ", ignore_nulls=True) if len(keys) > 1 else pl.col(keys[0])
+        issue_frames.append(
+            joined.filter(pl.col("issue").is_not_null()).select(
+                "response_id",
+                "source_row",
+                pl.lit(label).alias("column"),
+                value.alias("value"),
+                "issue",
+                severity.alias("severity"),
+                "message",
+            )
+        )
+        return joined.drop("issue", "message", *(["severity"] if "severity" in cleaned.columns else []))
+
+    def distinct(frame: pl.DataFrame, column: str) -> pl.Series:
+        return frame.get_column(column).drop_nulls().unique()
+
+    # dates
+    for name in DATE_FIELDS:
+        parsed = parse_dates(distinct(rows, name), monthfirst=options.monthfirst).rename(
+            {"date": f"{name}__parsed", "precision": f"{name}_precision"}
+        )
+        rows = apply(rows, [name], parsed, labels[name], f"{name}__parsed")
+        rows = rows.drop(name).rename({f"{name}__parsed": name})
+
+    # outcome and stance
+    outcomes = classify_outcomes(distinct(rows, "outcome_text")).rename({"outcome": "outcome"})
+    rows = apply(rows, ["outcome_text"], outcomes, labels["outcome"], None)
+    rows = rows.with_columns(pl.col("outcome").fill_null(Outcome.UNKNOWN.value))
+    rows = rows.with_columns(stance_expr("outcome").alias("stance"))
+
+    # exemptions: from the exemptions column (issues reported) and from the outcome text (silently)
+    from_column = parse_exemptions(distinct(rows, "exemptions_text")).rename({"exemptions": "__ex_column"})
+    rows = apply(rows, ["exemptions_text"], from_column, labels["exemptions"], None)
+    from_outcome = parse_exemptions(distinct(rows, "outcome_text")).select(
+        pl.col("value").alias("outcome_text"), pl.col("exemptions").alias("__ex_outcome")
+    )
+    rows = rows.join(from_outcome, on="outcome_text", how="left", nulls_equal=True, maintain_order="left")
+    rows = rows.with_columns(
+        exemptions=pl.concat_list(
+            pl.col("__ex_column").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            pl.col("__ex_outcome").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        )
+        .list.unique()
+        .list.sort()
+    ).drop("__ex_column", "__ex_outcome")
+
+    # source url and type
+    urls = clean_urls(distinct(rows, "source_url")).rename({"url": "__url"})
+    rows = apply(rows, ["source_url"], urls, labels["source_url"], "__url")
+    rows = rows.drop("source_url").rename({"__url": "source_url"})
+    types = classify_source_types(distinct(rows, "source_type")).rename({"source_type": "__source_type"})
+    rows = apply(rows, ["source_type"], types, labels["source_type"], None)
+    rows = rows.drop("source_type").rename({"__source_type": "source_type"})
+    rows = rows.with_columns(pl.col("source_type").fill_null(SourceType.FOI_RESPONSE.value))
+
+    # authority
+    authorities = resolve_authorities(
+        distinct(rows, "authority_name"), registers.authorities, fuzzy_threshold=options.fuzzy_threshold
+    )
+    rows = apply(rows, ["authority_name"], authorities, labels["authority"], None)
+
+    # technology
+    keys = ["technology_name", "product", "vendor"]
+    technologies = resolve_technologies(
+        rows.select(keys).unique(), registers.technologies, fuzzy_threshold=options.fuzzy_threshold
+    )
+    rows = apply(rows, keys, technologies, labels["technology"], None)
+    rows = rows.drop("product", "vendor").rename({"product_resolved": "product", "vendor_resolved": "vendor"})
+
+    issues = pl.concat(issue_frames) if issue_frames else empty_table("issues").drop("source_file", "ingest_id")
+    return rows, issues
+
+
+def _merge(batches: list[Batch]) -> Batch:
+    """Concatenate per-table batches, counting a response seen in an earlier file as a duplicate."""
+    if not batches:
+        return Batch(empty_table("responses"), empty_table("issues"), empty_table("quarantine"), [])
+    files = [f for b in batches for f in b.files]
+    seen: pl.Series = pl.Series("response_id", [], dtype=pl.String)
+    kept = []
+    for batch, report in zip(batches, files, strict=True):
+        fresh = batch.responses.filter(~pl.col("response_id").is_in(seen.implode()))
+        report.duplicates += batch.responses.height - fresh.height
+        report.accepted = fresh.height
+        kept.append(fresh)
+        seen = pl.concat([seen, fresh.get_column("response_id")])
+    responses = pl.concat(kept)
+    issues = pl.concat([b.issues for b in batches]).filter(pl.col("response_id").is_in(responses.get_column("response_id").implode()))
+    for report in files:
+        report.issues = issues.filter(pl.col("source_file") == report.source_file).height
+    quarantine = pl.concat([b.quarantine for b in batches]).unique("quarantine_id", keep="first", maintain_order=True)
+    return Batch(responses, issues, quarantine, files)
+
+
+def _apportion_workspace_duplicates(batch: Batch, accepted_ids: pl.Series) -> None:
+    """After the commit, move responses the workspace already had from each file's accepted count to its duplicates."""
+    kept = batch.responses.filter(pl.col("response_id").is_in(accepted_ids.implode()))
+    accepted = dict(kept.group_by("source_file").len().iter_rows())
+    issues = dict(batch.issues.filter(pl.col("response_id").is_in(accepted_ids.implode())).group_by("source_file").len().iter_rows())
+    for file in batch.files:
+        now = accepted.get(file.source_file, 0)
+        file.duplicates += file.accepted - now
+        file.accepted = now
+        file.issues = issues.get(file.source_file, 0)
+
+
+def _strict_problems(batch: Batch) -> list[str]:
+    """Under --strict, each quarantined row and each warning is a reason to write nothing."""
+    problems = [
+        f"{r['source_file']}: row {r['source_row']}" + (f", column {r['column']!r}" if r["column"] else "") + f": {r['reason']}"
+        for r in batch.quarantine.head(20).iter_rows(named=True)
+    ]
+    warnings = batch.issues.filter(pl.col("severity").is_in([Severity.WARNING.value, Severity.ERROR.value]))
+    problems += [
+        f"{r['source_file']}: row {r['source_row']}, column {r['column']!r}: {r['message']}"
+        for r in warnings.head(20).iter_rows(named=True)
+    ]
+    total = batch.quarantine.height + warnings.height
+    if total > len(problems):
+        problems.append(f"... and {total - len(problems)} more")
+    if problems:
+        problems.append("--strict: nothing was written")
+    return problems
+
+
+def _unused_maps(mapping: ColumnMapping, seen_keys: set[str]) -> list[str]:
+    """A --map naming a column that no input has is a typo: report it before writing."""
+    return [f"--map: no input file has a column named like {key!r}" for key in mapping.mapped if key not in seen_keys]
+
+
+def _renamed(table: RawTable, name: str) -> RawTable:
+    suffix = table.source_file[len(Path(table.source_file.split(" [")[0]).name):]
+    return RawTable(
+        source_file=name + suffix,
+        header=table.header,
+        frame=table.frame,
+        ragged=table.ragged,
+        blank_rows=table.blank_rows,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+    )
+
+
+__all__ = [
+    "Batch",
+    "FileReport",
+    "IngestOptions",
+    "IngestReport",
+    "Registers",
+    "ingest_files",
+    "normalise_table",
+]
