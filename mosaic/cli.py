@@ -108,7 +108,7 @@ def ingest(
 
 def _print_ingest_report(report) -> None:
     table = Table(title=f"Ingest into {report.workspace}", title_justify="left")
-    for column in ("file", "rows read", "accepted", "quarantined", "duplicates", "issues", "blank rows"):
+    for column in ("file", "read", "accepted", "quarantined", "duplicates", "issues", "blank"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for f in report.files:
         table.add_row(Text(f.source_file), *(str(v) for v in (f.rows_read, f.accepted, f.quarantined, f.duplicates, f.issues, f.blank_rows)))

@@ -29,6 +29,7 @@ import polars_hash as plh
 from mosaic.errors import DataError, MappingError
 from mosaic.ingest.headers import FIELDS, HEADER_ALIASES, ColumnMapping, header_key
 from mosaic.ingest.readers import ROW_COLUMN, RawTable, read_tables
+from mosaic.normalise import authorities, dates, exemptions, outcomes, technologies, values
 from mosaic.normalise.authorities import resolve_authorities
 from mosaic.normalise.dates import parse_dates
 from mosaic.normalise.exemptions import parse_exemptions
@@ -38,6 +39,13 @@ from mosaic.normalise.values import classify_source_types, clean_urls
 from mosaic.registry import load_authorities, load_technologies
 from mosaic.schema import Outcome, Severity, SourceType, empty_table, enforce_schema
 from mosaic.store.workspace import Workspace, new_ingest_id
+
+#: Severity of every issue code any cleaner or resolver can emit (each module declares its own).
+ISSUE_SEVERITY: dict[str, str] = {
+    code: severity.value
+    for module in (authorities, dates, exemptions, outcomes, technologies, values)
+    for code, severity in module.ISSUE_SEVERITY.items()
+}
 
 DATE_FIELDS = ("request_date", "response_date", "review_date", "decision_date")
 ID_LENGTH = 16
@@ -348,16 +356,12 @@ def _clean(
     """Apply every cleaner and resolver; return the typed rows and their issue rows."""
     issue_frames: list[pl.DataFrame] = []
 
-    def apply(frame: pl.DataFrame, keys: list[str], cleaned: pl.DataFrame, label: str, nulled: str | None) -> pl.DataFrame:
+    def apply(frame: pl.DataFrame, keys: list[str], cleaned: pl.DataFrame, label: str) -> pl.DataFrame:
         """Join a cleaner's per-value result back on ``keys`` and collect its issues."""
         cleaned = cleaned.rename({"value": keys[0]}) if "value" in cleaned.columns else cleaned
+        cleaned = cleaned.drop("severity", strict=False)  # recomputed below from the one severity table
         joined = frame.join(cleaned, on=keys, how="left", nulls_equal=True, maintain_order="left")
-        if "severity" in cleaned.columns:
-            severity = pl.col("severity")
-        elif nulled is not None:
-            severity = pl.when(pl.col(nulled).is_null()).then(pl.lit(Severity.WARNING.value)).otherwise(pl.lit(Severity.INFO.value))
-        else:
-            severity = pl.lit(Severity.INFO.value)
+        severity = pl.col("issue").replace_strict(ISSUE_SEVERITY, default=Severity.WARNING.value, return_dtype=pl.String)
         value = pl.concat_str([pl.col(k) for k in keys], separator=" | ", ignore_nulls=True) if len(keys) > 1 else pl.col(keys[0])
         issue_frames.append(
             joined.filter(pl.col("issue").is_not_null()).select(
@@ -370,7 +374,7 @@ def _clean(
                 "message",
             )
         )
-        return joined.drop("issue", "message", *(["severity"] if "severity" in cleaned.columns else []))
+        return joined.drop("issue", "message")
 
     def distinct(frame: pl.DataFrame, column: str) -> pl.Series:
         return frame.get_column(column).drop_nulls().unique()
@@ -380,18 +384,18 @@ def _clean(
         parsed = parse_dates(distinct(rows, name), monthfirst=options.monthfirst).rename(
             {"date": f"{name}__parsed", "precision": f"{name}_precision"}
         )
-        rows = apply(rows, [name], parsed, labels[name], f"{name}__parsed")
+        rows = apply(rows, [name], parsed, labels[name])
         rows = rows.drop(name).rename({f"{name}__parsed": name})
 
     # outcome and stance
-    outcomes = classify_outcomes(distinct(rows, "outcome_text")).rename({"outcome": "outcome"})
-    rows = apply(rows, ["outcome_text"], outcomes, labels["outcome"], None)
+    outcome_table = classify_outcomes(distinct(rows, "outcome_text"))
+    rows = apply(rows, ["outcome_text"], outcome_table, labels["outcome"])
     rows = rows.with_columns(pl.col("outcome").fill_null(Outcome.UNKNOWN.value))
     rows = rows.with_columns(stance_expr("outcome").alias("stance"))
 
     # exemptions: from the exemptions column (issues reported) and from the outcome text (silently)
     from_column = parse_exemptions(distinct(rows, "exemptions_text")).rename({"exemptions": "__ex_column"})
-    rows = apply(rows, ["exemptions_text"], from_column, labels["exemptions"], None)
+    rows = apply(rows, ["exemptions_text"], from_column, labels["exemptions"])
     from_outcome = parse_exemptions(distinct(rows, "outcome_text")).select(
         pl.col("value").alias("outcome_text"), pl.col("exemptions").alias("__ex_outcome")
     )
@@ -407,25 +411,25 @@ def _clean(
 
     # source url and type
     urls = clean_urls(distinct(rows, "source_url")).rename({"url": "__url"})
-    rows = apply(rows, ["source_url"], urls, labels["source_url"], "__url")
+    rows = apply(rows, ["source_url"], urls, labels["source_url"])
     rows = rows.drop("source_url").rename({"__url": "source_url"})
     types = classify_source_types(distinct(rows, "source_type")).rename({"source_type": "__source_type"})
-    rows = apply(rows, ["source_type"], types, labels["source_type"], None)
+    rows = apply(rows, ["source_type"], types, labels["source_type"])
     rows = rows.drop("source_type").rename({"__source_type": "source_type"})
     rows = rows.with_columns(pl.col("source_type").fill_null(SourceType.FOI_RESPONSE.value))
 
     # authority
-    authorities = resolve_authorities(
+    authority_table = resolve_authorities(
         distinct(rows, "authority_name"), registers.authorities, fuzzy_threshold=options.fuzzy_threshold
     )
-    rows = apply(rows, ["authority_name"], authorities, labels["authority"], None)
+    rows = apply(rows, ["authority_name"], authority_table, labels["authority"])
 
     # technology
     keys = ["technology_name", "product", "vendor"]
-    technologies = resolve_technologies(
+    technology_table = resolve_technologies(
         rows.select(keys).unique(), registers.technologies, fuzzy_threshold=options.fuzzy_threshold
     )
-    rows = apply(rows, keys, technologies, labels["technology"], None)
+    rows = apply(rows, keys, technology_table, labels["technology"])
     rows = rows.drop("product", "vendor").rename({"product_resolved": "product", "vendor_resolved": "vendor"})
 
     issues = pl.concat(issue_frames) if issue_frames else empty_table("issues").drop("source_file", "ingest_id")
