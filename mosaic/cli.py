@@ -153,7 +153,9 @@ def show_issues(
     as_json: JsonOption = False,
 ) -> None:
     """List cells that were cleaned to null or changed, with file, row, column and reason."""
-    _show("issues", ["source_file", "source_row", "column", "value", "severity", "message"], workspace, limit, as_json)
+    frame = _shown(workspace, "issues", limit, as_json, ["source_file", "source_row", "column", "value", "issue", "severity", "message"])
+    for r in frame.iter_rows(named=True):
+        out.print(f"{r['source_file']}: row {r['source_row']}, column {r['column']!r}: {r['severity']}: {r['message']}", markup=False)
 
 
 @show_app.command("quarantine")
@@ -162,19 +164,23 @@ def show_quarantine(
     limit: Annotated[int, typer.Option(help="Show at most this many rows (0 for all).")] = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """List rows that could not become responses, with file, row, column and reason."""
-    _show("quarantine", ["source_file", "source_row", "column", "reason", "raw"], workspace, limit, as_json)
+    """List rows that could not become responses, with file, row, column, reason and the raw cells."""
+    frame = _shown(workspace, "quarantine", limit, as_json, ["source_file", "source_row", "column", "reason", "raw"])
+    for r in frame.iter_rows(named=True):
+        where = f"row {r['source_row']}" + (f", column {r['column']!r}" if r["column"] else "")
+        out.print(f"{r['source_file']}: {where}: {r['reason']}\n    {r['raw']}", markup=False)
 
 
-def _show(table_name: str, columns: list[str], workspace: Path | None, limit: int, as_json: bool) -> None:
+def _shown(workspace: Path | None, table_name: str, limit: int, as_json: bool, columns: list[str]) -> pl.DataFrame:
+    """Read a table for ``show``; print it as JSON (and return nothing to print) or a heading."""
     frame = _open_workspace(workspace).read(table_name).sort(["source_file", "source_row"])
     total = frame.height
-    if limit > 0:
-        frame = frame.head(limit)
+    frame = frame.head(limit) if limit > 0 else frame
     if as_json:
         out.print_json(json.dumps({"total": total, "rows": frame.select(columns).to_dicts()}, default=str))
-        return
-    _print_frame(frame.select(columns), title=f"{table_name}: {frame.height} of {total}")
+        return frame.clear()
+    out.print(f"{table_name}: showing {frame.height} of {total}", markup=False)
+    return frame
 
 
 # --- sample, summary, demo ---------------------------------------------------------------------
@@ -234,8 +240,9 @@ def _print_summary(workspace, as_json: bool) -> None:
         out.print_json(json.dumps({"workspace_hash": workspace.content_hash(), "technologies": overview.to_dicts()}))
         return
     table = Table(title="Latest stance per authority, by technology", title_justify="left")
-    for column in ("technology", "asked", "confirm", "deny", "NCND", "unknown", "public (confirm+deny)", "NCND share (95% CI)"):
-        table.add_column(column, justify="left" if column == "technology" else "right")
+    table.add_column("technology", min_width=18)
+    for column in ("asked", "confirm", "deny", "NCND", "unknown", "public", "NCND share (95% CI)"):
+        table.add_column(column, justify="right")
     for r in overview.iter_rows(named=True):
         interval = wilson_interval(r["ncnd_count"], r["asked_count"])
         share = (
@@ -250,7 +257,11 @@ def _print_summary(workspace, as_json: bool) -> None:
             share,
         )
     out.print(table)
-    out.print(f"{responses.height} responses from {responses.get_column('authority_id').n_unique()} authorities.", markup=False)
+    out.print(
+        f"{responses.height} responses from {responses.get_column('authority_id').n_unique()} authorities. "
+        "'public' = share of authorities asked whose latest answer confirmed or denied.",
+        markup=False,
+    )
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -267,15 +278,6 @@ def _open_workspace(given: Path | None):
 
 def _progress() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True)
-
-
-def _print_frame(frame: pl.DataFrame, title: str) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in frame.columns:
-        table.add_column(column, overflow="fold")
-    for row in frame.iter_rows():
-        table.add_row(*(Text("" if v is None else str(v)) for v in row))
-    out.print(table)
 
 
 def main() -> None:

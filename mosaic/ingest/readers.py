@@ -23,6 +23,7 @@ from pathlib import Path
 
 import charset_normalizer
 import clevercsv
+import numpy as np
 import polars as pl
 
 from mosaic.errors import DataError
@@ -148,9 +149,11 @@ def _fast_parse(utf8: bytes, delimiter: str) -> pl.DataFrame | None:
     """Parse with polars; return None unless every record provably has the header's width.
 
     polars pads a short record with empty strings (indistinguishable from empty cells) and fails on a
-    long one, so the widths are checked separately: the file is split into physical lines (fast, in
-    parallel), quoted sections are removed and delimiters counted. A quote left open at a line's end
-    means a cell spans lines; such files, and any width mismatch, go to the careful parser instead.
+    long one, so widths are verified separately, without a regex: the file is also split into physical
+    lines (fast, in parallel), lines are grouped into records by the running parity of quote characters
+    (a line inside a quoted cell continues its record), and each record's delimiter count must equal
+    ``width - 1`` plus the delimiters polars found inside that record's cells. Any disagreement (a
+    padded row, a stray quote, a different record count) sends the file to the careful parser.
     """
     try:
         frame = pl.read_csv(
@@ -173,17 +176,23 @@ def _fast_parse(utf8: bytes, delimiter: str) -> pl.DataFrame | None:
         infer_schema=False,
         empty_string_is_null=False,
         schema={"line": pl.String},
-    ).lazy()
-    quotes = pl.col("line").str.count_matches('"', literal=True)
-    unquoted = pl.when(quotes > 0).then(pl.col("line").str.replace_all(r'"(?:[^"]|"")*"', "")).otherwise(pl.col("line"))
-    check = lines.select(
-        records=pl.len(),
-        open_quote=(quotes % 2 == 1).any(),
-        wrong_width=(unquoted.str.count_matches(delimiter, literal=True) != frame.width - 1).sum(),
-    ).collect()
-    if check.item(0, "records") != frame.height or check.item(0, "open_quote") or check.item(0, "wrong_width"):
+    )
+    counts = lines.select(
+        quotes=pl.col("line").str.count_matches('"', literal=True),
+        delimiters=pl.col("line").str.count_matches(delimiter, literal=True),
+    )
+    quote_parity = np.cumsum(counts.get_column("quotes").to_numpy(), dtype=np.int64) % 2
+    if quote_parity[-1] != 0:
         return None
-    return frame
+    record_ends = quote_parity == 0
+    running = np.cumsum(counts.get_column("delimiters").to_numpy(), dtype=np.int64)[record_ends]
+    per_record = np.diff(running, prepend=0)
+    if per_record.size != frame.height:
+        return None
+    if not (counts.get_column("quotes") > 0).any():
+        return frame if bool((per_record == frame.width - 1).all()) else None
+    inside_cells = frame.select(pl.sum_horizontal(pl.all().str.count_matches(delimiter, literal=True))).to_series().to_numpy()
+    return frame if bool((per_record == inside_cells + frame.width - 1).all()) else None
 
 
 def _careful_parse(name: str, text: str, delimiter: str, encoding: str) -> RawTable:
