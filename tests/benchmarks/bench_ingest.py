@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,7 @@ def main() -> None:
     for attempt in range(args.repeat):
         reads.append(_run_child("--child-read", str(csv_path)))
         workspace = folder / f"workspace-{attempt}"
+        shutil.rmtree(workspace, ignore_errors=True)
         ingests.append(_run_child("--child-ingest", str(csv_path), str(workspace)))
     read = min(reads, key=lambda r: r["seconds"])
     ingest = min(ingests, key=lambda r: r["seconds"])

@@ -1,0 +1,308 @@
+"""Classify free-text outcomes ("NCND s24(2)", "Held - exempt", "not_held"...) into :class:`Outcome`.
+
+Why: the whole tool compares what authorities *did* with the same question, so "Neither confirm nor deny",
+"NCND", "N.C.N.D." and "We can neither confirm nor deny that we hold..." must all become ``ncnd``, and a
+police "not held (overt); NCND (covert)" must become ``ncnd_partial``, not ``not_held``.
+
+How a value is classified, in order (the first step that matches wins):
+
+1. **Platform crosswalk** (:data:`ALAVETELI_STATES`): the value is an Alaveteli/WhatDoTheyKnow
+   ``described_state`` spelt as the platform spells it (``not_held``; case is ignored only when there is
+   an underscore, so a person's "Vexatious" goes to the text rules). No platform has NCND as a state of
+   its own, so ``rejected`` (which may be an NCND or a withholding) maps to ``refused`` with the info
+   issue ``platform_state_ambiguous``: the letter must be read.
+2. **Text rules** (:data:`OUTCOME_RULES`), tried in order on folded text (lower case, punctuation as
+   spaces, ``N.C.N.D.`` -> ``ncnd``; see :func:`mosaic.normalise.values.fold_text`). The order *is* the
+   precedence:
+
+   a. nothing but a placeholder (``?``, ``unknown``, ``n/a``, ``tbc``) -> ``unknown``;
+   b. NCND wording together with an overt/covert split or "partial" -> ``ncnd_partial``;
+   c. NCND wording anywhere (``ncnd``, "neither confirm nor deny", "cannot confirm or deny", "Glomar",
+      "exempt from the duty to confirm or deny") -> ``ncnd``: it beats every other word, because an
+      answer that NCNDs is an NCND whatever else the sentence says;
+   d. withdrawn; e. no response (awaiting, overdue); f. partially disclosed (before "withheld" and "not
+      held", which partial answers also mention);
+   g. refused for cost or vexatiousness (s12, s14, "exceeds cost", "vexatious", EIR 12(4)(b)): these
+      neither confirm nor deny *in effect* but are not NCNDs;
+   h. not held / not used / plain "No" -> ``not_held``;
+   i. held but withheld ("Held - exempt", "Withheld") -> ``withheld``;
+   j. a duty-to-confirm-or-deny limb cited and none of the words above (``Refused - s24(2)``, ``s23(5)``)
+      -> ``ncnd`` with the info issue ``ncnd_inferred_from_exemption`` (those limbs exist only to NCND;
+      exemptions are read with :func:`mosaic.normalise.exemptions.exemption_codes`);
+   k. any other exemption cited, or "exempt" -> ``withheld`` (citing a disclosure exemption confirms the
+      information is held);
+   l. a bare refusal ("Refused", "Rejected", "Unsuccessful") -> ``refused`` with the info issue
+      ``outcome_ambiguous``: it does not say whether the information is held;
+   m. disclosed ("Yes", "Confirmed", "Held", "Provided", "Released", "Successful");
+   n. internal review pending -> ``unknown`` with ``outcome_ambiguous``;
+   o. clarification sought, transferred, not an FOI request -> ``other`` (recognised, no issue).
+3. Anything else -> ``other`` with the warning ``unrecognised_outcome``; the caller keeps the text.
+
+Null input is not in the output: the caller maps a blank outcome to ``unknown``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from mosaic.normalise.exemptions import NCND_LIMBS, REFUSAL_CODES, exemption_codes
+from mosaic.normalise.values import _quote, build_result, distinct_strings, fold_text
+from mosaic.schema.vocab import STANCE_BY_OUTCOME, Outcome, Severity
+
+__all__ = ["ALAVETELI_STATES", "ISSUE_SEVERITY", "OUTCOME_RULES", "OutcomeRule", "classify_outcomes", "stance_expr"]
+
+#: Severity of every issue code :func:`classify_outcomes` emits.
+ISSUE_SEVERITY: dict[str, Severity] = {
+    "unrecognised_outcome": Severity.WARNING,
+    "platform_state_ambiguous": Severity.INFO,
+    "outcome_ambiguous": Severity.INFO,
+    "ncnd_inferred_from_exemption": Severity.INFO,
+}
+
+_READ_LETTER = "read the letter to see what the authority actually said"
+
+#: Alaveteli (WhatDoTheyKnow) ``described_state`` -> (outcome, note). A note makes the value an info issue
+#: ``platform_state_ambiguous`` whose message is the note. The states come from Alaveteli's
+#: ``InfoRequest`` model; the ``waiting_*`` and ``*_overdue`` ones are its computed display states.
+ALAVETELI_STATES: dict[str, tuple[Outcome, str | None]] = {
+    # Requester still waiting for an answer inside the statutory time.
+    "waiting_response": (Outcome.NO_RESPONSE, None),
+    # Computed: past the 20 working days / far past them.
+    "waiting_response_overdue": (Outcome.NO_RESPONSE, None),
+    "waiting_response_very_overdue": (Outcome.NO_RESPONSE, None),
+    # The authority asked the requester to clarify; no answer on the substance yet.
+    "waiting_clarification": (Outcome.OTHER, None),
+    # The requester has not yet classified the latest response.
+    "waiting_classification": (Outcome.UNKNOWN, f"the platform says the response was never classified; {_READ_LETTER}"),
+    # Handled by post: the answer exists but is not on the platform.
+    "gone_postal": (Outcome.UNKNOWN, f"the answer was sent by post and is not on the platform; {_READ_LETTER}"),
+    # "Information not held".
+    "not_held": (Outcome.NOT_HELD, None),
+    # "Refused": covers NCND, held-but-withheld, cost and vexatious refusals alike.
+    "rejected": (
+        Outcome.REFUSED,
+        f"the platform files NCNDs and withheld answers alike under 'rejected'; {_READ_LETTER}",
+    ),
+    # "Successful": the information was provided.
+    "successful": (Outcome.DISCLOSED, None),
+    # "Partially successful".
+    "partially_successful": (Outcome.PARTIALLY_DISCLOSED, None),
+    # Awaiting internal review: the final answer is not known yet.
+    "internal_review": (Outcome.UNKNOWN, f"an internal review was pending, so the final answer is not known; {_READ_LETTER}"),
+    # Delivery error: the request may never have reached the authority.
+    "error_message": (Outcome.OTHER, f"the platform recorded a delivery error, so the authority may never have received the request; {_READ_LETTER}"),
+    # "Unusual response" needing an administrator.
+    "requires_admin": (Outcome.UNKNOWN, f"the platform flagged the response as unusual; {_READ_LETTER}"),
+    # Reported for administrator attention (often hidden).
+    "attention_requested": (Outcome.UNKNOWN, f"the request was reported to the platform's administrators; {_READ_LETTER}"),
+    # Withdrawn by the requester.
+    "user_withdrawn": (Outcome.WITHDRAWN, None),
+    # Platform admins judged the *request* vexatious and hid it; an authority's s14 refusal reads the same.
+    "vexatious": (
+        Outcome.REFUSED,
+        f"on WhatDoTheyKnow 'vexatious' means the site's administrators hid the request, not necessarily an s14 refusal; {_READ_LETTER}",
+    ),
+    # Platform admins judged it not an FOI request and hid it.
+    "not_foi": (Outcome.OTHER, None),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OutcomeRule:
+    """One step of the precedence list.
+
+    A rule matches when its ``pattern`` finds the folded text, or when ``cites`` accepts the set of
+    exemption codes the raw text cites (either suffices; a rule may have one or both).
+    """
+
+    name: str
+    outcome: Outcome
+    pattern: re.Pattern[str] | None = None
+    cites: Callable[[frozenset[str]], bool] | None = None
+    issue: str | None = None
+    message: str | None = None
+    """Message template for ``issue``; ``{value}`` is the quoted input, ``{codes}`` the NCND limbs cited."""
+
+    def matches(self, folded: str, codes: frozenset[str]) -> bool:
+        """Whether the rule applies to this folded text and these cited codes."""
+        return bool(self.pattern and self.pattern.search(folded)) or bool(self.cites and self.cites(codes))
+
+
+_NCND = (
+    r"\bn ?c ?n ?d\b"
+    r"|\bneither\b.{0,60}?\bconfirm\w*\b.{0,40}?\bn?or\b.{0,10}?\bden(?:y|ied|ies|ying)\b"
+    r"|\b(?:not|cannot|cant|unable to|refuse\w* to|decline\w* to|wont|will not|may not|dont|doesnt|nor)\b"
+    r".{0,40}?\bconfirm\w* (?:n?or|and|and or) den(?:y|ied|ies|ying)\b"
+    r"|\bglomar\b"
+    r"|\b(?:exempt\w*|excluded|exclusion|relieved) from (?:the |our |its )?duty to confirm or deny\b"
+    r"|\bduty to confirm or deny (?:does not|doesnt|do not|did not|shall not) (?:apply|arise)\b"
+)
+_SPLIT = (
+    r"\bovert\b|\bpartial(?:ly)?\b|\bpart\b|\bin part\b"
+    r"|\bcovert\b.*\b(?:not held|no information|not used|do not use|dont use|disclosed|provided|released)\b"
+    r"|\b(?:not held|no information|not used|do not use|dont use|disclosed|provided|released)\b.*\bcovert\b"
+)
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.DOTALL)
+
+
+#: The precedence list for free text (see the module docstring); the first matching rule wins.
+OUTCOME_RULES: list[OutcomeRule] = [
+    OutcomeRule("placeholder", Outcome.UNKNOWN, _rx(r"^(?:|unknown|not known|unclear|n ?a|tbc|tbd|null|none|nil|blank|unk)$")),
+    OutcomeRule("ncnd_partial", Outcome.NCND_PARTIAL, _rx(rf"^(?=.*?(?:{_NCND}))(?=.*?(?:{_SPLIT}))")),
+    OutcomeRule("ncnd", Outcome.NCND, _rx(_NCND)),
+    OutcomeRule("withdrawn", Outcome.WITHDRAWN, _rx(r"\bwithdr[ae]wn?\b|\bwithdrew\b|\bcancell?ed by (?:the )?requester\b")),
+    OutcomeRule(
+        "no_response",
+        Outcome.NO_RESPONSE,
+        _rx(
+            r"\bno (?:response|reply|answer)\b|\b(?:awaiting|waiting(?: for)?) (?:a |the )?(?:response|reply|answer)\b"
+            r"|\boverdue\b|\bnot (?:yet )?(?:responded|answered|replied)\b|\bunanswered\b"
+            r"|\bnever (?:responded|answered|replied)\b|\bignored\b"
+        ),
+    ),
+    OutcomeRule(
+        "partially_disclosed",
+        Outcome.PARTIALLY_DISCLOSED,
+        _rx(
+            r"\b(?:partial(?:ly)?|part(?:ly)?) (?:disclos\w*|success\w*|releas\w*|provid\w*|grant\w*|answer\w*"
+            r"|complied|compliance|withheld|refus\w*|redact\w*)\b|\b(?:disclosed|released|provided) in part\b"
+            r"|^partial$"
+        ),
+    ),
+    OutcomeRule(
+        "refused_cost_or_vexatious",
+        Outcome.REFUSED,
+        _rx(
+            r"\bcost (?:limit|threshold|exceed\w*|of compliance)\b|\bexceed\w* (?:the )?(?:appropriate |cost |fees? )?"
+            r"(?:limit|cost|costs)\b|\bappropriate limit\b|\brefus\w*\b.{0,20}\bcosts?\b|\bvexatious\b"
+            r"|\brepeat(?:ed)? request\b|\bmanifestly unreasonable\b|\breg\w* ?12 ?\(4\) ?\(b\)"
+        ),
+        cites=lambda codes: bool(codes & REFUSAL_CODES),
+    ),
+    OutcomeRule(
+        "not_held",
+        Outcome.NOT_HELD,
+        _rx(
+            r"\bnot held\b|\bno (?:\w+ ){0,3}held\b|\b(?:do|does|did) not (?:hold|use|have|possess|own)\b"
+            r"|\b(?:dont|doesnt|didnt) (?:hold|use|have|possess|own)\b|\bnot (?:used|in use|using|deployed)\b"
+            r"|\bno longer (?:used|in use)\b|\bnever used\b|\bnil return\b|^no\b|^(?:denied|deny)$"
+            r"|\breg\w* ?12 ?\(4\) ?\(a\)"  # EIR: information not held
+        ),
+    ),
+    OutcomeRule(
+        "withheld",
+        Outcome.WITHHELD,
+        _rx(r"\bwithheld\b|(?<!not )\bheld\b.{0,20}\b(?:exempt\w*|not disclosed|refused|redacted)\b"),
+    ),
+    OutcomeRule(
+        "ncnd_limb_cited",
+        Outcome.NCND,
+        cites=lambda codes: bool(codes & NCND_LIMBS),
+        issue="ncnd_inferred_from_exemption",
+        message="{value} cites a duty-to-confirm-or-deny limb ({codes}) and no other answer, so it was read as neither confirm nor deny.",
+    ),
+    OutcomeRule("exemption_cited", Outcome.WITHHELD, _rx(r"\bexempt\w*\b"), cites=bool),
+    OutcomeRule(
+        "bare_refusal",
+        Outcome.REFUSED,
+        _rx(r"\brefus\w*\b|\breject\w*\b|\bdeclined\b|\bunsuccessful\b|\bnot disclosed\b|\bdenied\b"),
+        issue="outcome_ambiguous",
+        message=f"{{value}} does not say whether the information is held; it was read as 'refused' ({_READ_LETTER}).",
+    ),
+    OutcomeRule(
+        "disclosed",
+        Outcome.DISCLOSED,
+        _rx(
+            r"^yes\b|\bconfirm\w*\b|(?<!not )\bheld\b|\bdisclos\w*\b|\bprovided\b|\breleased?\b|\bsuccessful\b"
+            r"|\bgranted\b|\bsupplied\b|\banswered\b|\bcomplied\b|\bin use\b|^used$|\binformation (?:sent|given)\b"
+        ),
+    ),
+    OutcomeRule(
+        "internal_review",
+        Outcome.UNKNOWN,
+        _rx(r"\binternal review\b"),
+        issue="outcome_ambiguous",
+        message=f"{{value}} mentions an internal review but no answer, so the outcome is unknown ({_READ_LETTER}).",
+    ),
+    OutcomeRule(
+        "other_recognised",
+        Outcome.OTHER,
+        _rx(
+            r"\bclarification\b|\btransferr\w*\b|\bredirect\w*\b|\bnot (?:an )?foi\b|\bbusiness as usual\b"
+            r"|\b(?:another|other|different|wrong) (?:public )?(?:authority|body|organisation|force)\b"
+        ),
+    ),
+]
+
+def _platform_state(value: str) -> tuple[Outcome, str | None] | None:
+    """The crosswalk entry for a value written as the platform writes its states (``not_held``), else None.
+
+    Only the platform's own spelling matches (lower-case, or any case with an underscore), so that a
+    person's "Vexatious" in a spreadsheet is read by the text rules, without the platform's caveat.
+    """
+    key = value.strip()
+    return ALAVETELI_STATES.get(key.lower() if "_" in key else key)
+
+
+def _classify_one(value: str) -> tuple[str, str | None, str | None]:
+    """Classify one distinct value; see the module docstring for the precedence."""
+    state = _platform_state(value)
+    if state is not None:
+        outcome, note = state
+        if note is None:
+            return outcome.value, None, None
+        return outcome.value, "platform_state_ambiguous", f"{_quote(value)} was read as '{outcome.value}', but {note}."
+    folded = fold_text(value)
+    codes = frozenset(exemption_codes(value))
+    for rule in OUTCOME_RULES:
+        if rule.matches(folded, codes):
+            if rule.issue is None:
+                return rule.outcome.value, None, None
+            message = (rule.message or "").format(value=_quote(value), codes=", ".join(sorted(codes & NCND_LIMBS)))
+            return rule.outcome.value, rule.issue, message
+    return (
+        Outcome.OTHER.value,
+        "unrecognised_outcome",
+        f"Outcome {_quote(value)} was not recognised; it is counted as 'other' and its text is kept.",
+    )
+
+
+def classify_outcomes(values: pl.Series) -> pl.DataFrame:
+    """Classify distinct free-text outcomes into :class:`~mosaic.schema.vocab.Outcome` values.
+
+    Case-insensitive and punctuation-tolerant; see the module docstring for the precedence and
+    :data:`ALAVETELI_STATES` for the platform crosswalk. Never raises on bad data.
+
+    Args:
+        values: Outcome cells (nulls and duplicates allowed; nulls are left out of the result).
+
+    Returns:
+        One row per distinct non-null value: ``value`` (String), ``outcome`` (String, Outcome values),
+        ``issue``, ``severity``, ``message``.
+
+    Example:
+        >>> classify_outcomes(pl.Series(["N.C.N.D.", "Not held (overt); NCND (covert)"])).get_column("outcome").to_list()
+        ['ncnd', 'ncnd_partial']
+    """
+    return build_result(distinct_strings(values), _classify_one, {"outcome": pl.String}, ISSUE_SEVERITY)
+
+
+def stance_expr(outcome_col: str = "outcome") -> pl.Expr:
+    """An expression mapping an outcome column to its stance, named ``stance``.
+
+    Uses :data:`mosaic.schema.vocab.STANCE_BY_OUTCOME` with ``replace_strict``, so a value outside the
+    Outcome vocabulary is an error (the outcome column is validated upstream) and null stays null.
+
+    Example:
+        >>> pl.DataFrame({"outcome": ["withheld", "ncnd_partial"]}).select(stance_expr()).to_series().to_list()
+        ['confirm', 'ncnd']
+    """
+    mapping = {outcome.value: stance.value for outcome, stance in STANCE_BY_OUTCOME.items()}
+    return pl.col(outcome_col).replace_strict(mapping, return_dtype=pl.String).alias("stance")

@@ -1,0 +1,201 @@
+"""Unit tests for mosaic.normalise.outcomes: every listed variant, the crosswalk and the precedence."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from mosaic.normalise.outcomes import ALAVETELI_STATES, ISSUE_SEVERITY, classify_outcomes, stance_expr
+from mosaic.schema.vocab import STANCE_BY_OUTCOME, Outcome
+
+# value -> (outcome, issue)
+CASES: dict[str, tuple[str, str | None]] = {
+    # NCND
+    "Neither confirm nor deny": ("ncnd", None),
+    "NCND": ("ncnd", None),
+    "ncnd": ("ncnd", None),
+    "N.C.N.D.": ("ncnd", None),
+    "NCND s24(2) & s31(3)": ("ncnd", None),
+    "We can neither confirm nor deny that we hold any information": ("ncnd", None),
+    "Neither confirmed nor denied": ("ncnd", None),
+    "Neither confirm or deny": ("ncnd", None),
+    "We will not confirm or deny whether the information is held": ("ncnd", None),
+    "Cannot confirm or deny": ("ncnd", None),
+    "Glomar response": ("ncnd", None),
+    "Exempt from the duty to confirm or deny under s24(2)": ("ncnd", None),
+    # NCND wins over other words
+    "Refused - neither confirm nor deny (information may or may not be held)": ("ncnd", None),
+    "NCND; upheld at internal review": ("ncnd", None),
+    # partial NCND
+    "Not held (overt); NCND (covert)": ("ncnd_partial", None),
+    "Information not held in relation to overt use; we neither confirm nor deny covert use": ("ncnd_partial", None),
+    "Overt use disclosed, covert use NCND": ("ncnd_partial", None),
+    "Partial NCND": ("ncnd_partial", None),
+    "Partially disclosed; NCND s31(3) for the remainder": ("ncnd_partial", None),
+    # not held
+    "Information not held": ("not_held", None),
+    "Not held": ("not_held", None),
+    "No information held": ("not_held", None),
+    "No": ("not_held", None),
+    "No.": ("not_held", None),
+    "Not used": ("not_held", None),
+    "Do not use": ("not_held", None),
+    "We don't use it": ("not_held", None),
+    "Confirmed not held": ("not_held", None),
+    "Regulation 12(4)(a)": ("not_held", None),
+    # disclosed
+    "Yes": ("disclosed", None),
+    "yes - in use since 2019": ("disclosed", None),
+    "Confirmed": ("disclosed", None),
+    "Held": ("disclosed", None),
+    "Information disclosed": ("disclosed", None),
+    "Disclosed": ("disclosed", None),
+    "Provided": ("disclosed", None),
+    "Released": ("disclosed", None),
+    "Successful": ("disclosed", None),
+    # partially disclosed
+    "Partially disclosed": ("partially_disclosed", None),
+    "Partial disclosure": ("partially_disclosed", None),
+    "Part disclosed": ("partially_disclosed", None),
+    "Part-disclosed, part not held": ("partially_disclosed", None),
+    "Disclosed in part": ("partially_disclosed", None),
+    "partially_successful": ("partially_disclosed", None),
+    # held but withheld
+    "Held - exempt": ("withheld", None),
+    "Held but exempt": ("withheld", None),
+    "Withheld": ("withheld", None),
+    "Refused - s31 exemption applied": ("withheld", None),
+    "Exempt under s43(2)": ("withheld", None),
+    "s40(2)": ("withheld", None),
+    # refusals that neither confirm nor deny in effect
+    "Refused - cost limit": ("refused", None),
+    "Refused (cost)": ("refused", None),
+    "Section 12": ("refused", None),
+    "s12": ("refused", None),
+    "exceeds cost": ("refused", None),
+    "Exceeds the appropriate limit": ("refused", None),
+    "Vexatious": ("refused", None),
+    "s14": ("refused", None),
+    "Section 14(2) repeated request": ("refused", None),
+    "Manifestly unreasonable - reg 12(4)(b)": ("refused", None),
+    # NCND inferred from a limb
+    "Refused - s24(2)": ("ncnd", "ncnd_inferred_from_exemption"),
+    "s23(5)": ("ncnd", "ncnd_inferred_from_exemption"),
+    "FOISA s18": ("ncnd", "ncnd_inferred_from_exemption"),
+    "Regulation 12(6)": ("ncnd", "ncnd_inferred_from_exemption"),
+    # ambiguous refusals
+    "Refused": ("refused", "outcome_ambiguous"),
+    "Rejected": ("refused", "outcome_ambiguous"),
+    "Unsuccessful": ("refused", "outcome_ambiguous"),
+    "Not disclosed": ("refused", "outcome_ambiguous"),
+    # no response
+    "No response": ("no_response", None),
+    "No reply received": ("no_response", None),
+    "Awaiting response": ("no_response", None),
+    "Overdue": ("no_response", None),
+    "waiting_response": ("no_response", None),
+    # withdrawn
+    "Withdrawn": ("withdrawn", None),
+    "Request withdrawn by requester": ("withdrawn", None),
+    "user_withdrawn": ("withdrawn", None),
+    # unknown
+    "?": ("unknown", None),
+    "??": ("unknown", None),
+    "unknown": ("unknown", None),
+    "Unknown": ("unknown", None),
+    "n/a": ("unknown", None),
+    "N/A": ("unknown", None),
+    "TBC": ("unknown", None),
+    "-": ("unknown", None),
+    "Internal review pending": ("unknown", "outcome_ambiguous"),
+    # recognised others
+    "Clarification requested": ("other", None),
+    "Transferred to another authority": ("other", None),
+    # unrecognised
+    "banana": ("other", "unrecognised_outcome"),
+    "See attached letter": ("other", "unrecognised_outcome"),
+}
+
+# Alaveteli described_state -> (outcome, issue)
+PLATFORM_CASES: dict[str, tuple[str, str | None]] = {
+    "waiting_response": ("no_response", None),
+    "waiting_clarification": ("other", None),
+    "gone_postal": ("unknown", "platform_state_ambiguous"),
+    "not_held": ("not_held", None),
+    "rejected": ("refused", "platform_state_ambiguous"),
+    "successful": ("disclosed", None),
+    "partially_successful": ("partially_disclosed", None),
+    "internal_review": ("unknown", "platform_state_ambiguous"),
+    "error_message": ("other", "platform_state_ambiguous"),
+    "requires_admin": ("unknown", "platform_state_ambiguous"),
+    "user_withdrawn": ("withdrawn", None),
+    "attention_requested": ("unknown", "platform_state_ambiguous"),
+    "vexatious": ("refused", "platform_state_ambiguous"),
+    "not_foi": ("other", None),
+    "NOT_HELD": ("not_held", None),
+}
+
+
+def _classify(cases: dict[str, tuple[str, str | None]]) -> dict[str, tuple[str, str | None]]:
+    result = classify_outcomes(pl.Series(list(cases)))
+    return {r["value"]: (r["outcome"], r["issue"]) for r in result.iter_rows(named=True)}
+
+
+def test_every_case() -> None:
+    got = _classify(CASES)
+    mismatches = {v: (got[v], want) for v, want in CASES.items() if got[v] != want}
+    assert not mismatches, mismatches
+
+
+def test_platform_crosswalk() -> None:
+    got = _classify(PLATFORM_CASES)
+    mismatches = {v: (got[v], want) for v, want in PLATFORM_CASES.items() if got[v] != want}
+    assert not mismatches, mismatches
+
+
+def test_crosswalk_covers_every_alaveteli_state() -> None:
+    states = {
+        "waiting_response", "waiting_clarification", "gone_postal", "not_held", "rejected", "successful",
+        "partially_successful", "internal_review", "error_message", "requires_admin", "user_withdrawn",
+        "attention_requested", "vexatious", "not_foi",
+    }  # fmt: skip
+    assert states <= set(ALAVETELI_STATES)
+    assert ALAVETELI_STATES["rejected"][0] is not Outcome.NCND  # no platform state is an NCND by itself
+
+
+def test_output_contract_and_messages() -> None:
+    result = classify_outcomes(pl.Series(["NCND", None, "NCND", "banana", "rejected"]))
+    assert result.schema == pl.Schema(
+        {"value": pl.String, "outcome": pl.String, "issue": pl.String, "severity": pl.String, "message": pl.String}
+    )
+    assert result.get_column("value").to_list() == ["NCND", "banana", "rejected"]
+    banana = result.row(1, named=True)
+    assert banana["severity"] == "warning" and "'banana'" in banana["message"]
+    rejected = result.row(2, named=True)
+    assert rejected["severity"] == "info" and "read the letter" in rejected["message"]
+    assert set(ISSUE_SEVERITY) == {
+        "unrecognised_outcome", "platform_state_ambiguous", "outcome_ambiguous", "ncnd_inferred_from_exemption"
+    }  # fmt: skip
+
+
+def test_outcomes_are_vocabulary_values() -> None:
+    outcomes = classify_outcomes(pl.Series(list(CASES) + list(PLATFORM_CASES))).get_column("outcome")
+    assert set(outcomes) <= {o.value for o in Outcome}
+
+
+@pytest.mark.parametrize(("outcome", "stance"), [(o.value, s.value) for o, s in STANCE_BY_OUTCOME.items()])
+def test_stance_expr(outcome: str, stance: str) -> None:
+    assert pl.DataFrame({"outcome": [outcome]}).select(stance_expr()).item() == stance
+
+
+def test_stance_expr_custom_column_and_null() -> None:
+    frame = pl.DataFrame({"o": ["withheld", "not_held", None]})
+    assert_frame_equal(
+        frame.select(stance_expr("o")), pl.DataFrame({"stance": ["confirm", "deny", None]}, schema={"stance": pl.String})
+    )
+
+
+def test_stance_expr_rejects_values_outside_the_vocabulary() -> None:
+    with pytest.raises(pl.exceptions.InvalidOperationError):
+        pl.DataFrame({"outcome": ["maybe"]}).select(stance_expr())
