@@ -360,11 +360,15 @@ def _clean(
         """Join a cleaner's per-value result back on ``keys`` and collect its issues."""
         cleaned = cleaned.rename({"value": keys[0]}) if "value" in cleaned.columns else cleaned
         cleaned = cleaned.drop("severity", strict=False)  # recomputed below from the one severity table
-        joined = frame.join(cleaned, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        # Join only the key columns (cheap), then attach the results by position: the cleaner's keys
+        # are distinct, so the left join keeps exactly one row per input row, in order.
+        joined = frame.select(keys).join(cleaned, on=keys, how="left", nulls_equal=True, maintain_order="left")
         severity = pl.col("issue").replace_strict(ISSUE_SEVERITY, default=Severity.WARNING.value, return_dtype=pl.String)
         value = pl.concat_str([pl.col(k) for k in keys], separator=" | ", ignore_nulls=True) if len(keys) > 1 else pl.col(keys[0])
         issue_frames.append(
-            joined.filter(pl.col("issue").is_not_null()).select(
+            joined.hstack(frame.select("response_id", "source_row"))
+            .filter(pl.col("issue").is_not_null())
+            .select(
                 "response_id",
                 "source_row",
                 pl.lit(label).alias("column"),
@@ -374,7 +378,7 @@ def _clean(
                 "message",
             )
         )
-        return joined.drop("issue", "message")
+        return frame.hstack(joined.drop(*keys, "issue", "message"))
 
     def distinct(frame: pl.DataFrame, column: str) -> pl.Series:
         return frame.get_column(column).drop_nulls().unique()
@@ -396,18 +400,28 @@ def _clean(
     # exemptions: from the exemptions column (issues reported) and from the outcome text (silently)
     from_column = parse_exemptions(distinct(rows, "exemptions_text")).rename({"exemptions": "__ex_column"})
     rows = apply(rows, ["exemptions_text"], from_column, labels["exemptions"])
+    # Lists are merged per distinct (exemptions text, outcome text) pair, a few hundred at most, not per row.
     from_outcome = parse_exemptions(distinct(rows, "outcome_text")).select(
         pl.col("value").alias("outcome_text"), pl.col("exemptions").alias("__ex_outcome")
     )
-    rows = rows.join(from_outcome, on="outcome_text", how="left", nulls_equal=True, maintain_order="left")
-    rows = rows.with_columns(
-        exemptions=pl.concat_list(
-            pl.col("__ex_column").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-            pl.col("__ex_outcome").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+    pairs = (
+        rows.select("exemptions_text", "outcome_text", "__ex_column")
+        .unique(["exemptions_text", "outcome_text"])
+        .join(from_outcome, on="outcome_text", how="left", nulls_equal=True)
+        .select(
+            "exemptions_text",
+            "outcome_text",
+            exemptions=pl.concat_list(
+                pl.col("__ex_column").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+                pl.col("__ex_outcome").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            )
+            .list.unique()
+            .list.sort(),
         )
-        .list.unique()
-        .list.sort()
-    ).drop("__ex_column", "__ex_outcome")
+    )
+    keys = ["exemptions_text", "outcome_text"]
+    merged = rows.select(keys).join(pairs, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    rows = rows.drop("__ex_column").hstack(merged.select("exemptions"))
 
     # source url and type
     urls = clean_urls(distinct(rows, "source_url")).rename({"url": "__url"})
