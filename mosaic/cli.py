@@ -15,6 +15,7 @@ from typing import Annotated
 
 import polars as pl
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -239,16 +240,16 @@ def _print_summary(workspace, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps({"workspace_hash": workspace.content_hash(), "technologies": overview.to_dicts()}))
         return
-    table = Table(title="Latest stance per authority, by technology", title_justify="left")
-    table.add_column("technology", min_width=18)
-    for column in ("asked", "confirm", "deny", "NCND", "unknown", "public", "NCND share (95% CI)"):
-        table.add_column(column, justify="right")
+    table = Table(title="Latest stance per authority, by technology", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, show_edge=False)
+    table.add_column("technology", min_width=14)
+    for column in ("asked", "confirm", "deny", "NCND", "unknown", "public", "NCND, 95% CI"):
+        table.add_column(column, justify="right", no_wrap=True)
     for r in overview.iter_rows(named=True):
         interval = wilson_interval(r["ncnd_count"], r["asked_count"])
         share = (
             f"{r['ncnd_count']}/{r['asked_count']}"
             if r["asked_count"] < 10 or interval is None
-            else f"{r['ncnd_count'] / r['asked_count']:.0%} ({interval[0]:.0%}-{interval[1]:.0%})"
+            else f"{r['ncnd_count'] / r['asked_count']:.0%} ({interval[0] * 100:.0f}-{interval[1] * 100:.0f})"
         )
         table.add_row(
             Text(r["technology_label"] or r["technology_id"]),
