@@ -146,7 +146,6 @@ def ingest_files(
     *,
     registers: Registers | None = None,
     on_progress: ProgressCallback | None = None,
-    display_names: Sequence[str] | None = None,
 ) -> IngestReport:
     """Read, normalise and commit files into a workspace, all or nothing.
 
@@ -157,7 +156,6 @@ def ingest_files(
         options: date order, fuzzy threshold, strictness.
         registers: authority and technology registers (the bundled ones by default).
         on_progress: receives ``(stage, file)`` as work proceeds.
-        display_names: names to record as ``source_file`` instead of the paths' names (uploads).
 
     Returns:
         The reconciliation. ``committed`` is False when an error or ``strict`` stopped the run; the
@@ -171,14 +169,12 @@ def ingest_files(
     report = IngestReport(files=[], workspace=str(workspace.path), ingest_id=ingest_id)
     batches: list[Batch] = []
     seen_keys: set[str] = set()
-    for index, path in enumerate(paths):
-        name = display_names[index] if display_names else Path(path).name
+    for path in paths:
+        name = Path(path).name
         progress("reading", name)
         try:
             tables = read_tables(Path(path))
             for table in tables:
-                if display_names:
-                    table = _renamed(table, name)
                 seen_keys.update(header_key(h) for h in table.header)
                 progress("normalising", table.source_file)
                 batches.append(normalise_table(table, mapping, registers, options, ingest_id))
@@ -505,19 +501,6 @@ def _strict_problems(batch: Batch) -> list[str]:
 def _unused_maps(mapping: ColumnMapping, seen_keys: set[str]) -> list[str]:
     """A --map naming a column that no input has is a typo: report it before writing."""
     return [f"--map: no input file has a column named like {key!r}" for key in mapping.mapped if key not in seen_keys]
-
-
-def _renamed(table: RawTable, name: str) -> RawTable:
-    suffix = table.source_file[len(Path(table.source_file.split(" [")[0]).name):]
-    return RawTable(
-        source_file=name + suffix,
-        header=table.header,
-        frame=table.frame,
-        ragged=table.ragged,
-        blank_rows=table.blank_rows,
-        encoding=table.encoding,
-        delimiter=table.delimiter,
-    )
 
 
 __all__ = [

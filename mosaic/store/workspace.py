@@ -29,7 +29,7 @@ import polars as pl
 from filelock import FileLock, Timeout
 
 from mosaic.errors import WorkspaceError
-from mosaic.schema import TABLES, empty_table, enforce_schema
+from mosaic.schema import empty_table, enforce_schema
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -216,4 +216,4 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-__all__ = ["TABLES", "CommitResult", "Workspace", "new_ingest_id"]
+__all__ = ["CommitResult", "Workspace", "new_ingest_id"]
