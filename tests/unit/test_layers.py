@@ -16,9 +16,12 @@ ALLOWED: dict[str, set[str]] = {
     "registry": {"errors", "schema", "resources", "normalise.names"},
     "normalise": {"errors", "schema", "registry", "resources"},
     "store": {"errors", "schema"},
-    "ingest": {"errors", "schema", "registry", "normalise", "store", "resources"},
+    "ingest": {"errors", "schema", "registry", "normalise", "store", "resources", "extract"},
     "analyses": {"errors", "schema", "registry", "normalise", "store", "resources"},
     "sample": {"errors", "schema", "registry", "resources"},
+    "graph": {"errors", "schema", "registry", "normalise", "store", "resources", "analyses"},
+    "extract": {"errors", "schema", "registry", "normalise", "resources"},
+    "report": {"errors", "schema", "registry", "normalise", "store", "resources", "analyses", "graph", "settings"},
 }
 FORBIDDEN_EVERYWHERE_BUT_UI = {"dash", "plotly"}
 

@@ -1,0 +1,284 @@
+"""The findings contract: one frame schema that every check returns.
+
+Every check, whatever it measures, returns rows of the same shape, so the CLI, the reports, the graph and
+the dashboard can list, filter and render findings without knowing which check made them. What differs
+between checks lives in two nested columns declared here once:
+
+* ``metrics``: a struct holding the union of every check's numbers (``METRICS``). A check fills the
+  fields it computes and leaves the rest null, so ``pl.col("metrics").struct.field("peer_share")`` works
+  across the whole frame and JSON output simply drops the nulls.
+* ``evidence``: a list of structs, one per fact that supports the finding (an earlier disclosure, the
+  other side of a selective NCND, a neighbour's answer...), each with its date, stance, grade and source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+import polars as pl
+
+from mosaic.errors import SchemaError
+from mosaic.schema import EvidenceGrade, Severity
+
+
+class FindingScope(StrEnum):
+    """What one finding is about."""
+
+    RESPONSE = "response"
+    """One response (an NCND, a late answer...)."""
+    AUTHORITY = "authority"
+    """One authority's answers on one technology (a series) or across a category."""
+    TECHNOLOGY = "technology"
+    """The national picture for one technology."""
+    REGION = "region"
+    """One region's picture for one technology."""
+
+
+class EvidenceRelation(StrEnum):
+    """How the technology of a piece of evidence relates to the technology of the finding."""
+
+    EXACT = "exact"
+    """The same product (or category) as the finding."""
+    BROADER = "broader"
+    """An ancestor: the evidence is about the category the finding's product belongs to."""
+    NARROWER = "narrower"
+    """A descendant: the evidence is about a variant or product inside the finding's category."""
+    SIBLING = "sibling"
+    """Another product of the same category (selective NCND)."""
+
+
+#: Severities a finding may carry (ingest issues use warning/error instead).
+FINDING_SEVERITIES: tuple[str, ...] = (Severity.INFO.value, Severity.NOTABLE.value, Severity.STRONG.value)
+
+#: One piece of evidence. ``authority``/``technology`` are display names (register name, else as given).
+EVIDENCE_STRUCT = pl.Struct(
+    {
+        "authority_id": pl.String(),
+        "authority": pl.String(),
+        "technology_id": pl.String(),
+        "technology": pl.String(),
+        "date": pl.Date(),
+        "date_precision": pl.String(),
+        "stance": pl.String(),
+        "outcome": pl.String(),
+        "exemptions": pl.List(pl.String()),
+        "grade": pl.String(),
+        "source_url": pl.String(),
+        "source_type": pl.String(),
+        "relation": pl.String(),
+        "role": pl.String(),
+        "response_id": pl.String(),
+    }
+)
+EVIDENCE_DTYPE = pl.List(EVIDENCE_STRUCT)
+
+#: Every metric any check reports: name -> (dtype, meaning). Counts are of distinct authorities.
+METRICS: dict[str, tuple[pl.DataType, str]] = {
+    # peer_disclosure
+    "peers_exact": (pl.Int64(), "Other authorities that had confirmed or denied the same technology before the cut-off."),
+    "peers_broader": (pl.Int64(), "Other authorities that had confirmed or denied a category containing it."),
+    "peers_narrower": (pl.Int64(), "Other authorities that had confirmed or denied a product or variant inside it."),
+    "peers_official_exact": (pl.Int64(), "Of peers_exact, those with an official source (grade official_peer)."),
+    "peers_asked": (pl.Int64(), "Authorities (this one included) asked about the same technology by the as-of date."),
+    "peer_share": (pl.Float64(), "peers_exact / (peers_asked - 1): share of the other authorities asked that had answered."),
+    "peer_share_low": (pl.Float64(), "Lower end of the 95% Wilson interval of peer_share."),
+    "peer_share_high": (pl.Float64(), "Upper end of the 95% Wilson interval of peer_share."),
+    "days_since_earliest_peer": (pl.Int64(), "Days from the earliest exact peer disclosure to the cut-off."),
+    # self_acknowledgment / series_consistency / selective_ncnd
+    "earlier_exact": (pl.Int64(), "The authority's own earlier confirm or deny answers on the same technology."),
+    "earlier_broader": (pl.Int64(), "The authority's own earlier confirm or deny answers on a category containing it."),
+    "days_since_acknowledgment": (pl.Int64(), "Days from the authority's own latest earlier confirm or deny to this answer."),
+    "reversals": (pl.Int64(), "Times the authority went from confirm or deny to NCND on the same technology."),
+    "ncnd_then_answered": (pl.Int64(), "Times the authority answered (confirm or deny) after an earlier NCND on it."),
+    "series_length": (pl.Int64(), "Answers in the authority's series on the technology up to the as-of date."),
+    "denied_siblings": (pl.Int64(), "Other products of the same category the authority denied within the window."),
+    "window_days": (pl.Int64(), "The time window the check used, in days."),
+    # mosaic_exposure
+    "asked": (pl.Int64(), "Authorities asked about the technology by the as-of date (the universe)."),
+    "disclosed": (pl.Int64(), "Of those asked, authorities whose latest public answer is a confirm or deny."),
+    "confirms": (pl.Int64(), "Of those disclosed, authorities that confirmed."),
+    "denies": (pl.Int64(), "Of those disclosed, authorities that denied."),
+    "coverage": (pl.Float64(), "disclosed / asked: the share of the map already public."),
+    "coverage_low": (pl.Float64(), "Lower end of the 95% Wilson interval of coverage."),
+    "coverage_high": (pl.Float64(), "Upper end of the 95% Wilson interval of coverage."),
+    "base_rate": (pl.Float64(), "(confirms + 1) / (confirms + denies + 2): the smoothed rate of use among disclosures."),
+    "disclosed_neighbours": (pl.Int64(), "Land neighbours in the universe with a public answer."),
+    "confirming_neighbours": (pl.Int64(), "Of the disclosed neighbours, those that confirmed."),
+    "predicted_use_probability": (pl.Float64(), "Probability of use an adversary can already infer from the public map."),
+    "predictability": (pl.Float64(), "max(p, 1 - p) of the predicted use probability."),
+    "marginal_bits": (pl.Float64(), "Binary entropy of the prediction: what one more answer would add, in bits."),
+    "mean_marginal_bits": (pl.Float64(), "Mean marginal_bits over the authorities without a public answer."),
+    "undisclosed": (pl.Int64(), "Authorities asked without a public answer (NCND, refused or no answer)."),
+    "oldest_disclosure_days": (pl.Int64(), "Age in days of the oldest answer still counted as the public one."),
+    # ncnd_tell
+    "ncnd_used": (pl.Int64(), "2x2 table: NCND at the time and later known to use."),
+    "ncnd_not_used": (pl.Int64(), "2x2 table: NCND at the time and later known not to use."),
+    "answered_used": (pl.Int64(), "2x2 table: answered at the time and later known to use."),
+    "answered_not_used": (pl.Int64(), "2x2 table: answered at the time and later known not to use."),
+    "odds_ratio": (pl.Float64(), "Haldane-corrected odds ratio of use given NCND."),
+    "odds_ratio_low": (pl.Float64(), "Lower end of the 95% interval of the odds ratio (log scale, Haldane)."),
+    "odds_ratio_high": (pl.Float64(), "Upper end of the 95% interval of the odds ratio."),
+    "fisher_p": (pl.Float64(), "Two-sided Fisher's exact test p-value of the 2x2 table."),
+    # exemption_consistency / ncnd_limb
+    "ncnd_count": (pl.Int64(), "NCND answers (authorities' latest) on the technology."),
+    "modal_set_count": (pl.Int64(), "Authorities whose latest NCND cited the modal exemption set."),
+    "jaccard_distance": (pl.Float64(), "1 - |A ∩ M| / |A ∪ M| between this NCND's exemptions and the modal set."),
+    "distinct_sets": (pl.Int64(), "Distinct exemption sets cited by NCNDs on the technology."),
+    "regulator_outcomes": (pl.Int64(), "Distinct regulator outcomes recorded for the technology."),
+    "cited_codes": (pl.Int64(), "Exemption codes the NCND cited."),
+    # timeliness
+    "working_days": (pl.Int64(), "Working days from request to response (England and Wales bank holidays excluded)."),
+    "days_late": (pl.Int64(), "Working days beyond the deadline."),
+    "deadline_working_days": (pl.Int64(), "The statutory deadline used, in working days."),
+    # boilerplate (documents)
+    "similarity": (pl.Float64(), "Similarity (0-1) of this authority's statement to the national line."),
+    "cluster_size": (pl.Int64(), "Authorities whose statement falls in the same cluster."),
+    "largest_cluster_size": (pl.Int64(), "Authorities in the national line (the largest cluster)."),
+    "statements": (pl.Int64(), "Statements compared for the technology."),
+}
+
+METRICS_STRUCT = pl.Struct({name: dtype for name, (dtype, _) in METRICS.items()})
+
+FINDING_SCHEMA = pl.Schema(
+    {
+        "check": pl.String(),
+        "scope": pl.String(),
+        "authority_id": pl.String(),
+        "authority_name": pl.String(),
+        "technology_id": pl.String(),
+        "technology_name": pl.String(),
+        "region": pl.String(),
+        "response_id": pl.String(),
+        "response_date": pl.Date(),
+        "as_of": pl.Date(),
+        "severity": pl.String(),
+        "metrics": METRICS_STRUCT,
+        "evidence": EVIDENCE_DTYPE,
+        "summary": pl.String(),
+    }
+)
+
+#: Meaning of each findings column (for docs, tooltips and the JSON contract).
+FINDING_COLUMNS: dict[str, str] = {
+    "check": "Id of the check that made the finding.",
+    "scope": "What the finding is about: response, authority, technology or region.",
+    "authority_id": "Register id of the authority (null for a technology- or region-wide finding).",
+    "authority_name": "The authority's register name (else the name as given).",
+    "technology_id": "Taxonomy id of the technology.",
+    "technology_name": "The technology's taxonomy name (else the name as given).",
+    "region": "Region, for region-wide findings (and the authority's region otherwise).",
+    "response_id": "The response the finding is about (null when not about one response).",
+    "response_date": "Date of that response (first day of its period).",
+    "as_of": "Only facts public on or before this date were used.",
+    "severity": "info, notable or strong.",
+    "metrics": "The check's numbers (see METRICS); fields a check does not compute are null.",
+    "evidence": "The facts behind the finding, each with date, stance, grade, source and relation.",
+    "summary": "One plain-English sentence with the numbers.",
+}
+
+
+def empty_findings() -> pl.DataFrame:
+    """Return an empty findings frame."""
+    return pl.DataFrame(schema=FINDING_SCHEMA)
+
+
+def metrics_struct(**fields: pl.Expr | Any) -> pl.Expr:
+    """Build the ``metrics`` struct from the fields a check computes; every other metric is null.
+
+    Unknown names raise ``SchemaError`` so a typo cannot create a metric that no reader knows about.
+    """
+    unknown = set(fields) - set(METRICS)
+    if unknown:
+        raise SchemaError(f"unknown metric(s): {', '.join(sorted(unknown))}")
+    parts = []
+    for name, (dtype, _) in METRICS.items():
+        value = fields.get(name)
+        if value is None:
+            parts.append(pl.lit(None, dtype=dtype).alias(name))
+        else:
+            expr = value if isinstance(value, pl.Expr) else pl.lit(value)
+            parts.append(expr.cast(dtype).alias(name))
+    return pl.struct(parts).alias("metrics")
+
+
+def finalise_findings(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Check a check's output against the contract and return it in column order.
+
+    Missing optional columns (``region``, ``response_id``, ``response_date``, ``evidence``) are added as
+    null/empty; anything else missing or mistyped raises ``SchemaError`` naming the column.
+    """
+    lazy = frame.lazy()
+    present = lazy.collect_schema()
+    fill = {
+        "region": pl.lit(None, pl.String()),
+        "response_id": pl.lit(None, pl.String()),
+        "response_date": pl.lit(None, pl.Date()),
+        "evidence": pl.lit([], EVIDENCE_DTYPE),
+    }
+    lazy = lazy.with_columns([expr.alias(name) for name, expr in fill.items() if name not in present])
+    schema = lazy.collect_schema()
+    problems = [
+        f"{name} {'missing' if name not in schema else f'is {schema[name]}, expected {dtype}'}"
+        for name, dtype in FINDING_SCHEMA.items()
+        if name not in schema or schema[name] != dtype
+    ]
+    if problems:
+        raise SchemaError("findings do not match their schema: " + "; ".join(problems))
+    result = lazy.select(FINDING_SCHEMA.names()).collect()
+    bad = result.filter(~pl.col("severity").is_in(FINDING_SEVERITIES))
+    if bad.height:
+        raise SchemaError(f"findings have severities outside {FINDING_SEVERITIES}: {bad.get_column('severity').unique().to_list()}")
+    return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def findings_records(findings: pl.DataFrame) -> list[dict[str, Any]]:
+    """Turn findings into plain JSON-ready dicts: ISO dates, metrics without nulls, evidence as objects.
+
+    This is the JSON contract of ``mosaic analyse --format json`` and of the reports' data model.
+    """
+    records = []
+    for row in findings.iter_rows(named=True):
+        record = {key: _plain(value) for key, value in row.items() if key not in ("metrics", "evidence")}
+        record["metrics"] = {k: _plain(v) for k, v in (row["metrics"] or {}).items() if v is not None}
+        record["evidence"] = [
+            {k: _plain(v) for k, v in item.items() if v is not None} for item in (row["evidence"] or [])
+        ]
+        records.append(record)
+    return records
+
+
+def grade_expr(source_type: pl.Expr, is_self: pl.Expr) -> pl.Expr:
+    """The evidence grade of a disclosure: official_self, official_peer or unofficial (domain.md)."""
+    from mosaic.schema import OFFICIAL_SOURCE_TYPES
+
+    official = source_type.fill_null("foi_response").is_in([s.value for s in OFFICIAL_SOURCE_TYPES])
+    return (
+        pl.when(~official)
+        .then(pl.lit(EvidenceGrade.UNOFFICIAL.value))
+        .when(is_self)
+        .then(pl.lit(EvidenceGrade.OFFICIAL_SELF.value))
+        .otherwise(pl.lit(EvidenceGrade.OFFICIAL_PEER.value))
+    )
+
+
+def check_severities(values: Iterable[str]) -> None:
+    """Raise ``SchemaError`` if any severity is not a finding severity."""
+    bad = sorted(set(values) - set(FINDING_SEVERITIES))
+    if bad:
+        raise SchemaError(f"finding severities must be one of {FINDING_SEVERITIES}, got {bad}")
+
+
+def metric_descriptions() -> Mapping[str, str]:
+    """Return metric name -> meaning, for docs and tooltips."""
+    return {name: text for name, (_, text) in METRICS.items()}

@@ -1,0 +1,100 @@
+"""What every check reads: the responses plus the two registers, prepared once.
+
+``AnalysisInputs.events`` is the responses table with the columns the checks share computed once:
+display names from the registers, the region, and the *end* of each date's period. Why the end: a
+response dated only "2023-02" may have been given on any day of February, so it counts as public only
+from 28 February; comparing period ends never credits a fact before it can be shown to exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+import polars as pl
+
+from mosaic.normalise.dates import period_end
+from mosaic.registry import load_authorities, load_technologies, technology_pairs
+from mosaic.schema import Stance
+from mosaic.store.workspace import Workspace
+
+#: Stances that put a fact on the public record.
+DISCLOSING_STANCES: tuple[str, ...] = (Stance.CONFIRM.value, Stance.DENY.value)
+
+
+@dataclass(frozen=True, eq=False)
+class AnalysisInputs:
+    """The responses table and the registers; derived frames are computed on first use and cached.
+
+    Build it once per workspace state and reuse it: the dashboard keeps one per content hash.
+    """
+
+    responses: pl.DataFrame
+    authorities: pl.DataFrame
+    technologies: pl.DataFrame
+
+    @classmethod
+    def from_workspace(cls, workspace: Workspace, *, authorities: pl.DataFrame | None = None, technologies: pl.DataFrame | None = None) -> AnalysisInputs:
+        """Read the workspace's responses and pair them with the (default) registers."""
+        return cls(
+            responses=workspace.responses(),
+            authorities=load_authorities() if authorities is None else authorities,
+            technologies=load_technologies() if technologies is None else technologies,
+        )
+
+    @classmethod
+    def from_responses(cls, responses: pl.DataFrame) -> AnalysisInputs:
+        """Pair a responses frame with the default registers (tests, notebooks)."""
+        return cls(responses=responses, authorities=load_authorities(), technologies=load_technologies())
+
+    @functools.cached_property
+    def pairs(self) -> pl.DataFrame:
+        """(ancestor_id, descendant_id, distance) over the taxonomy, self pairs included."""
+        return technology_pairs(self.technologies)
+
+    @functools.cached_property
+    def events(self) -> pl.DataFrame:
+        """One row per response with the shared derived columns (see the module docstring).
+
+        Added columns: ``authority_label`` / ``technology_label`` (register name, else as given),
+        ``region``, ``response_end``, ``request_end``, ``asked_on`` (request end, else response end:
+        the date by which the authority had certainly been asked), ``is_disclosure`` (confirm or deny)
+        and ``is_ncnd``.
+        """
+        names = self.authorities.select("authority_id", pl.col("name").alias("_register_name"), "region")
+        tech_names = self.technologies.select("technology_id", pl.col("name").alias("_taxonomy_name"))
+        return (
+            self.responses.lazy()
+            .join(names.lazy(), on="authority_id", how="left")
+            .join(tech_names.lazy(), on="technology_id", how="left")
+            .with_columns(
+                authority_label=pl.coalesce("_register_name", "authority_name", "authority_id"),
+                technology_label=pl.coalesce("_taxonomy_name", "product", "technology_name", "technology_id"),
+                response_end=period_end("response_date", "response_date_precision"),
+                request_end=period_end("request_date", "request_date_precision"),
+            )
+            .with_columns(
+                asked_on=pl.coalesce("request_end", "response_end"),
+                is_disclosure=pl.col("stance").is_in(DISCLOSING_STANCES),
+                is_ncnd=pl.col("stance") == Stance.NCND.value,
+            )
+            .drop("_register_name", "_taxonomy_name")
+            .collect()
+        )
+
+    @functools.cached_property
+    def neighbours(self) -> pl.DataFrame:
+        """Land-neighbour pairs (authority_id, neighbour_id) from the register, both directions."""
+        pairs = (
+            self.authorities.select("authority_id", pl.col("neighbours").alias("neighbour_id"))
+            .explode("neighbour_id")
+            .drop_nulls()
+        )
+        both = pl.concat([pairs, pairs.select(pl.col("neighbour_id").alias("authority_id"), pl.col("authority_id").alias("neighbour_id"))])
+        return both.unique().sort("authority_id", "neighbour_id")
+
+
+def today() -> dt.date:
+    """Today's date (one place, so tests can reason about the default map-level as-of)."""
+    return dt.date.today()

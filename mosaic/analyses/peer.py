@@ -1,0 +1,1 @@
+"""Peer disclosure and self-acknowledgment (placeholder while being written)."""

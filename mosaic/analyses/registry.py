@@ -1,0 +1,148 @@
+"""The registry of checks: every consumer (CLI, reports, graph, dashboard) iterates the same list.
+
+A check is a pure function ``run(inputs, as_of, params) -> findings`` registered with an id, a title, a
+description and a level:
+
+* ``response`` checks (peer disclosure, self-acknowledgment, limb, timeliness) judge each response as of
+  its own date unless an as-of date is given;
+* ``map`` checks (mosaic exposure, NCND as a tell, exemption consistency, series) judge the picture as of
+  today unless an as-of date is given.
+
+``run_checks`` runs the chosen checks and filters the findings to the technologies and authorities asked
+for. Checks always see every response: evidence about a category or a neighbour must not be filtered away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import polars as pl
+
+from mosaic.analyses.findings import empty_findings, finalise_findings
+from mosaic.analyses.inputs import AnalysisInputs, today
+from mosaic.errors import MappingError
+
+
+@dataclass(frozen=True)
+class CheckParams:
+    """Tunable parameters of the checks, validated once (fail fast on bad configuration)."""
+
+    today: dt.date = field(default_factory=today)
+    selective_window_days: int = 365
+    neighbour_prior_weight: float = 2.0
+    deadline_working_days: int = 20
+    evidence_limit: int = 50
+    min_tell_known: int = 4
+    """ncnd_tell says "insufficient evidence" when fewer authorities than this have a later known status."""
+
+    def __post_init__(self) -> None:
+        if self.selective_window_days < 0:
+            raise MappingError("selective window must be 0 days or more")
+        if self.neighbour_prior_weight <= 0:
+            raise MappingError("neighbour prior weight k must be positive")
+        if self.deadline_working_days <= 0:
+            raise MappingError("the response deadline must be at least one working day")
+        if self.evidence_limit < 1:
+            raise MappingError("evidence limit must be at least 1")
+
+
+CheckFunction = Callable[[AnalysisInputs, dt.date | None, CheckParams], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One registered check."""
+
+    id: str
+    title: str
+    description: str
+    level: Literal["response", "map"]
+    run: CheckFunction
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def register(id: str, title: str, level: Literal["response", "map"]) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under ``id``; its docstring's first paragraph becomes the description."""
+
+    def decorate(function: CheckFunction) -> CheckFunction:
+        if id in CHECKS:
+            raise ValueError(f"check {id!r} registered twice")
+        description = (function.__doc__ or title).strip().split("\n\n")[0].replace("\n", " ")
+        CHECKS[id] = Check(id=id, title=title, description=description, level=level, run=function)
+        return function
+
+    return decorate
+
+
+def _load_builtin_checks() -> None:
+    """Import the check modules so their ``@register`` decorators run (once)."""
+    from mosaic.analyses import checks  # noqa: F401
+
+
+def all_checks() -> dict[str, Check]:
+    """Return every registered check, in registration order."""
+    _load_builtin_checks()
+    return CHECKS
+
+
+def resolve_check_ids(given: Iterable[str] | None) -> list[str]:
+    """Return the check ids to run (all when none given); an unknown id is a MappingError naming close ones."""
+    import difflib
+
+    known = all_checks()
+    if not given:
+        return list(known)
+    chosen = []
+    for name in given:
+        key = name.strip().lower().replace("-", "_")
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else f"; known checks: {', '.join(known)}"
+            raise MappingError(f"unknown check {name!r}{hint}")
+        if key not in chosen:
+            chosen.append(key)
+    return chosen
+
+
+def run_checks(
+    inputs: AnalysisInputs,
+    checks: Sequence[str] | None = None,
+    *,
+    as_of: dt.date | None = None,
+    technology_ids: Sequence[str] | None = None,
+    authority_ids: Sequence[str] | None = None,
+    params: CheckParams | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> pl.DataFrame:
+    """Run checks and return their findings in one frame (the ``FINDING_SCHEMA``).
+
+    Args:
+        inputs: responses and registers.
+        checks: check ids (default: all).
+        as_of: override the default as-of date (a response's own date, or today for map checks).
+        technology_ids: keep findings about these technologies (evidence still uses everything).
+        authority_ids: keep findings about these authorities, plus technology- and region-wide findings.
+        params: check parameters.
+        on_progress: called as ``on_progress(check_id, done, total)`` before each check and at the end.
+    """
+    params = params or CheckParams()
+    ids = resolve_check_ids(checks)
+    registered = all_checks()
+    frames = []
+    for index, check_id in enumerate(ids):
+        if on_progress:
+            on_progress(check_id, index, len(ids))
+        frames.append(finalise_findings(registered[check_id].run(inputs, as_of, params)))
+    if on_progress:
+        on_progress("", len(ids), len(ids))
+    findings = pl.concat(frames, how="vertical") if frames else empty_findings()
+    if technology_ids:
+        findings = findings.filter(pl.col("technology_id").is_in(list(technology_ids)))
+    if authority_ids:
+        findings = findings.filter(pl.col("authority_id").is_null() | pl.col("authority_id").is_in(list(authority_ids)))
+    return findings
