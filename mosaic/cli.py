@@ -7,6 +7,7 @@ JSON for programs (``--json``), progress and logs on stderr. Any error a user ca
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import tempfile
@@ -22,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mosaic import __version__, settings
-from mosaic.errors import MosaicError
+from mosaic.errors import MappingError, MosaicError
 
 app = typer.Typer(
     name="mosaic",
@@ -36,7 +37,7 @@ show_app = typer.Typer(help="Show what the workspace holds: issue rows or quaran
 app.add_typer(show_app, name="show")
 
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -68,7 +69,7 @@ def _root(
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="CSV, TSV or XLSX files of responses.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help="CSV, TSV or XLSX files of responses, or letters and decision notices (.txt, .md, .html, .pdf, .eml).", show_default=False)],
     workspace: WorkspaceOption = None,
     map_: Annotated[
         list[str] | None,
@@ -263,6 +264,369 @@ def _print_summary(workspace, as_json: bool) -> None:
         "'public' = share of authorities asked whose latest answer confirmed or denied.",
         markup=False,
     )
+
+
+# --- analyse -------------------------------------------------------------------------------------
+
+_SEVERITY_ORDER = {"strong": 0, "notable": 1, "info": 2}
+_SEVERITY_STYLE = {"strong": "bold red", "notable": "yellow", "info": "dim"}
+
+
+def parse_date_option(value: str | None, option: str) -> dt.date | None:
+    """Parse an ISO date given on the command line; a bad one is a one-line MappingError."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise MappingError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+@app.command()
+def analyse(
+    workspace: WorkspaceOption = None,
+    check: Annotated[list[str] | None, typer.Option("--check", "-c", help="Check id to run (repeatable; default: all). See 'mosaic checks'.")] = None,
+    technology: Annotated[list[str] | None, typer.Option("--technology", "-t", help="Only findings about this technology (name, alias or id; repeatable).")] = None,
+    authority: Annotated[list[str] | None, typer.Option("--authority", "-a", help="Only findings about this authority (name, alias or id; repeatable).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Judge everything as of this date (YYYY-MM-DD). Default: each response's own date; today for map-level checks.")] = None,
+    format_: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    limit: Annotated[int, typer.Option(help="Table format: findings shown per check, strongest first (0 = all).", min=0)] = 8,
+) -> None:
+    """Run the consistency checks and print their findings (each with a one-sentence summary)."""
+    from mosaic.analyses import AnalysisInputs, all_checks, findings_records, resolve_authority_ids, resolve_check_ids, resolve_technology_ids, run_checks
+
+    if format_ not in ("table", "json", "csv"):
+        raise MappingError(f"--format {format_!r}: use table, json or csv")
+    date = parse_date_option(as_of, "--as-of")
+    store = _open_workspace(workspace)
+    inputs = AnalysisInputs.from_workspace(store)
+    checks = resolve_check_ids(check)
+    technology_ids = resolve_technology_ids(technology, inputs.technologies) if technology else None
+    authority_ids = resolve_authority_ids(authority, inputs.authorities) if authority else None
+    with _progress() as progress:
+        task = progress.add_task("analysing", total=len(checks))
+        findings = run_checks(
+            inputs,
+            checks,
+            as_of=date,
+            technology_ids=technology_ids,
+            authority_ids=authority_ids,
+            on_progress=lambda name, done, total: progress.update(task, completed=done, description=f"check {name}"),
+        )
+    if format_ == "json":
+        document = {
+            "as_of": date.isoformat() if date else None,
+            "as_of_rule": "given date" if date else "each response's own date; today for map-level checks",
+            "workspace_hash": store.content_hash(),
+            "checks": checks,
+            "findings": findings_records(findings),
+        }
+        _emit(json.dumps(document, ensure_ascii=False, indent=1) + "\n", output)
+        return
+    if format_ == "csv":
+        _emit(_findings_csv(findings), output)
+        return
+    registered = all_checks()
+    console = Console(file=output.open("w", encoding="utf-8"), width=120, highlight=False) if output else out
+    for check_id in checks:
+        rows = findings.filter(pl.col("check") == check_id)
+        counts = dict(rows.group_by("severity").len().iter_rows())
+        tally = ", ".join(f"{counts[s]} {s}" for s in _SEVERITY_ORDER if s in counts) or "no findings"
+        console.print(Text.assemble((f"{check_id}", "bold"), f": {registered[check_id].title} ({tally})"))
+        ordered = rows.with_columns(_order=pl.col("severity").replace_strict(_SEVERITY_ORDER, default=3)).sort("_order", "response_date", nulls_last=True)
+        shown = ordered if limit == 0 else ordered.head(limit)
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for row in shown.iter_rows(named=True):
+            grid.add_row(Text("  " + row["severity"], style=_SEVERITY_STYLE.get(row["severity"], "")), Text(row["summary"] or ""))
+        console.print(grid)
+        if shown.height < rows.height:
+            console.print(Text(f"  ... and {rows.height - shown.height} more (--limit 0 shows all; --format json or csv for the data)", style="dim"))
+        console.print()
+    if date is None:
+        console.print(Text("As of: each response's own date; today for map-level checks. --as-of to change.", style="dim"))
+
+
+@app.command("checks")
+def list_checks() -> None:
+    """List the consistency checks with what each one tests."""
+    from mosaic.analyses import all_checks
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("check", no_wrap=True)
+    table.add_column("level", no_wrap=True)
+    table.add_column("what it tests")
+    for item in all_checks().values():
+        table.add_row(item.id, item.level, Text(item.description))
+    out.print(table)
+
+
+def _findings_csv(findings: pl.DataFrame) -> str:
+    """Findings as CSV: metrics unnested (columns never filled dropped), evidence as a count and JSON."""
+    from mosaic.analyses import findings_records
+
+    evidence_json = [json.dumps(record["evidence"], ensure_ascii=False) for record in findings_records(findings.select("evidence", *[c for c in findings.columns if c != "evidence"]))]
+    flat = findings.with_columns(
+        evidence_count=pl.col("evidence").list.len(),
+        evidence=pl.Series(evidence_json, dtype=pl.String),
+    ).unnest("metrics")
+    flat = flat.select([c for c in flat.columns if flat.get_column(c).null_count() < flat.height or c in ("check", "summary")])
+    from mosaic.report.render import FORMULA_TRIGGERS
+
+    # Text cells a spreadsheet would run as a formula get a leading apostrophe (OWASP); numbers stay numbers.
+    strings = [c for c, t in flat.schema.items() if t == pl.String]
+    safe = flat.with_columns(
+        pl.when(pl.any_horizontal([pl.col(c).str.starts_with(t) for t in FORMULA_TRIGGERS])).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in strings
+    )
+    return safe.write_csv()
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Write text to a file (replaced atomically) or to standard output."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    import os
+
+    temporary = output.with_name(f".{output.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, output)
+    err.print(f"wrote {output}", markup=False)
+
+
+# --- dashboard -----------------------------------------------------------------------------------
+
+
+@app.command()
+def dashboard(
+    workspace: WorkspaceOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on. Anything but 127.0.0.1 needs $MOSAIC_DASHBOARD_PASSWORD.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8050,
+    boundaries: Annotated[
+        Path | None, typer.Option(help="GeoJSON of police force areas (e.g. ONS PFA boundaries) to offer a geographic map too.", show_default=False)
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Dash debug mode (development only: never on a shared address).")] = False,
+) -> None:
+    """Serve the interactive map dashboard (the bundled synthetic sample when there is no workspace)."""
+    from mosaic.registry import load_authorities
+    from mosaic.store.workspace import Workspace
+
+    from dashboards.app import create_app
+    from dashboards.data import WorkspaceData
+    from dashboards.server import load_boundaries, required_password
+
+    password = required_password(host, settings.get("dashboard_password"))
+    loaded = None
+    if boundaries is not None:
+        codes = load_authorities().get_column("pfa_code").drop_nulls().to_list()
+        loaded = load_boundaries(boundaries, codes)
+    limit = int(settings.get("upload_limit_mb") * 1024 * 1024)
+    with tempfile.TemporaryDirectory(prefix="mosaic-dashboard-") as folder:
+        target = Workspace(settings.workspace_path(workspace), lock_timeout=settings.get("lock_timeout"))
+        is_sample = False
+        if not target.exists():
+            if workspace is not None:
+                raise MosaicError(f"no workspace at {target.path}: run 'mosaic ingest FILE -w {target.path}' first, or leave out --workspace for the sample")
+            target, is_sample = _sample_workspace(Path(folder)), True
+            err.print("No workspace: showing the bundled SYNTHETIC sample (uploads go to a temporary workspace).", markup=False)
+        data = WorkspaceData(target, is_sample=is_sample)
+        application = create_app(data, boundaries=loaded, upload_limit_bytes=limit, password=password)
+        where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+        err.print(f"mosaic dashboard on {where} (workspace {target.path}); Ctrl+C stops it.", markup=False)
+        if password:
+            err.print("Password required (MOSAIC_DASHBOARD_PASSWORD; any user name).", markup=False)
+        application.run(host=host, port=port, debug=debug)
+
+
+def _sample_workspace(folder: Path):
+    """The bundled synthetic sample ingested into a workspace under ``folder``."""
+    from mosaic.ingest.pipeline import ingest_files
+    from mosaic.resources import sample_path
+    from mosaic.store.workspace import Workspace
+
+    target = Workspace(folder / "workspace")
+    report = ingest_files([sample_path("responses.csv")], target)
+    if not report.committed:
+        raise MosaicError("; ".join(report.errors))
+    return target
+
+
+# --- report --------------------------------------------------------------------------------------
+
+_REPORT_FORMATS = ("html", "pdf", "md", "json", "csv", "xlsx")
+
+
+@app.command()
+def report(
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write (replaced atomically), or - for standard output.", show_default=False)],
+    workspace: WorkspaceOption = None,
+    authority: Annotated[str | None, typer.Option("--authority", "-a", help="Authority (name, alias or id): its report, or with --technology its NCND dossier.")] = None,
+    technology: Annotated[str | None, typer.Option("--technology", "-t", help="Technology (name, alias or id): the national report, or with --authority a dossier.")] = None,
+    response: Annotated[str | None, typer.Option("--response", "-r", help="Response id (or a unique prefix of it): the dossier of that answer.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Only facts public by this date (YYYY-MM-DD). Default: the answer's date for a dossier, else the latest date in the workspace.")] = None,
+    format_: Annotated[str | None, typer.Option("--format", "-f", help="html, pdf, md, json, csv or xlsx (default: from the file name).", show_default=False)] = None,
+) -> None:
+    """Write a consistency report: a dossier for one NCND answer, a technology's national picture, or an authority's answers."""
+    import shlex
+
+    from mosaic.analyses import AnalysisInputs, resolve_authority_ids, resolve_technology_ids
+    from mosaic.report import build_report, render_report, write_report
+
+    fmt = (format_ or Path(output).suffix.lstrip(".")).lower()
+    fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
+    if fmt not in _REPORT_FORMATS:
+        raise MappingError(f"--format {format_ or fmt!r}: use one of {', '.join(_REPORT_FORMATS)} (or a file name ending in one)")
+    if authority is None and technology is None and response is None:
+        raise MappingError("say what to report on: --authority, --technology or --response")
+    date = parse_date_option(as_of, "--as-of")
+    store = _open_workspace(workspace)
+    inputs = AnalysisInputs.from_workspace(store)
+    known_authorities = set(inputs.events.get_column("authority_id").unique().to_list())
+    known_technologies = set(inputs.events.get_column("technology_id").unique().to_list())
+    authority_id = (authority.strip() if authority.strip() in known_authorities else resolve_authority_ids([authority], inputs.authorities)[0]) if authority else None
+    technology_id = (technology.strip() if technology.strip() in known_technologies else resolve_technology_ids([technology], inputs.technologies)[0]) if technology else None
+    response_id = _resolve_response_id(response, inputs.responses) if response else None
+
+    command = ["mosaic", "report"]
+    if workspace is not None:
+        command += ["--workspace", str(workspace)]
+    for flag, value in (("--response", response_id), ("--authority", authority_id), ("--technology", technology_id)):
+        if value:
+            command += [flag, value]
+    model = build_report(inputs, authority_id=authority_id, technology_id=technology_id, response_id=response_id, as_of=date, workspace_hash=store.content_hash())
+    # The default as-of date is only known once the report is built; the command states it explicitly.
+    model = model.with_command(shlex.join([*command, "--as-of", model.meta.as_of, "--format", fmt, "-o", output]))
+    if output == "-":
+        data = render_report(model, fmt)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    target = write_report(model, fmt, Path(output))
+    err.print(f"wrote {model.kind} report '{model.title}' ({fmt}) to {target}", markup=False)
+
+
+def _resolve_response_id(given: str, responses: pl.DataFrame) -> str:
+    """A response id, or a unique prefix of one; anything else is a one-line error."""
+    text = given.strip()
+    ids = responses.get_column("response_id")
+    if (ids == text).any():
+        return text
+    matches = ids.filter(ids.str.starts_with(text)).unique().sort().to_list() if text else []
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise MappingError(f"response id prefix {given!r} matches {len(matches)} responses ({', '.join(matches[:3])}, ...); give more characters")
+    raise MappingError(f"no response with id {given!r} in the workspace (ids are shown by 'mosaic analyse --format csv')")
+
+
+# --- extract -------------------------------------------------------------------------------------
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Response letters, disclosure-log pages or decision notices (.txt, .md, .html, .pdf, .eml).", show_default=False)],
+    format_: Annotated[
+        str,
+        typer.Option("--format", "-f", help="table (for people), json (every field with confidence and provenance), or csv (one row per document; 'mosaic ingest' reads it back)."),
+    ] = "table",
+) -> None:
+    """Print the response found in each document: every field with its confidence and where it was found."""
+    from mosaic.errors import DataError
+    from mosaic.extract import RECORD_COLUMNS, describe, extract_document, record
+
+    if format_ not in ("table", "json", "csv"):
+        raise MappingError(f"--format {format_!r}: expected table, json or csv")
+    extractions, failures = [], []
+    for path in files:
+        try:
+            extractions.append(extract_document(path))
+        except DataError as exc:
+            failures.append(str(exc))
+    if format_ == "json":
+        sys.stdout.write(json.dumps([describe(e) for e in extractions], indent=2, ensure_ascii=False) + "\n")
+    elif format_ == "csv":
+        rows = [{"source_file": e.source_file, **record(e)} for e in extractions]
+        schema = {name: pl.String for name in ("source_file", *RECORD_COLUMNS)}
+        sys.stdout.write(pl.DataFrame(rows, schema=schema).write_csv())
+    else:
+        for extraction in extractions:
+            _print_extraction(describe(extraction))
+    for line in failures:
+        err.print(f"mosaic: error: {line}", markup=False)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _print_extraction(described: dict) -> None:
+    table = Table(title=f"{described['file']} ({described['kind'].replace('_', ' ')})", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    table.add_column("field", no_wrap=True)
+    table.add_column("value", overflow="fold", ratio=1)
+    for column in ("reads as", "confidence", "where"):
+        table.add_column(column, no_wrap=True)
+    for name, field in described["fields"].items():
+        if field["value"] is None:
+            shown = Text(f"not kept: {field['note'] or 'low confidence'}" + (f" (saw {field['seen']!r})" if field["seen"] else ""), style="yellow")
+        else:
+            text = field["value"]
+            shown = Text(text if len(text) <= 100 else text[:99] + "\u2026")
+        normalised = field["normalised"]
+        reads_as = ", ".join(normalised) if isinstance(normalised, list) else ("" if normalised is None else str(normalised))
+        table.add_row(name, shown, Text(reads_as), field["level"], Text(field["where"] or ""))
+    out.print(table)
+    if described["missing"]:
+        out.print(f"not found: {', '.join(described['missing'])}", markup=False)
+    out.print("")
+
+
+# --- graph ---------------------------------------------------------------------------------------
+
+
+@app.command()
+def graph(
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write (replaced atomically), or - for standard output.", show_default=False)],
+    format_: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf or json (networkx node-link).", show_default=False)],
+    workspace: WorkspaceOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Only what was public on this date (YYYY-MM-DD).")] = None,
+    technology: Annotated[list[str] | None, typer.Option("--technology", "-t", help="Only this technology and what is below it (name, alias or id; repeatable).")] = None,
+) -> None:
+    """Export the disclosure graph (authorities, technologies, exemptions, evidence) for Gephi, Cytoscape or networkx."""
+    from mosaic.analyses import AnalysisInputs, resolve_technology_ids
+    from mosaic.graph import FORMATS, build_graph, evidence_findings, restrict, write_graph
+    from mosaic.graph.export import graph_bytes
+
+    fmt = format_.strip().lower()
+    if fmt not in FORMATS:
+        raise MappingError(f"--format {format_!r}: use {', '.join(FORMATS)}")
+    date = parse_date_option(as_of, "--as-of")
+    store = _open_workspace(workspace)
+    with _progress() as progress:
+        task = progress.add_task("reading workspace", total=None)
+        inputs = AnalysisInputs.from_workspace(store)
+        in_workspace = set(inputs.responses.get_column("technology_id").drop_nulls().unique().to_list())
+        technology_ids = None
+        if technology:
+            technology_ids = [
+                name.strip() if name.strip() in in_workspace else resolve_technology_ids([name], inputs.technologies)[0]
+                for name in technology
+            ]
+        progress.update(task, description="finding evidence (peer disclosure, self-acknowledgment)")
+        findings = evidence_findings(inputs)
+        progress.update(task, description="building the graph")
+        full = build_graph(inputs, findings=findings)
+        view = restrict(full, as_of=date, technology_ids=technology_ids)
+        progress.update(task, description=f"writing {fmt} ({view.nodes.height:,} nodes, {view.edges.height:,} edges)")
+        if output == "-":
+            data = graph_bytes(view, fmt)
+        else:
+            write_graph(view, Path(output), fmt)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    err.print(f"wrote {view.nodes.height:,} nodes and {view.edges.height:,} edges to {output} ({fmt})", markup=False)
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -40,6 +40,10 @@ SETTINGS: dict[str, Setting] = {
         "MOSAIC_FUZZY_THRESHOLD", 90.0, "Lowest similarity (0-100) at which a misspelt authority or technology name is matched.", float
     ),
     "lock_timeout": Setting("MOSAIC_LOCK_TIMEOUT", 60.0, "Seconds an ingest waits for another writer to release the workspace.", float),
+    "upload_limit_mb": Setting("MOSAIC_UPLOAD_LIMIT_MB", 50.0, "Largest file (in MB) the dashboard's Load data page accepts.", float),
+    "dashboard_password": Setting(
+        "MOSAIC_DASHBOARD_PASSWORD", "", "Password the dashboard requires when served on an address other than 127.0.0.1 (HTTP basic auth).", str
+    ),
 }
 
 

@@ -5,6 +5,7 @@ Public API (what the CLI, graph, reports and dashboard use):
 * ``AnalysisInputs``: responses plus registers, with shared derived columns cached.
 * ``run_checks`` / ``all_checks`` / ``CheckParams``: the registry of checks and how to run them.
 * ``FINDING_SCHEMA``, ``METRICS``, ``findings_records``: the findings contract.
+* ``resolve_authority_ids`` / ``resolve_technology_ids``: user-typed names to register ids.
 * ``map_stances``, ``MapStance``: the map as it stood on a date.
 * ``stance_overview``, ``wilson_interval``: the national summary.
 """
@@ -21,6 +22,7 @@ from mosaic.analyses.findings import (
     findings_records,
 )
 from mosaic.analyses.inputs import AnalysisInputs
+from mosaic.analyses.lookup import resolve_authority_ids, resolve_technology_ids
 from mosaic.analyses.mapview import MAP_STANCE_LABELS, MapStance, map_stances, stance_counts, technology_scope
 from mosaic.analyses.overview import stance_overview, wilson_interval
 from mosaic.analyses.registry import Check, CheckParams, all_checks, resolve_check_ids, run_checks
@@ -29,5 +31,5 @@ __all__ = [
     "EVIDENCE_DTYPE", "EVIDENCE_STRUCT", "FINDING_COLUMNS", "FINDING_SCHEMA", "METRICS", "EvidenceRelation",
     "FindingScope", "empty_findings", "findings_records", "AnalysisInputs", "MAP_STANCE_LABELS", "MapStance",
     "map_stances", "stance_counts", "technology_scope", "stance_overview", "wilson_interval", "Check",
-    "CheckParams", "all_checks", "resolve_check_ids", "run_checks",
+    "CheckParams", "all_checks", "resolve_check_ids", "run_checks", "resolve_authority_ids", "resolve_technology_ids",
 ]  # fmt: skip

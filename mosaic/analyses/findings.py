@@ -227,7 +227,7 @@ def finalise_findings(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     ]
     if problems:
         raise SchemaError("findings do not match their schema: " + "; ".join(problems))
-    result = lazy.select(FINDING_SCHEMA.names()).collect()
+    result = lazy.select(FINDING_SCHEMA.names()).collect(engine="in-memory")
     bad = result.filter(~pl.col("severity").is_in(FINDING_SEVERITIES))
     if bad.height:
         raise SchemaError(f"findings have severities outside {FINDING_SEVERITIES}: {bad.get_column('severity').unique().to_list()}")

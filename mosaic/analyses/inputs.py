@@ -23,6 +23,14 @@ from mosaic.store.workspace import Workspace
 DISCLOSING_STANCES: tuple[str, ...] = (Stance.CONFIRM.value, Stance.DENY.value)
 
 
+#: Response columns no check reads; ``events`` leaves them out (``responses`` still has everything).
+_UNUSED_BY_CHECKS = frozenset(
+    {
+        "authority_match", "authority_match_score", "technology_match", "technology_match_score", "extra", "ingest_id",
+    }
+)  # fmt: skip
+
+
 @dataclass(frozen=True, eq=False)
 class AnalysisInputs:
     """The responses table and the registers; derived frames are computed on first use and cached.
@@ -58,14 +66,18 @@ class AnalysisInputs:
         """One row per response with the shared derived columns (see the module docstring).
 
         Added columns: ``authority_label`` / ``technology_label`` (register name, else as given),
-        ``region``, ``response_end``, ``request_end``, ``asked_on`` (request end, else response end:
-        the date by which the authority had certainly been asked), ``is_disclosure`` (confirm or deny)
-        and ``is_ncnd``.
+        ``region``, ``response_end``, ``request_end``, ``asked_on`` (the earlier of request end and response
+        end: the date by which the authority had certainly been asked), ``is_disclosure`` (confirm or deny)
+        and ``is_ncnd``. Columns nothing downstream reads (the ``extra`` cells, match scores, the ingest
+        id) are left out: every check filters this frame, and narrow rows are cheap to copy.
         """
+        wanted = [c for c in self.responses.columns if c not in _UNUSED_BY_CHECKS]
         names = self.authorities.select("authority_id", pl.col("name").alias("_register_name"), "region")
         tech_names = self.technologies.select("technology_id", pl.col("name").alias("_taxonomy_name"))
         return (
             self.responses.lazy()
+            .select(wanted)
+            .filter(pl.col("response_id").is_first_distinct())  # a row given twice is one response
             .join(names.lazy(), on="authority_id", how="left")
             .join(tech_names.lazy(), on="technology_id", how="left")
             .with_columns(
@@ -75,12 +87,14 @@ class AnalysisInputs:
                 request_end=period_end("request_date", "request_date_precision"),
             )
             .with_columns(
-                asked_on=pl.coalesce("request_end", "response_end"),
+                # The earlier of the two: a response proves the authority had been asked by its date,
+                # even when the request is known only to the month (whose end may come later).
+                asked_on=pl.min_horizontal("request_end", "response_end"),
                 is_disclosure=pl.col("stance").is_in(DISCLOSING_STANCES),
                 is_ncnd=pl.col("stance") == Stance.NCND.value,
             )
             .drop("_register_name", "_taxonomy_name")
-            .collect()
+            .collect(engine="in-memory")
         )
 
     @functools.cached_property

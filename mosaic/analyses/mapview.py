@@ -111,7 +111,7 @@ def map_stances(inputs: AnalysisInputs, technology_id: str, as_of: dt.date) -> p
         )
         .select(MAP_COLUMNS)
         .sort("authority_id")
-        .collect()
+        .collect(engine="in-memory")
     )
 
 

@@ -64,5 +64,21 @@ def stance_overview(responses: pl.DataFrame) -> pl.DataFrame:
             "confirm_count", "deny_count", "ncnd_count", "unknown_count", "coverage_share",
         )  # fmt: skip
         .sort(["asked_count", "technology_id"], descending=[True, False])
-        .collect()
+        .collect(engine="in-memory")
     )
+
+
+def wilson_bounds(successes: pl.Expr, trials: pl.Expr, z: float = 1.959964) -> tuple[pl.Expr, pl.Expr]:
+    """The Wilson score interval as two polars expressions (low, high); null where trials is 0 or null.
+
+    Vectorised twin of ``wilson_interval`` for columns of counts.
+    """
+    n = trials.cast(pl.Float64)
+    p = successes.cast(pl.Float64) / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * (p * (1 - p) / n + z * z / (4 * n * n)).sqrt() / denominator
+    valid = trials > 0
+    low = pl.when(valid).then(pl.max_horizontal(pl.lit(0.0), centre - half))
+    high = pl.when(valid).then(pl.min_horizontal(pl.lit(1.0), centre + half))
+    return low, high

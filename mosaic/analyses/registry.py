@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import polars as pl
@@ -34,9 +34,25 @@ class CheckParams:
     selective_window_days: int = 365
     neighbour_prior_weight: float = 2.0
     deadline_working_days: int = 20
-    evidence_limit: int = 50
+    evidence_limit: int = 10
+    """Most evidence items listed per finding (counts in the metrics are always complete)."""
     min_tell_known: int = 4
     """ncnd_tell says "insufficient evidence" when fewer authorities than this have a later known status."""
+    focus_authority_ids: tuple[str, ...] | None = None
+    focus_technology_ids: tuple[str, ...] | None = None
+    focus_response_ids: tuple[str, ...] | None = None
+    """Set by ``run_checks``: checks may skip subjects outside the focus (evidence still uses everything)."""
+
+    def focus(self, *, authority: bool = True, technology: bool = True, response: bool = True) -> pl.Expr:
+        """A boolean expression keeping rows inside the focus (on the columns the caller names)."""
+        keep = pl.lit(True)
+        if authority and self.focus_authority_ids is not None:
+            keep = keep & pl.col("authority_id").is_in(list(self.focus_authority_ids))
+        if technology and self.focus_technology_ids is not None:
+            keep = keep & pl.col("technology_id").is_in(list(self.focus_technology_ids))
+        if response and self.focus_response_ids is not None:
+            keep = keep & pl.col("response_id").is_in(list(self.focus_response_ids))
+        return keep
 
     def __post_init__(self) -> None:
         if self.selective_window_days < 0:
@@ -85,9 +101,13 @@ def _load_builtin_checks() -> None:
 
 
 def all_checks() -> dict[str, Check]:
-    """Return every registered check, in registration order."""
+    """Return every registered check: built-ins in ``CHECK_ORDER``, then any others in registration order."""
     _load_builtin_checks()
-    return CHECKS
+    from mosaic.analyses.checks import CHECK_ORDER
+
+    ordered = {check_id: CHECKS[check_id] for check_id in CHECK_ORDER if check_id in CHECKS}
+    ordered.update({check_id: check for check_id, check in CHECKS.items() if check_id not in ordered})
+    return ordered
 
 
 def resolve_check_ids(given: Iterable[str] | None) -> list[str]:
@@ -101,7 +121,7 @@ def resolve_check_ids(given: Iterable[str] | None) -> list[str]:
     for name in given:
         key = name.strip().lower().replace("-", "_")
         if key not in known:
-            close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.5)
+            close = [c for c in known if c.startswith(key) or key in c] or difflib.get_close_matches(key, list(known), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else f"; known checks: {', '.join(known)}"
             raise MappingError(f"unknown check {name!r}{hint}")
         if key not in chosen:
@@ -116,6 +136,7 @@ def run_checks(
     as_of: dt.date | None = None,
     technology_ids: Sequence[str] | None = None,
     authority_ids: Sequence[str] | None = None,
+    response_ids: Sequence[str] | None = None,
     params: CheckParams | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> pl.DataFrame:
@@ -127,10 +148,18 @@ def run_checks(
         as_of: override the default as-of date (a response's own date, or today for map checks).
         technology_ids: keep findings about these technologies (evidence still uses everything).
         authority_ids: keep findings about these authorities, plus technology- and region-wide findings.
+        response_ids: keep findings about these responses, plus findings not about one response.
+            The three filters also let checks skip work outside them, so a dossier on one response or
+            a dashboard panel on one authority does not pay for the whole country.
         params: check parameters.
         on_progress: called as ``on_progress(check_id, done, total)`` before each check and at the end.
     """
-    params = params or CheckParams()
+    params = replace(
+        params or CheckParams(),
+        focus_authority_ids=tuple(authority_ids) if authority_ids else None,
+        focus_technology_ids=tuple(technology_ids) if technology_ids else None,
+        focus_response_ids=tuple(response_ids) if response_ids else None,
+    )
     ids = resolve_check_ids(checks)
     registered = all_checks()
     frames = []
@@ -145,4 +174,6 @@ def run_checks(
         findings = findings.filter(pl.col("technology_id").is_in(list(technology_ids)))
     if authority_ids:
         findings = findings.filter(pl.col("authority_id").is_null() | pl.col("authority_id").is_in(list(authority_ids)))
+    if response_ids:
+        findings = findings.filter(pl.col("response_id").is_null() | pl.col("response_id").is_in(list(response_ids)))
     return findings

@@ -33,6 +33,8 @@ FIELDS: dict[str, str] = {
     "source_url": "source_url",
     "source_type": "source_type",
     "notes": "notes",
+    "harm_statement": "harm_statement",
+    "public_interest_statement": "public_interest_statement",
 }
 
 #: Special --map target: keep the column out of every field (it still lands in ``extra``).
@@ -82,6 +84,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "source_url": ("source url", "url", "link", "source", "request url", "request_url", "web link", "evidence url", "source link"),
     "source_type": ("source type", "type of source", "evidence type", "source kind"),
     "notes": ("notes", "note", "comments", "comment", "remarks", "details"),
+    "harm_statement": ("harm statement", "harm", "evidence of harm", "harm text", "overall harm"),
+    "public_interest_statement": ("public interest statement", "public interest test", "public interest", "pit", "public interest text"),
 }  # fmt: skip
 
 

@@ -35,7 +35,7 @@ from mosaic.normalise.dates import parse_dates
 from mosaic.normalise.exemptions import parse_exemptions
 from mosaic.normalise.outcomes import classify_outcomes, stance_expr
 from mosaic.normalise.technologies import resolve_technologies
-from mosaic.normalise.values import classify_source_types, clean_urls
+from mosaic.normalise.values import PLAIN_URL_PATTERN, classify_source_types, clean_urls
 from mosaic.registry import load_authorities, load_technologies
 from mosaic.schema import Outcome, Severity, SourceType, empty_table, enforce_schema
 from mosaic.store.workspace import Workspace, new_ingest_id
@@ -48,8 +48,14 @@ ISSUE_SEVERITY: dict[str, str] = {
 }
 
 DATE_FIELDS = ("request_date", "response_date", "review_date", "decision_date")
+_ENGINE = "in-memory"
+"""polars engine for this module's lazy queries: whole-frame string work and left joins that keep row
+order run several times faster in memory than in polars' default streaming engine."""
 ID_LENGTH = 16
 """Hex characters of SHA-256 kept in ``response_id``: 64 bits, collision-safe far beyond 10^8 rows."""
+HASH_IF_PRESENT = ("harm_statement", "public_interest_statement")
+"""Fields added to the contract after responses were stored: hashed only when present, so a row
+without them keeps the id it had before they existed (re-ingesting an old file still finds duplicates)."""
 
 
 @dataclass(frozen=True)
@@ -222,25 +228,34 @@ def normalise_table(
         delimiter=raw.delimiter,
         notes=notes,
     )
-    frame = _canonical(raw, assigned, extras, mapping.defaults)
-
     has_authority = pl.col("authority_name").is_not_null()
     has_technology = pl.col("technology_name").is_not_null() | pl.col("product").is_not_null()
-    missing = frame.filter(~has_authority | ~has_technology)
+    # One pass: trim the cells, hash every row (a quarantined row's id is simply never used) and flag
+    # the rows that can be kept. The hash is one expression, which polars runs on one thread: a large
+    # table is cut into one slice per thread, hashed side by side and put back in order.
+    canonical = _canonical(raw, assigned, extras, mapping.defaults).with_columns(
+        response_id=_content_hash([*FIELDS.values(), "extra"]), __keep=has_authority & has_technology
+    )
+    frame = pl.concat(_slices(canonical, raw.frame.height)).collect(engine=_ENGINE)
+    keep = frame.get_column("__keep")
+    frame = frame.drop("__keep")
+    all_kept = bool(keep.all())
+    missing = frame.clear() if all_kept else frame.filter(~keep)
     quarantine = pl.concat(
         [
             _quarantine_ragged(raw),
-            _quarantine_missing(raw, missing, labels),
+            _quarantine_missing(raw, missing.drop("response_id"), labels),
         ]
     )
-    rows = frame.filter(has_authority & has_technology)
+    rows = frame if all_kept else frame.filter(keep)
 
-    rows = rows.with_columns(response_id=_content_hash([*FIELDS.values(), "extra"]))
     first = rows.select(pl.col("response_id").is_first_distinct()).to_series()
     duplicates_in_file = rows.height - int(first.sum())
-    rows = rows.filter(first)
+    rows = rows.filter(first) if duplicates_in_file else rows
 
     rows, issues = _clean(rows, labels, registers, options)
+    if raw.document_issues is not None:
+        issues = pl.concat([issues, _document_issues(raw.document_issues, rows)])
     rows = rows.with_columns(
         source_file=pl.lit(raw.source_file),
         ingest_id=pl.lit(ingest_id),
@@ -281,30 +296,57 @@ def _require_fields(raw: RawTable, assigned: dict[str, str], mapping: ColumnMapp
         )
 
 
-def _tidy(expr: pl.Expr) -> pl.Expr:
-    """Trim a text cell (non-breaking spaces too); blank becomes null."""
-    text = expr.str.replace_all("\u00a0", " ", literal=True).str.strip_chars()
-    return pl.when(text.str.len_bytes() > 0).then(text)
+_NBSP = "\u00a0"
 
 
-def _canonical(raw: RawTable, assigned: dict[str, str], extras: list[str], defaults: dict[str, str]) -> pl.DataFrame:
-    """One String column per field (as given, trimmed), ``extra`` pairs, and the row number."""
+def _tidy(expr: pl.Expr, *, has_nbsp: bool = True) -> pl.Expr:
+    """Trim a text cell (non-breaking spaces too, anywhere in the cell, become spaces); blank becomes null.
+
+    ``has_nbsp=False`` (the column holds no non-breaking space at all) skips the replacement, which
+    would change nothing there and costs as much as the trim.
+    """
+    text = expr.str.replace_all(_NBSP, " ", literal=True) if has_nbsp else expr
+    return text.str.strip_chars().replace("", None)  # far cheaper than when/then on a million cells
+
+
+def _canonical(raw: RawTable, assigned: dict[str, str], extras: list[str], defaults: dict[str, str]) -> pl.LazyFrame:
+    """One String column per field (as given, trimmed), ``extra`` pairs, and the row number.
+
+    Only the columns a field or ``extra`` uses are trimmed, and the non-breaking-space replacement runs
+    only on columns that contain one (found by one cheap scan per column).
+    """
+    used = list(dict.fromkeys([*assigned.values(), *extras]))
+    if raw.has_nbsp is False or not used:
+        found = (False,) * len(used)
+    else:
+        found = raw.frame.select(pl.col(c).str.contains(_NBSP, literal=True).any() for c in used).row(0)
+    has_nbsp = dict(zip(used, found, strict=True))
     columns = []
     for name, stored in FIELDS.items():
-        expr = _tidy(pl.col(assigned[name])) if name in assigned else pl.lit(None, dtype=pl.String)
+        column = assigned.get(name)
+        expr = _tidy(pl.col(column), has_nbsp=bool(has_nbsp[column])) if column else pl.lit(None, dtype=pl.String)
         if name in defaults:
             expr = expr.fill_null(pl.lit(defaults[name]))
         columns.append(expr.alias(stored))
     if extras:
-        pairs = pl.concat_list([pl.struct(column=pl.lit(c), value=_tidy(pl.col(c))) for c in extras])
+        pairs = pl.concat_list(
+            [pl.struct(column=pl.lit(c), value=_tidy(pl.col(c), has_nbsp=bool(has_nbsp[c]))) for c in extras]
+        )
         extra = pairs.list.eval(pl.element().filter(pl.element().struct.field("value").is_not_null()))
     else:
         extra = pl.lit([], dtype=pl.List(pl.Struct({"column": pl.String, "value": pl.String})))
-    return raw.frame.select(
+    return raw.frame.lazy().select(
         *columns,
         extra.alias("extra"),
         pl.col(ROW_COLUMN).alias("source_row"),
     )
+
+
+def _slices(query: pl.LazyFrame, height: int, *, min_rows: int = 100_000) -> list[pl.LazyFrame]:
+    """``query`` over consecutive row slices, one per polars thread, so a concat runs them in parallel."""
+    parts = max(1, min(pl.thread_pool_size(), height // min_rows))
+    size = -(-height // parts)
+    return [query.slice(start, size) for start in range(0, height, size)] or [query]
 
 
 def _content_hash(columns: list[str]) -> pl.Expr:
@@ -312,11 +354,19 @@ def _content_hash(columns: list[str]) -> pl.Expr:
 
     The same response ingested again, from the same file or a copy, gets the same id and is skipped.
     """
-    parts = [pl.col(c).fill_null("\x00") for c in columns if c != "extra"]
+    parts = [pl.col(c).fill_null("\x00") for c in columns if c != "extra" and c not in HASH_IF_PRESENT]
     extra = pl.col("extra").list.eval(
         pl.concat_str(pl.element().struct.field("column"), pl.element().struct.field("value"), separator="=")
     ).list.join("\x1e")
-    return plh.concat_str(*parts, extra, separator="\x1f").chash.sha2_256().str.slice(0, ID_LENGTH)
+    late = [pl.col(c) for c in columns if c in HASH_IF_PRESENT]  # null ones are skipped by ignore_nulls
+    return plh.concat_str(*parts, extra, *late, separator="\x1f", ignore_nulls=True).chash.sha2_256().str.slice(0, ID_LENGTH)
+
+
+def _document_issues(document_issues: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """Issue rows the document extractor raised (fields not kept), attached to the row's response id."""
+    return document_issues.join(rows.select("source_row", "response_id"), on="source_row", how="inner").select(
+        "response_id", "source_row", "column", "value", "issue", "severity", "message"
+    )
 
 
 def _quarantine_ragged(raw: RawTable) -> pl.DataFrame:
@@ -349,60 +399,79 @@ def _quarantine_missing(raw: RawTable, missing: pl.DataFrame, labels: dict[str, 
 def _clean(
     rows: pl.DataFrame, labels: dict[str, str], registers: Registers, options: IngestOptions
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Apply every cleaner and resolver; return the typed rows and their issue rows."""
-    issue_frames: list[pl.DataFrame] = []
+    """Apply every cleaner and resolver; return the typed rows and their issue rows.
 
-    def apply(frame: pl.DataFrame, keys: list[str], cleaned: pl.DataFrame, label: str) -> pl.DataFrame:
-        """Join a cleaner's per-value result back on ``keys`` and collect its issues."""
+    Each cleaner sees the distinct values of its input column(s) only. Its results reach the rows by
+    one left join per cleaner (all joins in one lazy query), and its issues by an inner join of the rows
+    with just the values that have an issue (usually a handful), so no per-row issue columns are built.
+    """
+    issue_frames: list[pl.LazyFrame] = []
+    joins: list[tuple[list[str], pl.DataFrame]] = []
+    severity = pl.col("issue").replace_strict(ISSUE_SEVERITY, default=Severity.WARNING.value, return_dtype=pl.String)
+
+    def attach(keys: list[str], cleaned: pl.DataFrame, label: str, *, join: bool = True) -> None:
+        """Queue the join of a cleaner's per-value results on ``keys`` and collect its issues."""
         cleaned = cleaned.rename({"value": keys[0]}) if "value" in cleaned.columns else cleaned
-        cleaned = cleaned.drop("severity", strict=False)  # recomputed below from the one severity table
-        # Join only the key columns (cheap), then attach the results by position: the cleaner's keys
-        # are distinct, so the left join keeps exactly one row per input row, in order.
-        joined = frame.select(keys).join(cleaned, on=keys, how="left", nulls_equal=True, maintain_order="left")
-        severity = pl.col("issue").replace_strict(ISSUE_SEVERITY, default=Severity.WARNING.value, return_dtype=pl.String)
-        value = pl.concat_str([pl.col(k) for k in keys], separator=" | ", ignore_nulls=True) if len(keys) > 1 else pl.col(keys[0])
-        issue_frames.append(
-            joined.hstack(frame.select("response_id", "source_row"))
-            .filter(pl.col("issue").is_not_null())
-            .select(
-                "response_id",
-                "source_row",
-                pl.lit(label).alias("column"),
-                value.alias("value"),
-                "issue",
-                severity.alias("severity"),
-                "message",
+        flagged = cleaned.filter(pl.col("issue").is_not_null()).select(*keys, "issue", "message")
+        if flagged.height:
+            value = pl.concat_str([pl.col(k) for k in keys], separator=" | ", ignore_nulls=True) if len(keys) > 1 else pl.col(keys[0])
+            issue_frames.append(
+                rows.lazy()
+                .select("response_id", "source_row", *keys)
+                .join(flagged.lazy(), on=keys, how="inner", nulls_equal=True, maintain_order="left")
+                .select(
+                    "response_id",
+                    "source_row",
+                    pl.lit(label).alias("column"),
+                    value.alias("value"),
+                    "issue",
+                    severity.alias("severity"),
+                    "message",
+                )
             )
-        )
-        return frame.hstack(joined.drop(*keys, "issue", "message"))
+        outputs = [c for c in cleaned.columns if c not in {*keys, "issue", "severity", "message"}]
+        if join and outputs:
+            joins.append((keys, cleaned.select(*keys, *outputs)))
 
-    def distinct(frame: pl.DataFrame, column: str) -> pl.Series:
-        return frame.get_column(column).drop_nulls().unique()
+    # The distinct inputs of every cleaner, computed together.
+    url = pl.col("source_url")
+    plain_url = url.str.contains(PLAIN_URL_PATTERN)
+    queries = {
+        **{c: rows.lazy().select(pl.col(c).drop_nulls().unique()) for c in (*DATE_FIELDS, "outcome_text", "exemptions_text", "source_type", "authority_name")},
+        "technology": rows.lazy().select("technology_name", "product", "vendor").unique(),
+        "exemption_pairs": rows.lazy().select("exemptions_text", "outcome_text").unique(),
+        "plain_url": rows.lazy().select(plain_url.fill_null(False)),
+    }
+    collected = dict(zip(queries, pl.collect_all(list(queries.values()), engine=_ENGINE), strict=True))
+    distinct = {name: frame.to_series() for name, frame in collected.items()}
+    # URLs are often unique per row: only the ones that are not plainly valid go to the cleaner.
+    distinct["source_url"] = rows.get_column("source_url").filter(~distinct["plain_url"]).drop_nulls().unique()
 
     # dates
     for name in DATE_FIELDS:
-        parsed = parse_dates(distinct(rows, name), monthfirst=options.monthfirst).rename(
+        parsed = parse_dates(distinct[name], monthfirst=options.monthfirst).rename(
             {"date": f"{name}__parsed", "precision": f"{name}_precision"}
         )
-        rows = apply(rows, [name], parsed, labels[name])
-        rows = rows.drop(name).rename({f"{name}__parsed": name})
+        attach([name], parsed, labels[name])
 
-    # outcome and stance
-    outcome_table = classify_outcomes(distinct(rows, "outcome_text"))
-    rows = apply(rows, ["outcome_text"], outcome_table, labels["outcome"])
-    rows = rows.with_columns(pl.col("outcome").fill_null(Outcome.UNKNOWN.value))
-    rows = rows.with_columns(stance_expr("outcome").alias("stance"))
+    # outcome (stance is derived below)
+    outcome_table = classify_outcomes(distinct["outcome_text"])
+    attach(["outcome_text"], outcome_table, labels["outcome"])
 
-    # exemptions: from the exemptions column (issues reported) and from the outcome text (silently)
-    from_column = parse_exemptions(distinct(rows, "exemptions_text")).rename({"exemptions": "__ex_column"})
-    rows = apply(rows, ["exemptions_text"], from_column, labels["exemptions"])
-    # Lists are merged per distinct (exemptions text, outcome text) pair, a few hundred at most, not per row.
-    from_outcome = parse_exemptions(distinct(rows, "outcome_text")).select(
+    # exemptions: from the exemptions column (issues reported) and from the outcome text (silently),
+    # merged per distinct (exemptions text, outcome text) pair, a few hundred at most, not per row.
+    from_column = parse_exemptions(distinct["exemptions_text"]).rename({"exemptions": "__ex_column"})
+    attach(["exemptions_text"], from_column, labels["exemptions"], join=False)
+    from_outcome = parse_exemptions(distinct["outcome_text"]).select(
         pl.col("value").alias("outcome_text"), pl.col("exemptions").alias("__ex_outcome")
     )
     pairs = (
-        rows.select("exemptions_text", "outcome_text", "__ex_column")
-        .unique(["exemptions_text", "outcome_text"])
+        collected["exemption_pairs"].join(
+            from_column.select(pl.col("value").alias("exemptions_text"), "__ex_column"),
+            on="exemptions_text",
+            how="left",
+            nulls_equal=True,
+        )
         .join(from_outcome, on="outcome_text", how="left", nulls_equal=True)
         .select(
             "exemptions_text",
@@ -415,34 +484,47 @@ def _clean(
             .list.sort(),
         )
     )
-    keys = ["exemptions_text", "outcome_text"]
-    merged = rows.select(keys).join(pairs, on=keys, how="left", nulls_equal=True, maintain_order="left")
-    rows = rows.drop("__ex_column").hstack(merged.select("exemptions"))
+    joins.append((["exemptions_text", "outcome_text"], pairs))
 
     # source url and type
-    urls = clean_urls(distinct(rows, "source_url")).rename({"url": "__url"})
-    rows = apply(rows, ["source_url"], urls, labels["source_url"])
-    rows = rows.drop("source_url").rename({"__url": "source_url"})
-    types = classify_source_types(distinct(rows, "source_type")).rename({"source_type": "__source_type"})
-    rows = apply(rows, ["source_type"], types, labels["source_type"])
-    rows = rows.drop("source_type").rename({"__source_type": "source_type"})
-    rows = rows.with_columns(pl.col("source_type").fill_null(SourceType.FOI_RESPONSE.value))
+    urls = clean_urls(distinct["source_url"]).rename({"url": "__url"})
+    attach(["source_url"], urls, labels["source_url"])
+    types = classify_source_types(distinct["source_type"]).rename({"source_type": "__source_type"})
+    attach(["source_type"], types, labels["source_type"])
 
     # authority
     authority_table = resolve_authorities(
-        distinct(rows, "authority_name"), registers.authorities, fuzzy_threshold=options.fuzzy_threshold
+        distinct["authority_name"], registers.authorities, fuzzy_threshold=options.fuzzy_threshold
     )
-    rows = apply(rows, ["authority_name"], authority_table, labels["authority"])
+    attach(["authority_name"], authority_table, labels["authority"])
 
     # technology
     keys = ["technology_name", "product", "vendor"]
     technology_table = resolve_technologies(
-        rows.select(keys).unique(), registers.technologies, fuzzy_threshold=options.fuzzy_threshold
+        collected["technology"], registers.technologies, fuzzy_threshold=options.fuzzy_threshold
     )
-    rows = apply(rows, keys, technology_table, labels["technology"])
-    rows = rows.drop("product", "vendor").rename({"product_resolved": "product", "vendor_resolved": "vendor"})
+    attach(keys, technology_table, labels["technology"])
 
-    issues = pl.concat(issue_frames) if issue_frames else empty_table("issues").drop("source_file", "ingest_id")
+    typed = rows.lazy().with_columns(distinct["plain_url"].alias("__plain_url"))
+    for keys, table in joins:
+        typed = typed.join(table.lazy(), on=keys, how="left", nulls_equal=True, maintain_order="left")
+    typed = typed.with_columns(
+        *(pl.col(f"{name}__parsed").alias(name) for name in DATE_FIELDS),
+        pl.col("outcome").fill_null(Outcome.UNKNOWN.value),
+        pl.when(pl.col("__plain_url")).then(url).otherwise(pl.col("__url")).alias("source_url"),
+        pl.col("__source_type").fill_null(SourceType.FOI_RESPONSE.value).alias("source_type"),
+        pl.col("product_resolved").alias("product"),
+        pl.col("vendor_resolved").alias("vendor"),
+    ).with_columns(stance_expr("outcome").alias("stance"))
+    typed = typed.drop(
+        *(f"{name}__parsed" for name in DATE_FIELDS), "__plain_url", "__url", "__source_type", "product_resolved", "vendor_resolved"
+    )
+    if issue_frames:
+        rows, *issue_parts = pl.collect_all([typed, *issue_frames], engine=_ENGINE)
+        issues = pl.concat(issue_parts)
+    else:
+        rows = typed.collect(engine=_ENGINE)
+        issues = empty_table("issues").drop("source_file", "ingest_id")
     return rows, issues
 
 
@@ -454,13 +536,15 @@ def _merge(batches: list[Batch]) -> Batch:
     seen: pl.Series = pl.Series("response_id", [], dtype=pl.String)
     kept = []
     for batch, report in zip(batches, files, strict=True):
-        fresh = batch.responses.filter(~pl.col("response_id").is_in(seen.implode()))
+        fresh = batch.responses.filter(~pl.col("response_id").is_in(seen.implode())) if seen.len() else batch.responses
         report.duplicates += batch.responses.height - fresh.height
         report.accepted = fresh.height
         kept.append(fresh)
         seen = pl.concat([seen, fresh.get_column("response_id")])
     responses = pl.concat(kept)
-    issues = pl.concat([b.issues for b in batches]).filter(pl.col("response_id").is_in(responses.get_column("response_id").implode()))
+    issues = pl.concat([b.issues for b in batches])
+    if responses.height < sum(b.responses.height for b in batches):  # else every issue's response is kept
+        issues = issues.filter(pl.col("response_id").is_in(responses.get_column("response_id").implode()))
     for report in files:
         report.issues = issues.filter(pl.col("source_file") == report.source_file).height
     quarantine = pl.concat([b.quarantine for b in batches]).unique("quarantine_id", keep="first", maintain_order=True)
@@ -469,6 +553,9 @@ def _merge(batches: list[Batch]) -> Batch:
 
 def _apportion_workspace_duplicates(batch: Batch, accepted_ids: pl.Series) -> None:
     """After the commit, move responses the workspace already had from each file's accepted count to its duplicates."""
+    labels = [file.source_file for file in batch.files]
+    if accepted_ids.len() == batch.responses.height and len(set(labels)) == len(labels):
+        return  # the workspace had none of them: every count stands as ``_merge`` made it
     kept = batch.responses.filter(pl.col("response_id").is_in(accepted_ids.implode()))
     accepted = dict(kept.group_by("source_file").len().iter_rows())
     issues = dict(batch.issues.filter(pl.col("response_id").is_in(accepted_ids.implode())).group_by("source_file").len().iter_rows())

@@ -15,10 +15,11 @@ is detected by clevercsv among comma, semicolon, tab and pipe.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import charset_normalizer
@@ -27,6 +28,7 @@ import numpy as np
 import polars as pl
 
 from mosaic.errors import DataError
+from mosaic.extract.text import DOCUMENT_SUFFIXES
 
 ROW_COLUMN = "__source_row"
 """Name of the column that carries each record's spreadsheet row number inside a ``RawTable``."""
@@ -36,6 +38,9 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 SUPPORTED_SUFFIXES = DELIMITED_SUFFIXES | SPREADSHEET_SUFFIXES
 
 _SNIFF_CHARS = 64 * 1024
+_SNIFF_BYTES = 4 * _SNIFF_CHARS + 16
+"""Bytes that surely hold more than ``_SNIFF_CHARS`` characters of UTF-8 (at most 4 bytes each, plus a BOM)."""
+_COUNT_CHUNK = 1 << 20
 _CANDIDATE_DELIMITERS = [",", ";", "\t", "|"]
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -57,6 +62,11 @@ class RawTable:
     """Records with no non-blank cell; they carry no data and are counted, not stored."""
     encoding: str | None = None
     delimiter: str | None = None
+    document_issues: pl.DataFrame | None = None
+    """For a document (letter, decision notice): issue rows of fields the extractor did not keep."""
+    has_nbsp: bool | None = None
+    """Whether any cell holds a non-breaking space; None when the reader did not check. Trimming replaces
+    them, and a reader that already holds the raw bytes can rule them out far faster than a cell scan."""
 
     @property
     def rows_read(self) -> int:
@@ -79,7 +89,7 @@ def read_tables(path: Path) -> list[RawTable]:
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():  # same as ``not data.strip()`` without copying the whole file
         raise DataError(f"{name}: the file is empty")
     suffix = path.suffix.lower()
     looks_like_workbook = data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC)
@@ -87,7 +97,9 @@ def read_tables(path: Path) -> list[RawTable]:
         return _read_workbook(path, data)
     if suffix in DELIMITED_SUFFIXES:
         return [_read_delimited(name, data, default_delimiter="\t" if suffix != ".csv" else ",")]
-    supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+    if suffix in DOCUMENT_SUFFIXES:
+        return [_read_document(path)]
+    supported = ", ".join(sorted(SUPPORTED_SUFFIXES | DOCUMENT_SUFFIXES))
     raise DataError(f"{name}: unsupported file type {suffix or '(none)'}; supported: {supported}")
 
 
@@ -119,8 +131,13 @@ def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
 
 
 def _sniff_delimiter(text: str, default: str) -> str:
-    sample = text[:_SNIFF_CHARS]
-    if len(text) > _SNIFF_CHARS and "\n" in sample:
+    """The delimiter clevercsv finds in the first ``_SNIFF_CHARS`` characters of ``text``."""
+    return _sniff_sample(text[:_SNIFF_CHARS], len(text) > _SNIFF_CHARS, default)
+
+
+def _sniff_sample(sample: str, truncated: bool, default: str) -> str:
+    """Sniff ``sample`` (cut back to its last full line when the text goes on past it)."""
+    if truncated and "\n" in sample:
         sample = sample[: sample.rfind("\n")]
     try:
         dialect = clevercsv.Detector().detect(sample, delimiters=_CANDIDATE_DELIMITERS)
@@ -132,12 +149,16 @@ def _sniff_delimiter(text: str, default: str) -> str:
 
 
 def _read_delimited(name: str, data: bytes, *, default_delimiter: str) -> RawTable:
+    table, fast_parse_failed = _read_utf8_directly(name, data, default_delimiter)
+    if table is not None:
+        return table
     text, encoding = decode_bytes(name, data)
     delimiter = _sniff_delimiter(text, default_delimiter)
     utf8 = data[3:] if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf") else data
     if encoding != "utf-8":
         utf8 = text.encode("utf-8")
-    records = _fast_parse(utf8, delimiter)
+    # A UTF-8 file polars could not parse exactly will not parse better a second time.
+    records = None if encoding == "utf-8" and fast_parse_failed else _fast_parse(utf8, delimiter)
     if records is None:
         return _careful_parse(name, text, delimiter, encoding)
     header_row = records.row(0)
@@ -145,15 +166,60 @@ def _read_delimited(name: str, data: bytes, *, default_delimiter: str) -> RawTab
     return _assemble(name, list(header_row), body, first_row=2, encoding=encoding, delimiter=delimiter)
 
 
+def _read_utf8_directly(name: str, data: bytes, default_delimiter: str) -> tuple[RawTable | None, bool]:
+    """The common case without decoding the whole file in Python: UTF-8 text that polars parses exactly.
+
+    Only the sniffing sample is decoded (exactly as ``decode_bytes`` would decode it, so the delimiter is
+    the same); polars then parses the raw bytes and rejects any invalid UTF-8 in them. Anything else (a
+    UTF-16 BOM, NUL bytes, a sample that is not UTF-8, a parse polars cannot vouch for) returns
+    ``(None, fast_parse_failed)`` and the caller takes the general path, which decides as before.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:8192]:
+        return None, False
+    head = data[:_SNIFF_BYTES]
+    whole = len(head) == len(data)
+    try:
+        # The incremental decoder holds back a character cut at the end of ``head`` instead of failing.
+        head_text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=whole)
+    except UnicodeDecodeError:
+        return None, False
+    delimiter = _sniff_sample(head_text[:_SNIFF_CHARS], len(head_text) > _SNIFF_CHARS, default_delimiter)
+    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    records = _fast_parse(utf8, delimiter)
+    if records is None:
+        return None, True
+    header_row = records.row(0)
+    body = records.slice(1)
+    table = _assemble(name, list(header_row), body, first_row=2, encoding="utf-8", delimiter=delimiter)
+    return replace(table, has_nbsp="\u00a0".encode() in utf8), False
+
+
+def _count_bytes(data: bytes, *targets: str) -> list[int]:
+    """How often each single-byte character occurs in ``data`` (numpy, in chunks to bound memory)."""
+    array = np.frombuffer(data, dtype=np.uint8)
+    codes = [ord(t) for t in targets]
+    counts = [0] * len(codes)
+    for start in range(0, array.size, _COUNT_CHUNK):
+        chunk = array[start : start + _COUNT_CHUNK]
+        for i, code in enumerate(codes):
+            counts[i] += int(np.count_nonzero(chunk == code))
+    return counts
+
+
 def _fast_parse(utf8: bytes, delimiter: str) -> pl.DataFrame | None:
     """Parse with polars; return None unless every record provably has the header's width.
 
     polars pads a short record with empty strings (indistinguishable from empty cells) and fails on a
-    long one, so widths are verified separately, without a regex: the file is also split into physical
-    lines (fast, in parallel), lines are grouped into records by the running parity of quote characters
-    (a line inside a quoted cell continues its record), and each record's delimiter count must equal
-    ``width - 1`` plus the delimiters polars found inside that record's cells. Any disagreement (a
-    padded row, a stray quote, a different record count) sends the file to the careful parser.
+    long one (and on invalid UTF-8, and on a stray quote inside an unquoted cell). So once polars has
+    parsed the file, every delimiter byte in it is either a separator between two cells of a record or a
+    character inside a (quoted) cell, and every record has at most ``width - 1`` separators. Hence every
+    record has exactly the header's width if and only if::
+
+        delimiters in the file == records * (width - 1) + delimiters inside cells
+
+    Both sides are cheap: a byte count over the file and a count over the parsed cells (only needed when
+    the file has a quote character at all; without quotes no cell can hold a delimiter). An odd number
+    of quote characters (an unterminated quote) also sends the file to the careful parser.
     """
     try:
         frame = pl.read_csv(
@@ -168,31 +234,14 @@ def _fast_parse(utf8: bytes, delimiter: str) -> pl.DataFrame | None:
         return None
     if frame.height == 0 or b"\x01" in utf8:
         return None
-    lines = pl.read_csv(
-        utf8,
-        has_header=False,
-        separator="\x01",
-        quote_char=None,
-        infer_schema=False,
-        empty_string_is_null=False,
-        schema={"line": pl.String},
-    )
-    counts = lines.select(
-        quotes=pl.col("line").str.count_matches('"', literal=True),
-        delimiters=pl.col("line").str.count_matches(delimiter, literal=True),
-    )
-    quote_parity = np.cumsum(counts.get_column("quotes").to_numpy(), dtype=np.int64) % 2
-    if quote_parity[-1] != 0:
+    delimiters, quotes = _count_bytes(utf8, delimiter, '"')
+    if quotes % 2:
         return None
-    record_ends = quote_parity == 0
-    running = np.cumsum(counts.get_column("delimiters").to_numpy(), dtype=np.int64)[record_ends]
-    per_record = np.diff(running, prepend=0)
-    if per_record.size != frame.height:
-        return None
-    if not (counts.get_column("quotes") > 0).any():
-        return frame if bool((per_record == frame.width - 1).all()) else None
-    inside_cells = frame.select(pl.sum_horizontal(pl.all().str.count_matches(delimiter, literal=True))).to_series().to_numpy()
-    return frame if bool((per_record == inside_cells + frame.width - 1).all()) else None
+    inside_cells = 0
+    if quotes:
+        per_column = frame.select(pl.all().str.count_matches(delimiter, literal=True).sum())
+        inside_cells = int(sum(per_column.row(0)))
+    return frame if delimiters == frame.height * (frame.width - 1) + inside_cells else None
 
 
 def _careful_parse(name: str, text: str, delimiter: str, encoding: str) -> RawTable:
@@ -302,7 +351,11 @@ def _assemble(
     else:
         body = body.with_row_index(ROW_COLUMN, offset=first_row or 2).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
     is_blank = pl.all_horizontal(pl.exclude(ROW_COLUMN).str.strip_chars().eq(""))
-    blank_rows = body.select(is_blank.sum()).item() if body.height else 0
+    # Only rows whose first cell is blank can be blank: test the whole row on those alone.
+    first_blank = body.select(pl.col(header[0]).str.strip_chars().eq("").arg_true()).to_series() if body.height else None
+    blank_rows = 0
+    if first_blank is not None and first_blank.len():
+        blank_rows = body[first_blank].select(is_blank.sum()).item()
     body = body.filter(~is_blank) if blank_rows else body
     ragged = ragged if ragged is not None else _empty_ragged()
     if body.height == 0 and ragged.height == 0:
@@ -316,3 +369,19 @@ def _assemble(
         encoding=encoding,
         delimiter=delimiter,
     )
+
+
+# --- documents (letters, decision notices) -------------------------------------------------------
+
+
+def _read_document(path: Path) -> RawTable:
+    """A response letter or decision notice as a one-row table whose header is ingest's field names.
+
+    The extractor (``mosaic.extract``) finds each field's text; the row then goes through the same
+    cleaning as a spreadsheet row. Fields it did not keep come back as issue rows.
+    """
+    from mosaic.extract import document_table
+
+    table = document_table(path)
+    frame = table.frame.with_columns(pl.lit(1, dtype=pl.Int64).alias(ROW_COLUMN))
+    return RawTable(source_file=table.source_file, header=table.header, frame=frame, document_issues=table.issues)

@@ -222,8 +222,9 @@ def clean_urls(values: pl.Series) -> pl.DataFrame:
 
 #: URLs that ``_clean_url`` would return unchanged with no issue: lower-case http(s) scheme and host, no
 #: port, printable ASCII with no quotes, brackets or spaces. They skip the per-value cleaner, because
-#: source URLs are often unique per row and it would otherwise run a million times on a large file.
-_PLAIN_URL = r"^https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?:[/?#][!#$%&()*+,\-./0-9:;=?@A-Z\[\]^_a-z{|}~]*)?$"
+#: source URLs are often unique per row and it would otherwise run a million times on a large file (the
+#: ingest pipeline also tests them on the column itself, so they are not even made distinct first).
+PLAIN_URL_PATTERN = _PLAIN_URL = r"^https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?:[/?#][!#$%&()*+,\-./0-9:;=?@A-Z\[\]^_a-z{|}~]*)?$"
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -71,6 +71,8 @@ _COLUMNS: list[Column] = [
     Column("source_url", pl.String(), "Where the answer can be read (http or https only; anything else is dropped with an issue)."),
     Column("source_type", pl.String(), "Kind of source; decides the evidence grade. Defaults to foi_response.", SourceType),
     Column("notes", pl.String(), "Free-text notes."),
+    Column("harm_statement", pl.String(), "The letter's statement of the harm in answering (e.g. its 'Evidence of Harm' text), as written; compared across authorities by the boilerplate check."),
+    Column("public_interest_statement", pl.String(), "The letter's public interest test text, as written; compared across authorities by the boilerplate check."),
     Column("extra", EXTRA_DTYPE, "Input columns that map to no field, kept as (column, value) pairs in file order."),
     # issues and quarantine
     Column("column", pl.String(), "The input column the issue or quarantine is about (null for the whole row)."),
@@ -97,7 +99,7 @@ RESPONSE_COLUMNS: tuple[str, ...] = (
     "exemptions", "exemptions_text",
     "review_date", "review_date_precision", "review_outcome",
     "regulator_reference", "decision_date", "decision_date_precision", "decision_outcome",
-    "source_url", "source_type", "notes", "extra",
+    "source_url", "source_type", "notes", "harm_statement", "public_interest_statement", "extra",
     "source_file", "source_row", "ingest_id",
 )  # fmt: skip
 

@@ -29,7 +29,7 @@ import polars as pl
 from filelock import FileLock, Timeout
 
 from mosaic.errors import WorkspaceError
-from mosaic.schema import empty_table, enforce_schema
+from mosaic.schema import empty_table, enforce_schema, table_schema
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -85,7 +85,9 @@ class Workspace:
         missing = [str(f) for f in files if not f.is_file()]
         if missing:
             raise WorkspaceError(f"workspace {self.path} is damaged: missing {missing[0]}")
-        return pl.scan_parquet(files)
+        # Parts written before a column joined the contract lack it: read them with the table's schema,
+        # inserting such columns as null, so older workspaces keep working.
+        return pl.scan_parquet(files, schema=table_schema(table), missing_columns="insert")
 
     def read(self, table: str) -> pl.DataFrame:
         """Read one whole table."""
@@ -131,7 +133,7 @@ class Workspace:
     def _commit_locked(self, responses, issues, quarantine, record) -> CommitResult:
         manifest = self.manifest()
         known_ids = self.scan("responses").select("response_id").collect().get_column("response_id")
-        fresh = responses.filter(~pl.col("response_id").is_in(known_ids.implode()))
+        fresh = responses.filter(~pl.col("response_id").is_in(known_ids.implode())) if known_ids.len() else responses
         issues = issues.filter(pl.col("response_id").is_in(fresh.get_column("response_id").implode()))
         known_quarantine = self.scan("quarantine").select("quarantine_id").collect().get_column("quarantine_id")
         quarantine = quarantine.filter(~pl.col("quarantine_id").is_in(known_quarantine.implode()))

@@ -19,7 +19,7 @@ def quick_start_commands() -> list[str]:
 def test_quick_start_has_exactly_two_commands():
     commands = quick_start_commands()
     assert len(commands) == 2
-    assert commands[0].endswith("mosaic demo")
+    assert commands[0].endswith("mosaic dashboard")  # the main job: the map, on the bundled sample
     assert "pytest" in commands[1]
 
 

@@ -82,7 +82,8 @@ def test_blank_and_duplicate_headers_get_names(tmp_path):
         ("header.csv", b"Force,Outcome\n", "header.csv: has a header but no data rows"),
         ("blanks.csv", b"Force,Outcome\n,\n,\n", "blanks.csv: has a header but no data rows"),
         ("binary.csv", bytes(range(256)) * 4, "binary.csv: looks like a binary file"),
-        ("notes.pdf", b"%PDF-1.4", "notes.pdf: unsupported file type .pdf"),
+        ("notes.docx", b"PK\x03\x04", "notes.docx: unsupported file type .docx"),
+        ("notes.pdf", b"%PDF-1.4", "notes.pdf: cannot be read as a PDF"),
         ("blankhead.csv", b",,\na,b,c\n", "blankhead.csv: row 1 (the header) is blank"),
     ],
 )

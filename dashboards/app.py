@@ -1,0 +1,138 @@
+"""The Dash app factory: ``create_app(data_access)`` builds a fresh app around one data source.
+
+Nothing is read when this module is imported or when the app is created: pages ask ``data_access`` when a
+request arrives. Pages are Dash Pages whose layouts take the URL's query parameters, so every view is a
+shareable address. Serving safety (host, password) lives in ``dashboards.server``.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hmac
+import json
+from typing import Any
+
+import dash
+from dash import Dash, dcc, html
+
+from dashboards.data import DataAccess
+from dashboards.ids import Shell
+from dashboards.style import BANNER_STYLE, PAGE_STYLE
+
+#: (module, path, nav label, title) of every page, in navigation order.
+PAGES = (
+    ("map", "/", "Map", "Map · mosaic"),
+    ("timeline", "/timeline", "Timeline", "Timeline · mosaic"),
+    ("network", "/network", "Network", "Network · mosaic"),
+    ("findings", "/findings", "Findings", "Findings · mosaic"),
+    ("load", "/load", "Load data", "Load data · mosaic"),
+)
+
+SAMPLE_BANNER = "SYNTHETIC SAMPLE: real force names, fictional products and events. Load your own data on the Load data page."
+
+
+def create_app(
+    data_access: DataAccess,
+    *,
+    boundaries: dict[str, Any] | None = None,
+    upload_limit_bytes: int = 50 * 1024 * 1024,
+    password: str | None = None,
+) -> Dash:
+    """Build the dashboard around ``data_access``.
+
+    Args:
+        data_access: where pages get their data (``WorkspaceData`` or ``FakeData``).
+        boundaries: ``{"geojson": ..., "feature_key": ...}`` from ``server.load_boundaries`` to offer a
+            geographic choropleth; without it only the hexagon cartogram is drawn.
+        upload_limit_bytes: the largest file the Load data page accepts.
+        password: when given, every request must carry it (HTTP basic auth, any user name).
+    """
+    from dashboards.pages import findings, load, map as map_page, network, timeline
+
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder="assets",
+        suppress_callback_exceptions=True,
+        title="mosaic",
+        update_title=None,
+        serve_locally=True,
+    )
+    # Requests carry base64 uploads: allow a third more than the limit, refuse anything larger outright,
+    # answering the upload callback with the same clear message the page gives for a file just over it.
+    app.server.config["MAX_CONTENT_LENGTH"] = int(upload_limit_bytes * 1.4) + 1024 * 1024
+    _answer_oversized_uploads(app, upload_limit_bytes)
+    modules = {"map": map_page, "timeline": timeline, "network": network, "findings": findings, "load": load}
+    extra = {
+        "map": {"has_boundaries": boundaries is not None},
+        "load": {"limit_bytes": upload_limit_bytes},
+    }
+    for key, path, name, title in PAGES:
+        dash.register_page(key, path=path, name=name, title=title, layout=functools.partial(modules[key].layout, data_access, **extra.get(key, {})))
+    app.layout = html.Div(
+        [
+            html.Div(SAMPLE_BANNER, id=Shell.BANNER, style=BANNER_STYLE, role="status") if data_access.is_sample else html.Div(id=Shell.BANNER),
+            html.Nav(
+                [html.Strong("mosaic", style={"marginRight": "18px"})] + [dcc.Link(name, href=path, style={"marginRight": "14px"}) for _, path, name, _ in PAGES],
+                id=Shell.NAV,
+                style={"padding": "10px 0", "borderBottom": "1px solid #DDD", "marginBottom": "10px"},
+            ),
+            html.Main(dash.page_container),
+        ],
+        style=PAGE_STYLE,
+    )
+    map_page.register_callbacks(app, data_access, boundaries)
+    timeline.register_callbacks(app, data_access)
+    network.register_callbacks(app, data_access)
+    findings.register_callbacks(app, data_access)
+    load.register_callbacks(app, data_access, upload_limit_bytes)
+    if password:
+        _require_password(app, password)
+    return app
+
+
+def _answer_oversized_uploads(app: Dash, limit_bytes: int) -> None:
+    """Turn Flask's 413 for a too-large callback request into the Load data page's error message.
+
+    Only uploads make requests this large, so the answer fills the upload result; without this the browser
+    would get a bare 413 and the page would say nothing.
+    """
+    from flask import jsonify, request
+    from plotly.utils import PlotlyJSONEncoder
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from dashboards.ids import LoadIds
+
+    @app.server.errorhandler(RequestEntityTooLarge)
+    def _too_large(error):
+        if not request.path.endswith("_dash-update-component"):
+            return error
+        message = html.Div(
+            [
+                html.P("Nothing was written.", style={"fontWeight": "700"}),
+                html.P(f"The upload is larger than the {limit_bytes / 2**20:g} MB upload limit (MOSAIC_UPLOAD_LIMIT_MB); use 'mosaic ingest' for large files.", className="upload-error", role="alert"),
+            ]
+        )
+        body = json.loads(json.dumps({"multi": True, "response": {LoadIds.RESULT.value: {"children": message}}}, cls=PlotlyJSONEncoder))
+        return jsonify(body), 200
+
+
+def _require_password(app: Dash, password: str) -> None:
+    """Refuse every request without the password (HTTP basic auth; the user name is ignored)."""
+    from flask import Response, request
+
+    expected = password.encode()
+
+    @app.server.before_request
+    def _check() -> Response | None:
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Basic "):
+            try:
+                _, _, given = base64.b64decode(header[6:]).decode().partition(":")
+            except (ValueError, UnicodeDecodeError):
+                given = ""
+            if hmac.compare_digest(given.encode(), expected):
+                return None
+        return Response("mosaic: password required", 401, {"WWW-Authenticate": 'Basic realm="mosaic"'})

@@ -1,0 +1,311 @@
+"""How the dashboard gets its data: one small interface, a cached workspace implementation and a fake.
+
+Callbacks never read files. They ask a ``DataAccess`` for analysis inputs, findings or a map frame; the
+workspace implementation keys every cached result on the workspace's content hash, so the first callback
+after an upload sees the new data and every other callback reuses what was computed. Nothing is read at
+import time or when the app is created: the first request pays for the first read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import polars as pl
+
+from mosaic.analyses import AnalysisInputs, all_checks, empty_findings, map_stances, run_checks, technology_scope
+
+LOG = logging.getLogger(__name__)
+
+
+class DataAccess(Protocol):
+    """What the pages need from the data. Implementations must be safe to call from several threads."""
+
+    is_sample: bool
+    """True when the data is the bundled synthetic sample (the pages show a banner)."""
+
+    def version(self) -> str:
+        """A hash naming the current data; it changes whenever the data changes."""
+
+    def inputs(self) -> AnalysisInputs:
+        """Responses and registers for the analyses."""
+
+    def findings(self) -> pl.DataFrame:
+        """Every check's findings over the whole data (the ``FINDING_SCHEMA``)."""
+
+    def scoped_inputs(self, technology_id: str) -> AnalysisInputs:
+        """The inputs restricted to the technology's family (see ``_CachedAnalyses.scoped_inputs``)."""
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()`` cached under ``key`` for the current data version."""
+
+    def map_frame(self, technology_id: str, as_of: dt.date) -> pl.DataFrame:
+        """``map_stances`` for one technology on one date."""
+
+    def exposure(self, technology_id: str, as_of: dt.date) -> dict[str, Any] | None:
+        """The technology-wide ``mosaic_exposure`` metrics, or None while that check does not exist."""
+
+    def graph(self) -> Any:
+        """The whole disclosure graph (``mosaic.graph.build_graph``), or None while it is not available."""
+
+    def communities(self, technology_id: str | None) -> pl.DataFrame | None:
+        """Agreement communities (authority_id, community...), or None while not available."""
+
+    def ingest(self, paths: Sequence[Path]) -> Any:
+        """Ingest files through the same pipeline as the CLI; returns its ``IngestReport``."""
+
+    def quarantine(self, ingest_id: str) -> pl.DataFrame:
+        """The quarantined rows of one ingest."""
+
+
+class _LruCache:
+    """A small thread-safe LRU cache that computes each value once.
+
+    Callbacks run in parallel threads and the first page load fires several at once, all wanting the same
+    inputs: a per-key lock makes the others wait for the first computation instead of repeating it.
+    ``clear`` drops everything (the data changed: the old frames would only hold memory).
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._key_locks: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._items:
+                    return self._items[key]
+            value = compute()
+            with self._lock:
+                self._items[key] = value
+                self._key_locks.pop(key, None)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+#: The response columns the per-technology views read (map_stances, mosaic_exposure, the timeline).
+#: Carrying only these makes a category's map several times faster on a million responses; a unit test
+#: checks that the scoped views equal the same views on the whole data, so a new column need is caught.
+SCOPED_COLUMNS = frozenset(
+    {
+        "response_id", "authority_id", "authority_name", "technology_id", "technology_name", "product",
+        "request_date", "request_date_precision", "response_date", "response_date_precision", "outcome",
+        "stance", "exemptions", "source_url", "source_type",
+    }
+)  # fmt: skip
+
+
+class _CachedAnalyses:
+    """The cached analyses shared by both implementations; subclasses say what the data is and its version."""
+
+    is_sample = False
+
+    def __init__(self, checks: Sequence[str] | None = None) -> None:
+        self._lru = _LruCache(256)
+        self._checks = list(checks) if checks else None
+        self._cached_version: str | None = None
+        self.failed_checks: dict[str, str] = {}
+
+    @property
+    def _cache(self) -> _LruCache:
+        """The cache, emptied whenever the data version changes (keys carry the version as well)."""
+        version = self.version()
+        if version != self._cached_version:
+            self._lru.clear()
+            self._cached_version = version
+        return self._lru
+
+    def version(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _load_inputs(self) -> AnalysisInputs:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def inputs(self) -> AnalysisInputs:
+        version = self.version()
+
+        def build() -> AnalysisInputs:
+            inputs = self._load_inputs()
+            inputs.events  # noqa: B018 - computed once here rather than inside the first callback
+            return inputs
+
+        return self._cache.get(("inputs", version), build)
+
+    def findings(self) -> pl.DataFrame:
+        return self._cache.get(("findings", self.version()), self._run_checks)
+
+    def _run_checks(self) -> pl.DataFrame:
+        """Run the checks one by one, so one failing check costs its own findings, not every page's.
+
+        A failure is logged and remembered in ``failed_checks`` (the findings page lists them)."""
+        inputs = self.inputs()
+        frames = []
+        self.failed_checks = {}
+        for check_id in self._checks or list(all_checks()):
+            try:
+                frames.append(run_checks(inputs, [check_id]))
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:  # noqa: BLE001 - a polars panic is a BaseException; reported, never silent
+                LOG.exception("check %s failed", check_id)
+                self.failed_checks[check_id] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        return pl.concat(frames, how="vertical") if frames else empty_findings()
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """Cache ``compute()`` under ``key`` for the current data version (for a page's own derived views)."""
+        return self._cache.get(("memo", self.version(), *key), compute)
+
+    def scoped_inputs(self, technology_id: str) -> AnalysisInputs:
+        """The inputs cut down to one technology's family (itself, what is below it and above it).
+
+        Every per-technology view (map, exposure, timeline) looks only at this family, so computing it on
+        a few percent of a million responses instead of all of them is what keeps a slider move fast.
+        Built once per technology and data version.
+        """
+
+        def build() -> AnalysisInputs:
+            inputs = self.inputs()
+            pairs = inputs.pairs
+            family = set(technology_scope(inputs, technology_id)) | set(pairs.filter(pl.col("descendant_id") == technology_id).get_column("ancestor_id").to_list())
+            responses = inputs.responses.filter(pl.col("technology_id").is_in(sorted(family)))
+            scoped = AnalysisInputs(
+                responses=responses.select([c for c in responses.columns if c in SCOPED_COLUMNS]),
+                authorities=inputs.authorities,
+                technologies=inputs.technologies,
+            )
+            scoped.events  # noqa: B018 - derived once here
+            return scoped
+
+        return self._cache.get(("scoped", self.version(), technology_id), build)
+
+    def map_frame(self, technology_id: str, as_of: dt.date) -> pl.DataFrame:
+        return self._cache.get(("map", self.version(), technology_id, as_of), lambda: map_stances(self.scoped_inputs(technology_id), technology_id, as_of))
+
+    def exposure(self, technology_id: str, as_of: dt.date) -> dict[str, Any] | None:
+        if "mosaic_exposure" not in all_checks():
+            return None
+
+        def compute() -> dict[str, Any] | None:
+            found = run_checks(self.scoped_inputs(technology_id), ["mosaic_exposure"], as_of=as_of, technology_ids=[technology_id])
+            national = found.filter(pl.col("scope") == "technology")
+            if national.height == 0:
+                return None
+            return {k: v for k, v in national.row(0, named=True)["metrics"].items() if v is not None}
+
+        return self._cache.get(("exposure", self.version(), technology_id, as_of), compute)
+
+    def graph(self) -> Any:
+        api = graph_api()
+        if api is None:
+            return None
+        build_graph, _ = api
+        return self._cache.get(("graph", self.version()), lambda: build_graph(self.inputs(), findings=self.findings()))
+
+    def communities(self, technology_id: str | None) -> pl.DataFrame | None:
+        """Agreement communities of the authorities (``mosaic.graph.agreement_projection``'s members)."""
+        try:
+            from mosaic.graph import agreement_projection
+        except ImportError:
+            return None
+        whole = self.graph()
+        if whole is None:
+            return None
+        key = ("communities", self.version(), technology_id)
+        return self._cache.get(key, lambda: agreement_projection(whole, technology_ids=[technology_id] if technology_id else None).members)
+
+
+def graph_api() -> tuple[Callable, Callable] | None:
+    """``(build_graph, neighbourhood)`` from ``mosaic.graph``, or None where that package lacks them."""
+    try:
+        from mosaic.graph import build_graph, neighbourhood
+    except ImportError:
+        return None
+    return build_graph, neighbourhood
+
+
+class WorkspaceData(_CachedAnalyses):
+    """A workspace on disk; results cached per workspace content hash."""
+
+    def __init__(self, workspace: Any, *, is_sample: bool = False, checks: Sequence[str] | None = None) -> None:
+        super().__init__(checks)
+        self.workspace = workspace
+        self.is_sample = is_sample
+
+    def version(self) -> str:
+        return self.workspace.content_hash()
+
+    def _load_inputs(self) -> AnalysisInputs:
+        return AnalysisInputs.from_workspace(self.workspace)
+
+    def ingest(self, paths: Sequence[Path]) -> Any:
+        from mosaic import settings
+        from mosaic.ingest.pipeline import IngestOptions, ingest_files
+
+        options = IngestOptions(fuzzy_threshold=settings.get("fuzzy_threshold"))
+        return ingest_files(list(paths), self.workspace, options=options)
+
+    def quarantine(self, ingest_id: str) -> pl.DataFrame:
+        return self.workspace.read("quarantine").filter(pl.col("ingest_id") == ingest_id)
+
+
+class FakeData(_CachedAnalyses):
+    """In-memory data for tests: a responses frame and, optionally, literal findings."""
+
+    def __init__(self, responses: pl.DataFrame, *, findings: pl.DataFrame | None = None, is_sample: bool = False) -> None:
+        super().__init__()
+        self._responses = responses
+        self._findings = findings
+        self.is_sample = is_sample
+        self._version = 0
+
+    def version(self) -> str:
+        return f"fake-{self._version}"
+
+    def _load_inputs(self) -> AnalysisInputs:
+        return AnalysisInputs.from_responses(self._responses)
+
+    def findings(self) -> pl.DataFrame:
+        return self._findings if self._findings is not None else super().findings()
+
+    def ingest(self, paths: Sequence[Path]) -> Any:
+        """Ingest into a throwaway workspace and append its accepted rows (same pipeline as the CLI)."""
+        from mosaic.ingest.pipeline import ingest_files
+        from mosaic.store.workspace import Workspace
+
+        with tempfile.TemporaryDirectory(prefix="mosaic-fake-") as folder:
+            workspace = Workspace(Path(folder) / "ws")
+            report = ingest_files(list(paths), workspace)
+            if report.committed:
+                self._responses = pl.concat([self._responses, workspace.responses()], how="diagonal_relaxed")
+                self._quarantine = workspace.read("quarantine")
+                self._version += 1
+        return report
+
+    def quarantine(self, ingest_id: str) -> pl.DataFrame:
+        frame = getattr(self, "_quarantine", None)
+        if frame is None:
+            return pl.DataFrame()
+        return frame.filter(pl.col("ingest_id") == ingest_id)
+
+
+def no_findings() -> pl.DataFrame:
+    """An empty findings frame (for fakes that want none)."""
+    return empty_findings()

@@ -1,0 +1,106 @@
+"""Load data page: upload CSV or XLSX files; the same locked, atomic ingest as ``mosaic ingest``.
+
+The uploaded bytes are written under their base name (never a path the browser chose) into a private
+temporary folder, ingested, and the folder is removed. The reconciliation and the quarantined rows are
+shown exactly as the CLI reports them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from dash import Dash, Input, Output, State, dcc, html
+
+from dashboards import views
+from dashboards.data import DataAccess
+from dashboards.ids import LoadIds
+
+from mosaic.errors import MosaicError
+
+def _accepted_suffixes() -> tuple[str, ...]:
+    """What ``mosaic ingest`` reads: delimited text, workbooks and (with the documents reader) letters."""
+    from mosaic.ingest.readers import SUPPORTED_SUFFIXES
+
+    try:
+        from mosaic.extract.text import DOCUMENT_SUFFIXES
+    except ImportError:  # an installation without the documents reader
+        DOCUMENT_SUFFIXES = frozenset()
+    return tuple(sorted(SUPPORTED_SUFFIXES | DOCUMENT_SUFFIXES))
+
+
+ACCEPTED_SUFFIXES = _accepted_suffixes()
+
+
+def layout(data: DataAccess, limit_bytes: int = 50 * 1024 * 1024, **_ignored: Any) -> html.Div:
+    """The upload control and where its result appears."""
+    target = "a temporary copy of the synthetic sample (it is discarded when the server stops)" if data.is_sample else "the workspace"
+    return html.Div(
+        [
+            html.H2("Load data"),
+            html.P(f"Files are read by the same ingest as 'mosaic ingest' and added to {target}. Every row ends accepted, quarantined (with the reason) or duplicate."),
+            dcc.Upload(
+                id=LoadIds.UPLOAD,
+                children=html.Div(["Drag and drop, or ", html.A("choose files", href="#", role="button"), f" (CSV, TSV, XLSX, or letters as PDF, HTML, text or e-mail; up to {limit_bytes / 2**20:g} MB each)"]),
+                multiple=True,
+                accept=",".join(ACCEPTED_SUFFIXES),
+                style={"border": "2px dashed #999", "borderRadius": "6px", "padding": "28px", "textAlign": "center", "background": "#FAFAFA"},
+            ),
+            html.P(f"Limit: {limit_bytes / 2**20:g} MB per file (setting MOSAIC_UPLOAD_LIMIT_MB).", id=LoadIds.LIMIT_NOTE, style={"fontSize": "12px", "color": "#555"}),
+            dcc.Loading(html.Div(id=LoadIds.RESULT)),
+        ]
+    )
+
+
+def safe_name(filename: str | None, index: int) -> str:
+    """The base name of an uploaded file with anything odd replaced (no directories, no dot files)."""
+    base = Path(str(filename or "")).name.replace("\\", "_")
+    base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .") or f"upload-{index}"
+    return base[:120]
+
+
+def decode_upload(contents: str, filename: str, limit_bytes: int) -> bytes:
+    """The bytes of one ``dcc.Upload`` data URL; a MosaicError past the size limit or when unreadable."""
+    header, _, payload = contents.partition(",")
+    if not header.startswith("data:") or ";base64" not in header:
+        raise MosaicError(f"{filename}: the upload could not be read")
+    if len(payload) * 3 // 4 > limit_bytes + 3:
+        raise MosaicError(f"{filename}: larger than the {limit_bytes / 2**20:g} MB upload limit (MOSAIC_UPLOAD_LIMIT_MB); use 'mosaic ingest' for large files")
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise MosaicError(f"{filename}: the upload could not be decoded") from None
+
+
+def ingest_uploads(data: DataAccess, contents: list[str], filenames: list[str], limit_bytes: int) -> html.Div:
+    """Write the uploads to a private folder, ingest them together, and show the reconciliation."""
+    if not contents:
+        return html.Div()
+    try:
+        with tempfile.TemporaryDirectory(prefix="mosaic-upload-") as folder:
+            paths = []
+            for index, (content, filename) in enumerate(zip(contents, filenames, strict=False)):
+                name = safe_name(filename, index)
+                if not name.lower().endswith(ACCEPTED_SUFFIXES):
+                    raise MosaicError(f"{name}: not a file ingest reads ({', '.join(ACCEPTED_SUFFIXES)})")
+                path = Path(folder) / f"{index}-{name}" if any(p.name.endswith(name) for p in paths) else Path(folder) / name
+                path.write_bytes(decode_upload(content, name, limit_bytes))
+                paths.append(path)
+            report = data.ingest(paths)
+    except MosaicError as exc:
+        return html.Div([html.P("Nothing was written.", style={"fontWeight": "700"}), html.P(str(exc), className="upload-error", role="alert")])
+    quarantine = data.quarantine(report.ingest_id) if report.committed else None
+    return views.reconciliation_component(report, quarantine if quarantine is not None else pl.DataFrame())
+
+
+def register_callbacks(app: Dash, data: DataAccess, limit_bytes: int) -> None:
+    @app.callback(Output(LoadIds.RESULT, "children"), Input(LoadIds.UPLOAD, "contents"), State(LoadIds.UPLOAD, "filename"), prevent_initial_call=True)
+    def _upload(contents, filenames):
+        if isinstance(contents, str):
+            contents, filenames = [contents], [filenames]
+        return ingest_uploads(data, contents or [], filenames or [], limit_bytes)

@@ -1,0 +1,51 @@
+"""Timeline page: every response on the selected technology over time, one row per authority."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from dash import Dash, Input, Output, dcc, html
+
+from dashboards import views
+from dashboards.data import DataAccess
+from dashboards.ids import TimelineIds
+
+from mosaic.analyses import technology_scope
+
+
+def layout(data: DataAccess, technology: str | None = None, **_ignored: Any) -> html.Div:
+    """The timeline for ``?technology=``."""
+    inputs = data.inputs()
+    known = set(inputs.technologies.get_column("technology_id").to_list())
+    technology_id = technology if technology in known else views.default_technology(inputs.events, inputs.technologies)
+    return html.Div(
+        [
+            html.Label(["Technology", dcc.Dropdown(id=TimelineIds.TECHNOLOGY, options=views.technology_options(inputs.technologies), value=technology_id, clearable=False)], style={"display": "block", "maxWidth": "600px"}),
+            html.P(id=TimelineIds.NOTE, style={"fontSize": "13px", "color": "#444"}),
+            dcc.Loading(dcc.Graph(id=TimelineIds.GRAPH, config={"displayModeBar": False})),
+        ]
+    )
+
+
+def update_timeline(data: DataAccess, technology_id: str) -> tuple[Any, str]:
+    """The figure and its note for one technology."""
+    inputs = data.inputs()
+    name = inputs.technologies.filter(pl.col("technology_id") == technology_id).get_column("name")
+    title = f"{name[0] if name.len() else technology_id}: responses in date order (earliest askers at the top)"
+    return data.memo(("timeline", technology_id), lambda: views.timeline_figure(data.scoped_inputs(technology_id).events, technology_scope(inputs, technology_id), title))
+
+
+def register_callbacks(app: Dash, data: DataAccess) -> None:
+    @app.callback(Output(TimelineIds.GRAPH, "figure"), Output(TimelineIds.NOTE, "children"), Input(TimelineIds.TECHNOLOGY, "value"))
+    def _timeline(technology_id):
+        return update_timeline(data, technology_id)
+
+    app.clientside_callback(
+        """
+        function(technology) {
+            if (technology) { window.history.replaceState(null, '', window.location.pathname + '?technology=' + encodeURIComponent(technology)); }
+        }
+        """,
+        Input(TimelineIds.TECHNOLOGY, "value"),
+    )

@@ -1,0 +1,68 @@
+"""Colours, patterns and labels for stances: one palette, safe for colour-blind readers.
+
+The colours are from the Okabe-Ito palette (distinguishable under the common colour-vision deficiencies),
+and no stance relies on colour alone: each also has a fill pattern on the map, a one-letter mark in the
+hover text and its written label with a count in the legend.
+"""
+
+from __future__ import annotations
+
+from mosaic.analyses import MAP_STANCE_LABELS, MapStance
+
+STANCE_COLOURS: dict[str, str] = {
+    MapStance.CONFIRM: "#D55E00",  # vermillion
+    MapStance.DENY: "#0072B2",  # blue
+    MapStance.NCND_PARTIAL: "#CC79A7",  # reddish purple
+    MapStance.NCND: "#222222",  # near black: the answers that stand out
+    MapStance.NO_ANSWER: "#E69F00",  # orange
+    MapStance.NOT_ASKED: "#E4E4E4",  # light grey
+}
+
+#: plotly ``fillpattern.shape`` per stance ("" is a solid fill).
+STANCE_PATTERNS: dict[str, str] = {
+    MapStance.CONFIRM: "",
+    MapStance.DENY: "",
+    MapStance.NCND_PARTIAL: "/",
+    MapStance.NCND: "x",
+    MapStance.NO_ANSWER: ".",
+    MapStance.NOT_ASKED: "",
+}
+
+#: Colour of each pattern's lines: close to the fill, so the pattern reads without drowning the label.
+STANCE_PATTERN_COLOURS: dict[str, str] = {
+    MapStance.NCND_PARTIAL: "#5A2D4A",
+    MapStance.NCND: "#6E6E6E",
+    MapStance.NO_ANSWER: "#8A5A00",
+}
+
+#: A short mark shown in hover text and the timeline, so stance reads without colour.
+STANCE_MARKS: dict[str, str] = {
+    MapStance.CONFIRM: "✔",
+    MapStance.DENY: "✘",
+    MapStance.NCND_PARTIAL: "◐",
+    MapStance.NCND: "■",
+    MapStance.NO_ANSWER: "…",
+    MapStance.NOT_ASKED: "·",
+}
+
+#: Text colour that reads on each fill.
+STANCE_TEXT_COLOURS: dict[str, str] = {
+    MapStance.CONFIRM: "#FFFFFF",
+    MapStance.DENY: "#FFFFFF",
+    MapStance.NCND_PARTIAL: "#000000",
+    MapStance.NCND: "#FFFFFF",
+    MapStance.NO_ANSWER: "#000000",
+    MapStance.NOT_ASKED: "#555555",
+}
+
+STANCE_LABELS: dict[str, str] = dict(MAP_STANCE_LABELS)
+
+FADED = "#F6F6F6"
+"""Fill of a cell hidden by the outcome or region filter (the country's shape stays visible)."""
+
+PAGE_STYLE = {"fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "margin": "0 auto", "maxWidth": "1400px", "padding": "0 16px"}
+BANNER_STYLE = {
+    "background": "#FFF3CD", "border": "1px solid #E0B000", "padding": "6px 12px", "fontWeight": "600",
+    "margin": "8px 0",
+}  # fmt: skip
+CARD_STYLE = {"border": "1px solid #DDD", "borderRadius": "6px", "padding": "8px 12px", "minWidth": "140px", "background": "#FAFAFA"}

@@ -1,0 +1,590 @@
+"""Pure functions from library results to figures and components: the whole of each callback's work.
+
+Callbacks in ``pages/`` only parse their inputs, call one of these with frames from ``DataAccess`` and
+return the result, so everything here is unit-tested without a browser. Every piece of text that comes from
+the data goes into a component as a plain string (Dash renders strings as text, never as HTML), and a
+source link becomes a link only when it is an http(s) URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+import plotly.graph_objects as go
+import polars as pl
+from dash import html
+
+from mosaic.analyses import MapStance, stance_counts
+from mosaic.registry.hexgrid import hex_cells, hex_corners
+
+from dashboards.style import (
+    CARD_STYLE,
+    FADED,
+    STANCE_COLOURS,
+    STANCE_LABELS,
+    STANCE_MARKS,
+    STANCE_PATTERN_COLOURS,
+    STANCE_PATTERNS,
+    STANCE_TEXT_COLOURS,
+)
+
+#: Hexagons are drawn slightly smaller than their cell so neighbours stay apart.
+HEX_SCALE = 0.94
+_STOP_WORDS = {"and", "of", "the", "police", "constabulary", "service", "force"}
+
+
+# --- controls ----------------------------------------------------------------------------------------
+
+
+def technology_options(technologies: pl.DataFrame) -> list[dict[str, str]]:
+    """Dropdown options in taxonomy order, indented by depth, categories marked as such."""
+    rows = technologies.sort("category").select("technology_id", "name", "level", "category").to_dicts()
+    options = []
+    for row in rows:
+        depth = row["category"].count(" > ")
+        suffix = " (category: strongest of its products)" if row["level"] == "category" else ""
+        options.append({"label": "\u2003" * depth + row["name"] + suffix, "value": row["technology_id"]})
+    return options
+
+
+def default_technology(events: pl.DataFrame, technologies: pl.DataFrame) -> str:
+    """The technology asked about most often (what a first visitor most likely came for)."""
+    if events.height == 0:
+        return technologies.get_column("technology_id")[0]
+    counts = events.filter(pl.col("technology_id").is_in(technologies.get_column("technology_id").implode())).group_by("technology_id").len()
+    if counts.height == 0:
+        return technologies.get_column("technology_id")[0]
+    return counts.sort("len", "technology_id", descending=[True, False]).get_column("technology_id")[0]
+
+
+def date_bounds(events: pl.DataFrame) -> tuple[dt.date, dt.date]:
+    """First and last date on which anything became public (the slider's range)."""
+    ends = events.get_column("response_end").drop_nulls() if events.height else pl.Series([], dtype=pl.Date)
+    if ends.len() == 0:
+        today = dt.date.today()
+        return today - dt.timedelta(days=365), today
+    return ends.min(), ends.max()
+
+
+def slider_marks(first: dt.date, last: dt.date) -> dict[int, str]:
+    """One mark per 1 January between the bounds (as day offsets from ``first``)."""
+    marks = {0: str(first.year)} if first.month == 1 and first.day == 1 else {}
+    for year in range(first.year + 1, last.year + 1):
+        marks[(dt.date(year, 1, 1) - first).days] = str(year)
+    return marks
+
+
+def parse_date(text: str | None, default: dt.date) -> dt.date:
+    """An ISO date from the URL, else the default (a bad value in a shared link is ignored, not fatal)."""
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return default
+
+
+def split_list(text: str | None) -> list[str]:
+    """A comma-separated URL parameter as a list."""
+    return [part for part in (text or "").split(",") if part]
+
+
+# --- the hex map ---------------------------------------------------------------------------------------
+
+
+def _abbreviation_candidates(authority_id: str) -> list[str]:
+    words = [w for w in authority_id.split("-") if w and w not in _STOP_WORDS] or [authority_id]
+    if len(words) == 1:
+        word = words[0]
+        consonants = [c for c in word[1:] if c not in "aeiou"]
+        return [word[:3]] + [word[0] + a + b for i, a in enumerate(consonants) for b in consonants[i + 1 :] if a != b]
+    initials = "".join(w[0] for w in words[:3])
+    return [initials] + [words[0][0] + words[1][:2]] + [initials + c for c in words[-1][1:]]
+
+
+def abbreviations(authority_ids: Sequence[str]) -> dict[str, str]:
+    """Unique two- or three-letter hexagon labels ("west-midlands" -> "WM", "west-mercia" -> "WME").
+
+    Ids are taken in sorted order and each gets its first candidate not already used, so the labels are
+    stable for a given register.
+    """
+    used: set[str] = set()
+    labels: dict[str, str] = {}
+    for authority_id in sorted(authority_ids):
+        candidates = [c.upper() for c in _abbreviation_candidates(authority_id)]
+        label = next((c for c in candidates if c not in used), authority_id[:4].upper())
+        used.add(label)
+        labels[authority_id] = label
+    return labels
+
+
+def visible_expr(outcomes: Sequence[str] | None, regions: Sequence[str] | None) -> pl.Expr:
+    """Which authorities pass the outcome and region filters (no filter selects everything)."""
+    keep = pl.lit(True)
+    if outcomes:
+        keep = keep & pl.col("map_stance").is_in(list(outcomes))
+    if regions:
+        keep = keep & pl.col("region").is_in(list(regions))
+    return keep
+
+
+def map_cells(map_frame: pl.DataFrame, authorities: pl.DataFrame, outcomes=None, regions=None) -> pl.DataFrame:
+    """The map frame joined to the hex layout: one row per authority with a cell, plus ``visible``."""
+    return (
+        map_frame.with_columns(visible=visible_expr(outcomes, regions))
+        .join(hex_cells(authorities).select("authority_id", "x", "y"), on="authority_id", how="inner")
+        .sort("authority_id")
+    )
+
+
+def _hover(row: dict[str, Any]) -> str:
+    stance = row["map_stance"]
+    lines = [f"<b>{_escape(row['authority_name'])}</b>", f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]}"]
+    if row.get("response_date"):
+        lines.append(f"answered {row['response_date']}" + (f" ({_escape(row['outcome'])})" if row.get("outcome") else ""))
+    if row.get("exemptions"):
+        lines.append("exemptions: " + _escape(", ".join(row["exemptions"])))
+    if row.get("public_stance") and row["public_stance"] != stance:
+        lines.append(f"earlier public answer: {row['public_stance']} ({row['public_date']})")
+    lines.append("click for the evidence")
+    return "<br>".join(lines)
+
+
+def _escape(text: Any) -> str:
+    """Plotly hover labels accept a little HTML: escape data text so it shows as typed."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def hex_map_figure(cells: pl.DataFrame, *, title: str = "", selected_authority: str | None = None) -> dict[str, Any]:
+    """The hexagon cartogram: one filled polygon trace per stance (legend with counts) and a click layer.
+
+    ``cells`` comes from ``map_cells``. Cells hidden by a filter are drawn faded so the country keeps its
+    shape. The click layer is one invisible hexagon marker per authority carrying its id in ``customdata``.
+    Returned as a plain figure dict (what ``dcc.Graph`` sends anyway): building plotly's validated objects
+    would cost more than the rest of the callback; ``go.Figure(result)`` reads it back in tests.
+    """
+    visible = cells.filter(pl.col("visible"))
+    counts = stance_counts(visible) if visible.height else {s.value: 0 for s in MapStance}
+    faded = cells.filter(~pl.col("visible"))
+    data: list[dict[str, Any]] = []
+    if faded.height:
+        data.append(_polygon_trace(faded, FADED, "", "Filtered out", legend=False))
+    for stance in MapStance:
+        group = visible.filter(pl.col("map_stance") == stance.value)
+        label = f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({counts[stance.value]})"
+        data.append(_polygon_trace(group, STANCE_COLOURS[stance], STANCE_PATTERNS[stance], label, legend=True, pattern_colour=STANCE_PATTERN_COLOURS.get(stance)))
+    rows = cells.to_dicts()
+    labels = abbreviations([r["authority_id"] for r in rows])
+    data.append(
+        {
+            "type": "scatter",
+            "x": [r["x"] for r in rows],
+            "y": [r["y"] for r in rows],
+            "mode": "markers+text",
+            "text": [labels[r["authority_id"]] for r in rows],
+            "textfont": {"size": 10, "family": "Arial Black, Arial, sans-serif", "color": [STANCE_TEXT_COLOURS[r["map_stance"]] if r["visible"] else "#999999" for r in rows]},
+            "marker": {"symbol": "hexagon", "size": 34, "color": "rgba(0,0,0,0)", "line": {"width": [3 if r["authority_id"] == selected_authority else 0 for r in rows], "color": "#FFD700"}},
+            "customdata": [r["authority_id"] for r in rows],
+            "hovertext": [_hover(r) for r in rows],
+            "hoverinfo": "text",
+            "showlegend": False,
+            "name": "authorities",
+        }
+    )
+    layout = {
+        "title": {"text": title, "x": 0.01, "font": {"size": 15}},
+        "xaxis": {"visible": False, "fixedrange": True},
+        "yaxis": {"visible": False, "scaleanchor": "x", "fixedrange": True},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "margin": {"l": 4, "r": 4, "t": 36, "b": 4},
+        "height": 720,
+        "legend": {"title": {"text": "Stance"}, "x": 0.0, "y": 0.28, "bgcolor": "rgba(255,255,255,0.85)", "itemclick": False, "itemdoubleclick": False},
+        "dragmode": False,
+        "hoverlabel": {"align": "left"},
+    }
+    return {"data": data, "layout": layout}
+
+
+def _polygon_trace(cells: pl.DataFrame, colour: str, pattern: str, name: str, *, legend: bool, pattern_colour: str | None = None) -> dict[str, Any]:
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for x, y in cells.select("x", "y").iter_rows():
+        corners = hex_corners(x, y, HEX_SCALE)
+        xs += [c[0] for c in corners] + [corners[0][0], None]
+        ys += [c[1] for c in corners] + [corners[0][1], None]
+    if not xs:  # keep the legend entry even for an empty stance (its count reads 0)
+        xs, ys = [None], [None]
+    trace = {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "fill": "toself",
+        "fillcolor": colour,
+        "mode": "lines",
+        "line": {"color": "#FFFFFF", "width": 1},
+        "hoverinfo": "skip",
+        "name": name,
+        "showlegend": legend,
+    }
+    if pattern:
+        trace["fillpattern"] = {"shape": pattern, "fgcolor": pattern_colour or "#333333", "bgcolor": colour, "solidity": 0.2}
+    return trace
+
+
+def choropleth_figure(map_frame: pl.DataFrame, geojson: dict[str, Any], feature_key: str, code_column: str = "pfa_code") -> go.Figure:
+    """A geographic choropleth on a blank background (``map_style="white-bg"``: no tiles are fetched).
+
+    Args:
+        map_frame: ``map_stances`` output with the register's ``pfa_code`` joined in.
+        geojson: the user's boundaries (features identified by ``feature_key``).
+        feature_key: the property path that holds the code, e.g. ``properties.PFA20CD``.
+        code_column: the map frame's column matching it.
+    """
+    figure = go.Figure()
+    frame = map_frame.filter(pl.col(code_column).is_not_null())
+    for stance in MapStance:
+        group = frame.filter(pl.col("map_stance") == stance.value)
+        rows = group.to_dicts()
+        figure.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                featureidkey=feature_key,
+                locations=[r[code_column] for r in rows] or [None],
+                z=[1] * max(len(rows), 1),
+                colorscale=[[0, STANCE_COLOURS[stance]], [1, STANCE_COLOURS[stance]]],
+                showscale=False,
+                marker={"line": {"color": "#FFFFFF", "width": 1}},
+                name=f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({len(rows)})",
+                showlegend=True,
+                customdata=[r["authority_id"] for r in rows],
+                hovertext=[_hover(r) for r in rows],
+                hoverinfo="text",
+            )
+        )
+    drawn = {str((f.get("properties") or {}).get(feature_key.removeprefix("properties."))) for f in geojson.get("features") or []}
+    shown = frame.filter(pl.col(code_column).is_in(sorted(drawn))).height
+    figure.update_layout(
+        title={"text": f"{shown} areas from your boundaries file; authorities without an area there are on the hexagon map", "x": 0.01, "font": {"size": 13}},
+        map={"style": "white-bg", "center": {"lat": 52.7, "lon": -2.3}, "zoom": 5.4},
+        margin={"l": 4, "r": 4, "t": 36, "b": 4},
+        height=720,
+        legend={"title": {"text": "Stance"}, "x": 0.0, "y": 0.98},
+    )
+    return figure
+
+
+def boundary_feature_key(geojson: dict[str, Any], codes: Sequence[str]) -> str | None:
+    """The GeoJSON property whose values match the register's PFA codes best (None when none matches)."""
+    wanted = set(codes)
+    best, best_hits = None, 0
+    features = geojson.get("features") or []
+    keys = set().union(*(set((f.get("properties") or {}).keys()) for f in features)) if features else set()
+    for key in sorted(keys):
+        hits = sum(1 for f in features if str((f.get("properties") or {}).get(key)) in wanted)
+        if hits > best_hits:
+            best, best_hits = key, hits
+    return f"properties.{best}" if best else None
+
+
+# --- legend, headline and the cells not on the map ----------------------------------------------------
+
+
+def legend_component(cells_visible: pl.DataFrame) -> html.Ul:
+    """A written legend: mark, label and count per stance (reads without colour)."""
+    counts = stance_counts(cells_visible)
+    return html.Ul(
+        [
+            html.Li(
+                [
+                    html.Span(style={"display": "inline-block", "width": "14px", "height": "14px", "background": STANCE_COLOURS[s], "border": "1px solid #999", "marginRight": "6px", "verticalAlign": "middle"}),
+                    f"{STANCE_MARKS[s]} {STANCE_LABELS[s]}: {counts[s.value]}",
+                ],
+                **{"data-stance": s.value},
+            )
+            for s in MapStance
+        ],
+        style={"listStyle": "none", "padding": 0, "margin": 0, "display": "flex", "flexWrap": "wrap", "gap": "14px"},
+    )
+
+
+def headline_component(map_frame: pl.DataFrame, exposure: dict[str, Any] | None) -> html.Div:
+    """Headline numbers: coverage, base rate and what one more answer would add (``mosaic_exposure``).
+
+    While the ``mosaic_exposure`` check is not available the coverage is counted from the map itself and
+    the other two cards say so, rather than showing a number computed differently from the check.
+    """
+    counts = stance_counts(map_frame)
+    asked = sum(v for k, v in counts.items() if k != MapStance.NOT_ASKED)
+    disclosed = counts[MapStance.CONFIRM] + counts[MapStance.DENY]
+    cards = [_card("Authorities asked", str(asked), "by the selected date")]
+    if exposure:
+        coverage = exposure.get("coverage")
+        low, high = exposure.get("coverage_low"), exposure.get("coverage_high")
+        interval = f" (95% CI {low:.0%}-{high:.0%})" if low is not None and high is not None else ""
+        cards.append(_card("Map already public", f"{coverage:.0%}" if coverage is not None else "-", f"{exposure.get('disclosed', disclosed)} of {exposure.get('asked', asked)} confirmed or denied{interval}"))
+        base = exposure.get("base_rate")
+        cards.append(_card("Base rate of use", f"{base:.0%}" if base is not None else "-", "among the authorities that answered (smoothed)"))
+        bits = exposure.get("mean_marginal_bits")
+        cards.append(_card("One more answer adds", f"{bits:.2f} bits" if bits is not None else "-", "on average, for an authority without a public answer"))
+    else:
+        share = f"{disclosed / asked:.0%}" if asked else "-"
+        cards.append(_card("Map already public", share if asked >= 10 else f"{disclosed}/{asked}", f"{disclosed} of {asked} confirmed or denied"))
+        cards.append(_card("Mosaic exposure", "not available", "the mosaic_exposure check is not installed"))
+    return html.Div(cards, style={"display": "flex", "gap": "10px", "flexWrap": "wrap"})
+
+
+def _card(title: str, value: str, note: str) -> html.Div:
+    return html.Div([html.Div(title, style={"fontSize": "12px", "color": "#555"}), html.Div(value, style={"fontSize": "22px", "fontWeight": "700"}), html.Div(note, style={"fontSize": "11px", "color": "#666"})], style=CARD_STYLE)
+
+
+def off_map_component(map_frame: pl.DataFrame, authorities: pl.DataFrame) -> html.Div | None:
+    """Asked authorities without a hexagon (national bodies, commissioners): listed so none is hidden."""
+    cells = hex_cells(authorities).get_column("authority_id").implode()
+    rest = map_frame.filter(~pl.col("authority_id").is_in(cells) & (pl.col("map_stance") != MapStance.NOT_ASKED.value))
+    if rest.height == 0:
+        return None
+    items = [f"{r['authority_name']}: {STANCE_MARKS[r['map_stance']]} {STANCE_LABELS[r['map_stance']]}" for r in rest.sort("authority_name").to_dicts()]
+    return html.Details([html.Summary(f"Also asked, not on the map ({rest.height}): national bodies and commissioners"), html.Ul([html.Li(i) for i in items])])
+
+
+# --- the authority panel ---------------------------------------------------------------------------------
+
+#: Findings and evidence items the panel shows at most (keeps one update well under 500 KB).
+PANEL_FINDINGS_LIMIT = 25
+PANEL_EVIDENCE_LIMIT = 10
+PANEL_RESPONSES_LIMIT = 60
+_PANEL_COLUMNS = (
+    "authority_id", "authority_label", "technology_id", "technology_label", "response_id", "response_date",
+    "response_end", "outcome", "stance", "exemptions", "source_url", "notes",
+)  # fmt: skip
+
+
+def safe_link(url: str | None, text: str | None = None) -> html.A | html.Span | str:
+    """A link only for an http(s) URL; anything else (``javascript:``, ``data:``, a path) is shown as text."""
+    if not url:
+        return ""
+    parsed = urlparse(str(url).strip())
+    if parsed.scheme in ("http", "https") and parsed.netloc:
+        return html.A(text or "source", href=str(url).strip(), target="_blank", rel="noopener noreferrer nofollow")
+    return html.Span(str(url), title="not a web link", className="not-a-link")
+
+
+def authority_panel(
+    inputs: Any, findings: pl.DataFrame, authority_id: str, technology_scope: Sequence[str], technology_name: str
+) -> html.Div:
+    """Everything about one authority: its responses on the selected technology in time order, then every
+    check's findings about it, each with its one-sentence summary and evidence."""
+    register = inputs.authorities.filter(pl.col("authority_id") == authority_id)
+    # Select the shown columns before filtering: copying every column of a wide million-row frame for
+    # one authority's rows would cost more than all the rest of the panel.
+    events = inputs.events.lazy().select(_PANEL_COLUMNS).filter(pl.col("authority_id") == authority_id).collect()
+    name = register.get_column("name")[0] if register.height else (events.get_column("authority_label")[0] if events.height else authority_id)
+    facts = []
+    if register.height:
+        r = register.row(0, named=True)
+        facts.append(f"{str(r['kind']).replace('_', ' ')}, {r['region']}")
+    on_technology = events.filter(pl.col("technology_id").is_in(list(technology_scope))).sort("response_end", "response_id")
+    other_count = events.height - on_technology.height
+    response_rows = [
+        html.Tr(
+            [
+                html.Td(str(r["response_date"] or ""), style={"whiteSpace": "nowrap"}),
+                html.Td(str(r["technology_label"] or "")),
+                html.Td(str(r["outcome"] or "")),
+                html.Td(str(r["stance"] or "")),
+                html.Td(", ".join(r["exemptions"] or [])),
+                html.Td(safe_link(r["source_url"])),
+                html.Td(str(r["notes"] or "")),
+            ]
+        )
+        for r in on_technology.tail(PANEL_RESPONSES_LIMIT).to_dicts()
+    ]
+    responses_table = (
+        html.Table(
+            [html.Thead(html.Tr([html.Th(h) for h in ("date", "technology", "outcome", "stance", "exemptions", "source", "notes")]))] + [html.Tbody(response_rows)],
+            className="responses",
+            style={"borderCollapse": "collapse", "fontSize": "13px", "width": "100%"},
+        )
+        if response_rows
+        else html.P(f"No responses on {technology_name}.")
+    )
+    own = findings.filter(pl.col("authority_id") == authority_id) if findings.height else findings
+    own = (
+        own.sort(
+            pl.col("technology_id").is_in(list(technology_scope)).not_(),
+            pl.col("severity").replace_strict(_SEVERITY_RANK, default=3, return_dtype=pl.Int64),
+            pl.col("response_date"),
+            descending=[False, False, True],
+            nulls_last=True,
+        )
+        if own.height
+        else own
+    )
+    finding_items = [_finding_item(f) for f in own.head(PANEL_FINDINGS_LIMIT).to_dicts()]
+    return html.Div(
+        [
+            html.H3(name, id="authority-name"),
+            html.P(facts),
+            html.H4(f"Responses on {technology_name} ({on_technology.height}{f'; the latest {PANEL_RESPONSES_LIMIT} shown' if on_technology.height > PANEL_RESPONSES_LIMIT else ''})"),
+            responses_table,
+            html.P(f"{other_count} responses on other technologies." if other_count else ""),
+            html.H4(f"Findings ({own.height}{f'; the {PANEL_FINDINGS_LIMIT} most relevant shown, all on the Findings page' if own.height > PANEL_FINDINGS_LIMIT else ''})"),
+            html.Ul(finding_items) if finding_items else html.P("No check reported anything about this authority."),
+        ],
+        **{"data-authority": authority_id},
+    )
+
+
+def _finding_item(finding: dict[str, Any]) -> html.Li:
+    evidence = finding.get("evidence") or []
+    evidence_items = [
+        html.Li(
+            [
+                f"{e.get('date') or ''} {e.get('authority') or ''}: {e.get('stance') or ''} on {e.get('technology') or ''}"
+                f" ({e.get('relation') or ''}, {e.get('grade') or 'ungraded'}) ",
+                safe_link(e.get("source_url")),
+            ]
+        )
+        for e in evidence[:PANEL_EVIDENCE_LIMIT]
+    ]
+    more = [html.Li(f"... and {len(evidence) - PANEL_EVIDENCE_LIMIT} more (in the findings CSV)")] if len(evidence) > PANEL_EVIDENCE_LIMIT else []
+    return html.Li(
+        [
+            html.Strong(f"{finding['check']} [{finding['severity']}] "),
+            str(finding.get("summary") or ""),
+            html.Details([html.Summary(f"Evidence ({len(evidence)})"), html.Ul(evidence_items + more)]) if evidence else "",
+        ]
+    )
+
+
+# --- timeline --------------------------------------------------------------------------------------------
+
+#: Above this many points the timeline shows one mark per authority, month and stance.
+TIMELINE_POINT_LIMIT = 3000
+
+
+def timeline_figure(events: pl.DataFrame, technology_scope: Sequence[str], title: str) -> tuple[go.Figure, str]:
+    """Responses over time, one row per authority, marked by stance (aggregated by month when large)."""
+    frame = events.lazy().filter(pl.col("technology_id").is_in(list(technology_scope)) & pl.col("response_end").is_not_null())
+    frame = frame.with_columns(
+        map_stance=pl.when(pl.col("outcome") == "ncnd_partial").then(pl.lit("ncnd_partial")).when(pl.col("stance") == "unknown").then(pl.lit("no_answer")).otherwise(pl.col("stance"))
+    )
+    frame = frame.select("authority_label", "response_end", "map_stance").collect().lazy()
+    exact = frame.group_by("authority_label", "response_end", "map_stance").agg(pl.len().alias("n")).collect()
+    note = ""
+    for every, name in (("1mo", "month"), ("3mo", "quarter"), ("1y", "year")):
+        if exact.height <= TIMELINE_POINT_LIMIT:
+            break
+        exact = (
+            frame.with_columns(response_end=pl.col("response_end").dt.truncate(every))
+            .group_by("authority_label", "response_end", "map_stance")
+            .agg(pl.len().alias("n"))
+            .collect()
+        )
+        note = f"Many responses: one mark per authority, {name} and stance, at the start of the {name} (hover for the count)."
+    order = exact.group_by("authority_label").agg(pl.col("response_end").min().alias("first")).sort("first", "authority_label", descending=[True, False]).get_column("authority_label").to_list()
+    figure = go.Figure()
+    symbols = {"confirm": "circle", "deny": "square", "ncnd_partial": "diamond", "ncnd": "x", "no_answer": "triangle-up"}
+    for stance in [s for s in MapStance if s != MapStance.NOT_ASKED]:
+        group = exact.filter(pl.col("map_stance") == stance.value)
+        figure.add_trace(
+            go.Scatter(
+                x=group.get_column("response_end").to_list(),
+                y=group.get_column("authority_label").to_list(),
+                mode="markers",
+                marker={"color": STANCE_COLOURS[stance], "symbol": symbols[stance.value], "size": 10, "line": {"width": 1, "color": "#FFFFFF"}},
+                name=f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({group.get_column('n').sum()})",
+                customdata=group.get_column("n").to_list(),
+                hovertemplate="%{y}<br>%{x}<br>" + STANCE_LABELS[stance] + " x%{customdata}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        title={"text": title, "x": 0.01, "y": 0.995, "yanchor": "top"},
+        height=max(400, 22 * len(order) + 120),
+        yaxis={"categoryorder": "array", "categoryarray": order, "title": None},
+        xaxis={"title": "date the answer became public"},
+        margin={"l": 10, "r": 10, "t": 90, "b": 40},
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "title": {"text": "Stance "}},
+        plot_bgcolor="white",
+    )
+    figure.update_xaxes(showgrid=True, gridcolor="#EEE")
+    return figure, note
+
+
+# --- findings table ----------------------------------------------------------------------------------------
+
+FINDING_GRID_COLUMNS = ("severity", "check", "authority_name", "technology_name", "response_date", "summary", "authority_id", "technology_id")
+#: Rows sent to the browser at most; the CSV export has them all.
+FINDINGS_ROW_LIMIT = 1000
+_SEVERITY_RANK = {"strong": 0, "notable": 1, "info": 2}
+
+
+def filter_findings(findings: pl.DataFrame, checks: Sequence[str] | None, severities: Sequence[str] | None, technology_scope: Sequence[str] | None) -> pl.DataFrame:
+    """The findings the controls select, strongest first."""
+    frame = findings
+    if checks:
+        frame = frame.filter(pl.col("check").is_in(list(checks)))
+    if severities:
+        frame = frame.filter(pl.col("severity").is_in(list(severities)))
+    if technology_scope:
+        frame = frame.filter(pl.col("technology_id").is_in(list(technology_scope)))
+    return frame.sort(pl.col("severity").replace_strict(_SEVERITY_RANK, default=3, return_dtype=pl.Int64), "check", "authority_id", "response_date", nulls_last=True)
+
+
+def findings_grid_rows(frame: pl.DataFrame, limit: int = FINDINGS_ROW_LIMIT) -> list[dict[str, Any]]:
+    """Flat rows for the grid (no nested evidence: it is in the authority panel and the CSV)."""
+    return frame.head(limit).select(pl.int_range(pl.len()).cast(pl.String).alias("row"), *(pl.col(c).cast(pl.String) for c in FINDING_GRID_COLUMNS)).to_dicts()
+
+
+def findings_csv(frame: pl.DataFrame) -> str:
+    """Findings as CSV: flat columns, metrics as columns, evidence as a count and a readable list."""
+    metrics = frame.get_column("metrics").struct.unnest() if frame.height else pl.DataFrame()
+    metrics = metrics.select([c for c in metrics.columns if metrics.get_column(c).null_count() < metrics.height]) if metrics.width else metrics
+    flat = frame.select(
+        pl.col("check", "scope", "severity", "authority_id", "authority_name", "technology_id", "technology_name", "region", "response_id"),
+        pl.col("response_date", "as_of").cast(pl.String),
+        pl.col("summary"),
+        pl.col("evidence").list.len().alias("evidence_count"),
+        pl.col("evidence")
+        .list.eval(pl.concat_str([pl.element().struct.field("date").cast(pl.String), pl.element().struct.field("authority"), pl.element().struct.field("stance"), pl.element().struct.field("source_url")], separator=" ", ignore_nulls=True))
+        .list.join("; ")
+        .alias("evidence"),
+    )
+    return pl.concat([flat, metrics.rename({c: f"metric_{c}" for c in metrics.columns})], how="horizontal").write_csv() if metrics.width else flat.write_csv()
+
+
+# --- load data ---------------------------------------------------------------------------------------------------
+
+
+def reconciliation_component(report: Any, quarantine: pl.DataFrame) -> html.Div:
+    """The ingest's reconciliation as the CLI prints it, then the quarantined rows with their reasons."""
+    header = ("file", "read", "accepted", "quarantined", "duplicates", "issues", "blank")
+    rows = [html.Tr([html.Td(f.source_file)] + [html.Td(str(v)) for v in (f.rows_read, f.accepted, f.quarantined, f.duplicates, f.issues, f.blank_rows)]) for f in report.files]
+    children: list[Any] = [html.Table([html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)], className="reconciliation", style={"borderCollapse": "collapse"})]
+    if report.committed:
+        children.append(
+            html.P(
+                f"rows read {report.total('rows_read')} = accepted {report.total('accepted')} + quarantined {report.total('quarantined')} + duplicates {report.total('duplicates')}",
+                id="reconciliation-line",
+            )
+        )
+    else:
+        children.append(html.P("Nothing was written.", style={"fontWeight": "700"}))
+        children.append(html.Ul([html.Li(str(e)) for e in report.errors], className="ingest-errors"))
+    for f in report.files:
+        for note in f.notes:
+            children.append(html.P(f"note: {f.source_file}: {note}"))
+    if quarantine.height:
+        q_rows = [
+            html.Tr([html.Td(r["source_file"]), html.Td(str(r["source_row"])), html.Td(str(r["column"] or "")), html.Td(str(r["reason"])), html.Td(str(r["raw"]))])
+            for r in quarantine.sort("source_file", "source_row").head(500).to_dicts()
+        ]
+        children += [
+            html.H4(f"Quarantined rows ({quarantine.height})"),
+            html.Table([html.Thead(html.Tr([html.Th(h) for h in ("file", "row", "column", "reason", "raw cells")])), html.Tbody(q_rows)], className="quarantine"),
+        ]
+    return html.Div(children)

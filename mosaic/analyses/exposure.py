@@ -1,0 +1,398 @@
+"""Map-level checks that test the police's "mosaic" argument with the whole set of answers.
+
+* ``mosaic_exposure``: how much of the national map is already public, and how much one more answer
+  would add for each authority without a public answer (binary entropy of what can already be inferred).
+* ``ncnd_tell``: whether NCND itself predicts use, where use later became known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import polars as pl
+
+from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct
+from mosaic.analyses.inputs import AnalysisInputs
+from mosaic.analyses.overview import wilson_bounds
+from mosaic.analyses.registry import CheckParams, register
+from mosaic.analyses.timeline import evidence_item, iso
+from mosaic.schema import Severity, Stance
+
+
+def _map_as_of(as_of: dt.date | None, params: CheckParams) -> dt.date:
+    return params.today if as_of is None else as_of
+
+
+def binary_entropy(p: pl.Expr) -> pl.Expr:
+    """H(p) = -p log2 p - (1-p) log2 (1-p), in bits; 0 at p = 0 or 1."""
+    q = 1 - p
+    return pl.when((p <= 0) | (p >= 1)).then(0.0).otherwise(-(p * p.log(2)) - q * q.log(2))
+
+
+def exposure_universe(inputs: AnalysisInputs, cutoff: dt.date) -> pl.LazyFrame:
+    """One row per (technology, authority asked by ``cutoff``) with its public answer, if any.
+
+    Columns: technology_id, authority_id, labels, region, ``public_stance`` (the latest confirm or deny
+    dated on or before the cut-off, however old: a later NCND does not erase it), ``public_end``,
+    ``latest_stance`` / ``latest_outcome`` / ``latest_response_id`` / ``latest_date`` (the latest answer
+    of any kind), and ``public_item`` (the public answer as evidence).
+    """
+    events = inputs.events.lazy().filter(pl.col("asked_on") <= cutoff)
+    answered = events.filter(pl.col("response_end") <= cutoff).sort("response_end", "response_id")
+    asked = events.group_by("technology_id", "authority_id").agg(pl.col("authority_label", "technology_label", "region").first())
+    latest = answered.group_by("technology_id", "authority_id").agg(
+        pl.col("stance").last().alias("latest_stance"),
+        pl.col("outcome").last().alias("latest_outcome"),
+        pl.col("response_id").last().alias("latest_response_id"),
+        pl.col("response_date").last().alias("latest_date"),
+        pl.col("is_ncnd").any().alias("has_ncnd"),
+    )
+    public = (
+        answered.filter(pl.col("is_disclosure"))
+        .group_by("technology_id", "authority_id")
+        .agg(
+            pl.col("stance").last().alias("public_stance"),
+            pl.col("response_end").last().alias("public_end"),
+            evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), "public answer", EvidenceRelation.EXACT.value).last().alias("public_item"),
+        )
+    )
+    keys = ["technology_id", "authority_id"]
+    return asked.join(latest, on=keys, how="left").join(public, on=keys, how="left")
+
+
+@register("mosaic_exposure", "How much of the map is already public", "map")
+def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams) -> pl.LazyFrame:
+    """Coverage of the public map per technology, and what one more answer would add per authority.
+
+    Method, per technology as of the as-of date (default today). Universe: authorities asked about it (a
+    response on it whose request date, else response date, is on or before the as-of date). ``disclosed``:
+    those whose latest confirm or deny is dated on or before it, however old (its age is reported: a later
+    NCND does not erase a public answer). ``coverage`` = disclosed / asked (Wilson interval); ``base_rate``
+    = (confirms + 1) / (confirms + denies + 2). For each authority in the universe without a public answer,
+    ``predicted_use_probability`` p = (confirming disclosed land neighbours in the universe + k *
+    base_rate) / (disclosed neighbours + k), k = ``neighbour_prior_weight`` (2); with no disclosed
+    neighbours p is the base rate. ``predictability`` = max(p, 1 - p); ``marginal_bits`` = H(p), the binary
+    entropy: what one more answer would add to the public map (1 bit = nothing could be inferred; near 0
+    = already predictable). Findings: one per technology, one per region in its universe, and one per
+    authority whose latest answer is an NCND and that has no public answer. Severity of the technology
+    finding: ``strong`` when coverage is at least 75%, ``notable`` from 50%; of an authority finding:
+    ``notable`` when predictability is at least 0.75.
+    """
+    cutoff = _map_as_of(as_of, params)
+    k = params.neighbour_prior_weight
+    # Per technology, neighbours included: only the technology focus can narrow the work.
+    universe = exposure_universe(inputs, cutoff).filter(params.focus(authority=False, response=False)).collect(engine="in-memory")
+    lazy = universe.lazy()
+    tech = lazy.group_by("technology_id").agg(
+        pl.len().alias("asked"),
+        pl.col("public_stance").is_not_null().sum().alias("disclosed"),
+        (pl.col("public_stance") == Stance.CONFIRM.value).sum().alias("confirms"),
+        (pl.col("public_stance") == Stance.DENY.value).sum().alias("denies"),
+        pl.col("technology_label").first(),
+        pl.col("public_end").min().alias("__oldest"),
+        pl.col("public_item").sort_by("public_end", "authority_id").drop_nulls().alias("__public"),
+    )
+    tech = tech.with_columns(
+        coverage=pl.col("disclosed") / pl.col("asked"),
+        base_rate=(pl.col("confirms") + 1) / (pl.col("confirms") + pl.col("denies") + 2),
+        undisclosed=pl.col("asked") - pl.col("disclosed"),
+    )
+    # Neighbours in the universe with a public answer, for each authority without one.
+    neighbours = inputs.neighbours.lazy()
+    public = lazy.filter(pl.col("public_stance").is_not_null()).select(
+        "technology_id", pl.col("authority_id").alias("neighbour_id"), "public_stance", "public_item"
+    )
+    hidden = lazy.filter(pl.col("public_stance").is_null())
+    around = (
+        hidden.select("technology_id", "authority_id")
+        .join(neighbours, on="authority_id")
+        .join(public, on=["technology_id", "neighbour_id"])
+        .group_by("technology_id", "authority_id")
+        .agg(
+            pl.len().alias("disclosed_neighbours"),
+            (pl.col("public_stance") == Stance.CONFIRM.value).sum().alias("confirming_neighbours"),
+            pl.col("public_item").struct.with_fields(role=pl.lit("neighbour's public answer")).sort_by("neighbour_id").alias("__neighbour_items"),
+        )
+    )
+    predicted = (
+        hidden.join(around, on=["technology_id", "authority_id"], how="left")
+        .join(tech.select("technology_id", "base_rate"), on="technology_id")
+        .with_columns(pl.col("disclosed_neighbours", "confirming_neighbours").fill_null(0))
+        .with_columns(
+            predicted_use_probability=(pl.col("confirming_neighbours") + k * pl.col("base_rate")) / (pl.col("disclosed_neighbours") + k)
+        )
+        .with_columns(
+            predictability=pl.max_horizontal("predicted_use_probability", 1 - pl.col("predicted_use_probability")),
+            marginal_bits=binary_entropy(pl.col("predicted_use_probability")),
+        )
+    )
+    best = (
+        predicted.sort("marginal_bits", "authority_id", descending=[True, False])
+        .group_by("technology_id", maintain_order=True)
+        .agg(
+            pl.col("marginal_bits").mean().alias("mean_marginal_bits"),
+            pl.col("authority_label").first().alias("__top_name"),
+            pl.col("marginal_bits").first().alias("__top_bits"),
+        )
+    )
+    tech = tech.join(best, on="technology_id", how="left")
+    low, high = wilson_bounds(pl.col("disclosed"), pl.col("asked"))
+
+    def percent(expr: pl.Expr) -> pl.Expr:
+        return (expr * 100).round(0).cast(pl.Int64)
+
+    technology_findings = tech.select(
+        pl.lit("mosaic_exposure").alias("check"),
+        pl.lit(FindingScope.TECHNOLOGY.value).alias("scope"),
+        pl.lit(None, pl.String).alias("authority_id"),
+        pl.lit(None, pl.String).alias("authority_name"),
+        "technology_id",
+        pl.col("technology_label").alias("technology_name"),
+        pl.lit(cutoff).alias("as_of"),
+        pl.when(pl.col("coverage") >= 0.75)
+        .then(pl.lit(Severity.STRONG.value))
+        .when(pl.col("coverage") >= 0.5)
+        .then(pl.lit(Severity.NOTABLE.value))
+        .otherwise(pl.lit(Severity.INFO.value))
+        .alias("severity"),
+        metrics_struct(
+            asked=pl.col("asked"),
+            disclosed=pl.col("disclosed"),
+            confirms=pl.col("confirms"),
+            denies=pl.col("denies"),
+            coverage=pl.col("coverage"),
+            coverage_low=low,
+            coverage_high=high,
+            base_rate=pl.col("base_rate"),
+            undisclosed=pl.col("undisclosed"),
+            mean_marginal_bits=pl.col("mean_marginal_bits"),
+            oldest_disclosure_days=(pl.lit(cutoff) - pl.col("__oldest")).dt.total_days(),
+        ),
+        pl.col("__public").list.head(params.evidence_limit).alias("evidence"),
+        pl.format(
+            "On {}, {}% of the map for {} was public ({} of {} authorities asked had confirmed or denied: {} confirmed, {} denied); base rate of use {}{}.",
+            iso(pl.lit(cutoff)),
+            percent(pl.col("coverage")),
+            pl.col("technology_label"),
+            pl.col("disclosed"),
+            pl.col("asked"),
+            pl.col("confirms"),
+            pl.col("denies"),
+            pl.col("base_rate").round(2),
+            pl.when(pl.col("__top_name").is_not_null())
+            .then(pl.format("; an answer from {} would add {} bits, the most of any authority without a public answer", pl.col("__top_name"), pl.col("__top_bits").round(2)))
+            .otherwise(pl.lit("")),
+        ).alias("summary"),
+    )
+
+    regions = (
+        lazy.group_by("technology_id", "region")
+        .agg(
+            pl.len().alias("asked"),
+            pl.col("public_stance").is_not_null().sum().alias("disclosed"),
+            (pl.col("public_stance") == Stance.CONFIRM.value).sum().alias("confirms"),
+            (pl.col("public_stance") == Stance.DENY.value).sum().alias("denies"),
+            pl.col("technology_label").first(),
+        )
+        .with_columns(coverage=pl.col("disclosed") / pl.col("asked"))
+    )
+    region_findings = regions.select(
+        pl.lit("mosaic_exposure").alias("check"),
+        pl.lit(FindingScope.REGION.value).alias("scope"),
+        pl.lit(None, pl.String).alias("authority_id"),
+        pl.lit(None, pl.String).alias("authority_name"),
+        "technology_id",
+        pl.col("technology_label").alias("technology_name"),
+        "region",
+        pl.lit(cutoff).alias("as_of"),
+        pl.lit(Severity.INFO.value).alias("severity"),
+        metrics_struct(
+            asked=pl.col("asked"),
+            disclosed=pl.col("disclosed"),
+            confirms=pl.col("confirms"),
+            denies=pl.col("denies"),
+            coverage=pl.col("coverage"),
+            coverage_low=wilson_bounds(pl.col("disclosed"), pl.col("asked"))[0],
+            coverage_high=wilson_bounds(pl.col("disclosed"), pl.col("asked"))[1],
+        ),
+        pl.format(
+            "In {} region, {} of {} authorities asked had confirmed or denied {} by {}.",
+            pl.col("region").fill_null("an unknown"),
+            pl.col("disclosed"),
+            pl.col("asked"),
+            pl.col("technology_label"),
+            iso(pl.lit(cutoff)),
+        ).alias("summary"),
+    )
+
+    authority_findings = predicted.filter(pl.col("latest_stance") == Stance.NCND.value).select(
+        pl.lit("mosaic_exposure").alias("check"),
+        pl.lit(FindingScope.AUTHORITY.value).alias("scope"),
+        "authority_id",
+        pl.col("authority_label").alias("authority_name"),
+        "technology_id",
+        pl.col("technology_label").alias("technology_name"),
+        "region",
+        pl.col("latest_response_id").alias("response_id"),
+        pl.col("latest_date").alias("response_date"),
+        pl.lit(cutoff).alias("as_of"),
+        pl.when(pl.col("predictability") >= 0.75).then(pl.lit(Severity.NOTABLE.value)).otherwise(pl.lit(Severity.INFO.value)).alias("severity"),
+        metrics_struct(
+            base_rate=pl.col("base_rate"),
+            disclosed_neighbours=pl.col("disclosed_neighbours"),
+            confirming_neighbours=pl.col("confirming_neighbours"),
+            predicted_use_probability=pl.col("predicted_use_probability"),
+            predictability=pl.col("predictability"),
+            marginal_bits=pl.col("marginal_bits"),
+        ),
+        pl.col("__neighbour_items").fill_null(pl.lit([], dtype=pl.List(universe.schema["public_item"]))).list.head(params.evidence_limit).alias("evidence"),
+        pl.format(
+            "{} of {}'s land neighbours asked had answered ({} confirmed), so use of {} could already be put at {} from the public map; an answer from {} would add {} bits.",
+            pl.col("disclosed_neighbours"),
+            pl.col("authority_label"),
+            pl.col("confirming_neighbours"),
+            pl.col("technology_label"),
+            pl.col("predicted_use_probability").round(2),
+            pl.col("authority_label"),
+            pl.col("marginal_bits").round(2),
+        ).alias("summary"),
+    )
+    return pl.concat([technology_findings, region_findings, authority_findings], how="diagonal_relaxed")
+
+
+def fisher_exact_p(a: int, b: int, c: int, d: int) -> float:
+    """Two-sided Fisher's exact test p-value of the 2x2 table [[a, b], [c, d]].
+
+    Sums the hypergeometric probabilities of every table with the same margins that is no more likely
+    than the observed one (the usual two-sided definition, as in R and scipy), with a small relative
+    tolerance for ties.
+
+    >>> round(fisher_exact_p(3, 1, 1, 3), 4)
+    0.4857
+    """
+    row1, col1, total = a + b, a + c, a + b + c + d
+    denominator = math.comb(total, col1)
+
+    def probability(x: int) -> float:
+        return math.comb(row1, x) * math.comb(total - row1, col1 - x) / denominator
+
+    observed = probability(a)
+    low, high = max(0, col1 - (total - row1)), min(row1, col1)
+    p = sum(q for x in range(low, high + 1) if (q := probability(x)) <= observed * (1 + 1e-7))
+    return min(1.0, p)
+
+
+def haldane_odds_ratio(a: int, b: int, c: int, d: int, z: float = 1.959964) -> tuple[float, float, float]:
+    """Odds ratio (a d)/(b c) with 0.5 added to every cell (Haldane-Anscombe), and its 95% interval.
+
+    >>> [round(x, 3) for x in haldane_odds_ratio(3, 1, 1, 3)]
+    [6.143, 0.403, 93.685]
+    """
+    a, b, c, d = (x + 0.5 for x in (a, b, c, d))
+    ratio = a * d / (b * c)
+    spread = z * math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    return ratio, math.exp(math.log(ratio) - spread), math.exp(math.log(ratio) + spread)
+
+
+@register("ncnd_tell", "Does NCND give use away?", "map")
+def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams) -> pl.LazyFrame:
+    """Where use later became known, a 2x2 table of NCND against use, with odds ratio and Fisher's test.
+
+    Method, per technology as of the as-of date (default today). Each authority asked is classed by its
+    *first* answer with a stance: NCND, or answered (confirm or deny). Its use is *later known* from its
+    latest confirm (used) or deny (not used) on or before the as-of date: for an NCND authority only an
+    answer dated after its NCND counts (the NCND itself tells nothing); for an answering authority, its
+    latest answer. Authorities whose use is not known are left out. The table gives a Haldane-corrected
+    odds ratio of use given NCND with a 95% interval, and a two-sided Fisher's exact test p-value.
+    Fewer than ``min_tell_known`` authorities with known use, or fewer than two in either row, gives
+    "insufficient evidence" and no ratio rather than a meaningless number. Severity: ``notable`` when p
+    < 0.05, else ``info``.
+    """
+    cutoff = _map_as_of(as_of, params)
+    answers = (
+        inputs.events.lazy()
+        .filter((pl.col("response_end") <= cutoff) & (pl.col("is_ncnd") | pl.col("is_disclosure")) & params.focus(authority=False, response=False))
+        .sort("response_end", "response_id")
+    )
+    per_authority = (
+        answers.group_by("technology_id", "authority_id")
+        .agg(
+            pl.col("is_ncnd").first().alias("started_ncnd"),
+            pl.col("response_end").first().alias("__first_end"),
+            pl.col("stance").filter(pl.col("is_disclosure")).last().alias("__latest_disclosure"),
+            pl.col("response_end").filter(pl.col("is_disclosure")).last().alias("__latest_disclosure_end"),
+            pl.col("technology_label").first(),
+        )
+        .with_columns(
+            known_use=pl.when(~pl.col("started_ncnd") | (pl.col("__latest_disclosure_end") > pl.col("__first_end"))).then(
+                pl.col("__latest_disclosure") == Stance.CONFIRM.value
+            )
+        )
+        .filter(pl.col("known_use").is_not_null())
+    )
+    tables = (
+        per_authority.group_by("technology_id")
+        .agg(
+            (pl.col("started_ncnd") & pl.col("known_use")).sum().alias("ncnd_used"),
+            (pl.col("started_ncnd") & ~pl.col("known_use")).sum().alias("ncnd_not_used"),
+            (~pl.col("started_ncnd") & pl.col("known_use")).sum().alias("answered_used"),
+            (~pl.col("started_ncnd") & ~pl.col("known_use")).sum().alias("answered_not_used"),
+            pl.col("technology_label").first(),
+        )
+        .filter(pl.col("ncnd_used") + pl.col("ncnd_not_used") > 0)
+        .collect(engine="in-memory")
+    )
+    # A handful of rows (one per technology): the exact test runs in Python on each small table.
+    cells = ("ncnd_used", "ncnd_not_used", "answered_used", "answered_not_used")
+    rows = []
+    for row in tables.iter_rows(named=True):
+        counts = [int(row[name]) for name in cells]
+        known = sum(counts)
+        sufficient = known >= params.min_tell_known and counts[0] + counts[1] >= 2 and counts[2] + counts[3] >= 2
+        ratio = low = high = p = None
+        if sufficient:
+            ratio, low, high = haldane_odds_ratio(*counts)
+            p = fisher_exact_p(*counts)
+        rows.append({"technology_id": row["technology_id"], "odds_ratio": ratio, "odds_ratio_low": low, "odds_ratio_high": high, "fisher_p": p})
+    stats = pl.DataFrame(
+        rows, schema={"technology_id": pl.String, "odds_ratio": pl.Float64, "odds_ratio_low": pl.Float64, "odds_ratio_high": pl.Float64, "fisher_p": pl.Float64}
+    )
+    frame = tables.join(stats, on="technology_id", how="left").lazy()
+    return frame.select(
+        pl.lit("ncnd_tell").alias("check"),
+        pl.lit(FindingScope.TECHNOLOGY.value).alias("scope"),
+        pl.lit(None, pl.String).alias("authority_id"),
+        pl.lit(None, pl.String).alias("authority_name"),
+        "technology_id",
+        pl.col("technology_label").alias("technology_name"),
+        pl.lit(cutoff).alias("as_of"),
+        pl.when(pl.col("fisher_p") < 0.05).then(pl.lit(Severity.NOTABLE.value)).otherwise(pl.lit(Severity.INFO.value)).alias("severity"),
+        metrics_struct(**{name: pl.col(name) for name in (*cells, "odds_ratio", "odds_ratio_low", "odds_ratio_high", "fisher_p")}),
+        pl.when(pl.col("odds_ratio").is_null())
+        .then(
+            pl.format(
+                "Insufficient evidence on {}: use later became known for {} authorities that first NCNDed ({} used) and {} that answered ({} used).",
+                pl.col("technology_label"),
+                pl.col("ncnd_used") + pl.col("ncnd_not_used"),
+                pl.col("ncnd_used"),
+                pl.col("answered_used") + pl.col("answered_not_used"),
+                pl.col("answered_used"),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "On {}, {} of {} authorities that first NCNDed and whose use later became known used it, against {} of {} that answered: odds ratio {} (95% {} to {}), Fisher p = {}.",
+                pl.col("technology_label"),
+                pl.col("ncnd_used"),
+                pl.col("ncnd_used") + pl.col("ncnd_not_used"),
+                pl.col("answered_used"),
+                pl.col("answered_used") + pl.col("answered_not_used"),
+                pl.col("odds_ratio").round(2),
+                pl.col("odds_ratio_low").round(2),
+                pl.col("odds_ratio_high").round(2),
+                pl.col("fisher_p").round(3),
+            )
+        )
+        .alias("summary"),
+    )

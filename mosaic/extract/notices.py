@@ -1,0 +1,318 @@
+"""Read a regulator's decision notice (UK ICO, and the Scottish Information Commissioner) into one response.
+
+A notice yields one row: the authority's answer (its dates, outcome and exemptions, as the notice reports
+them) with the regulator's fields filled. ICO notices are numbered paragraphs under standard headings
+("Decision (including any steps ordered)", "Request and response", "Scope of the case", "Reasons for
+decision", "Right of appeal"); the Scottish Commissioner's use "Summary", "Background", "Investigation",
+"Commissioner's analysis and findings", "Decision", "Appeal". Dates are read in prose ("On 11 June 2024,
+the complainant wrote to ...", "responded on 5 July 2024").
+
+The regulator's outcome is one of (stored in ``decision_outcome``):
+
+* ``upheld``: the regulator accepted the authority's position on every exemption it decided, and ordered
+  no step;
+* ``upheld_in_part``: it accepted some exemptions and rejected others, or accepted one and still ordered
+  a step;
+* ``not_upheld``: it rejected the authority's position and/or ordered a step (such as "confirm or deny
+  whether it holds the requested information" within 35 calendar days).
+
+The detail is kept as extra columns: ``regulator_upheld``, ``regulator_not_upheld``,
+``regulator_not_considered`` (exemption codes, e.g. ``s24(2)``; ``s31(3)`` when the ICO "has not gone on
+to consider" it), ``regulator_steps`` (the steps as written), ``regulator_step_days`` and
+``complaint_date``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from mosaic.extract.fields import (
+    HIGH,
+    LOW,
+    MEDIUM,
+    Extraction,
+    Found,
+    authority_by_mentions,
+    citations,
+    codes_in,
+    date_near,
+    distinct_citations,
+    find_dates,
+    labelled_authority,
+    sections,
+    split_sentences,
+    technology_from,
+    valid_date,
+)
+from mosaic.extract.text import Paragraph
+from mosaic.normalise.outcomes import classify_outcomes
+
+CORE_FIELDS = ("authority", "technology", "decision_date", "decision_outcome", "outcome")
+
+ICO_KIND = "ico_decision_notice"
+SCOTTISH_KIND = "scottish_decision_notice"
+
+_ICO_HEADINGS = {
+    "decision": re.compile(r"decision\s*\(including\s+any\s+steps\s+ordered\)|decision", re.IGNORECASE),
+    "request": re.compile(r"(?:the\s+)?request\s+and\s+response|background", re.IGNORECASE),
+    "scope": re.compile(r"scope\s+of\s+the\s+case|investigation", re.IGNORECASE),
+    "reasons": re.compile(r"reasons\s+for\s+decision|commissioner['\u2019]?s\s+analysis(?:\s+and\s+findings)?|analysis", re.IGNORECASE),
+    "summary": re.compile(r"summary", re.IGNORECASE),
+    "statutory": re.compile(r"relevant\s+statutory\s+provisions", re.IGNORECASE),
+    "other": re.compile(r"other\s+matters|procedural\s+matters", re.IGNORECASE),
+    "appeal": re.compile(r"right\s+of\s+appeal|appeal|enforcement|signed", re.IGNORECASE),
+}
+
+_ICO_REFERENCE = re.compile(r"\b(?:IC-\d{5,7}-[A-Z0-9]{4}|FS5\d{7}|FER0\d{6})\b")
+_SCOTTISH_REFERENCE = re.compile(r"\bDecision(?:\s+Notice)?\s+(\d{1,4}/\d{4})\b", re.IGNORECASE)
+_DATE_LABEL = re.compile(r"\b(?:date\s+of\s+decision|decision\s+date|date)\s*:\s*", re.IGNORECASE)
+
+_REQUEST = re.compile(r"\b(?:wrote\s+to|requested|made\s+(?:a|the\s+following)\s+request|made\s+an?\s+information\s+request|submitted\s+a\s+request|asked)\b", re.IGNORECASE)
+_RESPONSE = re.compile(r"\b(?:responded|replied|provided\s+(?:its|a)\s+response|issued\s+(?:its|a)\s+(?:response|refusal\s+notice))\b", re.IGNORECASE)
+_REVIEW = re.compile(r"\binternal\s+review\b|\boutcome\s+of\s+its\s+review\b|\brequiring\s+a\s+review\b|\breview\s+outcome\b", re.IGNORECASE)
+_REVIEW_RESULT = re.compile(r"\bmaintained\b|\bupheld\s+its\b|\bconfirmed\s+its\b|\brevised\b|\boverturned\b|\bchanged\s+its\s+position\b|\bsubstituted\b|\bwithout\s+(?:any\s+)?modification\b|\bwith\s+modification\b", re.IGNORECASE)
+_REVIEW_DONE = re.compile(r"\boutcome\s+of\s+(?:its|the)\s+(?:internal\s+)?review\b|\bwrote\s+to\s+the\s+(?:complainant|applicant)\b|\bnotified\s+the\s+(?:complainant|applicant)\b|\breview\s+(?:response|outcome|result)\b", re.IGNORECASE)
+_COMPLAINT = re.compile(r"\b(?:contacted|complained\s+to|applied\s+to|wrote\s+to)\s+the\s+Commissioner\b|\bcomplaint\s+to\s+the\s+Commissioner\b", re.IGNORECASE)
+
+_UPHELD = re.compile(
+    r"\b(?:was|is|were)\s+entitled\s+to\b|\bcorrectly\s+(?:relied|applied|cited|refused)\b|\b(?:was|is)\s+engaged\b|\bcomplied\s+with\s+part\s+1\b"
+    r"|\bpublic\s+interest\s+(?:favours|lies\s+in)\s+maintaining\b",
+    re.IGNORECASE,
+)
+_NOT_UPHELD = re.compile(
+    r"\b(?:was|is|were)\s+not\s+entitled\s+to\b|\bincorrectly\s+(?:relied|applied|cited)\b|\b(?:was|is)\s+not\s+engaged\b|\bcannot\s+rely\b"
+    r"|\bfailed\s+to\s+comply\b|\bwrongly\s+(?:relied|applied)\b",
+    re.IGNORECASE,
+)
+_NOT_CONSIDERED = re.compile(
+    r"\b(?:has|have|did|does)\s+not\s+(?:gone\s+on\s+to\s+|go\s+on\s+to\s+|needed?\s+to\s+(?:go\s+on\s+to\s+)?)?consider(?:ed)?\b"
+    r"|\bnot\s+(?:necessary|required)\s+(?:for\s+(?:him|her|the\s+Commissioner)\s+)?to\s+(?:go\s+on\s+to\s+)?consider\b|\bno\s+need\s+to\s+consider\b",
+    re.IGNORECASE,
+)
+_NO_STEPS = re.compile(r"\bdoes\s+not\s+require\b[^.]{0,60}\bsteps\b|\bno\s+(?:further\s+)?(?:action|steps)\s+(?:is|are)\s+required\b|\bdoes\s+not\s+require\s+(?:the\s+\w+\s+)?to\s+take\s+any\s+(?:further\s+)?(?:action|steps)\b", re.IGNORECASE)
+_STEPS_INTRO = re.compile(r"\brequires?\s+the\s+[\w\s]{0,40}?\s+to\s+(?:take\s+the\s+following\s+steps|(?=confirm|issue|disclose|provide|respond))", re.IGNORECASE)
+_STEP_DAYS = re.compile(r"\bwithin\s+(\d{1,3})\s+(?:calendar\s+|working\s+)?days\b", re.IGNORECASE)
+_STEP_BY_DATE = re.compile(r"\bby\s+(\d{1,2}\s+\w+\s+\d{4})\b")
+
+
+def notice_kind(paragraphs: list[Paragraph]) -> str | None:
+    """``ico_decision_notice``, ``scottish_decision_notice`` or None (not a decision notice)."""
+    head = " ".join(p.text for p in paragraphs[:25])
+    if re.search(r"Scottish\s+Information\s+Commissioner|FOI\s*\(S\)\s*A|FOISA", head) and _SCOTTISH_REFERENCE.search(head):
+        return SCOTTISH_KIND
+    if re.search(r"\bDecision\s+notice\b", head, re.IGNORECASE) and (
+        re.search(r"Public\s+Authority\s*:", head, re.IGNORECASE) or re.search(r"Commissioner['\u2019]s\s+decision", head) or _ICO_REFERENCE.search(head)
+    ):
+        return ICO_KIND
+    return None
+
+
+def extract_notice(paragraphs: list[Paragraph], extraction: Extraction) -> Extraction:
+    """Fill ``extraction`` with a decision notice's fields (see the module docstring)."""
+    extraction.core = CORE_FIELDS
+    scottish = extraction.kind == SCOTTISH_KIND
+    parts = sections(paragraphs, _ICO_HEADINGS)
+    head = parts.get("", [])[:15] or paragraphs[:15]
+    decision = parts.get("decision", [])
+    request = parts.get("request", [])
+    scope = parts.get("scope", [])
+    summary = parts.get("summary", [])[:4]
+    early = [*head, *summary, *decision[:3]]
+
+    extraction.add(_reference(paragraphs, scottish), "regulator_reference")
+    extraction.add(_decision_date(head), "decision_date")
+    label = re.compile(r"\b(?:Public\s+)?Authority\s*:\s*", re.IGNORECASE)
+    extraction.add(labelled_authority(head, label) or authority_by_mentions(paragraphs), "authority")
+
+    narrative = request or paragraphs
+    request_paragraphs = [p for p in narrative if _REQUEST.search(p.text) and find_dates(p.text)]
+    extraction.add(date_near(request_paragraphs[:1], _REQUEST, "request_date", window=200), "request_date")
+    response_paragraphs = [p for p in narrative if _RESPONSE.search(p.text) and not _REVIEW.search(p.text)]
+    extraction.add(date_near(response_paragraphs, _RESPONSE, "response_date"), "response_date")
+    review_paragraphs = [p for p in narrative if _REVIEW.search(p.text) and find_dates(p.text)]
+    review_result = [p for p in review_paragraphs if _REVIEW_RESULT.search(p.text) or re.search(r"outcome\s+of\s+its\s+review|review\s+outcome", p.text, re.IGNORECASE)]
+    review_date = date_near(review_result, _REVIEW_DONE, "review_date", window=200) or date_near(review_result or review_paragraphs[-1:], _REVIEW, "review_date", window=200)
+    extraction.add(review_date, "review_date")
+    extraction.add(_review_outcome(review_paragraphs), "review_outcome")
+    extraction.add(date_near([*scope, *narrative], _COMPLAINT, "complaint_date", window=120), "complaint_date")
+
+    asked = [*request_paragraphs[:1], *[p for p in narrative if p.text.lstrip().startswith(("\"", "\u201c", "'", "\u2018"))], *early]
+    extraction.add(technology_from(asked, HIGH) or technology_from(paragraphs, MEDIUM), "technology")
+
+    answer_sources = [*response_paragraphs, *early, *review_paragraphs]
+    extraction.add(_authority_answer(answer_sources), "outcome")
+    extraction.add(_relied_on(answer_sources, scottish), "exemptions")
+
+    for found in _regulator_decision([*decision, *summary] or paragraphs, scottish):
+        extraction.add(found, found.name)
+    return extraction
+
+
+def _reference(paragraphs: list[Paragraph], scottish: bool) -> Found | None:
+    if scottish:
+        for p in paragraphs[:20]:
+            match = _SCOTTISH_REFERENCE.search(p.text)
+            if match:
+                return Found("regulator_reference", f"Decision {match.group(1)}", HIGH, p.where)
+        return None
+    seen: dict[str, str] = {}
+    for p in paragraphs:
+        for match in _ICO_REFERENCE.finditer(p.text):
+            seen.setdefault(match.group(0), p.where)
+    if not seen:
+        return None
+    if len(seen) > 1:
+        return Found("regulator_reference", None, LOW, next(iter(seen.values())), note=f"several references: {', '.join(seen)}")
+    reference, where = next(iter(seen.items()))
+    return Found("regulator_reference", reference, HIGH, where)
+
+
+def _decision_date(head: list[Paragraph]) -> Found | None:
+    for p in head:
+        match = _DATE_LABEL.search(p.text)
+        if not match:
+            continue
+        dates = [d for d, at in find_dates(p.text) if at >= match.end() - 1 and valid_date(d)]
+        if dates:
+            return Found("decision_date", dates[0], HIGH, p.where)
+    return None
+
+
+def _review_outcome(review_paragraphs: list[Paragraph]) -> Found | None:
+    for p in review_paragraphs:
+        for sentence in split_sentences(p.text):
+            match = _REVIEW_RESULT.search(sentence)
+            if match:
+                word = match.group(0).lower()
+                value = "revised" if word in ("revised", "overturned", "changed its position", "substituted", "with modification") else "maintained"
+                return Found("review_outcome", f"{value}: {sentence}", HIGH, p.where)
+    if review_paragraphs:
+        return Found("review_outcome", None, LOW, review_paragraphs[0].where, note="an internal review is mentioned but its result is not stated")
+    return None
+
+
+_ANSWER = re.compile(
+    r"\bneither\s+confirm\s+nor\s+deny\b|\brefused\s+to\s+confirm\s+or\s+deny\b|\bNCND\b|\bconfirm\s+or\s+deny\b"
+    r"|\bnot\s+held\b|\bdid\s+not\s+hold\b|\brefused\b|\bwithheld\b|\bdisclosed\b|\bprovided\s+(?:some|the|part)\b",
+    re.IGNORECASE,
+)
+
+
+def _authority_answer(paragraphs: list[Paragraph]) -> Found | None:
+    """The sentence reporting what the authority answered ("It refused to confirm or deny ..., citing ...")."""
+    for p in paragraphs:
+        for sentence in split_sentences(p.text):
+            if re.search(r"\bCommissioner\b", sentence) and not re.search(r"\bthe\s+public\s+authority\b|\bthe\s+Authority\b\s+(?:refused|responded)", sentence):
+                continue
+            if not _ANSWER.search(sentence):
+                continue
+            result = classify_outcomes(pl.Series([sentence]))
+            outcome, issue = result.item(0, "outcome"), result.item(0, "issue")
+            if outcome in ("other", "unknown"):
+                continue
+            return Found("outcome", sentence, HIGH if issue is None else MEDIUM, p.where)
+    return None
+
+
+def _relied_on(paragraphs: list[Paragraph], scottish: bool) -> Found | None:
+    """The exemptions the authority relied on, as cited in the paragraphs reporting its answer."""
+    spans: list[str] = []
+    where = None
+    for p in paragraphs:
+        for sentence in split_sentences(p.text):
+            if re.search(r"\bCommissioner['\u2019]?s?\s+(?:decision|finds|considers|has\s+not)\b", sentence):
+                continue
+            found = citations(sentence, "FOISA" if scottish else "")
+            if found and where is None:
+                where = p.where
+            spans.extend(s for s in found if s not in spans)
+    if not spans:
+        return None
+    spans = distinct_citations(spans, "FOISA" if scottish else "")
+    text = "; ".join(spans)
+    return Found("exemptions", f"FOISA {text}" if scottish else text, HIGH, where)
+
+
+def _codes(sentence: str, scottish: bool) -> list[str]:
+    return codes_in(f"{sentence} (FOISA)" if scottish else sentence)
+
+
+def _regulator_decision(paragraphs: list[Paragraph], scottish: bool) -> list[Found]:
+    """What the regulator decided: exemptions upheld, not upheld, not considered; steps; the outcome."""
+    upheld: list[str] = []
+    rejected: list[str] = []
+    skipped: list[str] = []
+    steps: list[str] = []
+    no_steps = False
+    where = paragraphs[0].where if paragraphs else None
+    in_steps = False
+    days: str | None = None
+    for p in paragraphs:
+        for sentence in split_sentences(p.text):
+            if _NO_STEPS.search(sentence):
+                no_steps = True
+                continue
+            codes = _codes(sentence, scottish)
+            if _NOT_CONSIDERED.search(sentence):
+                # "... entitled to rely on s24(2) ... has not gone on to consider s31(3)": split at the cue.
+                cut = _NOT_CONSIDERED.search(sentence).start()
+                head_codes = _codes(sentence[:cut], scottish)
+                skipped += [c for c in _codes(sentence[cut:], scottish) if c not in skipped]
+                if _UPHELD.search(sentence[:cut]):
+                    upheld += [c for c in head_codes if c not in upheld]
+                continue
+            if _NOT_UPHELD.search(sentence):
+                rejected += [c for c in codes if c not in rejected]
+                if not codes and re.search(r"failed\s+to\s+comply", sentence, re.IGNORECASE):
+                    rejected.append("(part 1)") if "(part 1)" not in rejected else None
+            elif _UPHELD.search(sentence):
+                upheld += [c for c in codes if c not in upheld]
+                if not codes and re.search(r"complied\s+with\s+part\s+1", sentence, re.IGNORECASE):
+                    upheld.append("(part 1)") if "(part 1)" not in upheld else None
+            intro = _STEPS_INTRO.search(sentence)
+            if intro:
+                in_steps = True
+                rest = re.sub(r"^to\s+ensure\s+compliance\s+with\s+the\s+legislation\.?", "", sentence[intro.end():].strip(" :")).strip(" :")
+                if rest:
+                    steps.append(rest)
+                continue
+            if in_steps:
+                if re.search(r"\bmust\s+take\s+these\s+steps\b|\bfailure\s+to\s+comply\b|\bcontempt\b", sentence, re.IGNORECASE):
+                    in_steps = False
+                elif not _STEP_DAYS.search(sentence):
+                    steps.append(re.sub(r"^[\-\u2022\u2013*]\s*", "", sentence))
+            match = _STEP_DAYS.search(sentence) or _STEP_BY_DATE.search(sentence)
+            if match and (steps or in_steps) and days is None:
+                days = match.group(1)
+    upheld = [c for c in upheld if c not in rejected]
+    found: list[Found] = []
+
+    def codes_field(name: str, codes: list[str]) -> None:
+        real = [c for c in codes if not c.startswith("(")]
+        if real:
+            found.append(Found(name, ", ".join(real), HIGH, where))
+
+    codes_field("regulator_upheld", upheld)
+    codes_field("regulator_not_upheld", rejected)
+    codes_field("regulator_not_considered", skipped)
+    if steps:
+        found.append(Found("regulator_steps", " ".join(steps), HIGH, where))
+        if days:
+            found.append(Found("regulator_step_days" if days.isdigit() else "regulator_step_by", days, HIGH, where))
+    ordered = bool(steps) and not no_steps
+    if upheld and not rejected and not ordered:
+        outcome = "upheld"
+    elif upheld and (rejected or ordered):
+        outcome = "upheld_in_part"
+    elif rejected or ordered:
+        outcome = "not_upheld"
+    else:
+        found.append(Found("decision_outcome", None, LOW, where, note="the decision section states no finding this tool recognises"))
+        return found
+    found.append(Found("decision_outcome", outcome, HIGH if (upheld or rejected) else MEDIUM, where))
+    return found
+
+
+__all__ = ["ICO_KIND", "SCOTTISH_KIND", "extract_notice", "notice_kind"]

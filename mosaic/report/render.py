@@ -1,0 +1,426 @@
+"""Turn a ``ReportModel`` into bytes: HTML, PDF, Markdown, JSON, CSV or XLSX; and write it atomically.
+
+Safety rules (``issues show 6``):
+
+* HTML: Jinja2 with autoescape, so every value from the data is text, never markup; links only for
+  http(s) URLs (never ``javascript:``). The SVG charts escape their own text (``svg.py``).
+* Markdown: Markdown's active characters and HTML's ``<``, ``>`` and ``&`` are escaped in every value, and
+  table cells keep to one line with ``|`` escaped.
+* CSV and XLSX: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+  leading apostrophe (OWASP's CSV-injection rule), so no spreadsheet runs it as a formula. Numeric
+  columns are written as numbers and never touched, so a legitimate ``-3`` stays ``-3``.
+* Output: written to a temporary file beside the target and renamed over it, so a reader never sees a
+  half-written report and a failure leaves the old one in place.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mosaic.errors import MosaicError
+from mosaic.report.model import NUMERIC_KINDS, HexMap, IntervalChart, ReportModel, TimeChart
+from mosaic.report.svg import hexmap_svg, intervalchart_svg, timechart_svg
+
+FORMATS: tuple[str, ...] = ("html", "pdf", "md", "json", "csv", "xlsx")
+FORMAT_SUFFIXES: dict[str, str] = {"html": ".html", "pdf": ".pdf", "md": ".md", "json": ".json", "csv": ".csv", "xlsx": ".xlsx"}
+
+
+# --- values --------------------------------------------------------------------------------------
+
+
+def display_value(value: Any, kind: str = "text") -> str:
+    """A cell as text for people: shares as percentages, lists joined, floats to two places."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(display_value(item) for item in value)
+    if kind == "share" and isinstance(value, int | float):
+        return f"{value:.0%}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def is_http_url(value: Any) -> bool:
+    """Only http and https URLs become links (never javascript: or data:)."""
+    return isinstance(value, str) and re.match(r"^https?://[^\s<>\"']+$", value, flags=re.IGNORECASE) is not None
+
+
+#: Characters that start a formula (or a DDE payload) in a spreadsheet cell (OWASP CSV injection).
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: str) -> str:
+    """Prefix a text cell that a spreadsheet would read as a formula with an apostrophe.
+
+    >>> neutralise_cell("=HYPERLINK(\\"http://x\\")"), neutralise_cell("-3"), neutralise_cell("s24(2)")
+    ('\\'=HYPERLINK("http://x")', "'-3", 's24(2)')
+
+    Numeric columns are written as numbers and never pass through here (see ``_export_rows``).
+    """
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+# --- HTML and PDF --------------------------------------------------------------------------------
+
+
+@cache
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mosaic.report", "templates"),
+        autoescape=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["cell"] = display_value
+    env.tests["http_url"] = is_http_url
+    return env
+
+
+def _css() -> str:
+    return resources.files("mosaic.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+
+
+def _svg(block: Any) -> Any:
+    if isinstance(block, HexMap):
+        return hexmap_svg(block)
+    if isinstance(block, TimeChart):
+        return timechart_svg(block)
+    if isinstance(block, IntervalChart):
+        return intervalchart_svg(block)
+    return ""
+
+
+def render_html(model: ReportModel) -> str:
+    """One self-contained HTML page: styles and SVG charts inline, no scripts, no outside requests."""
+    from markupsafe import Markup
+
+    template = _environment().get_template("report.html.j2")
+    return template.render(report=model, css=Markup(_css()), svg=_svg, numeric=NUMERIC_KINDS)
+
+
+def render_pdf(model: ReportModel) -> bytes:
+    """The HTML rendered to PDF by WeasyPrint (static SVG charts, fonts embedded, nothing fetched)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: the pango/cairo system libraries are missing
+        raise MosaicError(f"PDF output needs WeasyPrint and its system libraries (pango): {exc}") from None
+
+    def refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict:
+        raise ValueError(f"reports fetch nothing: {url}")
+
+    return HTML(string=render_html(model), url_fetcher=refuse_fetch, base_url=None).write_pdf()
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def escape_markdown(value: Any, kind: str = "text", *, line_start: bool = False) -> str:
+    """A value as inert Markdown text: HTML escaped, Markdown punctuation backslash-escaped, one line.
+
+    With ``line_start`` (a paragraph), what would open a list, a quote or a setext heading is escaped too.
+    """
+    text = display_value(value, kind)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"[\r\n\t]+", " ", text)
+    if line_start:
+        text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # "1. " would start an ordered list
+        if text[:1] in ("-", "="):
+            text = "\\" + text  # a bullet or a setext underline
+    return text
+
+
+def _md_cell(value: Any, kind: str) -> str:
+    if kind == "url" and is_http_url(value):
+        return f"<{value}>"
+    return escape_markdown(value, kind)
+
+
+def render_markdown(model: ReportModel) -> str:
+    """The same content as the HTML, as Markdown (tables as pipe tables; charts described in words)."""
+    e = escape_markdown
+    meta = model.meta
+    lines = [f"# {e(model.title)}", "", f"*{e(model.subtitle)}*", ""]
+    lines += [
+        f"- **As of:** {e(meta.as_of)}",
+        f"- **Workspace:** {e(meta.workspace_hash)}",
+        f"- **Tool:** mosaic {e(meta.tool_version)}",
+        f"- **Regenerate:** `{meta.command.replace('`', '')}`",
+    ]
+    if meta.generated_on:
+        lines.append(f"- **Generated:** {e(meta.generated_on)}")
+    lines += ["", "## Summary", ""]
+    for text in model.summary:
+        lines += [e(text, line_start=True), ""]
+    for section in model.sections:
+        lines += [f"## {e(section.title)}", ""]
+        for block in section.blocks:
+            lines += _md_block(block) + [""]
+    lines += ["---", "", e(f"Made with mosaic {meta.tool_version} from workspace {meta.workspace_hash}, as of {meta.as_of}. "
+                          "This report sets out what was public, where and when; it is evidence, not a legal conclusion."), ""]  # fmt: skip
+    return "\n".join(lines)
+
+
+def _md_block(block: Any) -> list[str]:
+    e = escape_markdown
+    kind = block.type
+    if kind == "paragraph":
+        return [e(block.text, line_start=True)]
+    if kind == "notice":
+        return [f"> **{'Warning' if block.level == 'warning' else 'Note'}:** {e(block.text)}"]
+    if kind == "facts":
+        lines = [f"**{e(block.title)}**", ""] if block.title else []
+        lines += ["| | |", "| --- | --- |"]
+        lines += [f"| **{e(label)}** | {_md_cell(value, 'url' if is_http_url(value) else 'text')} |" for label, value in block.items]
+        return lines
+    if kind == "table":
+        lines = [f"### {e(block.title)}", ""]
+        if not block.rows:
+            lines.append(f"*{e(block.empty)}*")
+        else:
+            lines.append("| " + " | ".join(e(c.label) or " " for c in block.columns) + " |")
+            lines.append("| " + " | ".join("---:" if c.kind in NUMERIC_KINDS else "---" for c in block.columns) + " |")
+            for row in block.rows:
+                lines.append("| " + " | ".join(_md_cell(row.get(c.key), c.kind) for c in block.columns) + " |")
+        if block.note:
+            lines += ["", f"*{e(block.note)}*"]
+        return lines
+    if kind == "hexmap":
+        legend = "; ".join(f"{e(item['label'])}: {int(item['count'])}" for item in block.legend)
+        lines = [f"### {e(block.title)}", "", f"Map legend (authorities on {e(block.as_of)}): {legend}.", ""]
+        lines += ["| Authority | Stance on the map |", "| --- | --- |"]
+        cells = sorted([*block.cells, *block.unplaced], key=lambda cell: cell["name"])
+        lines += [
+            f"| {e(cell['name'])}{' (this authority)' if cell.get('is_subject') else ''} | {e(cell['stance_label'])} |"
+            for cell in cells
+            if cell["stance"] != "not_asked"
+        ]
+        return lines
+    if kind == "timechart":
+        labels = dict(block.series)
+        last = block.points[-1] if block.points else {}
+        described = ", ".join(f"{e(labels[key])} {int(last.get(key) or 0)}" for key in labels)
+        return [f"### {e(block.title)}", "", f"On {e(last.get('date', ''))}: {described} (see the table below for each year)."]
+    if kind == "intervalchart":
+        return []  # the table beside it carries the same numbers
+    return []
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+def render_json(model: ReportModel) -> str:
+    """The report's data model as JSON (stable key order, UTF-8, ends with a newline)."""
+    return json.dumps(model.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# --- CSV and XLSX --------------------------------------------------------------------------------
+
+#: The flat findings-with-evidence table: one row per piece of evidence, or per finding without any.
+EXPORT_COLUMNS: list[tuple[str, str]] = [
+    ("check", "text"), ("severity", "text"), ("scope", "text"),
+    ("authority_id", "text"), ("authority_name", "text"), ("technology_id", "text"), ("technology_name", "text"),
+    ("region", "text"), ("response_id", "text"), ("response_date", "text"), ("as_of", "text"), ("summary", "text"),
+    ("evidence_authority", "text"), ("evidence_technology", "text"), ("evidence_date", "text"), ("evidence_stance", "text"),
+    ("evidence_outcome", "text"), ("evidence_exemptions", "text"), ("evidence_grade", "text"), ("evidence_relation", "text"),
+    ("evidence_source_type", "text"), ("evidence_source_url", "text"), ("evidence_response_id", "text"),
+]  # fmt: skip
+
+
+def _export_rows(model: ReportModel) -> list[dict[str, Any]]:
+    rows = []
+    for finding in model.findings:
+        base = {key: finding.get(key) for key, _ in EXPORT_COLUMNS if not key.startswith("evidence_")}
+        base["metrics"] = finding.get("metrics") or {}
+        evidence = finding.get("evidence") or [{}]
+        for item in evidence:
+            row = dict(base)
+            for key in ("authority", "technology", "date", "stance", "outcome", "grade", "relation", "source_type", "source_url", "response_id"):
+                row[f"evidence_{key}"] = item.get(key)
+            row["evidence_exemptions"] = " ".join(item.get("exemptions") or []) or None
+            rows.append(row)
+    return rows
+
+
+def _metric_names(model: ReportModel) -> list[str]:
+    from mosaic.analyses import METRICS
+
+    present = {name for finding in model.findings for name in finding.get("metrics", {})}
+    return [name for name in METRICS if name in present]
+
+
+def render_csv(model: ReportModel) -> str:
+    """Findings and their evidence as one CSV table, one row per piece of evidence, then the findings'
+    metrics as numeric columns. Text cells are neutralised against formula injection; numbers are not."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    names = [key for key, _ in EXPORT_COLUMNS]
+    metric_names = _metric_names(model)
+    writer.writerow(names + metric_names)
+    for row in _export_rows(model):
+        metrics = row.get("metrics") or {}
+        writer.writerow([_csv_value(row.get(key)) for key in names] + [_csv_number(metrics.get(name)) for name in metric_names])
+    return buffer.getvalue()
+
+
+def _csv_number(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return value  # numbers stay numbers: a negative count is not a formula
+    return neutralise_cell(str(value))
+
+
+def render_xlsx(model: ReportModel) -> bytes:
+    """A workbook: About (as-of, hash, version, command), Findings (with metrics), Evidence, and one sheet
+    per report table. Text is always written as text (never a formula) and neutralised as in the CSV."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    workbook.set_properties(
+        {"title": model.title, "author": f"mosaic {model.meta.tool_version}", "created": dt.datetime.fromisoformat(model.meta.as_of)}
+    )
+    bold = workbook.add_format({"bold": True, "bg_color": "#F1F1F1", "bottom": 1})
+    share = workbook.add_format({"num_format": "0%"})
+    used_names: set[str] = set()
+
+    def sheet(name: str, header: list[str], rows: list[list[tuple[Any, str]]]) -> None:
+        title = _sheet_name(name, used_names)
+        ws = workbook.add_worksheet(title)
+        for col, label in enumerate(header):
+            ws.write_string(0, col, neutralise_cell(label), bold)
+        for r, row in enumerate(rows, start=1):
+            for c, (value, kind) in enumerate(row):
+                _write_cell(ws, r, c, value, kind, share)
+        ws.freeze_panes(1, 0)
+        for col, label in enumerate(header):
+            width = max([len(label), *[len(display_value(row[col][0])) for row in rows[:200]]] or [8])
+            ws.set_column(col, col, min(max(width + 2, 8), 60))
+
+    meta = model.meta
+    about = [("Title", model.title), ("Kind", model.subtitle), ("As of", meta.as_of), ("Workspace content hash", meta.workspace_hash),
+             ("Tool version", f"mosaic {meta.tool_version}"), ("Regenerate with", meta.command)]  # fmt: skip
+    if meta.generated_on:
+        about.append(("Generated on", meta.generated_on))
+    sheet("About", ["Field", "Value"], [[(k, "text"), (v, "text")] for k, v in about])
+    metric_names = _metric_names(model)
+    finding_keys = [key for key, _ in EXPORT_COLUMNS if not key.startswith("evidence_")]
+    sheet(
+        "Findings",
+        finding_keys + metric_names,
+        [
+            [(f.get(k), "text") for k in finding_keys] + [(f.get("metrics", {}).get(m), "float") for m in metric_names]
+            for f in model.findings
+        ],
+    )
+    export = _export_rows(model)
+    sheet("Evidence", [k for k, _ in EXPORT_COLUMNS], [[(row.get(k), kind) for k, kind in EXPORT_COLUMNS] for row in export])
+    for table in model.tables():
+        sheet(table.title, [c.label or c.key for c in table.columns], [[(row.get(c.key), c.kind) for c in table.columns] for row in table.rows])
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _write_cell(ws: Any, row: int, col: int, value: Any, kind: str, share_format: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(row, col, value)
+    elif isinstance(value, int | float) and kind in NUMERIC_KINDS | {"float"}:
+        ws.write_number(row, col, value, share_format if kind == "share" else None)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value)
+    else:
+        ws.write_string(row, col, neutralise_cell(display_value(value, "text")))
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
+    base = re.sub(r"[\[\]:*?/\\']", " ", title).strip()[:31] or "Sheet"
+    name, counter = base, 2
+    while name.lower() in used:
+        suffix = f" ({counter})"
+        name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
+    used.add(name.lower())
+    return name
+
+
+# --- dispatch and writing ------------------------------------------------------------------------
+
+_RENDERERS: dict[str, Callable[[ReportModel], str | bytes]] = {
+    "html": render_html,
+    "pdf": render_pdf,
+    "md": render_markdown,
+    "json": render_json,
+    "csv": render_csv,
+    "xlsx": render_xlsx,
+}
+
+
+def render_report(model: ReportModel, fmt: str) -> bytes:
+    """Render the report in one format (html, pdf, md, json, csv, xlsx) as bytes (text as UTF-8)."""
+    key = fmt.lower().lstrip(".")
+    key = "md" if key == "markdown" else key
+    if key not in _RENDERERS:
+        raise MosaicError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    result = _RENDERERS[key](model)
+    return result.encode("utf-8") if isinstance(result, str) else result
+
+
+def write_report(model: ReportModel, fmt: str, path: str | os.PathLike[str]) -> Path:
+    """Render and write the report to exactly ``path``, replacing an existing file atomically.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and the file is renamed over
+    ``path``; nothing else is created or touched. Raises ``MosaicError`` when the folder does not exist or
+    ``path`` is a folder.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise MosaicError(f"{target} is a folder; give a file name for the report")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise MosaicError(f"folder {folder} does not exist")
+    data = render_report(model, fmt)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+

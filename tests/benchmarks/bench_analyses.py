@@ -1,0 +1,115 @@
+"""Benchmark: every consistency check on N responses, against a bare `polars.read_csv` of the same rows.
+
+The responses come from the sample generator, ingested once into a workspace (kept with ``--keep`` so
+later runs skip it). Then a child process times, in the same run: a bare ``polars.read_csv`` of the rows
+written as CSV (the baseline), and each check in turn on the workspace's responses (best of
+``--repeat``). The figure that matters is the ratio: these machines are shared and noisy. Peak memory is
+the child's maximum resident set size, measured separately for the checks (a child that only runs them).
+
+Usage:
+    python tests/benchmarks/bench_analyses.py [--rows 1000000] [--repeat 3] [--keep DIR]
+
+Target (issue: consistency analyses): all checks together under 5x the bare read, under 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+
+def _child_checks(workspace: str, repeat: int) -> None:
+    from mosaic.analyses import AnalysisInputs, all_checks, run_checks
+    from mosaic.store.workspace import Workspace
+
+    responses = Workspace(workspace).responses()
+    timings: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for check_id in ["prepare", *all_checks()]:
+        best = float("inf")
+        for _ in range(repeat):
+            inputs = AnalysisInputs.from_responses(responses)
+            started = time.perf_counter()
+            if check_id == "prepare":
+                _ = inputs.events, inputs.pairs, inputs.neighbours
+                found = inputs.events.height
+            else:
+                _ = inputs.events, inputs.pairs, inputs.neighbours  # shared preparation is timed apart
+                started = time.perf_counter()
+                found = run_checks(inputs, [check_id]).height
+            best = min(best, time.perf_counter() - started)
+        timings[check_id], counts[check_id] = best, found
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"timings": timings, "counts": counts, "peak_mb": peak_kb / 1024, "rows": responses.height}))
+
+
+def _child_read(csv_path: str, repeat: int) -> None:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        frame = pl.read_csv(csv_path)
+        best = min(best, time.perf_counter() - started)
+    print(json.dumps({"seconds": best, "rows": frame.height}))
+
+
+def _run_child(*args: str) -> dict:
+    result = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _prepare(folder: Path, rows: int, seed: int) -> tuple[Path, Path]:
+    csv_path, workspace = folder / f"sample-{rows}-{seed}.csv", folder / f"workspace-{rows}-{seed}"
+    if not csv_path.exists():
+        from mosaic.registry import load_authorities, load_technologies
+        from mosaic.sample import generate_sample, write_sample
+
+        write_sample(generate_sample(load_authorities(), load_technologies(), rows=rows, seed=seed), csv_path)
+    if not (workspace / "manifest.json").exists():
+        from mosaic.ingest.pipeline import ingest_files
+        from mosaic.store.workspace import Workspace
+
+        report = ingest_files([csv_path], Workspace(workspace))
+        if not report.committed:
+            raise SystemExit(f"ingest failed: {report.errors}")
+    return csv_path, workspace
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--keep", type=Path, default=None, help="folder to keep the CSV and workspace in")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mosaic-bench-") as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"preparing {args.rows:,} responses in {folder} ...", file=sys.stderr)
+        csv_path, workspace = _prepare(folder, args.rows, args.seed)
+        read = _run_child("--child-read", str(csv_path), str(args.repeat))
+        checks = _run_child("--child-checks", str(workspace), str(args.repeat))
+    baseline = read["seconds"]
+    total = sum(checks["timings"].values())
+    print(f"rows: {checks['rows']:,}")
+    print(f"bare polars.read_csv: {baseline:.3f} s (baseline, 1.0x)")
+    for name, seconds in checks["timings"].items():
+        print(f"  {name:<24} {seconds:7.3f} s  {seconds / baseline:5.2f}x  ({checks['counts'][name]:,} rows)")
+    print(f"all checks incl. preparation: {total:.3f} s = {total / baseline:.2f}x the bare read (target < 5x)")
+    print(f"peak memory of the checks process: {checks['peak_mb']:.0f} MB (target < 2048 MB)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-read":
+        _child_read(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--child-checks":
+        _child_checks(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()

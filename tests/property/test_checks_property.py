@@ -1,0 +1,131 @@
+"""Properties every check must keep, on generated sets of responses (Hypothesis).
+
+* facts dated after the as-of date never change a finding;
+* peer counts never exceed the other authorities asked;
+* findings do not depend on row order or on a row given twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mosaic.analyses import AnalysisInputs, CheckParams, findings_records, run_checks
+from mosaic.registry import load_authorities, load_technologies
+from mosaic.schema import STANCE_BY_OUTCOME, Outcome, table_schema
+
+AUTHORITIES = ["kent", "essex", "sussex", "surrey", "metropolitan", "hampshire"]
+TECHNOLOGIES = ["facial-recognition", "live-facial-recognition", "clearsight-match", "facewise-cloud"]
+OUTCOMES = ["disclosed", "not_held", "ncnd", "ncnd_partial", "withheld", "refused", "no_response"]
+START = dt.date(2020, 1, 1)
+AS_OF = dt.date(2022, 1, 1)
+REGISTERS = (load_authorities(), load_technologies())
+PARAMS = CheckParams(today=dt.date(2026, 1, 1))
+
+row_strategy = st.fixed_dictionaries(
+    {
+        "authority_id": st.sampled_from(AUTHORITIES),
+        "technology_id": st.sampled_from(TECHNOLOGIES),
+        "outcome": st.sampled_from(OUTCOMES),
+        "day": st.integers(0, 720),
+        "precision": st.sampled_from(["day", "day", "day", "month"]),
+        "request_lag": st.one_of(st.none(), st.integers(1, 60)),
+        "exemptions": st.lists(st.sampled_from(["s24(2)", "s31(3)", "s31(1)", "s21", "s23(5)"]), max_size=2, unique=True),
+        "source_type": st.sampled_from(["foi_response", "press_release", "media_report"]),
+    }
+)
+
+
+def build(rows: list[dict]) -> pl.DataFrame:
+    records = []
+    for spec in rows:
+        date = START + dt.timedelta(days=spec["day"])
+        if spec["precision"] == "month":
+            date = date.replace(day=1)
+        request = None if spec["request_lag"] is None else date - dt.timedelta(days=spec["request_lag"])
+        key = json.dumps(spec, sort_keys=True, default=str)
+        records.append(
+            {
+                "response_id": hashlib.sha256(key.encode()).hexdigest()[:16],
+                "authority_id": spec["authority_id"],
+                "authority_name": spec["authority_id"],
+                "technology_id": spec["technology_id"],
+                "technology_name": spec["technology_id"],
+                "outcome": spec["outcome"],
+                "stance": STANCE_BY_OUTCOME[Outcome(spec["outcome"])].value,
+                "response_date": None if spec["outcome"] == "no_response" else date,
+                "response_date_precision": None if spec["outcome"] == "no_response" else spec["precision"],
+                "request_date": request,
+                "request_date_precision": None if request is None else "day",
+                "exemptions": spec["exemptions"],
+                "source_type": spec["source_type"],
+                "source_url": f"https://foi.example.org/{key.__hash__() % 1000}",
+            }
+        )
+    # unique content -> unique ids; identical specs give identical rows (a true duplicate)
+    return pl.DataFrame(records, schema=table_schema("responses"))
+
+
+def canonical(findings: pl.DataFrame) -> list[str]:
+    return sorted(json.dumps(record, sort_keys=True) for record in findings_records(findings))
+
+
+def findings_for(frame: pl.DataFrame, as_of: dt.date | None = AS_OF) -> pl.DataFrame:
+    inputs = AnalysisInputs(responses=frame, authorities=REGISTERS[0], technologies=REGISTERS[1])
+    return run_checks(inputs, as_of=as_of, params=PARAMS)
+
+
+fast = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+
+
+@fast
+@given(st.lists(row_strategy, min_size=1, max_size=25), st.lists(row_strategy, min_size=1, max_size=5))
+def test_facts_after_as_of_change_nothing(rows, later):
+    frame = build(rows)
+    for spec in later:  # move every extra fact (its request too) past the as-of date
+        spec["day"] = (AS_OF - START).days + 1 + spec["day"] % 100
+        spec["request_lag"] = None
+        spec["precision"] = "day"
+    extra = build(later)
+    assert canonical(findings_for(frame)) == canonical(findings_for(pl.concat([frame, extra])))
+
+
+@fast
+@given(st.lists(row_strategy, min_size=1, max_size=30))
+def test_peer_counts_never_exceed_other_authorities_asked(rows):
+    for as_of in (None, AS_OF):
+        inputs = AnalysisInputs(responses=build(rows), authorities=REGISTERS[0], technologies=REGISTERS[1])
+        peers = run_checks(inputs, ["peer_disclosure"], as_of=as_of, params=PARAMS).get_column("metrics").struct.unnest()
+        assert (peers["peers_exact"] <= peers["peers_asked"] - 1).all()
+        assert (peers["peers_official_exact"] <= peers["peers_exact"]).all()
+        assert (peers["peers_exact"] >= 0).all() and (peers["peers_broader"] >= 0).all()
+
+
+@fast
+@given(st.lists(row_strategy, min_size=1, max_size=25), st.randoms(use_true_random=False))
+def test_row_order_and_duplicates_do_not_matter(rows, random):
+    frame = build(rows)
+    expected = canonical(findings_for(frame, None))
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=random.randint(0, 10_000))
+    assert canonical(findings_for(shuffled, None)) == expected
+    doubled = pl.concat([frame, frame.head(random.randint(1, frame.height))])
+    assert canonical(findings_for(doubled, None)) == expected
+
+
+@fast
+@given(st.lists(row_strategy, min_size=1, max_size=25), st.sampled_from(AUTHORITIES), st.sampled_from(TECHNOLOGIES))
+def test_a_focused_run_equals_the_full_run_filtered(rows, authority, technology):
+    inputs = AnalysisInputs(responses=build(rows), authorities=REGISTERS[0], technologies=REGISTERS[1])
+    full = run_checks(inputs, as_of=AS_OF, params=PARAMS)
+    for focus in ({"authority_ids": [authority]}, {"technology_ids": [technology]}):
+        focused = run_checks(inputs, as_of=AS_OF, params=PARAMS, **focus)
+        if "authority_ids" in focus:
+            expected = full.filter(pl.col("authority_id").is_null() | (pl.col("authority_id") == authority))
+        else:
+            expected = full.filter(pl.col("technology_id") == technology)
+        assert canonical(focused) == canonical(expected)

@@ -1,0 +1,230 @@
+"""Callbacks' logic as plain functions: the map, panel, findings, upload, URL state and the app factory."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+
+import polars as pl
+import pytest
+from plotly.utils import PlotlyJSONEncoder
+
+from dashboards.app import create_app
+from dashboards.data import FakeData
+from dashboards.pages import findings as findings_page
+from dashboards.pages import load as load_page
+from dashboards.pages import map as map_page
+from mosaic.analyses import FINDING_SCHEMA
+from mosaic.errors import MosaicError
+
+
+def test_map_callback_returns_figure_legend_and_url_state(tiny_data):
+    dates = {"first": "2021-01-10", "last": "2021-05-10"}
+    figure, legend, off_map, note, label, state = map_page.update_map(tiny_data, "facewise-cloud", 36, dates, None, None, "hex", "kent")
+    assert label == "2021-02-15"
+    assert state == {"technology": "facewise-cloud", "as_of": "2021-02-15", "authority": "kent", "outcome": "", "region": "", "view": ""}
+    click_layer = figure["data"][-1]
+    widths = dict(zip(click_layer["customdata"], click_layer["marker"]["line"]["width"], strict=True))
+    assert widths["kent"] == 3 and widths["essex"] == 0  # the selected authority is outlined
+    assert "Facewise Cloud (product" in note
+
+
+def test_category_note_says_strongest_of_products(tiny_data):
+    note = map_page.technology_note(tiny_data.inputs(), "facial-recognition")
+    assert "category" in note and "strongest" in note
+
+
+def test_layout_reads_the_query_and_ignores_bad_values(tiny_data):
+    page = map_page.layout(tiny_data, technology="facewise-cloud", as_of="2021-03-01", authority="kent", outcome="ncnd,bogus", region="East")
+    found = {c.id: c for c in _walk(page) if getattr(c, "id", None)}
+    assert found["map-technology"].value == "facewise-cloud"
+    assert found["map-as-of"].value == (dt.date(2021, 3, 1) - dt.date(2021, 1, 10)).days
+    assert found["map-authority-search"].value == "kent"
+    assert found["map-outcomes"].value == ["ncnd"]
+    assert found["map-regions"].value == ["East"]
+    fallback = {c.id: c for c in _walk(map_page.layout(tiny_data, technology="nope", as_of="garbage", authority="../etc")) if getattr(c, "id", None)}
+    assert fallback["map-technology"].value == "facewise-cloud"  # the most asked technology
+    assert fallback["map-as-of"].value == fallback["map-as-of"].max  # the latest date
+    assert fallback["map-authority-search"].value is None
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for child in children:
+            yield from _walk(child)
+    elif children is not None and not isinstance(children, str):
+        yield from _walk(children)
+
+
+def test_click_and_play_helpers():
+    assert map_page.clicked_authority({"points": [{"customdata": "kent", "x": 1}]}) == "kent"
+    assert map_page.clicked_authority({"points": [{"x": 1}]}) is None
+    assert map_page.clicked_authority(None) is None
+    assert map_page.play_step(1, 0, 400) == (10, False)
+    assert map_page.play_step(9, 395, 400) == (400, True)
+
+
+def test_panel_for_nothing_selected_is_a_hint(tiny_data):
+    assert "Click a hexagon" in map_page.panel(tiny_data, None, "facewise-cloud").children
+
+
+def _finding(**values):
+    base = {name: None for name in FINDING_SCHEMA.names()}
+    base.update(values)
+    return base
+
+
+FINDINGS = pl.DataFrame(
+    [
+        _finding(check="peer_disclosure", scope="response", authority_id="kent", authority_name="Kent Police", technology_id="facewise-cloud", technology_name="Facewise Cloud",
+                 response_date=dt.date(2021, 4, 10), severity="notable", summary="Before Kent's NCND, 1 of 2 others had answered.",
+                 metrics={"peers_exact": 1}, evidence=[{"authority": "Essex Police", "date": dt.date(2021, 2, 10), "stance": "confirm", "source_url": "https://example.org/essex"}]),
+        _finding(check="mosaic_exposure", scope="technology", technology_id="facewise-cloud", technology_name="Facewise Cloud", severity="strong", summary="Most of the map is public.", metrics={"coverage": 0.5}, evidence=[]),
+        _finding(check="timeliness", scope="response", authority_id="sussex", authority_name="Sussex Police", technology_id="dji-mavic", technology_name="DJI Mavic", severity="info", summary="On time.", metrics={}, evidence=[]),
+    ],
+    schema=FINDING_SCHEMA,
+)  # fmt: skip
+
+
+def test_findings_filter_sort_and_rows():
+    data = FakeData(pl.DataFrame(), findings=FINDINGS)
+    frame = findings_page.views.filter_findings(FINDINGS, None, None, None)
+    assert frame.get_column("check").to_list() == ["mosaic_exposure", "peer_disclosure", "timeliness"]  # strongest first
+    only = findings_page.views.filter_findings(FINDINGS, ["timeliness", "peer_disclosure"], ["notable"], None)
+    assert only.get_column("authority_id").to_list() == ["kent"]
+    rows = findings_page.views.findings_grid_rows(frame, limit=2)
+    assert [r["row"] for r in rows] == ["0", "1"] and rows[1]["authority_name"] == "Kent Police"
+    assert data.findings() is FINDINGS
+
+
+def test_findings_csv_flattens_metrics_and_evidence():
+    text = findings_page.views.findings_csv(findings_page.views.filter_findings(FINDINGS, None, None, None))
+    frame = pl.read_csv(text.encode())
+    assert frame.height == 3
+    kent = frame.filter(pl.col("authority_id") == "kent").row(0, named=True)
+    assert kent["evidence_count"] == 1 and kent["evidence"] == "2021-02-10 Essex Police confirm https://example.org/essex"
+    assert kent["metric_peers_exact"] == 1
+    assert frame.filter(pl.col("check") == "mosaic_exposure").get_column("metric_coverage").to_list() == [0.5]
+
+
+def test_clicking_a_finding_opens_its_authority_or_technology():
+    rows = [{"row": "0", "authority_id": "kent", "technology_id": "facewise-cloud"}, {"row": "1", "authority_id": None, "technology_id": "drones"}]
+    assert findings_page.clicked_target({"rowId": "0"}, rows) == "/?technology=facewise-cloud&authority=kent"
+    assert findings_page.clicked_target({"rowId": "1"}, rows) == "/?technology=drones"
+    assert findings_page.clicked_target({"rowId": "9"}, rows) is None
+
+
+def _data_url(content: bytes) -> str:
+    return "data:text/csv;base64," + base64.b64encode(content).decode()
+
+
+def test_upload_names_cannot_escape_the_folder():
+    assert load_page.safe_name("../../etc/passwd", 0) == "passwd"
+    assert load_page.safe_name("C:\\Users\\me\\wave.csv", 0) == "C__Users_me_wave.csv"
+    assert load_page.safe_name("..", 3) == "upload-3"
+
+
+def test_upload_past_the_limit_is_refused_with_a_clear_message():
+    with pytest.raises(MosaicError, match=r"larger than the .* MB upload limit \(MOSAIC_UPLOAD_LIMIT_MB\)"):
+        load_page.decode_upload(_data_url(b"x" * 2000), "big.csv", 1048)
+    assert load_page.decode_upload(_data_url(b"abc"), "ok.csv", 1048) == b"abc"
+
+
+def test_upload_runs_the_ingest_and_shows_the_reconciliation(tiny_data):
+    messy = b"Force,Tool,Date of response,Response\nKent Police,Skyhawk X4,05/07/2024,NCND\n,Skyhawk X4,2024-07-09,Yes\nKent Police,Skyhawk X4,05/07/2024,NCND\n"
+    before = tiny_data.version()
+    shown = load_page.ingest_uploads(tiny_data, [_data_url(messy)], ["wave.csv"], 1024 * 1024)
+    text = json.dumps(shown, cls=PlotlyJSONEncoder)
+    assert "rows read 3 = accepted 1 + quarantined 1 + duplicates 1" in text
+    assert "Quarantined rows (1)" in text and "the row names no authority" in text
+    assert tiny_data.version() != before
+    assert tiny_data.inputs().responses.filter(pl.col("technology_id") == "skyhawk-x4").height == 1
+
+
+def test_upload_of_an_unsupported_file_writes_nothing(tiny_data):
+    before = tiny_data.version()
+    shown = load_page.ingest_uploads(tiny_data, [_data_url(b"MZ\x90\x00")], ["tool.exe"], 1024 * 1024)
+    assert "tool.exe: not a file ingest reads" in json.dumps(shown, cls=PlotlyJSONEncoder)
+    assert tiny_data.version() == before
+
+
+class _Exploding:
+    """A data access that fails on any use: create_app must not touch the data."""
+
+    is_sample = False
+
+    def __getattr__(self, name):
+        raise AssertionError(f"data read at app creation: {name}")
+
+
+def test_create_app_reads_nothing_and_password_guards_every_request():
+    app = create_app(_Exploding(), password="s3cret")
+    client = app.server.test_client()
+    assert client.get("/").status_code == 401
+    assert client.get("/_dash-layout").status_code == 401
+    token = base64.b64encode(b"anyone:s3cret").decode()
+    assert client.get("/_dash-layout", headers={"Authorization": f"Basic {token}"}).status_code == 200
+    wrong = base64.b64encode(b"anyone:guess").decode()
+    assert client.get("/", headers={"Authorization": f"Basic {wrong}"}).status_code == 401
+
+
+def test_sample_banner_only_for_the_sample(tiny_workspace):
+    sample = create_app(FakeData(tiny_workspace.responses(), is_sample=True))
+    real = create_app(FakeData(tiny_workspace.responses()))
+    assert "SYNTHETIC SAMPLE" in json.dumps(sample.layout, cls=PlotlyJSONEncoder)
+    assert "SYNTHETIC SAMPLE" not in json.dumps(real.layout, cls=PlotlyJSONEncoder)
+
+
+def test_network_centres_on_the_node_and_colours_answers_by_stance(tiny_data):
+    from dashboards.pages import network as network_page
+
+    elements, note = network_page.update_network(tiny_data, "technology:facewise-cloud", None, 1, show_communities=True)
+    if not elements:
+        pytest.skip(f"mosaic.graph not available: {note}")
+    nodes = {e["data"]["id"]: e["data"] for e in elements if "source" not in e["data"]}
+    edges = [e["data"] for e in elements if "source" in e["data"]]
+    assert nodes["technology:facewise-cloud"]["distance"] == 0
+    assert {"authority:kent", "authority:essex", "authority:surrey"} <= set(nodes)
+    answers = {(e["source"], e["target"]): e["colour"] for e in edges if e["relation"] == "responded"}
+    colours = network_page.EDGE_STANCE_COLOURS
+    # Kent's two answers are drawn once, in the latest stance (NCND); Essex confirmed.
+    assert answers[("authority:kent", "technology:facewise-cloud")] == colours["ncnd"]
+    assert answers[("authority:essex", "technology:facewise-cloud")] == colours["confirm"]
+    assert "3 nodes" not in note and "hop" in note
+
+
+def test_network_reports_an_unknown_node(tiny_data):
+    from dashboards.pages import network as network_page
+
+    elements, note = network_page.update_network(tiny_data, "authority:atlantis", None, 1)
+    assert elements == [] and ("no node" in note or "does not provide" in note)
+
+
+def test_cache_computes_once_under_concurrent_callbacks_and_forgets_old_data():
+    import threading
+    import time
+
+    from dashboards.data import _LruCache
+
+    cache, calls = _LruCache(4), []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.05)
+        return "value"
+
+    threads = [threading.Thread(target=cache.get, args=(("inputs", "v1"), slow)) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == [1]
+    for i in range(6):
+        cache.get(("map", "v1", i), lambda i=i: i)
+    assert cache.get(("map", "v1", 5), lambda: "recomputed") == 5
+    assert cache.get(("inputs", "v1"), lambda: "recomputed") == "recomputed"  # evicted: least recently used
+    cache.clear()
+    assert cache.get(("map", "v1", 5), lambda: "fresh") == "fresh"

@@ -1,0 +1,192 @@
+"""The pure functions behind the dashboard's callbacks, on a five-row workspace with known answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+from dash import html
+
+from dashboards import views
+from mosaic.registry import load_authorities
+from mosaic.registry.hexgrid import hex_cells
+
+AUTHORITIES = load_authorities()
+CELL_COUNT = hex_cells(AUTHORITIES).height
+
+
+def strings_in(component) -> list[str]:
+    """Every string child in a component tree (what Dash renders as text)."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, (list, tuple)):
+        return [s for c in component for s in strings_in(c)]
+    children = getattr(component, "children", None)
+    return strings_in(children) if children is not None else []
+
+
+def components_in(component, kind) -> list:
+    found = [component] if isinstance(component, kind) else []
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for child in children:
+            found += components_in(child, kind)
+    elif children is not None and not isinstance(children, str):
+        found += components_in(children, kind)
+    return found
+
+
+def test_map_on_a_date_counts_each_stance(tiny_data):
+    frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 2, 15))
+    stances = dict(frame.filter(pl.col("map_stance") != "not_asked").select("authority_id", "map_stance").iter_rows())
+    # Surrey was asked on 2021-03-01, after the date: not asked yet. Kent had denied, Essex confirmed.
+    assert stances == {"kent": "deny", "essex": "confirm"}
+    later = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31))
+    stances = dict(later.filter(pl.col("map_stance") != "not_asked").select("authority_id", "map_stance").iter_rows())
+    assert stances == {"kent": "ncnd", "essex": "confirm", "surrey": "ncnd"}
+
+
+def test_hex_map_draws_one_hexagon_per_cell_and_counts_in_the_legend(tiny_data):
+    frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31))
+    figure = go.Figure(views.hex_map_figure(views.map_cells(frame, AUTHORITIES)))  # validates the dict too
+    click_layer = figure.data[-1]
+    assert len(click_layer.customdata) == CELL_COUNT == 45
+    polygons = figure.data[:-1]
+    assert sum(sum(1 for v in t.x if v is not None) for t in polygons) == 7 * 45  # 6 corners + closing point
+    names = [t.name for t in polygons]
+    assert "✔ Confirmed (1)" in names and "■ NCND (2)" in names and "· Not asked (42)" in names
+    assert all(t.fillpattern.shape == "x" for t in polygons if t.name.startswith("■"))
+
+
+def test_outcome_filter_fades_the_rest_but_keeps_the_country(tiny_data):
+    frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31))
+    cells = views.map_cells(frame, AUTHORITIES, outcomes=["ncnd"])
+    figure = go.Figure(views.hex_map_figure(cells))
+    faded = [t for t in figure.data if t.name == "Filtered out"]
+    assert len(faded) == 1 and sum(1 for v in faded[0].x if v is not None) == 7 * 43
+    assert len(figure.data[-1].customdata) == 45
+    legend = " ".join(strings_in(views.legend_component(cells.filter(pl.col("visible")))))
+    assert "NCND: 2" in legend and "Confirmed: 0" in legend
+
+
+def test_region_filter(tiny_data):
+    frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31))
+    cells = views.map_cells(frame, AUTHORITIES, regions=["East"])
+    assert cells.filter(pl.col("visible") & (pl.col("map_stance") != "not_asked")).get_column("authority_id").to_list() == ["essex"]
+
+
+def test_hexagon_labels_are_unique_and_short():
+    labels = views.abbreviations(hex_cells(AUTHORITIES).get_column("authority_id").to_list())
+    assert len(set(labels.values())) == len(labels) == 45
+    assert labels["west-midlands"] != labels["west-mercia"]
+    assert all(2 <= len(v) <= 3 for v in labels.values())
+
+
+def test_hover_text_escapes_data():
+    row = {"authority_name": "<b>X</b>", "map_stance": "ncnd", "response_date": dt.date(2021, 1, 1), "outcome": "ncnd", "exemptions": ["<i>s24(2)</i>"], "public_stance": None}
+    text = views._hover(row)
+    assert "&lt;b&gt;X&lt;/b&gt;" in text and "<i>" not in text
+
+
+def test_safe_link_only_links_web_addresses():
+    assert isinstance(views.safe_link("https://example.org/x"), html.A)
+    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>", "/etc/passwd", "file:///etc/passwd", "http:/nohost"):
+        shown = views.safe_link(bad)
+        assert not isinstance(shown, html.A), bad
+    assert views.safe_link(None) == ""
+
+
+def test_authority_panel_shows_data_text_as_text(tiny_data):
+    inputs = tiny_data.inputs()
+    panel = views.authority_panel(inputs, tiny_data.findings(), "surrey", ["facewise-cloud"], "Facewise Cloud")
+    texts = strings_in(panel)
+    assert "<script>alert(1)</script>" in texts  # a plain string child: Dash renders it as text
+    assert "Responses on Facewise Cloud (1)" in texts
+    links = components_in(panel, html.A)
+    hrefs = [a.href for a in links]
+    assert "https://example.org/surrey" in hrefs
+    assert all(h.startswith("https://") for h in hrefs)  # evidence links to peers too, all web addresses
+
+
+def test_authority_panel_lists_responses_in_time_order(tiny_data):
+    panel = views.authority_panel(tiny_data.inputs(), tiny_data.findings(), "kent", ["facewise-cloud"], "Facewise Cloud")
+    rows = components_in(panel, html.Tr)[1:]
+    assert [strings_in(r.children[0])[0] for r in rows] == ["2021-01-10", "2021-04-10"]
+
+
+def test_headline_without_and_with_exposure(tiny_data):
+    frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31))
+    plain = " ".join(strings_in(views.headline_component(frame, None)))
+    assert "1/3" in plain  # 3 asked, 1 confirmed or denied: small counts are shown as counts
+    metrics = {"coverage": 0.5, "coverage_low": 0.2, "coverage_high": 0.8, "disclosed": 2, "asked": 4, "base_rate": 0.6, "mean_marginal_bits": 0.97}
+    rich = " ".join(strings_in(views.headline_component(frame, metrics)))
+    assert "50%" in rich and "2 of 4" in rich and "60%" in rich and "0.97 bits" in rich
+
+
+def test_date_helpers():
+    assert views.parse_date("2022-02-03", dt.date(2020, 1, 1)) == dt.date(2022, 2, 3)
+    assert views.parse_date("not a date", dt.date(2020, 1, 1)) == dt.date(2020, 1, 1)
+    assert views.slider_marks(dt.date(2020, 6, 1), dt.date(2022, 1, 5)) == {214: "2021", 579: "2022"}
+    assert views.split_list("a,,b") == ["a", "b"]
+
+
+def test_timeline_aggregates_by_month_when_large():
+    rows = 4000
+    events = pl.DataFrame(
+        {
+            "authority_label": [f"A{i % 10}" for i in range(rows)],
+            "technology_id": ["t"] * rows,
+            "response_end": [dt.date(2020, 1, 1) + dt.timedelta(days=i) for i in range(rows)],
+            "outcome": ["not_held"] * rows,
+            "stance": ["deny"] * rows,
+        }
+    )
+    figure, note = views.timeline_figure(events, ["t"], "t")
+    denied = next(t for t in figure.data if "Denied" in t.name)
+    assert "month" in note
+    assert sum(denied.customdata) == rows
+    assert len(denied.x) <= 10 * (rows // 28 + 2)  # at most one mark per authority and month
+
+
+def test_boundary_feature_key_finds_the_code_property():
+    geojson = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"NAME": "Kent", "CODE": "E23000032"}, "geometry": None}]}
+    assert views.boundary_feature_key(geojson, ["E23000032"]) == "properties.CODE"
+    assert views.boundary_feature_key(geojson, ["E99"]) is None
+
+
+def test_scoped_inputs_give_the_same_map_and_exposure_as_the_whole_data(tmp_path):
+    """The dashboard computes per-technology views on that technology's family only: same answers."""
+    from dashboards.data import WorkspaceData
+    from mosaic.analyses import AnalysisInputs, map_stances, run_checks
+    from mosaic.ingest.pipeline import ingest_files
+    from mosaic.resources import sample_path
+    from mosaic.store.workspace import Workspace
+
+    workspace = Workspace(tmp_path / "ws")
+    assert ingest_files([sample_path("responses.csv")], workspace).committed
+    data = WorkspaceData(workspace)
+    whole = AnalysisInputs.from_workspace(workspace)
+    for technology, as_of in (("facial-recognition", dt.date(2023, 6, 30)), ("clearsight-match", dt.date(2025, 1, 1))):
+        assert data.map_frame(technology, as_of).equals(map_stances(whole, technology, as_of))
+        national = run_checks(whole, ["mosaic_exposure"], as_of=as_of, technology_ids=[technology]).filter(pl.col("scope") == "technology")
+        expected = {k: v for k, v in national.row(0, named=True)["metrics"].items() if v is not None} if national.height else None
+        assert data.exposure(technology, as_of) == pytest.approx(expected)
+
+
+def test_choropleth_colours_areas_by_stance_without_tiles(tiny_data):
+    codes = dict(AUTHORITIES.select("authority_id", "pfa_code").iter_rows())
+
+    def square(code, x):
+        ring = [[x, 51.0], [x + 0.5, 51.0], [x + 0.5, 51.5], [x, 51.5], [x, 51.0]]
+        return {"type": "Feature", "properties": {"PFA20CD": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+    geojson = {"type": "FeatureCollection", "features": [square(codes["kent"], 0.5), square(codes["essex"], 0.0)]}
+    frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31)).join(AUTHORITIES.select("authority_id", "pfa_code"), on="authority_id")
+    figure = views.choropleth_figure(frame, geojson, "properties.PFA20CD")
+    by_name = {t.name: t for t in figure.data}
+    assert list(by_name["■ NCND (2)"].locations) == [codes["kent"], codes["surrey"]]
+    assert list(by_name["✔ Confirmed (1)"].customdata) == ["essex"]
+    assert figure.layout.map.style == "white-bg"
+    assert figure.layout.title.text.startswith("2 areas from your boundaries file")
