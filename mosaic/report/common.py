@@ -31,6 +31,9 @@ from mosaic.registry.hexgrid import hex_cells
 from mosaic.report.model import REGENERATE_LABEL, Column, Facts, HexMap, Notice, Paragraph, ReportMeta, Section, Table
 from mosaic.schema import Outcome, Stance
 
+#: Most evidence items per finding in a report (the analyses default, 10, suits screens and bulk runs).
+REPORT_EVIDENCE_LIMIT = 250
+
 
 OUTCOME_LABELS: dict[str, str] = {
     Outcome.DISCLOSED: "Disclosed",
@@ -194,7 +197,9 @@ class ReportContext:
         ``response_as_of`` (None: each response's own date), map checks as of ``as_of``), filtered to the
         technologies and authorities asked for and to what existed by ``as_of``."""
         if given is None:
-            params = params or CheckParams(today=as_of)
+            # A report lists every piece of evidence, not the first few: the run is focused on the
+            # report's technology or authority, so the larger cap stays cheap.
+            params = params or CheckParams(today=as_of, evidence_limit=REPORT_EVIDENCE_LIMIT)
             checks = all_checks()
             frames = []
             for level, level_as_of in (("response", response_as_of), ("map", as_of)):
