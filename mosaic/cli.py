@@ -243,7 +243,7 @@ def _print_summary(workspace, as_json: bool) -> None:
         return
     table = Table(title="Latest stance per authority, by technology", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, show_edge=False)
     table.add_column("technology", min_width=14)
-    for column in ("asked", "confirm", "deny", "NCND", "unknown", "public", "NCND, 95% CI"):
+    for column in ("asked", "confirm", "deny", "NCND", "unknown", "answering", "NCND, 95% CI"):
         table.add_column(column, justify="right", no_wrap=True)
     for r in overview.iter_rows(named=True):
         interval = wilson_interval(r["ncnd_count"], r["asked_count"])
@@ -261,7 +261,8 @@ def _print_summary(workspace, as_json: bool) -> None:
     out.print(table)
     out.print(
         f"{responses.height} responses from {responses.get_column('authority_id').n_unique()} authorities. "
-        "'public' = share of authorities asked whose latest answer confirmed or denied.",
+        "'answering' = share of authorities asked whose latest answer confirmed or denied; an earlier answer "
+        "stays public after a later NCND (see 'mosaic analyse -c mosaic_exposure').",
         markup=False,
     )
 
@@ -562,9 +563,10 @@ def extract(
 
 def _print_extraction(described: dict) -> None:
     table = Table(title=f"{described['file']} ({described['kind'].replace('_', ' ')})", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    table.add_column("field", no_wrap=True)
-    table.add_column("value", overflow="fold", ratio=1)
-    for column in ("reads as", "confidence", "where"):
+    table.add_column("field", overflow="fold", max_width=18)
+    table.add_column("value", overflow="fold", ratio=3, min_width=16)
+    table.add_column("reads as", overflow="fold", ratio=2, min_width=10)
+    for column in ("confidence", "where"):
         table.add_column(column, no_wrap=True)
     for name, field in described["fields"].items():
         if field["value"] is None:
