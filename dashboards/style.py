@@ -7,16 +7,9 @@ hover text and its written label with a count in the legend.
 
 from __future__ import annotations
 
-from mosaic.analyses import MAP_STANCE_LABELS, MapStance
+from mosaic.analyses import MAP_STANCE_COLOURS, MAP_STANCE_LABELS, MAP_STANCE_TEXT_COLOURS, MapStance
 
-STANCE_COLOURS: dict[str, str] = {
-    MapStance.CONFIRM: "#D55E00",  # vermillion
-    MapStance.DENY: "#0072B2",  # blue
-    MapStance.NCND_PARTIAL: "#CC79A7",  # reddish purple
-    MapStance.NCND: "#222222",  # near black: the answers that stand out
-    MapStance.NO_ANSWER: "#E69F00",  # orange
-    MapStance.NOT_ASKED: "#E4E4E4",  # light grey
-}
+STANCE_COLOURS: dict[str, str] = MAP_STANCE_COLOURS
 
 #: plotly ``fillpattern.shape`` per stance ("" is a solid fill).
 STANCE_PATTERNS: dict[str, str] = {
@@ -45,15 +38,7 @@ STANCE_MARKS: dict[str, str] = {
     MapStance.NOT_ASKED: "·",
 }
 
-#: Text colour that reads on each fill.
-STANCE_TEXT_COLOURS: dict[str, str] = {
-    MapStance.CONFIRM: "#FFFFFF",
-    MapStance.DENY: "#FFFFFF",
-    MapStance.NCND_PARTIAL: "#000000",
-    MapStance.NCND: "#FFFFFF",
-    MapStance.NO_ANSWER: "#000000",
-    MapStance.NOT_ASKED: "#555555",
-}
+STANCE_TEXT_COLOURS: dict[str, str] = MAP_STANCE_TEXT_COLOURS
 
 STANCE_LABELS: dict[str, str] = dict(MAP_STANCE_LABELS)
 

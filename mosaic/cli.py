@@ -8,6 +8,7 @@ JSON for programs (``--json``), progress and logs on stderr. Any error a user ca
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sys
 import tempfile
@@ -329,7 +330,8 @@ def analyse(
         _emit(_findings_csv(findings), output)
         return
     registered = all_checks()
-    console = Console(file=output.open("w", encoding="utf-8"), width=120, highlight=False) if output else out
+    # To a file: rendered into memory, then written atomically like the other formats (no half-written file).
+    console = Console(file=io.StringIO(), width=120, highlight=False) if output else out
     for check_id in checks:
         rows = findings.filter(pl.col("check") == check_id)
         counts = dict(rows.group_by("severity").len().iter_rows())
@@ -348,6 +350,8 @@ def analyse(
         console.print()
     if date is None:
         console.print(Text("As of: each response's own date; today for map-level checks. --as-of to change.", style="dim"))
+    if output:
+        _emit(console.file.getvalue(), output)
 
 
 @app.command("checks")
@@ -387,14 +391,12 @@ def _findings_csv(findings: pl.DataFrame) -> str:
 
 def _emit(text: str, output: Path | None) -> None:
     """Write text to a file (replaced atomically) or to standard output."""
+    from mosaic.store.files import write_atomically
+
     if output is None:
         sys.stdout.write(text)
         return
-    import os
-
-    temporary = output.with_name(f".{output.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, output)
+    write_atomically(output, text.encode("utf-8"))
     err.print(f"wrote {output}", markup=False)
 
 

@@ -35,7 +35,7 @@ import datetime as dt
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from mosaic.analyses.findings import EvidenceRelation, FindingScope, empty_findings, grade_expr, metrics_struct
+from mosaic.analyses.findings import EvidenceRelation, FindingScope, empty_findings, grade_expr, metrics_struct, subject_columns, technology_columns
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.registry import CheckParams, register
 from mosaic.analyses.timeline import evidence_item, iso, plural
@@ -176,13 +176,7 @@ def boilerplate(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckPara
         )
     )
     technology_findings = per_technology.select(
-        pl.lit("boilerplate").alias("check"),
-        pl.lit(FindingScope.TECHNOLOGY.value).alias("scope"),
-        pl.lit(None, pl.String).alias("authority_id"),
-        pl.lit(None, pl.String).alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        pl.lit(cutoff).alias("as_of"),
+        *technology_columns("boilerplate", FindingScope.TECHNOLOGY, cutoff),
         pl.when(pl.col("departing") > 0).then(pl.lit(Severity.NOTABLE.value)).otherwise(pl.lit(Severity.INFO.value)).alias("severity"),
         metrics_struct(
             similarity=pl.col("line_similarity"),
@@ -227,16 +221,7 @@ def boilerplate(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckPara
         .alias("summary"),
     )
     departures = scored.filter(pl.col("departs")).select(
-        pl.lit("boilerplate").alias("check"),
-        pl.lit(FindingScope.RESPONSE.value).alias("scope"),
-        "authority_id",
-        pl.col("authority_label").alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        "region",
-        "response_id",
-        "response_date",
-        pl.lit(cutoff).alias("as_of"),
+        *subject_columns("boilerplate", FindingScope.RESPONSE, cutoff),
         pl.lit(Severity.NOTABLE.value).alias("severity"),
         metrics_struct(
             similarity=pl.col("similarity"),

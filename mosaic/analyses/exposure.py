@@ -12,16 +12,12 @@ import math
 
 import polars as pl
 
-from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct
+from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct, technology_columns
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.overview import wilson_bounds
 from mosaic.analyses.registry import CheckParams, register
 from mosaic.analyses.timeline import evidence_item, iso
 from mosaic.schema import Severity, Stance
-
-
-def _map_as_of(as_of: dt.date | None, params: CheckParams) -> dt.date:
-    return params.today if as_of is None else as_of
 
 
 def binary_entropy(p: pl.Expr) -> pl.Expr:
@@ -79,7 +75,7 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     finding: ``strong`` when coverage is at least 75%, ``notable`` from 50%; of an authority finding:
     ``notable`` when predictability is at least 0.75.
     """
-    cutoff = _map_as_of(as_of, params)
+    cutoff = params.map_as_of(as_of)
     k = params.neighbour_prior_weight
     # Per technology, neighbours included: only the technology focus can narrow the work.
     universe = exposure_universe(inputs, cutoff).filter(params.focus(authority=False, response=False)).collect(engine="in-memory")
@@ -143,13 +139,7 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
         return (expr * 100).round(0).cast(pl.Int64)
 
     technology_findings = tech.select(
-        pl.lit("mosaic_exposure").alias("check"),
-        pl.lit(FindingScope.TECHNOLOGY.value).alias("scope"),
-        pl.lit(None, pl.String).alias("authority_id"),
-        pl.lit(None, pl.String).alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        pl.lit(cutoff).alias("as_of"),
+        *technology_columns("mosaic_exposure", FindingScope.TECHNOLOGY, cutoff),
         pl.when(pl.col("coverage") >= 0.75)
         .then(pl.lit(Severity.STRONG.value))
         .when(pl.col("coverage") >= 0.5)
@@ -198,14 +188,8 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
         .with_columns(coverage=pl.col("disclosed") / pl.col("asked"))
     )
     region_findings = regions.select(
-        pl.lit("mosaic_exposure").alias("check"),
-        pl.lit(FindingScope.REGION.value).alias("scope"),
-        pl.lit(None, pl.String).alias("authority_id"),
-        pl.lit(None, pl.String).alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
+        *technology_columns("mosaic_exposure", FindingScope.REGION, cutoff),
         "region",
-        pl.lit(cutoff).alias("as_of"),
         pl.lit(Severity.INFO.value).alias("severity"),
         metrics_struct(
             asked=pl.col("asked"),
@@ -309,7 +293,7 @@ def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     "insufficient evidence" and no ratio rather than a meaningless number. Severity: ``notable`` when p
     < 0.05, else ``info``.
     """
-    cutoff = _map_as_of(as_of, params)
+    cutoff = params.map_as_of(as_of)
     answers = (
         inputs.events.lazy()
         .filter((pl.col("response_end") <= cutoff) & (pl.col("is_ncnd") | pl.col("is_disclosure")) & params.focus(authority=False, response=False))
@@ -360,13 +344,7 @@ def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     )
     frame = tables.join(stats, on="technology_id", how="left").lazy()
     return frame.select(
-        pl.lit("ncnd_tell").alias("check"),
-        pl.lit(FindingScope.TECHNOLOGY.value).alias("scope"),
-        pl.lit(None, pl.String).alias("authority_id"),
-        pl.lit(None, pl.String).alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        pl.lit(cutoff).alias("as_of"),
+        *technology_columns("ncnd_tell", FindingScope.TECHNOLOGY, cutoff),
         pl.when(pl.col("fisher_p") < 0.05).then(pl.lit(Severity.NOTABLE.value)).otherwise(pl.lit(Severity.INFO.value)).alias("severity"),
         metrics_struct(**{name: pl.col(name) for name in (*cells, "odds_ratio", "odds_ratio_low", "odds_ratio_high", "fisher_p")}),
         pl.when(pl.col("odds_ratio").is_null())

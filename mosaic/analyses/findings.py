@@ -14,14 +14,13 @@ between checks lives in two nested columns declared here once:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
 import polars as pl
 
 from mosaic.errors import SchemaError
-from mosaic.schema import EvidenceGrade, Severity
+from mosaic.schema import OFFICIAL_SOURCE_TYPES, EvidenceGrade, Severity
 
 
 class FindingScope(StrEnum):
@@ -204,6 +203,45 @@ def metrics_struct(**fields: pl.Expr | Any) -> pl.Expr:
     return pl.struct(parts).alias("metrics")
 
 
+def _as_of_expr(as_of: str | dt.date | pl.Expr) -> pl.Expr:
+    if isinstance(as_of, pl.Expr):
+        return as_of.alias("as_of")
+    return (pl.col(as_of) if isinstance(as_of, str) else pl.lit(as_of)).alias("as_of")
+
+
+def subject_columns(check: str, scope: FindingScope, as_of: str | dt.date | pl.Expr, *, with_response: bool = True) -> list[pl.Expr]:
+    """The identity columns of a finding about one authority's answer(s), from a row shaped like ``events``.
+
+    ``as_of`` is a column name, a date or an expression. ``with_response`` adds ``response_id`` and
+    ``response_date`` (a finding about one response rather than a series).
+    """
+    columns = [
+        pl.lit(check).alias("check"),
+        pl.lit(scope.value).alias("scope"),
+        pl.col("authority_id"),
+        pl.col("authority_label").alias("authority_name"),
+        pl.col("technology_id"),
+        pl.col("technology_label").alias("technology_name"),
+        pl.col("region"),
+    ]
+    if with_response:
+        columns += [pl.col("response_id"), pl.col("response_date")]
+    return [*columns, _as_of_expr(as_of)]
+
+
+def technology_columns(check: str, scope: FindingScope, as_of: str | dt.date | pl.Expr) -> list[pl.Expr]:
+    """The identity columns of a technology- or region-wide finding (no authority): check to as_of."""
+    return [
+        pl.lit(check).alias("check"),
+        pl.lit(scope.value).alias("scope"),
+        pl.lit(None, pl.String).alias("authority_id"),
+        pl.lit(None, pl.String).alias("authority_name"),
+        pl.col("technology_id"),
+        pl.col("technology_label").alias("technology_name"),
+        _as_of_expr(as_of),
+    ]
+
+
 def finalise_findings(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Check a check's output against the contract and return it in column order.
 
@@ -260,8 +298,6 @@ def findings_records(findings: pl.DataFrame) -> list[dict[str, Any]]:
 
 def grade_expr(source_type: pl.Expr, is_self: pl.Expr) -> pl.Expr:
     """The evidence grade of a disclosure: official_self, official_peer or unofficial (domain.md)."""
-    from mosaic.schema import OFFICIAL_SOURCE_TYPES
-
     official = source_type.fill_null("foi_response").is_in([s.value for s in OFFICIAL_SOURCE_TYPES])
     return (
         pl.when(~official)
@@ -270,15 +306,3 @@ def grade_expr(source_type: pl.Expr, is_self: pl.Expr) -> pl.Expr:
         .then(pl.lit(EvidenceGrade.OFFICIAL_SELF.value))
         .otherwise(pl.lit(EvidenceGrade.OFFICIAL_PEER.value))
     )
-
-
-def check_severities(values: Iterable[str]) -> None:
-    """Raise ``SchemaError`` if any severity is not a finding severity."""
-    bad = sorted(set(values) - set(FINDING_SEVERITIES))
-    if bad:
-        raise SchemaError(f"finding severities must be one of {FINDING_SEVERITIES}, got {bad}")
-
-
-def metric_descriptions() -> Mapping[str, str]:
-    """Return metric name -> meaning, for docs and tooltips."""
-    return {name: text for name, (_, text) in METRICS.items()}

@@ -7,14 +7,14 @@ resolves to nothing is a ``MappingError`` listing the closest register entries, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import polars as pl
 from rapidfuzz import process
 
 from mosaic.errors import MappingError
 from mosaic.normalise.authorities import resolve_authorities
-from mosaic.normalise.technologies import resolve_technologies
+from mosaic.normalise.technologies import KEY_COLUMNS, resolve_technologies
 
 
 def _close_matches(name: str, choices: dict[str, str], limit: int = 3) -> str:
@@ -22,38 +22,36 @@ def _close_matches(name: str, choices: dict[str, str], limit: int = 3) -> str:
     return ", ".join(f"{choices[label]} ({label})" if choices[label] != label else label for label, _, _ in found)
 
 
-def resolve_authority_ids(names: Sequence[str], authorities: pl.DataFrame) -> list[str]:
-    """Register ids for authority names or ids, in order; unknown names raise ``MappingError``."""
-    ids = set(authorities.get_column("authority_id").to_list())
+def _resolve_ids(kind: str, names: Sequence[str], register: pl.DataFrame, id_column: str, resolve: Callable[[str], str | None]) -> list[str]:
+    """Ids for names (or ids) in order, without repeats; ``resolve`` maps one name to an id or None."""
+    ids = set(register.get_column(id_column).to_list())
     resolved = []
     for name in names:
         text = name.strip()
-        if text in ids:
-            resolved.append(text)
-            continue
-        match = resolve_authorities(pl.Series([text]), authorities)
-        authority_id = match.item(0, "authority_id") if match.height else None
-        if authority_id is None or authority_id.startswith("unresolved:"):
-            choices = dict(zip(authorities.get_column("name").to_list(), authorities.get_column("authority_id").to_list(), strict=True))
-            raise MappingError(f"unknown authority {name!r}; closest: {_close_matches(text, choices)}")
-        resolved.append(authority_id)
+        found = text if text in ids else resolve(text)
+        if found is None or found.startswith("unresolved:"):
+            choices = dict(zip(register.get_column("name").to_list(), register.get_column(id_column).to_list(), strict=True))
+            raise MappingError(f"unknown {kind} {name!r}; closest: {_close_matches(text, choices)}")
+        resolved.append(found)
     return list(dict.fromkeys(resolved))
+
+
+def resolve_authority_ids(names: Sequence[str], authorities: pl.DataFrame) -> list[str]:
+    """Register ids for authority names or ids, in order; unknown names raise ``MappingError``."""
+
+    def resolve(text: str) -> str | None:
+        match = resolve_authorities(pl.Series([text]), authorities)
+        return match.item(0, "authority_id") if match.height else None
+
+    return _resolve_ids("authority", names, authorities, "authority_id", resolve)
 
 
 def resolve_technology_ids(names: Sequence[str], technologies: pl.DataFrame) -> list[str]:
     """Taxonomy ids for technology names or ids, in order; unknown names raise ``MappingError``."""
-    ids = set(technologies.get_column("technology_id").to_list())
-    resolved = []
-    for name in names:
-        text = name.strip()
-        if text in ids:
-            resolved.append(text)
-            continue
-        rows = pl.DataFrame({"technology_name": [text], "product": [None], "vendor": [None]}, schema={c: pl.String for c in ("technology_name", "product", "vendor")})
+
+    def resolve(text: str) -> str | None:
+        rows = pl.DataFrame({"technology_name": [text], "product": [None], "vendor": [None]}, schema=dict.fromkeys(KEY_COLUMNS, pl.String))
         match = resolve_technologies(rows, technologies)
-        technology_id = match.item(0, "technology_id") if match.height else None
-        if technology_id is None or technology_id.startswith("unresolved:"):
-            choices = dict(zip(technologies.get_column("name").to_list(), technologies.get_column("technology_id").to_list(), strict=True))
-            raise MappingError(f"unknown technology {name!r}; closest: {_close_matches(text, choices)}")
-        resolved.append(technology_id)
-    return list(dict.fromkeys(resolved))
+        return match.item(0, "technology_id") if match.height else None
+
+    return _resolve_ids("technology", names, technologies, "technology_id", resolve)

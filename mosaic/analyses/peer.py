@@ -11,7 +11,7 @@ import datetime as dt
 
 import polars as pl
 
-from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct
+from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.overview import wilson_bounds
 from mosaic.analyses.registry import CheckParams, register
@@ -118,16 +118,7 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
         __others=pl.col("peers_asked") - 1,
     ).with_columns(*_wilson_columns("peers_exact", "__others", "peer_share"))
     return frame.lazy().select(
-        pl.lit("peer_disclosure").alias("check"),
-        pl.lit(FindingScope.RESPONSE.value).alias("scope"),
-        "authority_id",
-        pl.col("authority_label").alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        "region",
-        "response_id",
-        "response_date",
-        "as_of",
+        *subject_columns("peer_disclosure", FindingScope.RESPONSE, "as_of"),
         pl.when((pl.col("peers_official_exact") > 0))
         .then(pl.lit(Severity.STRONG.value))
         .when(pl.col("peers_exact") + pl.col("peers_broader") + pl.col("peers_narrower") > 0)
@@ -299,16 +290,7 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
     )
     frame = counted.join(evidence, on="response_id", how="left")
     return frame.select(
-        pl.lit("self_acknowledgment").alias("check"),
-        pl.lit(FindingScope.RESPONSE.value).alias("scope"),
-        "authority_id",
-        pl.col("authority_label").alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        "region",
-        "response_id",
-        "response_date",
-        "as_of",
+        *subject_columns("self_acknowledgment", FindingScope.RESPONSE, "as_of"),
         pl.when(pl.col("earlier_exact") > 0).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
         metrics_struct(
             earlier_exact=pl.col("earlier_exact"),

@@ -15,7 +15,7 @@ import functools
 import holidays
 import polars as pl
 
-from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct
+from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns, technology_columns
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.registry import CheckParams, register
 from mosaic.analyses.timeline import evidence_item, iso, plural, with_limits
@@ -24,10 +24,6 @@ from mosaic.schema import Outcome, Severity
 
 #: Codes an NCND may not rest on alone: s21 (reasonably accessible) has no NCND limb at all.
 NEVER_NCND_CODES: frozenset[str] = frozenset({"s21", "s21(1)", "s21(2)", "foisa_s25"})
-
-
-def _map_as_of(as_of: dt.date | None, params: CheckParams) -> dt.date:
-    return params.today if as_of is None else as_of
 
 
 def _set_key(column: str) -> pl.Expr:
@@ -48,7 +44,7 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
     with NCNDs (``notable`` when sets differ or regulator outcomes differ), one per deviating authority
     (``notable`` from a distance of 0.5, else ``info``).
     """
-    cutoff = _map_as_of(as_of, params)
+    cutoff = params.map_as_of(as_of)
     # Per technology: the modal set needs every authority's NCND, so only the technology focus applies.
     events = inputs.events.lazy().filter((pl.col("response_end") <= cutoff) & params.focus(authority=False, response=False))
     latest = (
@@ -100,13 +96,7 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
         .with_columns(pl.col("regulator_outcomes").fill_null(0))
     )
     technology_findings = per_technology.select(
-        pl.lit("exemption_consistency").alias("check"),
-        pl.lit(FindingScope.TECHNOLOGY.value).alias("scope"),
-        pl.lit(None, pl.String).alias("authority_id"),
-        pl.lit(None, pl.String).alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        pl.lit(cutoff).alias("as_of"),
+        *technology_columns("exemption_consistency", FindingScope.TECHNOLOGY, cutoff),
         pl.when((pl.col("distinct_sets") > 1) | (pl.col("regulator_outcomes") > 1))
         .then(pl.lit(Severity.NOTABLE.value))
         .otherwise(pl.lit(Severity.INFO.value))
@@ -131,16 +121,7 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
         ).alias("summary"),
     )
     deviation_findings = scored.filter(pl.col("set_key") != pl.col("modal_key")).select(
-        pl.lit("exemption_consistency").alias("check"),
-        pl.lit(FindingScope.RESPONSE.value).alias("scope"),
-        "authority_id",
-        pl.col("authority_label").alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        "region",
-        "response_id",
-        "response_date",
-        pl.lit(cutoff).alias("as_of"),
+        *subject_columns("exemption_consistency", FindingScope.RESPONSE, cutoff),
         pl.when(pl.col("jaccard_distance") >= 0.5).then(pl.lit(Severity.NOTABLE.value)).otherwise(pl.lit(Severity.INFO.value)).alias("severity"),
         metrics_struct(jaccard_distance=pl.col("jaccard_distance"), modal_set_count=pl.col("modal_set_count")),
         pl.concat_list(pl.col("__item")).alias("evidence"),
@@ -176,16 +157,7 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     )
     flagged = subjects.filter((pl.col("__limbs") == 0) | (pl.col("__never") > 0)).with_columns(__codes=_set_key("exemptions"))
     return flagged.select(
-        pl.lit("ncnd_limb").alias("check"),
-        pl.lit(FindingScope.RESPONSE.value).alias("scope"),
-        "authority_id",
-        pl.col("authority_label").alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        "region",
-        "response_id",
-        "response_date",
-        "as_of",
+        *subject_columns("ncnd_limb", FindingScope.RESPONSE, "as_of"),
         pl.when(pl.col("__cited") == 0).then(pl.lit(Severity.INFO.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
         metrics_struct(cited_codes=pl.col("__cited")),
         pl.concat_list(evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), "ncnd")).alias("evidence"),
@@ -228,7 +200,7 @@ def timeliness(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParam
     ``notable`` (``strong`` beyond twice the deadline). A request with no answer (outcome no_response, or
     no response date) whose deadline had passed by the as-of date (default today) is ``strong``.
     """
-    cutoff = _map_as_of(as_of, params)
+    cutoff = params.map_as_of(as_of)
     deadline = params.deadline_working_days
     events = inputs.events.lazy().filter(
         params.focus()
@@ -261,16 +233,7 @@ def timeliness(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParam
         days_late=pl.when(pl.col("__late")).then(pl.col("working_days") - deadline).otherwise(pl.col("__elapsed") - deadline),
     )
     return flagged.select(
-        pl.lit("timeliness").alias("check"),
-        pl.lit(FindingScope.RESPONSE.value).alias("scope"),
-        "authority_id",
-        pl.col("authority_label").alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        "region",
-        "response_id",
-        "response_date",
-        pl.lit(cutoff).alias("as_of"),
+        *subject_columns("timeliness", FindingScope.RESPONSE, cutoff),
         pl.when(pl.col("__missing") | (pl.col("working_days") > 2 * deadline))
         .then(pl.lit(Severity.STRONG.value))
         .otherwise(pl.lit(Severity.NOTABLE.value))

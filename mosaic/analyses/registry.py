@@ -43,6 +43,10 @@ class CheckParams:
     focus_response_ids: tuple[str, ...] | None = None
     """Set by ``run_checks``: checks may skip subjects outside the focus (evidence still uses everything)."""
 
+    def map_as_of(self, as_of: dt.date | None) -> dt.date:
+        """The as-of date of a map-level check: the date given, else today."""
+        return self.today if as_of is None else as_of
+
     def focus(self, *, authority: bool = True, technology: bool = True, response: bool = True) -> pl.Expr:
         """A boolean expression keeping rows inside the focus (on the columns the caller names)."""
         keep = pl.lit(True)

@@ -15,7 +15,7 @@ import datetime as dt
 
 import polars as pl
 
-from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct
+from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.registry import CheckParams, register
 from mosaic.analyses.timeline import evidence_item, iso, plural
@@ -43,10 +43,6 @@ def sibling_products(inputs: AnalysisInputs) -> pl.LazyFrame:
     )
 
 
-def _map_as_of(as_of: dt.date | None, params: CheckParams) -> dt.date:
-    return params.today if as_of is None else as_of
-
-
 @register("selective_ncnd", "Denies some products of a category, NCNDs another", "map")
 def selective_ncnd(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams) -> pl.LazyFrame:
     """An NCND on one product while the same authority denied other products of the same category nearby.
@@ -59,7 +55,7 @@ def selective_ncnd(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckP
     NCND signals use. Severity: ``strong`` for two or more denied siblings, else ``notable``. Evidence: the
     NCND itself and the nearest denial of each sibling.
     """
-    cutoff = _map_as_of(as_of, params)
+    cutoff = params.map_as_of(as_of)
     events = inputs.events.lazy().filter(pl.col("response_end") <= cutoff)
     # Stages are materialised one by one, and the as-of join carries only ids and dates: the evidence
     # structs are built for the flagged NCNDs alone (a lazy plan of the whole was ~10x slower).
@@ -125,16 +121,7 @@ def selective_ncnd(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckP
         .join(items.lazy(), on="response_id")
     )
     return grouped.select(
-        pl.lit("selective_ncnd").alias("check"),
-        pl.lit(FindingScope.RESPONSE.value).alias("scope"),
-        "authority_id",
-        pl.col("authority_label").alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        "region",
-        "response_id",
-        "response_date",
-        pl.lit(cutoff).alias("as_of"),
+        *subject_columns("selective_ncnd", FindingScope.RESPONSE, cutoff),
         pl.when(pl.col("denied_siblings") >= 2).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
         metrics_struct(denied_siblings=pl.col("denied_siblings"), window_days=params.selective_window_days),
         "evidence",
@@ -161,7 +148,7 @@ def series_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params: Ch
     series with either. Severity: ``strong`` with a reversal, else ``notable``. Evidence: both answers of
     each transition (up to ``evidence_limit`` transitions).
     """
-    cutoff = _map_as_of(as_of, params)
+    cutoff = params.map_as_of(as_of)
     keys = ["authority_id", "technology_id"]
     # Only ids, dates and flags travel through the windows; evidence structs are built for transitions.
     series = (
@@ -214,14 +201,7 @@ def series_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params: Ch
         .join(evidence.lazy(), on=keys)
     )
     return summary.select(
-        pl.lit("series_consistency").alias("check"),
-        pl.lit(FindingScope.AUTHORITY.value).alias("scope"),
-        "authority_id",
-        pl.col("authority_label").alias("authority_name"),
-        "technology_id",
-        pl.col("technology_label").alias("technology_name"),
-        "region",
-        pl.lit(cutoff).alias("as_of"),
+        *subject_columns("series_consistency", FindingScope.AUTHORITY, cutoff, with_response=False),
         pl.when(pl.col("reversals") > 0).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
         metrics_struct(
             reversals=pl.col("reversals"),

@@ -16,7 +16,7 @@ import datetime as dt
 
 import polars as pl
 
-from mosaic.analyses.findings import EvidenceRelation, grade_expr
+from mosaic.analyses.findings import EVIDENCE_STRUCT, EvidenceRelation, grade_expr
 from mosaic.analyses.inputs import AnalysisInputs
 
 ONE_DAY = dt.timedelta(days=1)
@@ -117,8 +117,6 @@ def retarget(disclosures: pl.LazyFrame, pairs: pl.DataFrame, relation: EvidenceR
 
 def evidence_item(grade: pl.Expr, role: str | pl.Expr, relation: str | pl.Expr | None = None, date: str = "response_date") -> pl.Expr:
     """Build one ``EVIDENCE_STRUCT`` value from the columns of an events row (``relation`` defaults to its column)."""
-    from mosaic.analyses.findings import EVIDENCE_STRUCT
-
     fields = {
         "authority_id": pl.col("authority_id"),
         "authority": pl.col("authority_label"),

@@ -28,8 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -37,7 +35,8 @@ from typing import Any, Literal
 import networkx as nx
 import polars as pl
 
-from mosaic.errors import MappingError, MosaicError
+from mosaic.errors import MappingError
+from mosaic.store.files import write_atomically
 from mosaic.graph.frames import GraphFrames
 
 GraphFormat = Literal["graphml", "gexf", "json"]
@@ -129,22 +128,7 @@ def write_graph(graph: GraphFrames, path: str | Path, fmt: str) -> Path:
     Returns:
         The path written.
     """
-    data = graph_bytes(graph, fmt)
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise MosaicError(f"cannot write {target}: the folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomically(path, graph_bytes(graph, fmt))
 
 
 def decode_attributes(graph: nx.Graph) -> nx.Graph:

@@ -21,7 +21,6 @@ import io
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -31,6 +30,7 @@ from typing import Any
 from mosaic.errors import MosaicError
 from mosaic.report.model import NUMERIC_KINDS, HexMap, IntervalChart, ReportModel, TimeChart
 from mosaic.report.svg import hexmap_svg, intervalchart_svg, timechart_svg
+from mosaic.store.files import write_atomically
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "md", "json", "csv", "xlsx")
 FORMAT_SUFFIXES: dict[str, str] = {"html": ".html", "pdf": ".pdf", "md": ".md", "json": ".json", "csv": ".csv", "xlsx": ".xlsx"}
@@ -401,26 +401,7 @@ def write_report(model: ReportModel, fmt: str, path: str | os.PathLike[str]) -> 
     ``path``; nothing else is created or touched. Raises ``MosaicError`` when the folder does not exist or
     ``path`` is a folder.
     """
-    target = Path(path)
-    if target.is_dir():
-        raise MosaicError(f"{target} is a folder; give a file name for the report")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise MosaicError(f"folder {folder} does not exist")
-    data = render_report(model, fmt)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if target.exists():
-            os.chmod(temporary, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    if Path(path).is_dir():  # checked before rendering: a PDF can take a while
+        raise MosaicError(f"{path} is a folder; give a file name for the report")
+    return write_atomically(path, render_report(model, fmt))
 

@@ -12,27 +12,13 @@ import math
 
 from markupsafe import Markup, escape
 
-from mosaic.analyses import MapStance
+from mosaic.analyses import MAP_STANCE_COLOURS, MAP_STANCE_TEXT_COLOURS
 from mosaic.registry.hexgrid import hex_corners
 from mosaic.report.model import HexMap, IntervalChart, TimeChart
 
-#: Cell colours; the same palette as the dashboard's map (dashboards/style.py), colour-blind safe.
-STANCE_FILL: dict[str, str] = {
-    MapStance.CONFIRM: "#D55E00",
-    MapStance.DENY: "#0072B2",
-    MapStance.NCND_PARTIAL: "#CC79A7",
-    MapStance.NCND: "#222222",
-    MapStance.NO_ANSWER: "#E69F00",
-    MapStance.NOT_ASKED: "#E4E4E4",
-}
-STANCE_TEXT: dict[str, str] = {
-    MapStance.CONFIRM: "#FFFFFF",
-    MapStance.DENY: "#FFFFFF",
-    MapStance.NCND_PARTIAL: "#000000",
-    MapStance.NCND: "#FFFFFF",
-    MapStance.NO_ANSWER: "#000000",
-    MapStance.NOT_ASKED: "#555555",
-}
+#: Cell colours: the shared, colour-blind-safe palette the dashboard's map uses too.
+STANCE_FILL: dict[str, str] = MAP_STANCE_COLOURS
+STANCE_TEXT: dict[str, str] = MAP_STANCE_TEXT_COLOURS
 SERIES_COLOURS = ("#777777", "#0072B2", "#222222", "#D55E00")
 FONT = "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\""
 
