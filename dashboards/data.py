@@ -19,7 +19,8 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from mosaic.analyses import AnalysisInputs, all_checks, empty_findings, map_stances, run_checks, technology_scope
+from mosaic.analyses import AnalysisInputs, all_checks, empty_findings, map_stances, run_checks
+from mosaic.analyses.mapview import coded_events
 
 LOG = logging.getLogger(__name__)
 
@@ -39,8 +40,8 @@ class DataAccess(Protocol):
     def findings(self) -> pl.DataFrame:
         """Every check's findings over the whole data (the ``FINDING_SCHEMA``)."""
 
-    def scoped_inputs(self, technology_id: str) -> AnalysisInputs:
-        """The inputs restricted to the technology's family (see ``_CachedAnalyses.scoped_inputs``)."""
+    def findings_index(self) -> pl.DataFrame:
+        """``views.findings_index`` of ``findings()``: scalar columns and row numbers, strongest first."""
 
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """``compute()`` cached under ``key`` for the current data version."""
@@ -101,18 +102,6 @@ class _LruCache:
             self._items.clear()
 
 
-#: The response columns the per-technology views read (map_stances, mosaic_exposure, the timeline).
-#: Carrying only these makes a category's map several times faster on a million responses; a unit test
-#: checks that the scoped views equal the same views on the whole data, so a new column need is caught.
-SCOPED_COLUMNS = frozenset(
-    {
-        "response_id", "authority_id", "authority_name", "technology_id", "technology_name", "product",
-        "request_date", "request_date_precision", "response_date", "response_date_precision", "outcome",
-        "stance", "exemptions", "source_url", "source_type",
-    }
-)  # fmt: skip
-
-
 class _CachedAnalyses:
     """The cached analyses shared by both implementations; subclasses say what the data is and its version."""
 
@@ -144,7 +133,9 @@ class _CachedAnalyses:
 
         def build() -> AnalysisInputs:
             inputs = self._load_inputs()
-            inputs.events  # noqa: B018 - computed once here rather than inside the first callback
+            # Derived once here rather than inside the first callback: the events, and the integer codes
+            # every per-date view (map, exposure) reads instead of rescanning a million rows of strings.
+            coded_events(inputs)
             return inputs
 
         return self._cache.get(("inputs", version), build)
@@ -167,44 +158,28 @@ class _CachedAnalyses:
             except BaseException as exc:  # noqa: BLE001 - a polars panic is a BaseException; reported, never silent
                 LOG.exception("check %s failed", check_id)
                 self.failed_checks[check_id] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        return pl.concat(frames, how="vertical") if frames else empty_findings()
+        # One contiguous frame: the panels fetch an authority's rows by number, and gathering from ten
+        # separate chunks of nested evidence was twenty times slower.
+        return pl.concat(frames, how="vertical", rechunk=True) if frames else empty_findings()
+
+    def findings_index(self) -> pl.DataFrame:
+        from dashboards.views import findings_index
+
+        return self._cache.get(("findings-index", self.version()), lambda: findings_index(self.findings()))
 
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """Cache ``compute()`` under ``key`` for the current data version (for a page's own derived views)."""
         return self._cache.get(("memo", self.version(), *key), compute)
 
-    def scoped_inputs(self, technology_id: str) -> AnalysisInputs:
-        """The inputs cut down to one technology's family (itself, what is below it and above it).
-
-        Every per-technology view (map, exposure, timeline) looks only at this family, so computing it on
-        a few percent of a million responses instead of all of them is what keeps a slider move fast.
-        Built once per technology and data version.
-        """
-
-        def build() -> AnalysisInputs:
-            inputs = self.inputs()
-            pairs = inputs.pairs
-            family = set(technology_scope(inputs, technology_id)) | set(pairs.filter(pl.col("descendant_id") == technology_id).get_column("ancestor_id").to_list())
-            responses = inputs.responses.filter(pl.col("technology_id").is_in(sorted(family)))
-            scoped = AnalysisInputs(
-                responses=responses.select([c for c in responses.columns if c in SCOPED_COLUMNS]),
-                authorities=inputs.authorities,
-                technologies=inputs.technologies,
-            )
-            scoped.events  # noqa: B018 - derived once here
-            return scoped
-
-        return self._cache.get(("scoped", self.version(), technology_id), build)
-
     def map_frame(self, technology_id: str, as_of: dt.date) -> pl.DataFrame:
-        return self._cache.get(("map", self.version(), technology_id, as_of), lambda: map_stances(self.scoped_inputs(technology_id), technology_id, as_of))
+        return self._cache.get(("map", self.version(), technology_id, as_of), lambda: map_stances(self.inputs(), technology_id, as_of))
 
     def exposure(self, technology_id: str, as_of: dt.date) -> dict[str, Any] | None:
         if "mosaic_exposure" not in all_checks():
             return None
 
         def compute() -> dict[str, Any] | None:
-            found = run_checks(self.scoped_inputs(technology_id), ["mosaic_exposure"], as_of=as_of, technology_ids=[technology_id])
+            found = run_checks(self.inputs(), ["mosaic_exposure"], as_of=as_of, technology_ids=[technology_id])
             national = found.filter(pl.col("scope") == "technology")
             if national.height == 0:
                 return None

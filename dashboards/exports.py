@@ -30,7 +30,7 @@ def report_available() -> bool:
 def findings_download(data: DataAccess, technology_id: str | None) -> dict[str, Any]:
     """Findings about the technology (and everything below it) as a CSV download."""
     scope = technology_scope(data.inputs(), technology_id) if technology_id else None
-    frame = views.filter_findings(data.findings(), None, None, scope)
+    frame = data.findings()[views.select_findings(data.findings_index(), None, None, scope).get_column("row")]
     name = f"mosaic-findings-{technology_id or 'all'}-{data.version()[:8]}.csv"
     return dcc.send_string(views.findings_csv(frame), name)
 

@@ -9,6 +9,7 @@ source link becomes a link only when it is an http(s) URL.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -58,6 +59,11 @@ def default_technology(events: pl.DataFrame, technologies: pl.DataFrame) -> str:
     if counts.height == 0:
         return technologies.get_column("technology_id")[0]
     return counts.sort("len", "technology_id", descending=[True, False]).get_column("technology_id")[0]
+
+
+def cached_default_technology(data: Any) -> str:
+    """``default_technology`` for a ``DataAccess``, counted once per data version (every page load asks)."""
+    return data.memo(("default_technology",), lambda: default_technology(data.inputs().events, data.inputs().technologies))
 
 
 def date_bounds(events: pl.DataFrame) -> tuple[dt.date, dt.date]:
@@ -374,14 +380,24 @@ def safe_link(url: str | None, text: str | None = None) -> html.A | html.Span | 
 
 
 def authority_panel(
-    inputs: Any, findings: pl.DataFrame, authority_id: str, technology_scope: Sequence[str], technology_name: str
+    inputs: Any,
+    findings: pl.DataFrame,
+    authority_id: str,
+    technology_scope: Sequence[str],
+    technology_name: str,
+    *,
+    findings_total: int | None = None,
 ) -> html.Div:
     """Everything about one authority: its responses on the selected technology in time order, then every
-    check's findings about it, each with its one-sentence summary and evidence."""
+    check's findings about it, each with its one-sentence summary and evidence.
+
+    ``findings`` may be all findings or only some of this authority's; ``findings_total`` then says how
+    many it has in all (the caller may fetch just the ones shown, see ``panel_findings``)."""
     register = inputs.authorities.filter(pl.col("authority_id") == authority_id)
-    # Select the shown columns before filtering: copying every column of a wide million-row frame for
-    # one authority's rows would cost more than all the rest of the panel.
-    events = inputs.events.lazy().select(_PANEL_COLUMNS).filter(pl.col("authority_id") == authority_id).collect()
+    # Select the shown columns before filtering, and compare integer codes where the inputs have them:
+    # copying every column of a wide million-row frame, or comparing a million strings, for one
+    # authority's rows would cost more than all the rest of the panel.
+    events = _authority_events(inputs, authority_id)
     name = register.get_column("name")[0] if register.height else (events.get_column("authority_label")[0] if events.height else authority_id)
     facts = []
     if register.height:
@@ -413,18 +429,17 @@ def authority_panel(
         else html.P(f"No responses on {technology_name}.")
     )
     own = findings.filter(pl.col("authority_id") == authority_id) if findings.height else findings
-    own = (
-        own.sort(
-            pl.col("technology_id").is_in(list(technology_scope)).not_(),
-            pl.col("severity").replace_strict(_SEVERITY_RANK, default=3, return_dtype=pl.Int64),
-            pl.col("response_date"),
+    # Order on the scalar columns and fetch only the findings shown: sorting thousands of findings with
+    # their evidence lists cost more than the rest of the panel.
+    order = own.select(
+        pl.arg_sort_by(
+            _panel_order(technology_scope),
             descending=[False, False, True],
             nulls_last=True,
-        )
-        if own.height
-        else own
-    )
-    finding_items = [_finding_item(f) for f in own.head(PANEL_FINDINGS_LIMIT).to_dicts()]
+        ).head(PANEL_FINDINGS_LIMIT)
+    ).to_series()
+    finding_items = [_finding_item(f) for f in own[order].to_dicts()]
+    total = own.height if findings_total is None else findings_total
     return html.Div(
         [
             html.H3(name, id="authority-name"),
@@ -432,11 +447,36 @@ def authority_panel(
             html.H4(f"Responses on {technology_name} ({on_technology.height}{f'; the latest {PANEL_RESPONSES_LIMIT} shown' if on_technology.height > PANEL_RESPONSES_LIMIT else ''})"),
             responses_table,
             html.P(f"{other_count} responses on other technologies." if other_count else ""),
-            html.H4(f"Findings ({own.height}{f'; the {PANEL_FINDINGS_LIMIT} most relevant shown, all on the Findings page' if own.height > PANEL_FINDINGS_LIMIT else ''})"),
+            html.H4(f"Findings ({total}{f'; the {PANEL_FINDINGS_LIMIT} most relevant shown, all on the Findings page' if total > PANEL_FINDINGS_LIMIT else ''})"),
             html.Ul(finding_items) if finding_items else html.P("No check reported anything about this authority."),
         ],
         **{"data-authority": authority_id},
     )
+
+
+def _panel_order(technology_scope: Sequence[str]) -> list[pl.Expr]:
+    return [
+        pl.col("technology_id").is_in(list(technology_scope)).not_(),
+        pl.col("severity").replace_strict(_SEVERITY_RANK, default=3, return_dtype=pl.Int64),
+        pl.col("response_date"),
+    ]
+
+
+def panel_findings(findings: pl.DataFrame, index: pl.DataFrame, authority_id: str, technology_scope: Sequence[str]) -> tuple[pl.DataFrame, int]:
+    """The authority's findings the panel shows (at most ``PANEL_FINDINGS_LIMIT``, most relevant first)
+    and how many it has: chosen on the ``findings_index``, so only the shown rows are fetched whole."""
+    own = index.filter(pl.col("authority_id") == authority_id)
+    shown = own.sort(_panel_order(technology_scope), descending=[False, False, True], nulls_last=True).head(PANEL_FINDINGS_LIMIT)
+    return findings[shown.get_column("row")], own.height
+
+
+def _authority_events(inputs: Any, authority_id: str) -> pl.DataFrame:
+    """The authority's responses (the panel's columns), found by its integer code (``AnalysisInputs.id_enums``)."""
+    categories = inputs.id_enums["authority_id"].categories
+    if authority_id not in categories:
+        return inputs.events.select(_PANEL_COLUMNS).clear()
+    code = categories.index_of(authority_id)
+    return inputs.coded_events.lazy().filter(pl.col("authority_code") == code).select(_PANEL_COLUMNS).collect()
 
 
 def _finding_item(finding: dict[str, Any]) -> html.Li:
@@ -463,76 +503,96 @@ def _finding_item(finding: dict[str, Any]) -> html.Li:
 
 # --- timeline --------------------------------------------------------------------------------------------
 
-#: Above this many points the timeline shows one mark per authority, month and stance.
+#: Above this many points the timeline shows one mark per authority, month (else quarter, else year) and stance.
 TIMELINE_POINT_LIMIT = 3000
+_TIMELINE_SYMBOLS = {"confirm": "circle", "deny": "square", "ncnd_partial": "diamond", "ncnd": "x", "no_answer": "triangle-up"}
 
 
-def timeline_figure(events: pl.DataFrame, technology_scope: Sequence[str], title: str) -> tuple[go.Figure, str]:
-    """Responses over time, one row per authority, marked by stance (aggregated by month when large)."""
-    frame = events.lazy().filter(pl.col("technology_id").is_in(list(technology_scope)) & pl.col("response_end").is_not_null())
-    frame = frame.with_columns(
-        map_stance=pl.when(pl.col("outcome") == "ncnd_partial").then(pl.lit("ncnd_partial")).when(pl.col("stance") == "unknown").then(pl.lit("no_answer")).otherwise(pl.col("stance"))
+@functools.cache
+def _default_template() -> dict[str, Any]:
+    """plotly's default template as plain data: what a ``go.Figure`` would carry (the look stays the same)."""
+    return go.Figure().to_plotly_json()["layout"]["template"]
+
+
+def timeline_figure(points: pl.DataFrame, grain: str, title: str) -> tuple[dict[str, Any], str]:
+    """Responses over time, one row per authority, marked by stance; and a note when aggregated.
+
+    ``points`` and ``grain`` come from ``mosaic.analyses.mapview.stance_timeline`` (already aggregated, at
+    most a few thousand points). Returned as a plain figure dict with plotly's default template, like the
+    hex map: plotly's validating objects cost more than the whole aggregation.
+    """
+    note = f"Many responses: one mark per authority, {grain} and stance, at the start of the {grain} (hover for the count)." if grain != "day" else ""
+    order = (
+        points.group_by("authority_label")
+        .agg(pl.col("date").min().alias("first"))
+        .sort("first", "authority_label", descending=[True, False])
+        .get_column("authority_label")
+        .to_list()
     )
-    frame = frame.select("authority_label", "response_end", "map_stance").collect().lazy()
-    exact = frame.group_by("authority_label", "response_end", "map_stance").agg(pl.len().alias("n")).collect()
-    note = ""
-    for every, name in (("1mo", "month"), ("3mo", "quarter"), ("1y", "year")):
-        if exact.height <= TIMELINE_POINT_LIMIT:
-            break
-        exact = (
-            frame.with_columns(response_end=pl.col("response_end").dt.truncate(every))
-            .group_by("authority_label", "response_end", "map_stance")
-            .agg(pl.len().alias("n"))
-            .collect()
-        )
-        note = f"Many responses: one mark per authority, {name} and stance, at the start of the {name} (hover for the count)."
-    order = exact.group_by("authority_label").agg(pl.col("response_end").min().alias("first")).sort("first", "authority_label", descending=[True, False]).get_column("authority_label").to_list()
-    figure = go.Figure()
-    symbols = {"confirm": "circle", "deny": "square", "ncnd_partial": "diamond", "ncnd": "x", "no_answer": "triangle-up"}
+    data = []
     for stance in [s for s in MapStance if s != MapStance.NOT_ASKED]:
-        group = exact.filter(pl.col("map_stance") == stance.value)
-        figure.add_trace(
-            go.Scatter(
-                x=group.get_column("response_end").to_list(),
-                y=group.get_column("authority_label").to_list(),
-                mode="markers",
-                marker={"color": STANCE_COLOURS[stance], "symbol": symbols[stance.value], "size": 10, "line": {"width": 1, "color": "#FFFFFF"}},
-                name=f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({group.get_column('n').sum()})",
-                customdata=group.get_column("n").to_list(),
-                hovertemplate="%{y}<br>%{x}<br>" + STANCE_LABELS[stance] + " x%{customdata}<extra></extra>",
-            )
+        group = points.filter(pl.col("map_stance") == stance.value)
+        data.append(
+            {
+                "type": "scatter",
+                "x": group.get_column("date").cast(pl.String).to_list(),
+                "y": group.get_column("authority_label").to_list(),
+                "mode": "markers",
+                "marker": {"color": STANCE_COLOURS[stance], "symbol": _TIMELINE_SYMBOLS[stance.value], "size": 10, "line": {"width": 1, "color": "#FFFFFF"}},
+                "name": f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({group.get_column('n').sum()})",
+                "customdata": group.get_column("n").to_list(),
+                "hovertemplate": "%{y}<br>%{x}<br>" + STANCE_LABELS[stance] + " x%{customdata}<extra></extra>",
+            }
         )
-    figure.update_layout(
-        title={"text": title, "x": 0.01, "y": 0.995, "yanchor": "top"},
-        height=max(400, 22 * len(order) + 120),
-        yaxis={"categoryorder": "array", "categoryarray": order, "title": None},
-        xaxis={"title": "date the answer became public"},
-        margin={"l": 10, "r": 10, "t": 90, "b": 40},
-        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "title": {"text": "Stance "}},
-        plot_bgcolor="white",
-    )
-    figure.update_xaxes(showgrid=True, gridcolor="#EEE")
-    return figure, note
+    layout = {
+        "template": _default_template(),
+        "title": {"text": title, "x": 0.01, "y": 0.995, "yanchor": "top"},
+        "height": max(400, 22 * len(order) + 120),
+        "yaxis": {"categoryorder": "array", "categoryarray": order, "title": {}},
+        "xaxis": {"title": {"text": "date the answer became public"}, "showgrid": True, "gridcolor": "#EEE"},
+        "margin": {"l": 10, "r": 10, "t": 90, "b": 40},
+        "legend": {"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "title": {"text": "Stance "}},
+        "plot_bgcolor": "white",
+    }
+    return {"data": data, "layout": layout}, note
 
 
 # --- findings table ----------------------------------------------------------------------------------------
 
 FINDING_GRID_COLUMNS = ("severity", "check", "authority_name", "technology_name", "response_date", "summary", "authority_id", "technology_id")
-#: Rows sent to the browser at most; the CSV export has them all.
-FINDINGS_ROW_LIMIT = 1000
+#: Rows sent to the browser at most (about 250 KB of summaries); the CSV export has them all.
+FINDINGS_ROW_LIMIT = 500
 _SEVERITY_RANK = {"strong": 0, "notable": 1, "info": 2}
 
 
-def filter_findings(findings: pl.DataFrame, checks: Sequence[str] | None, severities: Sequence[str] | None, technology_scope: Sequence[str] | None) -> pl.DataFrame:
-    """The findings the controls select, strongest first."""
-    frame = findings
+def findings_index(findings: pl.DataFrame) -> pl.DataFrame:
+    """One row per finding: its position ``row`` in ``findings`` and the grid's scalar columns, strongest
+    first (severity, then check, authority and date).
+
+    Why: a million responses give over a million findings, each with an evidence list; filtering and
+    sorting those for every grid update or authority panel took seconds. The index is sorted once per
+    data version, filtering it keeps that order, and only the rows shown are fetched whole (by ``row``).
+    """
+    return findings.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), *FINDING_GRID_COLUMNS).sort(
+        pl.col("severity").replace_strict(_SEVERITY_RANK, default=3, return_dtype=pl.Int64), "check", "authority_id", "response_date", nulls_last=True
+    )
+
+
+def select_findings(index: pl.DataFrame, checks: Sequence[str] | None, severities: Sequence[str] | None, technology_scope: Sequence[str] | None) -> pl.DataFrame:
+    """The rows of a ``findings_index`` the controls select, in its (strongest first) order."""
+    keep = pl.lit(True)
     if checks:
-        frame = frame.filter(pl.col("check").is_in(list(checks)))
+        keep = keep & pl.col("check").is_in(list(checks))
     if severities:
-        frame = frame.filter(pl.col("severity").is_in(list(severities)))
+        keep = keep & pl.col("severity").is_in(list(severities))
     if technology_scope:
-        frame = frame.filter(pl.col("technology_id").is_in(list(technology_scope)))
-    return frame.sort(pl.col("severity").replace_strict(_SEVERITY_RANK, default=3, return_dtype=pl.Int64), "check", "authority_id", "response_date", nulls_last=True)
+        keep = keep & pl.col("technology_id").is_in(list(technology_scope))
+    return index.filter(keep)
+
+
+def filter_findings(findings: pl.DataFrame, checks: Sequence[str] | None, severities: Sequence[str] | None, technology_scope: Sequence[str] | None) -> pl.DataFrame:
+    """The findings the controls select, strongest first (whole rows; see ``findings_index`` for the fast path)."""
+    return findings[select_findings(findings_index(findings), checks, severities, technology_scope).get_column("row")]
 
 
 def findings_grid_rows(frame: pl.DataFrame, limit: int = FINDINGS_ROW_LIMIT) -> list[dict[str, Any]]:

@@ -61,7 +61,7 @@ def layout(data: DataAccess, technology: str | None = None, check: str | None = 
 def update_findings(data: DataAccess, checks: list[str] | None, severities: list[str] | None, technology_id: str | None) -> tuple[list[dict], str]:
     """Grid rows (at most ``FINDINGS_ROW_LIMIT``) and a line saying how many there are."""
     scope = technology_scope(data.inputs(), technology_id) if technology_id else None
-    frame = views.filter_findings(data.findings(), checks, severities, scope)
+    frame = views.select_findings(data.findings_index(), checks, severities, scope)
     rows = views.findings_grid_rows(frame)
     shown = f" (showing the first {len(rows)}, strongest first; the CSV has all)" if len(rows) < frame.height else ""
     failed = getattr(data, "failed_checks", None) or {}
@@ -115,7 +115,7 @@ def register_callbacks(app: Dash, data: DataAccess) -> None:
     )
     def _export(_clicks, checks, severities, technology_id):
         scope = technology_scope(data.inputs(), technology_id) if technology_id else None
-        frame = views.filter_findings(data.findings(), checks, severities, scope)
+        frame = data.findings()[views.select_findings(data.findings_index(), checks, severities, scope).get_column("row")]
         return dcc.send_string(views.findings_csv(frame), f"mosaic-findings-{data.version()[:8]}.csv")
 
     app.clientside_callback(

@@ -33,8 +33,8 @@ def layout(data: DataAccess, has_boundaries: bool = False, technology: str | Non
     inputs = data.inputs()
     technologies = inputs.technologies
     known_technologies = set(technologies.get_column("technology_id").to_list())
-    technology_id = technology if technology in known_technologies else views.default_technology(inputs.events, technologies)
-    first, last = views.date_bounds(inputs.events)
+    technology_id = technology if technology in known_technologies else views.cached_default_technology(data)
+    first, last = data.memo(("date_bounds",), lambda: views.date_bounds(inputs.events))
     chosen = min(max(views.parse_date(as_of, last), first), last)
     regions = sorted(r for r in inputs.authorities.get_column("region").unique().to_list() if r)
     authority_options = [{"label": r["name"], "value": r["authority_id"]} for r in inputs.authorities.sort("name").select("authority_id", "name").to_dicts()]
@@ -171,7 +171,9 @@ def panel(data: DataAccess, authority_id: str | None, technology_id: str) -> Any
     inputs = data.inputs()
     scope = technology_scope(inputs, technology_id)
     name = inputs.technologies.filter(pl.col("technology_id") == technology_id).get_column("name")
-    return views.authority_panel(inputs, data.findings(), authority_id, scope, name[0] if name.len() else technology_id)
+    # Only the findings shown are fetched whole (by row number), never filtered out of them all.
+    shown, total = views.panel_findings(data.findings(), data.findings_index(), authority_id, scope)
+    return views.authority_panel(inputs, shown, authority_id, scope, name[0] if name.len() else technology_id, findings_total=total)
 
 
 def play_step(n_intervals: int | None, offset: int, maximum: int) -> tuple[int, bool]:

@@ -55,7 +55,7 @@ def layout(data: DataAccess, node: str | None = None, technology: str | None = N
     options = [{"label": f"Authority: {r['name']}", "value": f"authority:{r['authority_id']}"} for r in inputs.authorities.sort("name").to_dicts()]
     options += [{"label": f"Technology: {r['name']}", "value": f"technology:{r['technology_id']}"} for r in inputs.technologies.sort("category").to_dicts()]
     known = {o["value"] for o in options}
-    default = f"technology:{views.default_technology(inputs.events, inputs.technologies)}"
+    default = f"technology:{views.cached_default_technology(data)}"
     technologies = set(inputs.technologies.get_column("technology_id").to_list())
     return html.Div(
         [

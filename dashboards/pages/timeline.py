@@ -12,13 +12,14 @@ from dashboards.data import DataAccess
 from dashboards.ids import TimelineIds
 
 from mosaic.analyses import technology_scope
+from mosaic.analyses.mapview import stance_timeline
 
 
 def layout(data: DataAccess, technology: str | None = None, **_ignored: Any) -> html.Div:
     """The timeline for ``?technology=``."""
     inputs = data.inputs()
     known = set(inputs.technologies.get_column("technology_id").to_list())
-    technology_id = technology if technology in known else views.default_technology(inputs.events, inputs.technologies)
+    technology_id = technology if technology in known else views.cached_default_technology(data)
     return html.Div(
         [
             html.Label(["Technology", dcc.Dropdown(id=TimelineIds.TECHNOLOGY, options=views.technology_options(inputs.technologies), value=technology_id, clearable=False)], style={"display": "block", "maxWidth": "600px"}),
@@ -33,7 +34,12 @@ def update_timeline(data: DataAccess, technology_id: str) -> tuple[Any, str]:
     inputs = data.inputs()
     name = inputs.technologies.filter(pl.col("technology_id") == technology_id).get_column("name")
     title = f"{name[0] if name.len() else technology_id}: responses in date order (earliest askers at the top)"
-    return data.memo(("timeline", technology_id), lambda: views.timeline_figure(data.scoped_inputs(technology_id).events, technology_scope(inputs, technology_id), title))
+
+    def build() -> tuple[Any, str]:
+        points, grain = stance_timeline(inputs.events, technology_scope(inputs, technology_id), views.TIMELINE_POINT_LIMIT)
+        return views.timeline_figure(points, grain, title)
+
+    return data.memo(("timeline", technology_id), build)
 
 
 def register_callbacks(app: Dash, data: DataAccess) -> None:

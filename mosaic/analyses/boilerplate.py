@@ -31,12 +31,15 @@ alike, there is no national line and a single ``info`` finding says so.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
+import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
 from mosaic.analyses.findings import EvidenceRelation, FindingScope, empty_findings, grade_expr, metrics_struct, subject_columns, technology_columns
 from mosaic.analyses.inputs import AnalysisInputs
+from mosaic.analyses.procedure import gather_rows, latest_rows, numbered
 from mosaic.analyses.registry import CheckParams, register
 from mosaic.analyses.timeline import evidence_item, iso, plural
 from mosaic.schema import Severity
@@ -57,13 +60,17 @@ def latest_statements(inputs: AnalysisInputs, cutoff: dt.date) -> pl.DataFrame:
     authority's name replaced, lower case, single spaces).
     """
     events = inputs.events
-    present = [kind for kind in STATEMENT_KINDS if kind in events.columns]
+    # A column with no text at all (most CSV imports) is skipped outright: its null count is known.
+    present = [kind for kind in STATEMENT_KINDS if kind in events.columns and events.get_column(kind).null_count() < events.height]
     if not present:
         return pl.DataFrame()
-    dated = events.lazy().filter(pl.col("response_end").is_not_null() & (pl.col("response_end") <= cutoff))
+    # Which response is each authority's latest statement is decided on row numbers and dates alone;
+    # only those rows (a few thousand at most) are then gathered whole (see ``procedure.gather_rows``).
+    dated = numbered(inputs.events).filter(pl.col("response_end").is_not_null() & (pl.col("response_end") <= cutoff))
     long = pl.concat(
         [
-            dated.filter(pl.col(kind).str.strip_chars().str.len_chars() > 0).with_columns(
+            # "Has a non-blank character": what stripping and measuring said, without copying every text.
+            gather_rows(events, latest_rows(dated.filter(pl.col(kind).str.contains(r"\S")), ["technology_id", "authority_id"])).with_columns(
                 statement_kind=pl.lit(kind), statement=pl.col(kind)
             )
             for kind in present
@@ -74,12 +81,9 @@ def latest_statements(inputs: AnalysisInputs, cutoff: dt.date) -> pl.DataFrame:
     for name_column in ("authority_label", "authority_name"):
         own_name = pl.when(pl.col(name_column).is_not_null()).then(own_name.str.split(pl.col(name_column)).list.join("the authority")).otherwise(own_name)
     return (
-        long.sort("response_end", "response_id")
-        .group_by("technology_id", "statement_kind", "authority_id")
-        .agg(pl.all().last())
-        .with_columns(folded=own_name.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars())
+        long.with_columns(folded=own_name.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars())
         .sort("technology_id", "statement_kind", "response_end", "authority_id")
-        .collect()
+        .collect(engine="in-memory")
     )
 
 
@@ -88,54 +92,75 @@ def cluster_statements(folded: list[str], first_dates: list[dt.date | None]) -> 
     the national line, its cluster's size, and the national line's cluster id (None when there is none).
 
     Single linkage at ``SIMILAR`` (see the module docstring); the pairwise matrix is small (one row per
-    authority that answered), so it is computed whole with rapidfuzz's ``cdist``.
+    authority that answered), so it is computed whole with rapidfuzz's ``cdist``. A cluster's id is the
+    union-find root that joining the similar pairs in row order gives (statement i's cluster absorbs
+    every cluster holding a later statement similar to it), kept as a label array so each statement
+    costs one vectorised step rather than a Python step per pair; the ids break ties between equally
+    large and equally early clusters, so they are exactly the ones a pair-by-pair union-find gives.
     """
     count = len(folded)
     matrix = process.cdist(folded, folded, scorer=fuzz.ratio, dtype=None) / 100.0
-    parent = list(range(count))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(count):
-        for j in range(i + 1, count):
-            if matrix[i, j] >= SIMILAR:
-                parent[root(j)] = root(i)
-    clusters = [root(i) for i in range(count)]
-    sizes = {c: clusters.count(c) for c in set(clusters)}
-    earliest = {c: min((first_dates[i] or dt.date.max) for i in range(count) if clusters[i] == c) for c in sizes}
+    similar_later = np.triu(matrix >= SIMILAR, k=1)
+    labels = np.arange(count)
+    for i in np.flatnonzero(similar_later.any(axis=1)):
+        absorbed = np.zeros(count, dtype=bool)
+        absorbed[labels[similar_later[i]]] = True
+        labels[absorbed[labels]] = labels[i]
+    clusters = labels.tolist()
+    sizes = Counter(clusters)
+    earliest: dict[int, dt.date] = {}
+    for cluster, date in zip(clusters, first_dates, strict=True):
+        earliest[cluster] = min(earliest.get(cluster, dt.date.max), date or dt.date.max)
     line = min(sizes, key=lambda c: (-sizes[c], earliest[c], c))
     if count < MIN_STATEMENTS or sizes[line] < 2:
         line = None
-    members = [i for i in range(count) if line is not None and clusters[i] == line]
-    similarity = []
-    for i in range(count):
-        others = [matrix[i, j] for j in members if j != i]
-        similarity.append(float(sum(others) / len(others)) if others else float("nan"))
-    return clusters, similarity, [sizes[c] for c in clusters], line
+    return clusters, _similarity_to_line(matrix, labels, line), [sizes[c] for c in clusters], line
+
+
+def _similarity_to_line(matrix: np.ndarray, labels: np.ndarray, line: int | None) -> list[float]:
+    """Each statement's mean similarity to the members of the national line other than itself (NaN without any).
+
+    Summed left to right over the members (a cumulative sum, the self-similarity replaced by an exact
+    0.0) in the matrix's own precision, so the means are bit for bit those of adding them one by one.
+    """
+    count = len(labels)
+    if line is None:
+        return [float("nan")] * count
+    in_line = labels == line
+    members = np.flatnonzero(in_line)
+    to_line = matrix[:, members]
+    to_line[members, np.arange(members.size)] = 0.0
+    totals = np.cumsum(to_line, axis=1)[:, -1]
+    others = (members.size - in_line).astype(matrix.dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(others > 0, totals / others, np.nan)
+    return [float(mean) for mean in means]
 
 
 def score_statements(statements: pl.DataFrame) -> pl.DataFrame:
-    """Add ``cluster``, ``similarity``, ``cluster_size``, ``in_line``, ``largest_cluster_size`` and
-    ``statements`` to the latest statements, one technology and kind at a time."""
-    scored = []
-    for _, group in statements.group_by("technology_id", "statement_kind", maintain_order=True):
+    """Add ``cluster``, ``similarity``, ``cluster_size``, ``in_line``, ``largest_cluster_size``, ``has_line``
+    and ``statements`` to the latest statements, one technology and kind at a time.
+
+    The groups' values are collected in plain lists and attached in one step: a polars frame per group
+    cost more than clustering it.
+    """
+    groups = statements.partition_by("technology_id", "statement_kind", maintain_order=True)
+    if not groups:
+        return statements
+    values: dict[str, list] = {name: [] for name in ("cluster", "similarity", "cluster_size", "in_line", "largest_cluster_size", "has_line", "statements")}
+    for group in groups:
         clusters, similarity, sizes, line = cluster_statements(group.get_column("folded").to_list(), group.get_column("response_end").to_list())
-        scored.append(
-            group.with_columns(
-                cluster=pl.Series(clusters, dtype=pl.Int64),
-                similarity=pl.Series(similarity, dtype=pl.Float64).fill_nan(None),
-                cluster_size=pl.Series(sizes, dtype=pl.Int64),
-                in_line=pl.Series([line is not None and c == line for c in clusters], dtype=pl.Boolean),
-                largest_cluster_size=pl.lit(max(sizes) if line is not None else 0, dtype=pl.Int64),
-                has_line=pl.lit(line is not None),
-                statements=pl.lit(group.height, dtype=pl.Int64),
-            )
-        )
-    return pl.concat(scored, how="vertical_relaxed") if scored else statements
+        values["cluster"] += clusters
+        values["similarity"] += similarity
+        values["cluster_size"] += sizes
+        values["in_line"] += [line is not None and c == line for c in clusters]
+        values["largest_cluster_size"] += [max(sizes) if line is not None else 0] * group.height
+        values["has_line"] += [line is not None] * group.height
+        values["statements"] += [group.height] * group.height
+    dtypes = {"similarity": pl.Float64, "in_line": pl.Boolean, "has_line": pl.Boolean}
+    return pl.concat(groups, how="vertical_relaxed").with_columns(
+        pl.Series(name, column, dtype=dtypes.get(name, pl.Int64)) for name, column in values.items()
+    ).with_columns(pl.col("similarity").fill_nan(None))
 
 
 @register("boilerplate", "Departures from the national wording", "map")

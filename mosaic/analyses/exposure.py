@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 
 import polars as pl
 
-from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct, technology_columns
+from mosaic.analyses.findings import EVIDENCE_STRUCT, EvidenceRelation, FindingScope, grade_expr, metrics_struct, technology_columns
 from mosaic.analyses.inputs import AnalysisInputs
+from mosaic.analyses.mapview import answer_rows, read_rows
 from mosaic.analyses.overview import wilson_bounds
 from mosaic.analyses.registry import CheckParams, register
 from mosaic.analyses.timeline import evidence_item, iso
@@ -26,35 +28,43 @@ def binary_entropy(p: pl.Expr) -> pl.Expr:
     return pl.when((p <= 0) | (p >= 1)).then(0.0).otherwise(-(p * p.log(2)) - q * q.log(2))
 
 
-def exposure_universe(inputs: AnalysisInputs, cutoff: dt.date) -> pl.LazyFrame:
+#: The events columns ``evidence_item`` reads (plus ``response_end``, the public answer's date).
+EVIDENCE_COLUMNS = (
+    "authority_id", "authority_label", "technology_id", "technology_label", "response_date", "response_date_precision",
+    "stance", "outcome", "exemptions", "source_url", "source_type", "response_id", "response_end",
+)  # fmt: skip
+
+
+def exposure_universe(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequence[str] | None = None) -> pl.LazyFrame:
     """One row per (technology, authority asked by ``cutoff``) with its public answer, if any.
 
     Columns: technology_id, authority_id, labels, region, ``public_stance`` (the latest confirm or deny
     dated on or before the cut-off, however old: a later NCND does not erase it), ``public_end``,
     ``latest_stance`` / ``latest_outcome`` / ``latest_response_id`` / ``latest_date`` (the latest answer
-    of any kind), and ``public_item`` (the public answer as evidence).
+    of any kind), and ``public_item`` (the public answer as evidence). ``technology_ids`` limits it to
+    those technologies. The rows are found by ``answer_rows`` (latest by date, then response id) and only
+    those few rows are read, so the evidence is built for one answer per pair rather than for every one.
     """
-    events = inputs.events.lazy().filter(pl.col("asked_on") <= cutoff)
-    answered = events.filter(pl.col("response_end") <= cutoff).sort("response_end", "response_id")
-    asked = events.group_by("technology_id", "authority_id").agg(pl.col("authority_label", "technology_label", "region").first())
-    latest = answered.group_by("technology_id", "authority_id").agg(
-        pl.col("stance").last().alias("latest_stance"),
-        pl.col("outcome").last().alias("latest_outcome"),
-        pl.col("response_id").last().alias("latest_response_id"),
-        pl.col("response_date").last().alias("latest_date"),
-        pl.col("is_ncnd").any().alias("has_ncnd"),
+    rows = answer_rows(inputs, cutoff, technology_ids)
+    asked = read_rows(inputs, rows.get_column("first_row"), ["technology_id", "authority_id", "authority_label", "technology_label", "region"])
+    latest = read_rows(
+        inputs,
+        rows.get_column("latest_row"),
+        [
+            pl.col("stance").alias("latest_stance"),
+            pl.col("outcome").alias("latest_outcome"),
+            pl.col("response_id").alias("latest_response_id"),
+            pl.col("response_date").alias("latest_date"),
+        ],
     )
-    public = (
-        answered.filter(pl.col("is_disclosure"))
-        .group_by("technology_id", "authority_id")
-        .agg(
-            pl.col("stance").last().alias("public_stance"),
-            pl.col("response_end").last().alias("public_end"),
-            evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), "public answer", EvidenceRelation.EXACT.value).last().alias("public_item"),
-        )
+    public = read_rows(inputs, rows.get_column("public_row"), EVIDENCE_COLUMNS).select(
+        pl.col("stance").alias("public_stance"),
+        pl.col("response_end").alias("public_end"),
+        pl.when(pl.col("response_id").is_not_null())
+        .then(evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), "public answer", EvidenceRelation.EXACT.value))
+        .alias("public_item"),
     )
-    keys = ["technology_id", "authority_id"]
-    return asked.join(latest, on=keys, how="left").join(public, on=keys, how="left")
+    return pl.concat([asked, latest, rows.select("has_ncnd"), public], how="horizontal").lazy()
 
 
 @register("mosaic_exposure", "How much of the map is already public", "map")
@@ -78,7 +88,7 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     cutoff = params.map_as_of(as_of)
     k = params.neighbour_prior_weight
     # Per technology, neighbours included: only the technology focus can narrow the work.
-    universe = exposure_universe(inputs, cutoff).filter(params.focus(authority=False, response=False)).collect(engine="in-memory")
+    universe = exposure_universe(inputs, cutoff, params.focus_technology_ids).filter(params.focus(authority=False, response=False)).collect(engine="in-memory")
     lazy = universe.lazy()
     tech = lazy.group_by("technology_id").agg(
         pl.len().alias("asked"),
@@ -108,7 +118,10 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
         .agg(
             pl.len().alias("disclosed_neighbours"),
             (pl.col("public_stance") == Stance.CONFIRM.value).sum().alias("confirming_neighbours"),
-            pl.col("public_item").struct.with_fields(role=pl.lit("neighbour's public answer")).sort_by("neighbour_id").alias("__neighbour_items"),
+            pl.col("public_item")
+            .struct.with_fields(role=pl.lit("neighbour's public answer", dtype=EVIDENCE_STRUCT.to_schema()["role"]))
+            .sort_by("neighbour_id")
+            .alias("__neighbour_items"),
         )
     )
     predicted = (
@@ -294,29 +307,27 @@ def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     < 0.05, else ``info``.
     """
     cutoff = params.map_as_of(as_of)
-    answers = (
-        inputs.events.lazy()
-        .filter((pl.col("response_end") <= cutoff) & (pl.col("is_ncnd") | pl.col("is_disclosure")) & params.focus(authority=False, response=False))
-        .sort("response_end", "response_id")
+    rows = answer_rows(inputs, cutoff, params.focus_technology_ids, first_stance=True).filter(pl.col("first_stance_row").is_not_null())
+    first = read_rows(
+        inputs,
+        rows.get_column("first_stance_row"),
+        ["technology_id", "authority_id", pl.col("is_ncnd").alias("started_ncnd"), pl.col("response_end").alias("__first_end"), "technology_label"],
     )
+    disclosure = read_rows(inputs, rows.get_column("public_row"), [pl.col("stance").alias("__latest_disclosure"), pl.col("response_end").alias("__latest_disclosure_end")])
     per_authority = (
-        answers.group_by("technology_id", "authority_id")
-        .agg(
-            pl.col("is_ncnd").first().alias("started_ncnd"),
-            pl.col("response_end").first().alias("__first_end"),
-            pl.col("stance").filter(pl.col("is_disclosure")).last().alias("__latest_disclosure"),
-            pl.col("response_end").filter(pl.col("is_disclosure")).last().alias("__latest_disclosure_end"),
-            pl.col("technology_label").first(),
-        )
+        pl.concat([first, disclosure], how="horizontal")
+        .lazy()
+        .filter(params.focus(authority=False, response=False))
         .with_columns(
             known_use=pl.when(~pl.col("started_ncnd") | (pl.col("__latest_disclosure_end") > pl.col("__first_end"))).then(
                 pl.col("__latest_disclosure") == Stance.CONFIRM.value
             )
         )
         .filter(pl.col("known_use").is_not_null())
+        .sort("technology_id", "authority_id")  # a technology's label is its first authority's
     )
     tables = (
-        per_authority.group_by("technology_id")
+        per_authority.group_by("technology_id", maintain_order=True)
         .agg(
             (pl.col("started_ncnd") & pl.col("known_use")).sum().alias("ncnd_used"),
             (pl.col("started_ncnd") & ~pl.col("known_use")).sum().alias("ncnd_not_used"),

@@ -72,29 +72,56 @@ class AnalysisInputs:
         id) are left out: every check filters this frame, and narrow rows are cheap to copy.
         """
         wanted = [c for c in self.responses.columns if c not in _UNUSED_BY_CHECKS]
-        names = self.authorities.select("authority_id", pl.col("name").alias("_register_name"), "region")
-        tech_names = self.technologies.select("technology_id", pl.col("name").alias("_taxonomy_name"))
-        return (
-            self.responses.lazy()
-            .select(wanted)
-            .filter(pl.col("response_id").is_first_distinct())  # a row given twice is one response
-            .join(names.lazy(), on="authority_id", how="left")
-            .join(tech_names.lazy(), on="technology_id", how="left")
-            .with_columns(
-                authority_label=pl.coalesce("_register_name", "authority_name", "authority_id"),
-                technology_label=pl.coalesce("_taxonomy_name", "product", "technology_name", "technology_id"),
-                response_end=period_end("response_date", "response_date_precision"),
-                request_end=period_end("request_date", "request_date_precision"),
-            )
-            .with_columns(
-                # The earlier of the two: a response proves the authority had been asked by its date,
-                # even when the request is known only to the month (whose end may come later).
-                asked_on=pl.min_horizontal("request_end", "response_end"),
-                is_disclosure=pl.col("stance").is_in(DISCLOSING_STANCES),
-                is_ncnd=pl.col("stance") == Stance.NCND.value,
-            )
-            .drop("_register_name", "_taxonomy_name")
-            .collect(engine="in-memory")
+        responses = self.responses.select(wanted)
+        # Distinct hashes prove distinct ids (a cheap test); only otherwise is the (slower) filter run.
+        if responses.get_column("response_id").hash().n_unique() < responses.height:
+            responses = responses.filter(pl.col("response_id").is_first_distinct())  # a row given twice is one response
+        # Names and regions are looked up (not joined): the new columns are computed and every other
+        # column is shared with ``responses`` rather than copied, which halves the memory of a large run.
+        register_name = dict(self.authorities.select("authority_id", "name").iter_rows())
+        region = dict(self.authorities.select("authority_id", "region").iter_rows())
+        taxonomy_name = dict(self.technologies.select("technology_id", "name").iter_rows())
+        return responses.with_columns(
+            authority_label=pl.coalesce(pl.col("authority_id").replace_strict(register_name, default=None, return_dtype=pl.String), "authority_name", "authority_id"),
+            technology_label=pl.coalesce(pl.col("technology_id").replace_strict(taxonomy_name, default=None, return_dtype=pl.String), "product", "technology_name", "technology_id"),
+            region=pl.col("authority_id").replace_strict(region, default=None, return_dtype=pl.String),
+            response_end=period_end("response_date", "response_date_precision"),
+            request_end=period_end("request_date", "request_date_precision"),
+        ).with_columns(
+            # The earlier of the two: a response proves the authority had been asked by its date,
+            # even when the request is known only to the month (whose end may come later).
+            asked_on=pl.min_horizontal("request_end", "response_end"),
+            is_disclosure=pl.col("stance").is_in(DISCLOSING_STANCES),
+            is_ncnd=pl.col("stance") == Stance.NCND.value,
+        )
+
+    @functools.cached_property
+    def id_enums(self) -> dict[str, pl.Enum]:
+        """An Enum dtype per id column (``authority_id``, ``technology_id``) over every id the inputs know.
+
+        Casting an id column to its Enum and taking ``to_physical()`` gives integer codes that agree
+        across frames (a plain Categorical's codes do not), so heavy joins, sorts and as-of joins can
+        run on integers instead of strings.
+        """
+        return {
+            "authority_id": pl.Enum(
+                pl.concat([self.responses.get_column("authority_id"), self.authorities.get_column("authority_id")]).drop_nulls().unique().sort()
+            ),
+            "technology_id": pl.Enum(
+                pl.concat([self.responses.get_column("technology_id"), self.technologies.get_column("technology_id")]).drop_nulls().unique().sort()
+            ),
+        }
+
+    def id_code(self, column: str, kind: str | None = None, alias: str | None = None) -> pl.Expr:
+        """``column`` as the integer code of its id Enum (``kind`` names the id column when they differ)."""
+        return pl.col(column).cast(self.id_enums[kind or column]).to_physical().alias(alias or column)
+
+    @functools.cached_property
+    def coded_events(self) -> pl.DataFrame:
+        """``events`` plus ``technology_code`` and ``authority_code``: the ids as integer codes (see
+        ``id_enums``), computed once for the checks that join or sort a million rows on them."""
+        return self.events.with_columns(
+            self.id_code("technology_id", alias="technology_code"), self.id_code("authority_id", alias="authority_code")
         )
 
     @functools.cached_property

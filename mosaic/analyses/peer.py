@@ -10,21 +10,46 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import polars.selectors as cs
 
-from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns
+from mosaic.analyses.findings import EVIDENCE_DTYPE, EVIDENCE_STRUCT, EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.overview import wilson_bounds
 from mosaic.analyses.registry import CheckParams, register
-from mosaic.analyses.timeline import count_before, evidence_item, first_disclosures, iso, plural, retarget, with_limits
+from mosaic.analyses.timeline import EVIDENCE_SOURCE_COLUMNS, count_before, evidence_item, first_disclosures, iso, plural, retarget, with_limits
 from mosaic.schema import Severity
 
 _RELATIONS = (EvidenceRelation.EXACT, EvidenceRelation.BROADER, EvidenceRelation.NARROWER)
-_KEYS = ["technology_id"]
+_KEYS = ["technology_code"]
 
 
 def ncnd_subjects(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams) -> pl.LazyFrame:
     """The NCND responses to judge, with ``as_of`` and ``limit`` (see ``timeline.with_limits``)."""
-    return with_limits(inputs.events.lazy().filter(pl.col("is_ncnd") & params.focus()), as_of, params.today)
+    return with_limits(inputs.coded_events.lazy().filter(pl.col("is_ncnd") & params.focus()), as_of, params.today)
+
+
+def _ordered_slots(columns: list[str], offsets: dict[str, int]) -> list[pl.Expr]:
+    """For each slot k (0..len-1), the row's k-th smallest non-null value among ``columns`` plus that
+    column's offset (values in a row are distinct; null when fewer than k + 1 are present). Needs the
+    columns ``__position_<name>`` from ``_slot_positions``.
+
+    Ordering a handful of values per row by comparing them is far cheaper than sorting millions of
+    (row, value) pairs.
+    """
+    return [
+        pl.coalesce([pl.when(pl.col(f"__position_{name}") == k).then(pl.col(name) + offsets[name]) for name in columns]).alias(f"__slot_{k}")
+        for k in range(len(columns))
+    ]
+
+
+def _slot_positions(columns: list[str]) -> list[pl.Expr]:
+    """``__position_<name>``: how many of the row's other non-null ``columns`` are smaller (null when null)."""
+    return [
+        pl.when(pl.col(name).is_not_null())
+        .then(pl.sum_horizontal([(pl.col(other) < pl.col(name)).fill_null(False).cast(pl.Int64) for other in columns if other != name]))
+        .alias(f"__position_{name}")
+        for name in columns
+    ]
 
 
 def _wilson_columns(successes: str, trials: str, prefix: str) -> list[pl.Expr]:
@@ -33,16 +58,14 @@ def _wilson_columns(successes: str, trials: str, prefix: str) -> list[pl.Expr]:
     return [low.alias(f"{prefix}_low"), high.alias(f"{prefix}_high")]
 
 
-def _peer_count(subjects: pl.LazyFrame, disclosures: pl.LazyFrame, name: str) -> pl.LazyFrame:
-    """Add ``name``: distinct *other* authorities whose first disclosure (re-keyed by target) is before limit."""
-    firsts = disclosures.group_by("target_id", "authority_id").agg(pl.col("first_end").min()).rename({"target_id": "technology_id"})
-    counted = count_before(firsts, subjects, _KEYS, event_date="first_end", query_date="limit", name=name)
-    own = firsts.rename({"first_end": "__own_first"})
-    return (
-        counted.join(own, on=["technology_id", "authority_id"], how="left")
-        .with_columns((pl.col(name).fill_null(0) - (pl.col("__own_first") < pl.col("limit")).fill_null(False).cast(pl.Int64)).alias(name))
-        .drop("__own_first")
-    )
+def _own_dates(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """One row per (technology_code, authority_code) with each frame's ``date`` as a column named after it."""
+    keys = ["technology_code", "authority_code"]
+    own = None
+    for name, frame in frames.items():
+        dates = frame.group_by(keys).agg(pl.col("date").min().alias(f"__own_{name}"))
+        own = dates if own is None else own.join(dates, on=keys, how="full", coalesce=True)
+    return own
 
 
 @register("peer_disclosure", "Other authorities had already disclosed", "response")
@@ -53,66 +76,70 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     bears on an NCND about technology T as ``exact`` (same T), ``broader`` (about a category containing T)
     or ``narrower`` (about a product or variant inside T). For each NCND the distinct *other* authorities
     whose earliest such disclosure is dated strictly before the NCND (period ends compared; with
-    ``--as-of``, on or before that date) are counted with one sort and running totals. ``peers_asked``
-    counts distinct authorities (this one included) with any response on T whose request date (else
-    response date) is on or before the as-of date; ``peer_share`` = peers_exact / (peers_asked - 1), with a
-    Wilson interval. Evidence lists, per relation, the earliest ``evidence_limit`` disclosures (one per
-    authority and grade: official and unofficial kept apart); the counts are always complete. Grades:
-    ``official_peer`` for FOI answers, press releases, procurement, parliamentary answers, published
-    policy and surveys; ``unofficial`` for media reports, leaks and other. Severity: ``strong`` when at
-    least one other authority had officially disclosed the same technology, ``notable`` when only broader,
-    narrower or unofficial evidence exists, ``info`` when nothing was public. Peer evidence is persuasive,
-    not a waiver.
+    ``--as-of``, on or before that date) are counted with running totals read by an as-of join.
+    ``peers_asked`` counts distinct authorities (this one included) with any response on T whose request
+    date (else response date) is on or before the as-of date; ``peer_share`` = peers_exact / (peers_asked
+    - 1), with a Wilson interval. Evidence lists, per relation, the earliest ``evidence_limit``
+    disclosures (one per authority and grade: official and unofficial kept apart); the counts are always
+    complete. Grades: ``official_peer`` for FOI answers, press releases, procurement, parliamentary
+    answers, published policy and surveys; ``unofficial`` for media reports, leaks and other. Severity:
+    ``strong`` when at least one other authority had officially disclosed the same technology,
+    ``notable`` when only broader, narrower or unofficial evidence exists, ``info`` when nothing was
+    public. Peer evidence is persuasive, not a waiver.
     """
     subjects = ncnd_subjects(inputs, as_of, params).select(
         "response_id", "authority_id", "authority_label", "technology_id", "technology_label", "region",
-        "response_date", "response_date_precision", "response_end", "as_of", "limit",
-    )  # fmt: skip
+        "response_date", "response_date_precision", "response_end", "as_of", "limit", "technology_code", "authority_code",
+    ).collect(engine="in-memory")  # fmt: skip
     # Small frames (one row per authority, technology and grade) materialised once and reused.
     firsts = first_disclosures(inputs).collect(engine="in-memory").lazy()
-    targeted = {relation: retarget(firsts, inputs.pairs, relation).collect(engine="in-memory").lazy() for relation in _RELATIONS}
+    targeted = {
+        relation: retarget(firsts, inputs.pairs, relation)
+        .with_columns(inputs.id_code("target_id", "technology_id", "technology_code"), inputs.id_code("authority_id", alias="authority_code"))
+        .collect(engine="in-memory")
+        for relation in _RELATIONS
+    }
 
-    counted = subjects
-    for relation in _RELATIONS:
-        counted = _peer_count(counted, targeted[relation], f"peers_{relation.value}")
-    counted = _peer_count(counted, targeted[EvidenceRelation.EXACT].filter(pl.col("is_official")), "peers_official_exact")
+    # What is counted: distinct authorities per technology, by the date each first bore on it.
+    def by_authority(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.group_by("technology_code", "authority_code").agg(pl.col("first_end").min().alias("date"))
 
-    # Asked: distinct authorities with a response on the technology, asked on or before the as-of date.
-    asked = inputs.events.lazy().group_by("technology_id", "authority_id").agg(pl.col("asked_on").min()).collect(engine="in-memory").lazy()
-    counted = count_before(asked, counted, _KEYS, event_date="asked_on", query_date="as_of", strict=False, name="__asked_all")
-    counted = (
-        counted.join(asked.rename({"asked_on": "__own_asked"}), on=["technology_id", "authority_id"], how="left")
-        .with_columns(
-            peers_asked=(
-                pl.col("__asked_all").fill_null(0) - (pl.col("__own_asked") <= pl.col("as_of")).fill_null(False).cast(pl.Int64) + 1
-            )
-        )
-        .drop("__asked_all", "__own_asked")
-    )
+    peers = {f"peers_{relation.value}": by_authority(targeted[relation]) for relation in _RELATIONS}
+    peers["peers_official_exact"] = by_authority(targeted[EvidenceRelation.EXACT].filter(pl.col("is_official")))
+    asked = inputs.coded_events.lazy().group_by("technology_code", "authority_code").agg(pl.col("asked_on").min().alias("date")).collect(engine="in-memory")
+
+    candidates = _evidence_candidates(targeted)
+    prefixes = {f"__prefix_{relation.value}": frame.select("technology_code", "date") for relation, frame in candidates.items()}
+    counted = count_before(subjects, _KEYS, "limit", **peers, **prefixes)
+    counted = count_before(counted, _KEYS, "as_of", strict=False, peers_asked=asked)
+    # The counts include the authority itself when its own first answer came before: take it out once.
+    own = _own_dates({**peers, "peers_asked": asked})
+    counted = counted.join(own, on=["technology_code", "authority_code"], how="left", maintain_order="left").with_columns(
+        *[(pl.col(name) - (pl.col(f"__own_{name}") < pl.col("limit")).fill_null(False).cast(pl.Int64)).alias(name) for name in peers],
+        (pl.col("peers_asked") - (pl.col("__own_peers_asked") <= pl.col("as_of")).fill_null(False).cast(pl.Int64) + 1).alias("peers_asked"),
+    ).drop(cs.starts_with("__own_"))
 
     # Earliest exact peer: the two earliest first disclosures per technology, skipping this authority.
-    exact_firsts = targeted[EvidenceRelation.EXACT].group_by("target_id", "authority_id").agg(pl.col("first_end").min())
     two_earliest = (
-        exact_firsts.sort("first_end", "authority_id")
-        .group_by("target_id")
-        .agg(pl.col("first_end").head(2).alias("__dates"), pl.col("authority_id").head(2).alias("__ids"))
-        .rename({"target_id": "technology_id"})
+        targeted[EvidenceRelation.EXACT]
+        .group_by("technology_code", "authority_id")
+        .agg(pl.col("first_end").min().alias("date"))
+        .sort("date", "authority_id")
+        .group_by("technology_code")
+        .agg(pl.col("date").head(2).alias("__dates"), pl.col("authority_id").head(2).alias("__ids"))
     )
     counted = (
-        counted.join(two_earliest, on="technology_id", how="left")
+        counted.join(two_earliest, on="technology_code", how="left", maintain_order="left")
         .with_columns(
             __earliest=pl.when(pl.col("__ids").list.get(0, null_on_oob=True) != pl.col("authority_id"))
             .then(pl.col("__dates").list.get(0, null_on_oob=True))
             .otherwise(pl.col("__dates").list.get(1, null_on_oob=True))
         )
-        .with_columns(
-            earliest_peer_date=pl.when(pl.col("__earliest") < pl.col("limit")).then(pl.col("__earliest")),
-        )
+        .with_columns(earliest_peer_date=pl.when(pl.col("__earliest") < pl.col("limit")).then(pl.col("__earliest")))
         .drop("__dates", "__ids", "__earliest")
     )
 
-    evidence = _peer_evidence(subjects, targeted, params.evidence_limit)
-    frame = counted.join(evidence, on="response_id", how="left").collect(engine="in-memory")
+    frame = _with_peer_evidence(counted, candidates, params.evidence_limit)
     frame = frame.with_columns(
         peer_share=pl.when(pl.col("peers_asked") > 1).then(pl.col("peers_exact") / (pl.col("peers_asked") - 1)),
         __others=pl.col("peers_asked") - 1,
@@ -136,7 +163,7 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             peer_share_high=pl.col("peer_share_high"),
             days_since_earliest_peer=(pl.col("as_of") - pl.col("earliest_peer_date")).dt.total_days(),
         ),
-        pl.col("evidence").fill_null(pl.lit([], dtype=pl.List(evidence.collect_schema()["evidence"].inner))),
+        "evidence",
         _peer_summary().alias("summary"),
     )
 
@@ -167,62 +194,60 @@ def _peer_summary() -> pl.Expr:
     )
 
 
-def _peer_evidence(subjects: pl.LazyFrame, targeted: dict[EvidenceRelation, pl.LazyFrame], limit: int) -> pl.LazyFrame:
-    """Per NCND, the earliest disclosures by other authorities: up to ``limit``, exact first, then broader, narrower.
+def _evidence_candidates(targeted: dict[EvidenceRelation, pl.DataFrame]) -> dict[EvidenceRelation, pl.DataFrame]:
+    """Per relation, the first disclosures that may be evidence, numbered by ``__position`` in date order
+    within the technology they bear on (ties: authority, then unofficial before official)."""
+    return {
+        relation: frame.sort("technology_code", "first_end", "authority_id", "is_official")
+        .with_columns(
+            __position=pl.int_range(pl.len(), dtype=pl.Int64).over("technology_code"),
+            __item=evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), "disclosure"),
+        )
+        .select("technology_code", "authority_code", pl.col("first_end").alias("date"), "__position", "__item")
+        for relation, frame in targeted.items()
+    }
 
-    Why it is fast: per technology and relation the candidates are sorted by date once, so the ones
-    dated before an NCND's cut-off are a *prefix* whose length a running count gives. Each NCND then
-    reads only the first few positions of each prefix: enough to fill ``limit`` after skipping its own
-    authority (at most two entries, official and unofficial) and what earlier relations already gave.
-    No pairing of every NCND with every candidate, and no sort of the pairs.
+
+def _with_peer_evidence(subjects: pl.DataFrame, candidates: dict[EvidenceRelation, pl.DataFrame], limit: int) -> pl.DataFrame:
+    """Add ``evidence`` to each NCND: the earliest disclosures by other authorities, up to ``limit``,
+    exact first, then broader, then narrower.
+
+    ``subjects`` carries ``__prefix_<relation>``: how many of that relation's candidates (see
+    ``_evidence_candidates``) are dated before the NCND's cut-off. Why it is fast: the candidates
+    before a cut-off are a *prefix* of the technology's date-ordered list, and the list needs at most
+    ``limit + 2`` positions of each prefix (skipping its own authority drops at most two: official and
+    unofficial). So an NCND's evidence depends only on its technology, its authority and those three
+    capped prefix lengths: a million NCNDs share a few thousand distinct lists, each built once and
+    joined (on integer codes) to the NCNDs that share it.
     """
-    subjects = subjects.select("response_id", "authority_id", "technology_id", "limit").collect(engine="in-memory").with_row_index("__subject")
-    parts, items, offset = [], [], 0
-    guaranteed = pl.lit(0, pl.Int64)  # entries earlier relations are sure to give after skipping self
-    for rank, (relation, frame) in enumerate(targeted.items()):
-        candidates = (
-            frame.sort("target_id", "first_end", "authority_id", "is_official")
-            .with_columns(
-                __position=pl.int_range(pl.len()).over("target_id"),
-                __item=evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), "disclosure"),
-            )
-            .select(pl.col("target_id").alias("technology_id"), "authority_id", "first_end", "__position", "__item")
-            .collect(engine="in-memory")
-            .with_row_index("__candidate", offset=offset)
-        )
-        offset += candidates.height
-        items.append(candidates.select("__candidate", "__item"))
-        counted = count_before(candidates.lazy(), subjects.lazy(), ["technology_id"], event_date="first_end", query_date="limit", name="__before")
-        needed = pl.max_horizontal(pl.lit(limit, pl.Int64) - guaranteed, pl.lit(0, pl.Int64))
-        reads = counted.with_columns(
-            __reads=pl.when(needed > 0).then(pl.min_horizontal(pl.col("__before").fill_null(0), needed + 2)).otherwise(0)
-        ).collect(engine="in-memory")
-        pairs = (
-            reads.lazy()
-            .filter(pl.col("__reads") > 0)
-            .select("__subject", "technology_id", pl.col("authority_id").alias("__self"), pl.int_ranges(0, "__reads").alias("__position"))
+    prefixes = [f"__prefix_{relation.value}" for relation in candidates]
+    codes = ["technology_code", "authority_code", *prefixes]
+    subjects = subjects.with_columns(pl.min_horizontal(pl.col(name), pl.lit(limit + 2, pl.Int64)).alias(name) for name in prefixes)
+    distinct = subjects.select(codes).unique().with_row_index("__list")
+    chosen = []
+    for rank, (relation, frame) in enumerate(candidates.items()):
+        chosen.append(
+            distinct.select("__list", "technology_code", pl.col("authority_code").alias("__self"), pl.int_ranges(0, f"__prefix_{relation.value}").alias("__position"))
             .explode("__position")
-            .join(candidates.lazy().drop("__item"), on=["technology_id", "__position"], how="inner")
-            .filter(pl.col("authority_id") != pl.col("__self"))
-            .select("__subject", pl.lit(rank, pl.Int8).alias("__rank"), "__position", "__candidate")
-            .collect(engine="in-memory")
+            .join(frame, on=["technology_code", "__position"], how="inner")
+            .filter(pl.col("authority_code") != pl.col("__self"))
+            .select("__list", pl.lit(rank, pl.Int8).alias("__rank"), "__position", "__item")
         )
-        parts.append(pairs)
-        subjects = subjects.join(reads.select("__subject", "__reads"), on="__subject", how="left")
-        guaranteed = guaranteed + pl.max_horizontal(pl.col("__reads").fill_null(0) - 2, pl.lit(0)).cast(pl.Int64)
-        subjects = subjects.with_columns(__guaranteed=guaranteed).drop("__reads")
-        guaranteed = pl.col("__guaranteed")
-    # Only integer codes are sorted; the evidence structs are gathered for the chosen rows at the end.
-    chosen = (
-        pl.concat(parts)
-        .sort("__subject", "__rank", "__position")
-        .group_by("__subject", maintain_order=True)
-        .head(limit)
-        .join(pl.concat(items), on="__candidate", how="left", maintain_order="left")
-        .group_by("__subject", maintain_order=True)
-        .agg(pl.col("__item").alias("evidence"))
+    lists = (
+        pl.concat(chosen)
+        .sort("__list", "__rank", "__position")
+        .group_by("__list", maintain_order=True)
+        .agg(pl.col("__item").head(limit).alias("evidence"))
     )
-    return chosen.lazy().join(subjects.lazy().select("__subject", "response_id"), on="__subject").select("response_id", "evidence")
+    # Every distinct key gets a list (empty when nothing was public), so the one big join below needs
+    # no fill afterwards: filling a million-row list column copies every item again.
+    lists = (
+        distinct.select(*codes, "__list")
+        .join(lists, on="__list", how="left")
+        .with_columns(pl.col("evidence").fill_null(pl.lit([], dtype=EVIDENCE_DTYPE)))
+        .drop("__list")
+    )
+    return subjects.join(lists, on=codes, how="left", maintain_order="left").drop(*prefixes)
 
 
 @register("self_acknowledgment", "The authority had itself already confirmed or denied", "response")
@@ -238,57 +263,78 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
     """
     subjects = ncnd_subjects(inputs, as_of, params).select(
         "response_id", "authority_id", "authority_label", "technology_id", "technology_label", "region",
-        "response_date", "response_end", "as_of", "limit",
-    )  # fmt: skip
-    disclosures = inputs.events.lazy().filter(pl.col("is_disclosure") & pl.col("response_end").is_not_null()).collect(engine="in-memory").lazy()
-    keys = ["technology_id", "authority_id"]
-    counted = subjects
+        "response_date", "response_end", "as_of", "limit", "technology_code", "authority_code",
+    ).collect(engine="in-memory")  # fmt: skip
+    keys = ["technology_code", "authority_code"]
+    # Every dated confirm or deny, ranked once by (date, response id) on a narrow frame with integer
+    # codes for the keys: the rank orders evidence and breaks ties between answers given on the same
+    # date (so "latest" is always the same one), and only the picked rows are ever built into evidence.
+    disclosures = (
+        inputs.coded_events.lazy()
+        .with_row_index("__event")
+        .filter(pl.col("is_disclosure") & pl.col("response_end").is_not_null())
+        .select(*keys, "response_end", "response_id", "__event")
+        .sort("response_end", "response_id")
+        .with_row_index("__rank")
+        .collect(engine="in-memory")
+    )
+    queries = subjects.select(*keys, "limit").with_row_index("__row").sort("limit")
     relations = (EvidenceRelation.EXACT, EvidenceRelation.BROADER)
     for relation in relations:
-        own = retarget(disclosures, inputs.pairs, relation).drop("technology_id").rename({"target_id": "technology_id"})
-        counted = count_before(own, counted, keys, event_date="response_end", query_date="limit", name=f"earlier_{relation.value}")
-    counted = counted.with_columns(pl.col("earlier_exact", "earlier_broader").fill_null(0)).filter(
-        (pl.col("earlier_exact") + pl.col("earlier_broader")) > 0
+        # The authority's own answers re-keyed by the technology they bear on (same, or a product below).
+        own = disclosures.select(*keys, pl.col("response_end").alias("date"), "__rank")
+        if relation == EvidenceRelation.BROADER:
+            below = inputs.pairs.filter(pl.col("distance") > 0).select(
+                inputs.id_code("ancestor_id", "technology_id", "technology_code"), inputs.id_code("descendant_id", "technology_id", "__target")
+            )
+            own = own.join(below, on="technology_code", how="inner").drop("technology_code").rename({"__target": "technology_code"})
+        # Each answer's position in its series (date order), read with one as-of join: the last answer
+        # strictly before the cut-off (among answers on the same date, the as-of join takes the last
+        # row, which has the highest rank) gives the count (position + 1) and the latest rank.
+        own = own.sort("__rank").with_columns(__position=pl.int_range(pl.len(), dtype=pl.Int64).over(keys))
+        first = own.filter(pl.col("__position") == 0).select(*keys, pl.col("__rank").alias(f"__first_{relation.value}"))
+        latest = own.select(*keys, "date", (pl.col("__position") + 1).alias(f"earlier_{relation.value}"), pl.col("__rank").alias(f"__latest_{relation.value}"))
+        queries = (
+            queries.join_asof(latest, left_on="limit", right_on="date", by=keys, strategy="backward", allow_exact_matches=False, check_sortedness=False)
+            .drop("date")
+            .join(first, on=keys, how="left", maintain_order="left")
+            .with_columns(
+                pl.col(f"earlier_{relation.value}").fill_null(0),
+                # The first answer is evidence only if some answer came before the cut-off; when it is
+                # also the latest, it is listed once.
+                pl.when(pl.col(f"earlier_{relation.value}").is_not_null()).then(pl.col(f"__first_{relation.value}")).alias(f"__first_{relation.value}"),
+                pl.when(pl.col(f"__latest_{relation.value}") != pl.col(f"__first_{relation.value}")).then(pl.col(f"__latest_{relation.value}")).alias(f"__latest_{relation.value}"),
+            )
+        )
+    picked = [f"__{which}_{relation.value}" for relation in relations for which in ("first", "latest")]
+    counted = (
+        subjects.hstack(queries.sort("__row").select("earlier_exact", "earlier_broader", *picked).get_columns())
+        .filter((pl.col("earlier_exact") + pl.col("earlier_broader")) > 0)
+        .with_row_index("__subject")
     )
 
-    # Evidence: the first and the latest earlier answer per relation (at most four per NCND), found with
-    # an as-of join (latest strictly before the limit) and a per-series minimum, never a pairwise join.
-    counted = counted.collect(engine="in-memory").lazy()
-    items = []
-    for relation in relations:
-        own = (
-            retarget(disclosures, inputs.pairs, relation)
-            .with_columns(__item=evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), "earlier answer"))
-            .select(pl.col("target_id").alias("technology_id"), "authority_id", pl.col("response_end").alias("__end"), "__item")
-            .collect(engine="in-memory")
-            .lazy()
-        )
-        latest = (
-            counted.select("response_id", *keys, "limit")
-            .sort("limit")
-            .join_asof(own.sort("__end"), left_on="limit", right_on="__end", by=keys, strategy="backward", allow_exact_matches=False, check_sortedness=False)
-            .filter(pl.col("__end").is_not_null())
-            .select("response_id", "__item", "__end")
-            .collect(engine="in-memory")
-            .lazy()
-        )
-        first = (
-            counted.select("response_id", *keys, "limit")
-            .join(own.sort("__end").group_by(keys).agg(pl.col("__item", "__end").first()), on=keys, how="inner")
-            .filter(pl.col("__end") < pl.col("limit"))
-            .select("response_id", "__item", "__end")
-            .collect(engine="in-memory")
-            .lazy()
-        )
-        items.extend([first, latest])
-    evidence = (
-        pl.concat(items)
-        .unique(subset=["response_id", pl.col("__item").struct.field("response_id")], keep="first", maintain_order=True)
-        .sort("response_id", "__end", pl.col("__item").struct.field("response_id"))
-        .group_by("response_id", maintain_order=True)
-        .agg(pl.col("__item").alias("evidence"), pl.col("__end").max().alias("__latest"))
+    # Evidence: those (at most four) answers in date order. Each answer is built as an evidence item
+    # once per relation (items[rank] exact, items[rank + n] broader); each NCND's slots are ordered by
+    # rank arithmetically and gathered straight into fixed-width lists, then cut to length: grouping
+    # millions of struct items back into lists cost several times more.
+    answers = inputs.events.select(*EVIDENCE_SOURCE_COLUMNS)[disclosures.get_column("__event")]
+    n = answers.height
+    exact = answers.select(evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), "earlier answer", EvidenceRelation.EXACT.value).alias("item"))
+    broader = exact.select(pl.col("item").struct.with_fields(relation=pl.lit(EvidenceRelation.BROADER.value).cast(EVIDENCE_STRUCT.to_schema()["relation"])))
+    items = pl.concat([exact, broader]).to_series().rechunk()
+    offsets = {name: (n if name.endswith(EvidenceRelation.BROADER.value) else 0) for name in picked}
+    counted = counted.with_columns(
+        __count=pl.sum_horizontal(pl.col(picked).is_not_null().cast(pl.Int64)),
+        __latest=answers.get_column("response_end").gather(counted.select(pl.max_horizontal(picked)).to_series()),
     )
-    frame = counted.join(evidence, on="response_id", how="left")
+    slots = counted.select(*_slot_positions(picked), *picked).select(_ordered_slots(picked, offsets))
+    # Interleave the slot columns row by row (row r, slot k at r * width + k) with one gather:
+    # ``concat_list`` of a few integer columns ran a hundred times slower at this size.
+    width, rows = slots.width, slots.height
+    interleave = pl.int_range(0, rows * width, dtype=pl.Int64, eager=True)
+    index = pl.concat(slots.get_columns(), rechunk=True).gather((interleave % width) * rows + interleave // width)
+    evidence = items.gather(index).reshape((rows, width)).cast(pl.List(items.dtype)).alias("evidence")
+    frame = counted.with_columns(evidence).with_columns(pl.col("evidence").list.head(pl.col("__count"))).lazy()
     return frame.select(
         *subject_columns("self_acknowledgment", FindingScope.RESPONSE, "as_of"),
         pl.when(pl.col("earlier_exact") > 0).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),

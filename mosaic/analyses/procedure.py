@@ -5,12 +5,19 @@
 * ``ncnd_limb``: an NCND must rest on a duty-to-confirm-or-deny limb (s24(2), s31(3)...); citing only a
   disclosure limb (s31(1)) or s21 is malformed.
 * ``timeliness``: FOIA s10 (and FOISA s10) give 20 working days; late and missing answers are facts too.
+
+How they stay fast on a million responses: each check decides *which* responses to report from a few
+narrow columns (dates, ids, the exemption list), carrying only a row number (``_ROW``) through its
+filters, group-bys and sorts, and gathers the wide events rows (names, URLs, sources) for the reported
+rows alone at the end (``gather_rows``). Filtering or sorting the whole events table copies every
+column of every surviving row, which cost several times more than the decisions themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
 import holidays
 import polars as pl
@@ -25,11 +32,57 @@ from mosaic.schema import Outcome, Severity
 #: Codes an NCND may not rest on alone: s21 (reasonably accessible) has no NCND limb at all.
 NEVER_NCND_CODES: frozenset[str] = frozenset({"s21", "s21(1)", "s21(2)", "foisa_s25"})
 
+#: Row number of an ``inputs.events`` row, carried through a check instead of the row itself.
+_ROW = "__row"
+
+
+def numbered(events: pl.DataFrame) -> pl.LazyFrame:
+    """``events`` as a lazy frame with each row's number in ``_ROW`` (for ``gather_rows`` later).
+
+    ``events`` is ``inputs.events`` or a frame with the same rows in the same order (such as
+    ``inputs.coded_events``), so a row number taken from it names the same response.
+    """
+    return events.lazy().with_row_index(_ROW)
+
+
+def gather_rows(events: pl.DataFrame, picked: pl.DataFrame) -> pl.LazyFrame:
+    """The events rows numbered ``picked[_ROW]`` (in row order), with ``picked``'s other columns beside them.
+
+    Lazy on purpose: the final ``select`` of a check reads a dozen of the events' forty columns, and
+    projection pushdown then takes only those. The rows are taken with a boolean mask (a filter) rather
+    than a gather: the events' columns come in several chunks (one per workspace part), and polars
+    gathers from a chunked column by first copying it whole, where a filter goes chunk by chunk.
+    ``picked``'s columns replace events columns of the same name.
+    """
+    picked = picked.sort(_ROW)
+    mask = pl.zeros(events.height, pl.Boolean, eager=True).scatter(picked.get_column(_ROW), True)
+    extra = picked.drop(_ROW)
+    rows = events.lazy().filter(mask).drop(extra.columns, strict=False)
+    return pl.concat([rows, extra.lazy()], how="horizontal")
+
 
 def _set_key(column: str) -> pl.Expr:
     """A list of codes as one comparable text key: sorted, distinct, joined by '+' ('(none)' when empty)."""
     joined = pl.col(column).list.unique().list.sort().list.join(" + ")
     return pl.when(joined == "").then(pl.lit("(none)")).otherwise(joined)
+
+
+def latest_rows(events: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
+    """Per group of ``keys``: the ``_ROW`` of the latest response, by ``response_end`` then ``response_id``.
+
+    The row that sorting by (response_end, response_id) and taking each group's last would give, without
+    sorting every response id (a string sort of half a million rows): only responses on their group's
+    latest date are kept, and the greatest id among them wins (ids are unique, so there is no tie).
+    Returned sorted by ``_ROW``; a response without a date never counts.
+    """
+    return (
+        events.filter(pl.col("response_end") == pl.col("response_end").max().over(keys))
+        .group_by(keys)
+        .agg(pl.col(_ROW).max_by("response_id"))
+        .select(_ROW)
+        .sort(_ROW)
+        .collect(engine="in-memory")
+    )
 
 
 @register("exemption_consistency", "Different exemptions for the same question", "map")
@@ -46,13 +99,9 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
     """
     cutoff = params.map_as_of(as_of)
     # Per technology: the modal set needs every authority's NCND, so only the technology focus applies.
-    events = inputs.events.lazy().filter((pl.col("response_end") <= cutoff) & params.focus(authority=False, response=False))
-    latest = (
-        events.filter(pl.col("is_ncnd"))
-        .sort("response_end", "response_id")
-        .group_by("technology_id", "authority_id")
-        .agg(pl.all().last())
-        .with_columns(set_key=_set_key("exemptions"), exemptions=pl.col("exemptions").list.unique().list.sort())
+    events = numbered(inputs.events).filter((pl.col("response_end") <= cutoff) & params.focus(authority=False, response=False))
+    latest = gather_rows(inputs.events, latest_rows(events.filter(pl.col("is_ncnd")), ["technology_id", "authority_id"])).with_columns(
+        set_key=_set_key("exemptions"), exemptions=pl.col("exemptions").list.unique().list.sort()
     )
     modal = (
         latest.group_by("technology_id", "set_key")
@@ -66,8 +115,9 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
             pl.len().alias("distinct_sets"),
         )
     )
+    decided = pl.col("decision_outcome").is_not_null() & (pl.col("decision_date").is_null() | (pl.col("decision_date") <= cutoff))
     decisions = (
-        events.filter(pl.col("decision_outcome").is_not_null() & (pl.col("decision_date").is_null() | (pl.col("decision_date") <= cutoff)))
+        gather_rows(inputs.events, events.filter(decided).select(_ROW).collect(engine="in-memory"))
         .with_columns(__outcome=pl.col("decision_outcome").str.to_lowercase().str.strip_chars())
         .group_by("technology_id")
         .agg(
@@ -148,14 +198,15 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     only s31(1), a disclosure limb) is ``notable``; citing s21 (which has no NCND limb) is ``notable`` too.
     An NCND with no exemption recorded is ``info``: the data may simply lack it.
     """
-    limbs = sorted(NCND_LIMBS)
-    subjects = with_limits(inputs.events.lazy().filter(pl.col("is_ncnd") & params.focus()), as_of, params.today).with_columns(
-        __limbs=pl.col("exemptions").list.eval(pl.element().is_in(limbs)).list.sum(),
-        __never=pl.col("exemptions").list.eval(pl.element().is_in(sorted(NEVER_NCND_CODES))).list.sum(),
-        __cited=pl.col("exemptions").list.len(),
-        relation=pl.lit(EvidenceRelation.EXACT.value),
+    limbs = pl.col("exemptions").list.eval(pl.element().is_in(sorted(NCND_LIMBS))).list.sum()
+    never = pl.col("exemptions").list.eval(pl.element().is_in(sorted(NEVER_NCND_CODES))).list.sum()
+    # One filter over the whole column: filtering to the NCNDs first would copy half a million lists
+    # only to test them; the few flagged rows are gathered whole afterwards.
+    malformed = numbered(inputs.events).filter(pl.col("is_ncnd") & params.focus() & ((limbs == 0) | (never > 0)))
+    picked = with_limits(malformed, as_of, params.today).select(_ROW, "as_of").collect(engine="in-memory")
+    flagged = gather_rows(inputs.events, picked).with_columns(
+        __never=never, __cited=pl.col("exemptions").list.len(), __codes=_set_key("exemptions"), relation=pl.lit(EvidenceRelation.EXACT.value)
     )
-    flagged = subjects.filter((pl.col("__limbs") == 0) | (pl.col("__never") > 0)).with_columns(__codes=_set_key("exemptions"))
     return flagged.select(
         *subject_columns("ncnd_limb", FindingScope.RESPONSE, "as_of"),
         pl.when(pl.col("__cited") == 0).then(pl.lit(Severity.INFO.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
@@ -180,6 +231,8 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
 
 #: Which bank holidays apply, by the register's ``country``: Wales shares England's.
 _HOLIDAY_SUBDIVISION = {"England": "ENG", "Wales": "ENG", "Scotland": "SCT", "Northern Ireland": "NIR"}
+#: Subdivisions in working-day table order; the first is the default (an unknown country or authority).
+_SUBDIVISIONS: tuple[str, ...] = ("ENG", "SCT", "NIR")
 
 
 @functools.lru_cache(maxsize=8)
@@ -187,6 +240,128 @@ def bank_holidays(subdivision: str, first_year: int, last_year: int) -> tuple[dt
     """UK bank holidays of one subdivision (ENG, SCT, NIR) for a span of years, from the ``holidays`` package."""
     days = holidays.country_holidays("GB", subdiv=subdivision, years=range(first_year, last_year + 1))
     return tuple(sorted(days))
+
+
+def subdivision_code(authorities: pl.DataFrame) -> pl.Expr:
+    """Each row's position in ``_SUBDIVISIONS`` (Int32) from its ``authority_id``, via the register's country.
+
+    An ``is_in`` test per non-default subdivision (a handful of authorities) rather than joining the
+    register onto every response: cheaper, and unknown authorities fall to England and Wales as before.
+    """
+    countries = authorities.select(
+        "authority_id", pl.col("country").replace_strict(_HOLIDAY_SUBDIVISION, default=_SUBDIVISIONS[0]).alias("subdivision")
+    )
+    code = pl.lit(0, pl.Int32)
+    for index, subdivision in enumerate(_SUBDIVISIONS[1:], start=1):
+        ids = countries.filter(pl.col("subdivision") == subdivision).get_column("authority_id").to_list()
+        if ids:
+            code = pl.when(pl.col("authority_id").is_in(ids)).then(pl.lit(index, pl.Int32)).otherwise(code)
+    return code
+
+
+#: Day number 0 (polars' physical value of a Date).
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def day_number(date: pl.Expr) -> pl.Expr:
+    """A date as its day number (days since 1970-01-01, Int32): its physical value, so free to take.
+
+    Day arithmetic on Int32 is several times cheaper in polars than adding durations to dates.
+    """
+    return date.cast(pl.Int32)
+
+
+@dataclass(frozen=True)
+class WorkingDayTable:
+    """Working-day numbers of every day from ``first`` on, one run of ``span`` days per subdivision.
+
+    ``numbers[code * span + (day - first)]`` counts the working days (Monday to Friday, not a bank
+    holiday of subdivision ``_SUBDIVISIONS[code]``) from day ``first`` up to, not including, ``day``
+    (days as ``day_number``). The working days between two days are then the difference of two lookups:
+    the calendar is walked once per date (a few thousand) instead of once per response (a million), and
+    a lookup is a gather from a table that fits in cache.
+    """
+
+    first: int
+    span: int
+    numbers: pl.Series
+
+    @classmethod
+    def build(cls, first: dt.date, last: dt.date) -> WorkingDayTable:
+        """The table for the dates ``first`` to ``last`` (inclusive), bank holidays from the ``holidays`` package."""
+        last = max(first, last)
+        dates = pl.date_range(first, last, eager=True)
+        runs = []
+        for subdivision in _SUBDIVISIONS:
+            working = (dates.dt.weekday() <= 5) & ~dates.is_in(bank_holidays(subdivision, first.year, last.year))
+            runs.append(working.cast(pl.Int32).cum_sum().shift(1, fill_value=0))
+        return cls(first=(first - _EPOCH).days, span=dates.len(), numbers=pl.concat(runs).alias("working_day_number"))
+
+    def number(self, day: pl.Expr, code: pl.Expr) -> pl.Expr:
+        """The working-day number of ``day`` under subdivision ``code`` (null for a null day)."""
+        return pl.lit(self.numbers).gather(day - self.first + code * self.span)
+
+    def count(self, start: pl.Expr, end: pl.Expr, code: pl.Expr) -> pl.Expr:
+        """Working days in [start, end), days as ``day_number``: exactly polars' ``business_day_count``.
+
+        Including its convention when ``end`` is before ``start``: minus the working days in
+        [end + 1, start + 1). Every day looked up must lie within the table.
+        """
+        shift = (start > end).cast(pl.Int32)
+        return self.number(end + shift, code) - self.number(start + shift, code)
+
+
+def late_or_missing(inputs: AnalysisInputs, cutoff: dt.date, deadline: int, keep: pl.Expr) -> pl.DataFrame:
+    """The timed requests answered late or not at all by ``cutoff``: ``_ROW``, ``working_days``, ``days_late``
+    and ``__missing`` (True: not answered; False: answered late), from narrow columns only.
+
+    Timed: ``keep`` holds, and the request is dated to the day on or before ``cutoff``. Working days run
+    from the day after the request to the response date inclusive (``WorkingDayTable``), for a response
+    dated to the day by ``cutoff``; ``days_late`` counts beyond ``deadline``. Not answered: outcome
+    no_response, no response date or one after ``cutoff``, unless withdrawn, with the deadline passed by
+    ``cutoff``. A null (an unknown outcome) counts as False, which is how the findings always read it.
+    """
+    earliest = inputs.events.get_column("request_date").min()
+    # Every day looked up lies between the day after the earliest request and two days after the
+    # cut-off (a response dated before its request is counted from one day later, see ``count``).
+    calendar = WorkingDayTable.build(earliest if earliest is not None and earliest <= cutoff else cutoff, cutoff + dt.timedelta(days=2))
+    request, response = day_number(pl.col("request_date")), day_number(pl.col("response_date"))
+    answered = pl.col("response_date").is_not_null() & (pl.col("response_date_precision") == "day") & (pl.col("response_date") <= cutoff)
+    unanswered = (pl.col("outcome") == Outcome.NO_RESPONSE.value) | pl.col("response_date").is_null() | (pl.col("response_date") > cutoff)
+    return (
+        numbered(inputs.events)
+        .filter(
+            keep
+            & pl.col("request_date").is_not_null() & (pl.col("request_date_precision") == "day") & (pl.col("request_date") <= cutoff)
+            # An answer within ``deadline`` calendar days cannot be late (working days never outnumber
+            # days): most responses leave here, before their subdivision is looked up and days counted.
+            & (unanswered.fill_null(False) | (answered & (response - request > deadline)))
+        )
+        .select(
+            _ROW,
+            "outcome",
+            request.alias("__request"),
+            pl.when(answered).then(response).alias("__response"),
+            unanswered.alias("__unanswered"),
+            subdivision_code(inputs.authorities).alias("__code"),
+        )
+        .with_columns(
+            working_days=calendar.count(pl.col("__request") + 1, pl.col("__response") + 1, pl.col("__code")),
+            __elapsed=calendar.count(pl.col("__request") + 1, pl.lit((cutoff - _EPOCH).days + 1, pl.Int32), pl.col("__code")),
+        )
+        .with_columns(
+            __late=pl.col("working_days") > deadline,
+            __missing=pl.col("__unanswered") & (pl.col("outcome") != Outcome.WITHDRAWN.value).fill_null(True) & (pl.col("__elapsed") > deadline),
+        )
+        .filter(pl.col("__late") | pl.col("__missing"))
+        .select(
+            _ROW,
+            "working_days",
+            pl.when(pl.col("__late")).then(pl.col("working_days") - deadline).otherwise(pl.col("__elapsed") - deadline).alias("days_late"),
+            pl.col("__missing").fill_null(False),
+        )
+        .collect(engine="in-memory")
+    )
 
 
 @register("timeliness", "Answered later than 20 working days, or not at all", "response")
@@ -202,36 +377,36 @@ def timeliness(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParam
     """
     cutoff = params.map_as_of(as_of)
     deadline = params.deadline_working_days
-    events = inputs.events.lazy().filter(
-        params.focus()
-        & pl.col("request_date").is_not_null() & (pl.col("request_date_precision") == "day") & (pl.col("request_date") <= cutoff)
+    timed = late_or_missing(inputs, cutoff, deadline, params.focus())
+    # Each kind of finding gets its own sentence; building both sentences for every row and choosing
+    # one (a when/then) cost as much again, so the two kinds are gathered and worded apart.
+    missing = pl.format(
+        "{} had not answered the request of {} on {} by {}: {} working days past the {}-day deadline.",
+        pl.col("authority_label"),
+        iso(pl.col("request_date")),
+        pl.col("technology_label"),
+        iso(pl.lit(cutoff)),
+        pl.col("days_late"),
+        pl.lit(deadline),
     )
-    countries = inputs.authorities.lazy().select("authority_id", "country")
-    events = events.join(countries, on="authority_id", how="left").with_columns(
-        __subdivision=pl.col("country").replace_strict(_HOLIDAY_SUBDIVISION, default="ENG")
+    late = pl.format(
+        "{} answered the request of {} on {} after {} working days ({} late).",
+        pl.col("authority_label"),
+        iso(pl.col("request_date")),
+        pl.col("technology_label"),
+        pl.col("working_days"),
+        plural(pl.col("days_late"), "working day"),
     )
-    years = inputs.events.select(pl.col("request_date").dt.year().min().alias("a"), pl.lit(cutoff.year + 1).alias("b")).row(0)
-    first_year, last_year = (years[0] or cutoff.year), years[1]
-    parts = []
-    for subdivision in sorted(set(_HOLIDAY_SUBDIVISION.values())):
-        days = list(bank_holidays(subdivision, first_year, last_year))
-        part = events.filter(pl.col("__subdivision") == subdivision)
-        answered = pl.col("response_date").is_not_null() & (pl.col("response_date_precision") == "day") & (pl.col("response_date") <= cutoff)
-        part = part.with_columns(
-            working_days=pl.when(answered).then(
-                pl.business_day_count(pl.col("request_date") + dt.timedelta(days=1), pl.col("response_date") + dt.timedelta(days=1), holidays=days)
-            ),
-            __elapsed=pl.business_day_count(pl.col("request_date") + dt.timedelta(days=1), pl.lit(cutoff) + dt.timedelta(days=1), holidays=days),
-            __unanswered=(pl.col("outcome") == Outcome.NO_RESPONSE.value) | pl.col("response_date").is_null() | (pl.col("response_date") > cutoff),
-        )
-        parts.append(part)
-    timed = pl.concat(parts, how="vertical_relaxed").with_columns(
-        __late=pl.col("working_days") > deadline,
-        __missing=pl.col("__unanswered") & (pl.col("outcome") != Outcome.WITHDRAWN.value).fill_null(True) & (pl.col("__elapsed") > deadline),
+    return pl.concat(
+        [
+            _timeliness_findings(gather_rows(inputs.events, timed.filter(pl.col("__missing"))), cutoff, deadline, missing),
+            _timeliness_findings(gather_rows(inputs.events, timed.filter(~pl.col("__missing"))), cutoff, deadline, late),
+        ]
     )
-    flagged = timed.filter(pl.col("__late") | pl.col("__missing")).with_columns(
-        days_late=pl.when(pl.col("__late")).then(pl.col("working_days") - deadline).otherwise(pl.col("__elapsed") - deadline),
-    )
+
+
+def _timeliness_findings(flagged: pl.LazyFrame, cutoff: dt.date, deadline: int, summary: pl.Expr) -> pl.LazyFrame:
+    """Timeliness findings from flagged events rows (with ``working_days``, ``days_late``, ``__missing``)."""
     return flagged.select(
         *subject_columns("timeliness", FindingScope.RESPONSE, cutoff),
         pl.when(pl.col("__missing") | (pl.col("working_days") > 2 * deadline))
@@ -242,27 +417,5 @@ def timeliness(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParam
         pl.concat_list(
             evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), "response", EvidenceRelation.EXACT.value)
         ).alias("evidence"),
-        pl.when(pl.col("__missing"))
-        .then(
-            pl.format(
-                "{} had not answered the request of {} on {} by {}: {} working days past the {}-day deadline.",
-                pl.col("authority_label"),
-                iso(pl.col("request_date")),
-                pl.col("technology_label"),
-                iso(pl.lit(cutoff)),
-                pl.col("days_late"),
-                pl.lit(deadline),
-            )
-        )
-        .otherwise(
-            pl.format(
-                "{} answered the request of {} on {} after {} working days ({} late).",
-                pl.col("authority_label"),
-                iso(pl.col("request_date")),
-                pl.col("technology_label"),
-                pl.col("working_days"),
-                plural(pl.col("days_late"), "working day"),
-            )
-        )
-        .alias("summary"),
+        summary.alias("summary"),
     )

@@ -41,43 +41,59 @@ def with_limits(subjects: pl.LazyFrame, as_of: dt.date | None, today: dt.date) -
     )
 
 
-def count_before(events: pl.LazyFrame, queries: pl.LazyFrame, keys: list[str], *, event_date: str, query_date: str, strict: bool = True, name: str = "count") -> pl.LazyFrame:
-    """For each query row, count event rows with the same ``keys`` dated before the query's date.
+def step_counts(events: pl.DataFrame | pl.LazyFrame, keys: list[str], date: str, name: str) -> pl.DataFrame:
+    """Per key, how many events are dated on or before each of its distinct dates: a small step table.
 
-    One sort of events and queries together, then a running total of events within each key: O(n log n),
-    never a join that pairs every query with every event. Events with a null date never count; a query
-    with a null date gets a null count.
-
-    Args:
-        events: rows with ``keys`` and ``event_date`` (one row per thing to count: pre-aggregate to
-            distinct authorities first when counting authorities).
-        queries: rows with ``keys`` and ``query_date``; returned in the same order with ``name`` added.
-        strict: count events with date ``< query_date`` (True) or ``<= query_date`` (False).
+    Columns: ``keys``, ``__step`` (the date) and ``name`` (the running count). Events with a null date
+    never count. The table has one row per key and distinct date, so it is small even when the events
+    are not (a few thousand rows for a million responses).
     """
-    marker, index = "__is_query", "__query_index"
-    # Materialise the queries once: a lazy plan may evaluate them twice, and a join upstream does not
-    # promise the same row order both times, which would pair counts with the wrong rows.
-    queries = queries.collect(engine="in-memory").lazy().with_row_index(index)
-    # On equal dates a strict count must see the query first, an inclusive one the events first.
-    query_order, event_order = (0, 1) if strict else (1, 0)
-    stacked = pl.concat(
-        [
-            events.filter(pl.col(event_date).is_not_null()).select(
-                *keys, pl.col(event_date).alias("__date"), pl.lit(False).alias(marker), pl.lit(event_order).alias("__order"), pl.lit(None, pl.UInt32).alias(index)
-            ),
-            queries.filter(pl.col(query_date).is_not_null()).select(
-                *keys, pl.col(query_date).alias("__date"), pl.lit(True).alias(marker), pl.lit(query_order).alias("__order"), pl.col(index)
-            ),
-        ],
-        how="vertical_relaxed",
+    return (
+        events.lazy()
+        .filter(pl.col(date).is_not_null())
+        .group_by(*keys, date)
+        .agg(pl.len().cast(pl.Int64).alias(name))
+        .sort(*keys, date)
+        .with_columns(pl.col(name).cum_sum().over(keys))
+        .rename({date: "__step"})
+        .collect(engine="in-memory")
     )
-    counted = (
-        stacked.sort([*keys, "__date", "__order"])
-        .with_columns((~pl.col(marker)).cast(pl.Int64).cum_sum().over(keys).alias(name))
-        .filter(pl.col(marker))
-        .select(index, name)
-    )
-    return queries.join(counted, on=index, how="left").sort(index).drop(index)
+
+
+def count_before(queries: pl.DataFrame | pl.LazyFrame, keys: list[str], query_date: str, *, strict: bool = True, **events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """For each query row, count the rows of each named event frame with the same ``keys`` dated before it.
+
+    ``events`` maps an output column name to a frame with ``keys`` and a ``date`` column (one row per
+    thing to count: pre-aggregate to distinct authorities first when counting authorities). Each frame
+    is reduced to a step table (``step_counts``) and read with one as-of join: O(n log n) for the sort
+    of the queries, never a join that pairs every query with every event. ``strict`` counts events
+    dated ``< query_date``, otherwise ``<=``. Events with a null date never count; a query with a null
+    date gets null counts. Returns the queries in their own order with one Int64 column per frame.
+    """
+    index = "__query_index"
+    queries = queries.lazy().collect(engine="in-memory")
+    events = {name: frame.lazy().collect(engine="in-memory") for name, frame in events.items()}
+    # Only a narrow frame is sorted and joined, with the keys as integer codes of one shared Enum per
+    # key (so both sides agree): sorting a wide frame, or hashing string keys once per count, cost
+    # several times more than the counting itself.
+    coded = [
+        pl.col(key)
+        if queries.schema[key].is_integer()
+        else pl.col(key).cast(pl.Enum(pl.concat([queries.get_column(key), *[frame.get_column(key) for frame in events.values()]]).drop_nulls().unique())).to_physical()
+        for key in keys
+    ]
+    narrow = queries.select(*coded, query_date).with_row_index(index).sort(query_date, nulls_last=True)
+    # One step table for all the frames (their running counts carried forward over every date any of
+    # them steps on), so the million queries are joined once, not once per count.
+    steps = None
+    for name, frame in events.items():
+        step = step_counts(frame.with_columns(coded), keys, "date", name)
+        steps = step if steps is None else steps.join(step, on=[*keys, "__step"], how="full", coalesce=True)
+    steps = steps.sort(*keys, "__step").with_columns(pl.col(*events).forward_fill().over(keys))
+    narrow = narrow.join_asof(
+        steps, left_on=query_date, right_on="__step", by=keys, strategy="backward", allow_exact_matches=not strict, check_sortedness=False
+    ).with_columns(pl.when(pl.col(query_date).is_not_null()).then(pl.col(name).fill_null(0)).alias(name) for name in events)
+    return queries.hstack(narrow.sort(index).select(*events).get_columns())
 
 
 def first_disclosures(inputs: AnalysisInputs) -> pl.LazyFrame:
@@ -88,12 +104,36 @@ def first_disclosures(inputs: AnalysisInputs) -> pl.LazyFrame:
     disclosure may be a media report while its official answer came later, and a cut-off between the two
     must still see the media report as the (weaker) evidence it is.
     """
-    events = inputs.events.lazy().filter(pl.col("is_disclosure") & pl.col("response_end").is_not_null())
+    keys = ["__technology", "__authority", "is_official"]
+    # Find each earliest row on a narrow, integer-keyed frame: the earliest date per key, then (among
+    # the few rows on that date) the lowest response id. Only the few thousand winning rows are then
+    # fetched whole: sorting every disclosure with all its columns cost ten times more.
+    narrow = (
+        inputs.events.lazy()
+        .with_row_index("__row")
+        .filter(pl.col("is_disclosure") & pl.col("response_end").is_not_null())
+        .select(
+            inputs.id_code("technology_id", alias="__technology"),
+            inputs.id_code("authority_id", alias="__authority"),
+            (grade_expr(pl.col("source_type"), pl.lit(False)) != "unofficial").alias("is_official"),
+            "response_end",
+            "response_id",
+            "__row",
+        )
+        .collect(engine="in-memory")
+    )
+    earliest = narrow.group_by(keys).agg(pl.col("response_end").min())
+    winners = (
+        narrow.join(earliest, on=[*keys, "response_end"], how="semi")
+        .sort("response_id")
+        .group_by(keys)
+        .agg(pl.col("__row").first())
+    )
+    rows = winners.get_column("__row").sort()
     return (
-        events.with_columns(is_official=grade_expr(pl.col("source_type"), pl.lit(False)) != "unofficial")
-        .sort("response_end", "response_id")
-        .group_by("technology_id", "authority_id", "is_official")
-        .agg(pl.all().first())
+        inputs.events[rows.to_list()]
+        .lazy()
+        .with_columns(is_official=winners.sort("__row").get_column("is_official"))
         .rename({"response_end": "first_end"})
     )
 
@@ -115,6 +155,13 @@ def retarget(disclosures: pl.LazyFrame, pairs: pl.DataFrame, relation: EvidenceR
     return disclosures.join(mapped, on="technology_id", how="inner").with_columns(relation=pl.lit(relation.value))
 
 
+#: The events columns ``evidence_item`` reads (select them before gathering rows: narrower is faster).
+EVIDENCE_SOURCE_COLUMNS: tuple[str, ...] = (
+    "authority_id", "authority_label", "technology_id", "technology_label", "response_date", "response_date_precision",
+    "stance", "outcome", "exemptions", "source_url", "source_type", "response_id", "response_end",
+)  # fmt: skip
+
+
 def evidence_item(grade: pl.Expr, role: str | pl.Expr, relation: str | pl.Expr | None = None, date: str = "response_date") -> pl.Expr:
     """Build one ``EVIDENCE_STRUCT`` value from the columns of an events row (``relation`` defaults to its column)."""
     fields = {
@@ -126,7 +173,7 @@ def evidence_item(grade: pl.Expr, role: str | pl.Expr, relation: str | pl.Expr |
         "date_precision": pl.col("response_date_precision"),
         "stance": pl.col("stance"),
         "outcome": pl.col("outcome"),
-        "exemptions": pl.col("exemptions"),
+        "exemptions": pl.when(pl.col("exemptions").list.len() > 0).then(pl.col("exemptions").list.join("; ")),
         "grade": grade,
         "source_url": pl.col("source_url"),
         "source_type": pl.col("source_type"),

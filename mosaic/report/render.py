@@ -257,7 +257,7 @@ def _export_rows(model: ReportModel) -> list[dict[str, Any]]:
             row = dict(base)
             for key in ("authority", "technology", "date", "stance", "outcome", "grade", "relation", "source_type", "source_url", "response_id"):
                 row[f"evidence_{key}"] = item.get(key)
-            row["evidence_exemptions"] = " ".join(item.get("exemptions") or []) or None
+            row["evidence_exemptions"] = item.get("exemptions") or None
             rows.append(row)
     return rows
 

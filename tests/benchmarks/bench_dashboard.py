@@ -1,9 +1,10 @@
 """Benchmark: the dashboard's callbacks on N synthetic responses, and the first page load in Chromium.
 
 Each callback is timed server-side (the function the Dash callback calls, with the data already loaded:
-the first request after an ingest pays for reading the workspace and running the checks, reported
-separately as "warm-up") and the size of what it sends is measured as the JSON Dash would send. Targets
-(issue 5): every callback under 150 ms and under 500 KB per update; first page load under 3 s.
+the first request after an ingest pays for reading the workspace, coding the events as integers and
+running the checks, reported separately as "warm-up") and the size of what it sends is measured as the
+JSON Dash would send. Targets (issue 5): every callback under 150 ms and under 500 KB per update, the
+first call (a technology or date not seen before) included; first page load under 3 s.
 
 The machines are shared and noisy, so the same run also times a bare polars baseline (filtering the
 responses to one technology and counting stances per authority) and prints each callback as a ratio
@@ -77,6 +78,7 @@ def time_callbacks(workspace, repeat: int, checks: list[str] | None) -> list[dic
     load_s = time.perf_counter() - started
     started = time.perf_counter()
     findings = data.findings()
+    data.findings_index()  # sorted once per data version, like the findings
     findings_s = time.perf_counter() - started
     print(f"warm-up: read workspace + derive events {load_s:.2f} s; checks {', '.join(checks) if checks else 'all'}: {findings_s:.2f} s ({findings.height} findings)")
 
@@ -109,8 +111,10 @@ def time_callbacks(workspace, repeat: int, checks: list[str] | None) -> list[dic
     add("map: category, new date", lambda o: map_page.update_map(data, category, o, dates, None, None, "hex", None), lambda i: (span - 31 * (i + 1),))
     add("map: filters", lambda o: map_page.update_map(data, technology, o, dates, ["ncnd", "confirm"], ["London", "South East"], "hex", None), lambda i: (span - 32 * (i + 1),))
     add("map headline (mosaic_exposure), new date", lambda o: map_page.headline(data, technology, o, dates, None, None), lambda i: (span - 33 * (i + 1),))
+    add("map headline, category, new date", lambda o: map_page.headline(data, category, o, dates, None, None), lambda i: (span - 34 * (i + 1),))
     add("authority panel", lambda a: map_page.panel(data, a, technology), lambda i: (busiest,))
     add("timeline: category", lambda t: timeline_page.update_timeline(data, t), lambda i: (category,))
+    add("timeline: product", lambda t: timeline_page.update_timeline(data, t), lambda i: (technology,))
     add("findings table: all", lambda c: findings_page.update_findings(data, c, None, None), lambda i: (None,))
     add("findings table: technology", lambda t: findings_page.update_findings(data, None, ["strong", "notable"], t), lambda i: (technology,))
     return results
@@ -133,7 +137,7 @@ def time_first_page_load(workspace, repeat: int, checks: list[str] | None) -> fl
     from dashboards.data import WorkspaceData
 
     data = WorkspaceData(workspace, checks=checks)
-    data.findings()  # warm: the server would have served earlier visitors
+    data.findings(), data.findings_index()  # warm: the server would have served earlier visitors
     server = make_server("127.0.0.1", 0, create_app(data).server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -162,9 +166,9 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument(
         "--checks",
-        default="mosaic_exposure,series_consistency,ncnd_tell,exemption_consistency,ncnd_limb",
-        help="checks whose findings the panel and findings table use ('all' for every check; at 1M rows the "
-        "response-level checks take minutes and many GB, so they are left out by default)",
+        default="all",
+        help="checks whose findings the panel and findings table use: 'all' (the default, as the dashboard "
+        "runs) or a comma-separated list",
     )
     args = parser.parse_args()
 
@@ -185,9 +189,9 @@ def main() -> None:
         print(f"workspace {workspace.path}: {rows} responses")
         results = time_callbacks(workspace, args.repeat, None if args.checks == "all" else args.checks.split(","))
         base = results[0]["ms"]
-        print(f"{'callback':42} {'first ms':>9} {'best ms':>8} {'x base':>7} {'KB sent':>8}  target <150 ms, <500 KB")
+        print(f"{'callback':42} {'first ms':>9} {'best ms':>8} {'x base':>7} {'KB sent':>8}  target <150 ms (first call too), <500 KB")
         for r in results:
-            flag = "" if r["ms"] < 150 and r["kb"] < 500 else "  OVER"
+            flag = "" if max(r["first"], r["ms"]) < 150 and r["kb"] < 500 else "  OVER"
             print(f"{r['callback']:42} {r['first']:9.1f} {r['ms']:8.1f} {r['ms'] / base:7.1f} {r['kb']:8.1f}{flag}")
         if not args.no_browser:
             seconds = time_first_page_load(workspace, 3, None if args.checks == "all" else args.checks.split(","))

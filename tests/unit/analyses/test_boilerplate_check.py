@@ -113,3 +113,76 @@ def test_single_linkage_chains_clusters():
     assert sizes == [3, 3, 3, 1]
     assert line == clusters[0]
     assert similarity[3] == 0.0
+
+
+def test_blank_statements_are_not_statements(analyse, metric, national, response):
+    # Whitespace of any kind (tab, no-break space, em space, line separator) is no statement at all.
+    blanks = [harm(response, "cumbria", "2024-07-10", text) for text in ("   ", "\t\n", "\u00a0\u2003", "\u2028")]
+    findings = analyse([*national, *blanks], "boilerplate")
+    assert metric(findings, "statements", scope="technology") == 5  # Cumbria's ROGUE line of 9 July still counts
+    texts = pl.Series(["", " ", "\t", "\u00a0", "\u2003\u3000", "\u200b", "\ufeff", " a ", "x"])
+    # The check's test for "has text" is a regex; it must agree with stripping whitespace and measuring.
+    assert texts.str.contains(r"\S").to_list() == (texts.str.strip_chars().str.len_chars() > 0).to_list()
+
+
+def _pairwise_union_find(folded: list[str], first_dates: list) -> tuple[list[int], list[float], list[int], int | None]:
+    """The specification of ``cluster_statements``: union-find over every pair in row order, sums one by one."""
+    from rapidfuzz import fuzz, process
+
+    from mosaic.analyses.boilerplate import MIN_STATEMENTS, SIMILAR
+
+    count = len(folded)
+    matrix = process.cdist(folded, folded, scorer=fuzz.ratio, dtype=None) / 100.0
+    parent = list(range(count))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(count):
+        for j in range(i + 1, count):
+            if matrix[i, j] >= SIMILAR:
+                parent[root(j)] = root(i)
+    clusters = [root(i) for i in range(count)]
+    sizes = {c: clusters.count(c) for c in set(clusters)}
+    earliest = {c: min((first_dates[i] or dt.date.max) for i in range(count) if clusters[i] == c) for c in sizes}
+    line = min(sizes, key=lambda c: (-sizes[c], earliest[c], c))
+    if count < MIN_STATEMENTS or sizes[line] < 2:
+        line = None
+    members = [i for i in range(count) if line is not None and clusters[i] == line]
+    similarity = []
+    for i in range(count):
+        others = [matrix[i, j] for j in members if j != i]
+        similarity.append(float(sum(others) / len(others)) if others else float("nan"))
+    return clusters, similarity, [sizes[c] for c in clusters], line
+
+
+def test_vectorised_clustering_matches_pair_by_pair_union_find():
+    # Cluster ids break ties between equally large, equally early clusters, so they must be the very
+    # roots a pair-by-pair union-find gives (often not a cluster's smallest index), and the mean
+    # similarities must be bit for bit those of summing one by one.
+    import math
+    import random
+
+    rng = random.Random(11)
+    bases = ["x" * 60, "y" * 60, "the authority neither confirms nor denies " * 2, "abc" * 20]
+    ties = non_minimal_roots = 0
+    for _ in range(400):
+        count = rng.randint(1, 20)
+        texts = []
+        for _ in range(count):
+            text = list(rng.choice(bases[: rng.randint(1, 4)]))
+            for _ in range(rng.choice([0, 0, 2, 5, 9, 15])):
+                text[rng.randrange(len(text))] = rng.choice("xyzq ")
+            texts.append("".join(text))
+        dates = [rng.choice([None, dt.date(2024, 1, 1), dt.date(2024, 1, 2)]) for _ in range(count)]
+        clusters, similarity, sizes, line = cluster_statements(texts, dates)
+        expected = _pairwise_union_find(texts, dates)
+        assert (clusters, sizes, line) == (expected[0], expected[2], expected[3])
+        assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(similarity, expected[1], strict=True))
+        non_minimal_roots += any(c != clusters.index(c) for c in clusters)
+        rank = sorted((-clusters.count(c), min(d or dt.date.max for d, k in zip(dates, clusters) if k == c)) for c in set(clusters))
+        ties += len(rank) > 1 and rank[0] == rank[1]
+    assert ties > 0 and non_minimal_roots > 0  # the cases that matter were exercised

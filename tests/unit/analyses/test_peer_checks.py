@@ -116,3 +116,46 @@ def test_an_answer_proves_the_authority_was_asked_even_with_a_month_only_request
     findings = analyse(rows, "peer_disclosure")
     assert metric(findings, "peers_asked") == 2
     assert metric(findings, "peers_exact") == 1
+
+
+def test_self_acknowledgment_same_day_answers_lists_first_and_latest_by_response_id(analyse, response, metric):
+    # Three answers of Kent's own on the same day, then an NCND: all three count (earlier_exact = 3). The
+    # evidence lists the first and the latest: on a tie of dates, "first" is the lowest response id and
+    # "latest" the highest, whatever the row order, so the middle one is not listed.
+    rows = [response("kent", P, "not_held", "2020-02-01", response_id=rid) for rid in ("b2", "a1", "c3")]
+    rows.append(response("kent", P, "ncnd", "2023-03-10", response_id="z9"))
+    for ordered in (rows, list(reversed(rows))):
+        findings = analyse(ordered, "self_acknowledgment")
+        assert metric(findings, "earlier_exact") == 3
+        assert [e["response_id"] for e in findings.get_column("evidence").item()] == ["a1", "c3"]
+
+
+def test_self_acknowledgment_evidence_is_in_date_order_across_relations(analyse, response):
+    # First and latest of each relation, interleaved by date: broader 2019, exact 2020, broader 2021,
+    # exact 2022 (the 2020-06 exact answer is neither the first nor the latest, so it is not listed).
+    rows = [
+        response("kent", CATEGORY, "disclosed", "2019-01-01", response_id="b1"),
+        response("kent", P, "not_held", "2020-01-01", response_id="e1"),
+        response("kent", P, "not_held", "2020-06-01", response_id="e2"),
+        response("kent", CATEGORY, "disclosed", "2021-01-01", response_id="b2"),
+        response("kent", P, "disclosed", "2022-01-01", response_id="e3"),
+        response("kent", P, "ncnd", "2023-03-10", response_id="n1"),
+    ]
+    evidence = analyse(rows, "self_acknowledgment").get_column("evidence").item()
+    assert [(e["response_id"], e["relation"]) for e in evidence] == [("b1", "broader"), ("e1", "exact"), ("b2", "broader"), ("e3", "exact")]
+
+
+def test_peer_evidence_skips_own_authority_and_keeps_date_order(analyse, response):
+    # Essex (2020), Kent itself (2020-06, skipped), Surrey (2021) disclosed P before Kent's NCND; Sussex
+    # disclosed after it (not evidence). Exact first, in date order, and never the NCND's own authority.
+    rows = [
+        response("essex", P, "not_held", "2020-01-01"),
+        response("kent", P, "not_held", "2020-06-01"),
+        response("surrey", P, "disclosed", "2021-01-01"),
+        response("kent", P, "ncnd", "2023-03-10"),
+        response("sussex", P, "disclosed", "2023-04-01"),
+    ]
+    findings = analyse(rows, "peer_disclosure", evidence_limit=5)
+    assert [e["authority_id"] for e in findings.get_column("evidence").item()] == ["essex", "surrey"]
+    capped = analyse(rows, "peer_disclosure", evidence_limit=1)
+    assert [e["authority_id"] for e in capped.get_column("evidence").item()] == ["essex"]

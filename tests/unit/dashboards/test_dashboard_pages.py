@@ -228,3 +228,28 @@ def test_cache_computes_once_under_concurrent_callbacks_and_forgets_old_data():
     assert cache.get(("inputs", "v1"), lambda: "recomputed") == "recomputed"  # evicted: least recently used
     cache.clear()
     assert cache.get(("map", "v1", 5), lambda: "fresh") == "fresh"
+
+
+def test_findings_index_selects_in_strength_order_and_fetches_rows_by_number():
+    index = findings_page.views.findings_index(FINDINGS)
+    assert index.get_column("check").to_list() == ["mosaic_exposure", "peer_disclosure", "timeliness"]
+    assert FINDINGS[index.get_column("row")].get_column("check").to_list() == index.get_column("check").to_list()
+    chosen = findings_page.views.select_findings(index, None, ["notable", "info"], None)
+    assert chosen.get_column("authority_id").to_list() == ["kent", "sussex"]
+    assert findings_page.views.select_findings(index, None, None, ["dji-mavic"]).get_column("check").to_list() == ["timeliness"]
+
+
+def test_panel_findings_are_the_most_relevant_few_with_the_total():
+    # 30 findings about Kent: 25 on other technologies (strong), 5 on the selected one (info). The panel
+    # shows the selected technology's first even when weaker, at most PANEL_FINDINGS_LIMIT, and says 30.
+    rows = [
+        _finding(check="timeliness", scope="response", authority_id="kent", technology_id="dji-mavic" if i < 25 else "facewise-cloud",
+                 severity="strong" if i < 25 else "info", response_date=dt.date(2021, 1, 1) + dt.timedelta(days=i), summary=f"s{i}", metrics={}, evidence=[])
+        for i in range(30)
+    ] + [_finding(check="timeliness", scope="response", authority_id="essex", technology_id="dji-mavic", severity="strong", summary="other", metrics={}, evidence=[])]  # fmt: skip
+    findings = pl.DataFrame(rows, schema=FINDING_SCHEMA)
+    shown, total = findings_page.views.panel_findings(findings, findings_page.views.findings_index(findings), "kent", ["facewise-cloud"])
+    assert total == 30
+    assert shown.height == findings_page.views.PANEL_FINDINGS_LIMIT
+    assert shown.get_column("summary").to_list()[:5] == ["s29", "s28", "s27", "s26", "s25"]  # selected technology first, latest first
+    assert set(shown.get_column("authority_id")) == {"kent"}

@@ -10,6 +10,7 @@ import pytest
 from dash import html
 
 from dashboards import views
+from mosaic.analyses.mapview import stance_timeline
 from mosaic.registry import load_authorities
 from mosaic.registry.hexgrid import hex_cells
 
@@ -143,9 +144,10 @@ def test_timeline_aggregates_by_month_when_large():
             "stance": ["deny"] * rows,
         }
     )
-    figure, note = views.timeline_figure(events, ["t"], "t")
-    denied = next(t for t in figure.data if "Denied" in t.name)
-    assert "month" in note
+    points, grain = stance_timeline(events, ["t"], views.TIMELINE_POINT_LIMIT)
+    figure, note = views.timeline_figure(points, grain, "t")
+    denied = next(t for t in go.Figure(figure).data if "Denied" in t.name)
+    assert grain == "month" and "month" in note
     assert sum(denied.customdata) == rows
     assert len(denied.x) <= 10 * (rows // 28 + 2)  # at most one mark per authority and month
 
@@ -156,8 +158,8 @@ def test_boundary_feature_key_finds_the_code_property():
     assert views.boundary_feature_key(geojson, ["E99"]) is None
 
 
-def test_scoped_inputs_give_the_same_map_and_exposure_as_the_whole_data(tmp_path):
-    """The dashboard computes per-technology views on that technology's family only: same answers."""
+def test_dashboard_map_and_exposure_equal_the_library_on_fresh_inputs(tmp_path):
+    """The dashboard's cached views (on inputs whose coded events it keeps) give the library's answers."""
     from dashboards.data import WorkspaceData
     from mosaic.analyses import AnalysisInputs, map_stances, run_checks
     from mosaic.ingest.pipeline import ingest_files

@@ -108,7 +108,7 @@ def _evidence(authority: str, technology: str, date: str, relation: str, grade: 
     item = {name: None for name in EVIDENCE_STRUCT.to_schema()}
     item.update(
         authority_id=authority, authority=authority, technology_id=technology, technology=technology, date=dt.date.fromisoformat(date),
-        date_precision=precision, stance="confirm", outcome="disclosed", exemptions=[], grade=grade, relation=relation,
+        date_precision=precision, stance="confirm", outcome="disclosed", exemptions=None, grade=grade, relation=relation,
         role="disclosure", response_id=response_id, source_type="foi_response", source_url=f"https://foi.example.org/{response_id}",
     )  # fmt: skip
     return item
