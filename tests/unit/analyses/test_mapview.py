@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from mosaic.analyses import AnalysisInputs, map_stances
-from mosaic.analyses.mapview import answer_rows, coded_events, read_rows, stance_timeline
+from mosaic.analyses.mapview import answer_rows, pair_timelines, read_rows, stance_timeline
 from mosaic.schema import STANCE_BY_OUTCOME
 
 from .conftest import frame, response
@@ -59,7 +59,7 @@ def reference_rows(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: list
 
 
 class OwnCodes(AnalysisInputs):
-    """Inputs without shared id codes: ``coded_events`` in mapview then codes the ids itself."""
+    """Inputs without shared id codes: ``pair_timelines`` then codes the ids itself."""
 
     coded_events = None
 
@@ -78,11 +78,11 @@ def test_answer_rows_pick_the_rows_a_sort_would(seed, own_codes):
             assert got.equals(reference_rows(inputs, cutoff, technology_ids)), (seed, cutoff, technology_ids)
 
 
-def test_coded_events_are_built_once_per_inputs():
+def test_pair_timelines_are_built_once_per_inputs():
     inputs = AnalysisInputs.from_responses(random_responses(1))
-    assert coded_events(inputs) is coded_events(inputs)
+    assert pair_timelines(inputs) is pair_timelines(inputs)
     other = AnalysisInputs.from_responses(random_responses(1))
-    assert coded_events(other) is not coded_events(inputs)
+    assert pair_timelines(other) is not pair_timelines(inputs)
 
 
 def test_answer_rows_on_no_responses():
