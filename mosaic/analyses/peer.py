@@ -323,18 +323,24 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
     broader = exact.select(pl.col("item").struct.with_fields(relation=pl.lit(EvidenceRelation.BROADER.value).cast(EVIDENCE_STRUCT.to_schema()["relation"])))
     items = pl.concat([exact, broader]).to_series().rechunk()
     offsets = {name: (n if name.endswith(EvidenceRelation.BROADER.value) else 0) for name in picked}
-    counted = counted.with_columns(
-        __count=pl.sum_horizontal(pl.col(picked).is_not_null().cast(pl.Int64)),
-        __latest=answers.get_column("response_end").gather(counted.select(pl.max_horizontal(picked)).to_series()),
-    )
+    counted = counted.with_columns(__latest=answers.get_column("response_end").gather(counted.select(pl.max_horizontal(picked)).to_series()))
     slots = counted.select(*_slot_positions(picked), *picked).select(_ordered_slots(picked, offsets))
-    # Interleave the slot columns row by row (row r, slot k at r * width + k) with one gather:
-    # ``concat_list`` of a few integer columns ran a hundred times slower at this size.
+    # Interleave the slot columns row by row (row r, slot k at r * width + k) with one gather, drop the
+    # empty slots, fetch the items, and collect each row's run into its list: the runs are contiguous and
+    # in row order, so a group-by on the (flagged) sorted row number only cuts slices. ``concat_list`` of
+    # a few integer columns, or gathering with the empty slots left in, ran several times slower.
     width, rows = slots.width, slots.height
     interleave = pl.int_range(0, rows * width, dtype=pl.Int64, eager=True)
     index = pl.concat(slots.get_columns(), rechunk=True).gather((interleave % width) * rows + interleave // width)
-    evidence = items.gather(index).reshape((rows, width)).cast(pl.List(items.dtype)).alias("evidence")
-    frame = counted.with_columns(evidence).with_columns(pl.col("evidence").list.head(pl.col("__count"))).lazy()
+    present = index.is_not_null()
+    evidence = (
+        pl.DataFrame({"__subject": (interleave // width).filter(present), "evidence": items.gather(index.filter(present))})
+        .with_columns(pl.col("__subject").set_sorted())
+        .group_by("__subject", maintain_order=True)
+        .agg("evidence")
+    )
+    # Every row has at least its first earlier answer, so the lists line up with the rows one to one.
+    frame = counted.with_columns(evidence.get_column("evidence")).lazy()
     return frame.select(
         *subject_columns("self_acknowledgment", FindingScope.RESPONSE, "as_of"),
         pl.when(pl.col("earlier_exact") > 0).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
