@@ -22,6 +22,8 @@ import polars as pl
 from mosaic.analyses import AnalysisInputs, all_checks, empty_findings, map_stances, run_checks
 from mosaic.analyses.mapview import pair_timelines
 
+from dashboards.views import findings_index
+
 LOG = logging.getLogger(__name__)
 
 
@@ -163,8 +165,6 @@ class _CachedAnalyses:
         return pl.concat(frames, how="vertical", rechunk=True) if frames else empty_findings()
 
     def findings_index(self) -> pl.DataFrame:
-        from dashboards.views import findings_index
-
         return self._cache.get(("findings-index", self.version()), lambda: findings_index(self.findings()))
 
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:

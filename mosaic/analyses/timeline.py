@@ -73,22 +73,14 @@ def count_before(queries: pl.DataFrame | pl.LazyFrame, keys: list[str], query_da
     """
     index = "__query_index"
     queries = queries.lazy().collect(engine="in-memory")
-    events = {name: frame.lazy().collect(engine="in-memory") for name, frame in events.items()}
-    # Only a narrow frame is sorted and joined, with the keys as integer codes of one shared Enum per
-    # key (so both sides agree): sorting a wide frame, or hashing string keys once per count, cost
-    # several times more than the counting itself.
-    coded = [
-        pl.col(key)
-        if queries.schema[key].is_integer()
-        else pl.col(key).cast(pl.Enum(pl.concat([queries.get_column(key), *[frame.get_column(key) for frame in events.values()]]).drop_nulls().unique())).to_physical()
-        for key in keys
-    ]
-    narrow = queries.select(*coded, query_date).with_row_index(index).sort(query_date, nulls_last=True)
+    # Only a narrow frame is sorted and joined: sorting the wide queries cost more than the counting.
+    # Keys are best integer codes (``AnalysisInputs.coded_events``): string keys work, several times slower.
+    narrow = queries.select(*keys, query_date).with_row_index(index).sort(query_date, nulls_last=True)
     # One step table for all the frames (their running counts carried forward over every date any of
     # them steps on), so the million queries are joined once, not once per count.
     steps = None
     for name, frame in events.items():
-        step = step_counts(frame.with_columns(coded), keys, "date", name)
+        step = step_counts(frame, keys, "date", name)
         steps = step if steps is None else steps.join(step, on=[*keys, "__step"], how="full", coalesce=True)
     steps = steps.sort(*keys, "__step").with_columns(pl.col(*events).forward_fill().over(keys))
     narrow = narrow.join_asof(
@@ -132,7 +124,7 @@ def first_disclosures(inputs: AnalysisInputs) -> pl.LazyFrame:
     )
     rows = winners.get_column("__row").sort()
     return (
-        inputs.events[rows.to_list()]
+        inputs.events[rows]
         .lazy()
         .with_columns(is_official=winners.sort("__row").get_column("is_official"))
         .rename({"response_end": "first_end"})
