@@ -41,7 +41,7 @@ from mosaic.analyses.findings import EvidenceRelation, FindingScope, empty_findi
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.procedure import gather_rows, latest_rows, numbered
 from mosaic.analyses.registry import CheckParams, register
-from mosaic.analyses.timeline import evidence_item, iso, plural
+from mosaic.analyses.timeline import date_text, evidence_item, plural
 from mosaic.schema import Severity
 
 #: Statements at least this similar (0-1) belong to the same cluster.
@@ -260,7 +260,7 @@ def boilerplate(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckPara
             pl.col("authority_label"),
             pl.col("kind_label"),
             pl.col("technology_label"),
-            iso(pl.col("response_date")),
+            date_text(pl.col("response_date"), pl.col("response_date_precision")),
             pl.col("largest_cluster_size"),
             pl.col("similarity").round(2),
             pl.col("excerpt"),

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from mosaic.analyses.findings import EVIDENCE_STRUCT, EvidenceRelation, FindingScope, grade_expr, metrics_struct, technology_columns
+from mosaic.analyses.findings import EVIDENCE_STRUCT, STRONG_MIN_ANSWERS, EvidenceRelation, FindingScope, grade_expr, metrics_struct, technology_columns
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.mapview import answer_rows, read_rows
 from mosaic.analyses.overview import wilson_bounds
 from mosaic.analyses.registry import CheckParams, register
-from mosaic.analyses.timeline import evidence_item, iso
+from mosaic.analyses.timeline import evidence_item, iso, plural
 from mosaic.schema import Severity, Stance
 
 
@@ -64,7 +64,29 @@ def exposure_universe(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: S
         .then(evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), "public answer", EvidenceRelation.EXACT.value))
         .alias("public_item"),
     )
-    return pl.concat([asked, latest, rows.select("has_ncnd"), public], how="horizontal").lazy()
+    # A linked body (a commissioner) is its own authority but has no cell of its own on the national map:
+    # its answers never count as its force's, nor as another cell in coverage, base rates or predictions.
+    return pl.concat([asked, latest, rows.select("has_ncnd"), public], how="horizontal").lazy().filter(~pl.col("authority_id").is_in(inputs.linked_body_ids))
+
+
+def _category_answers(inputs: AnalysisInputs, universe: pl.DataFrame) -> pl.LazyFrame:
+    """Per (technology, authority): its public answer on a category containing the technology, if any.
+
+    Columns: ``technology_id`` (the narrower technology), ``authority_id``, ``category_stance`` (``deny``
+    when it denied any such category, else ``confirm``) and ``category_label`` (that category's name;
+    the nearest one when several). Why deny wins: not using facial recognition at all means not using
+    any product of it, whereas a confirmation of the category says nothing about which product.
+    """
+    above = inputs.pairs.lazy().filter(pl.col("distance") > 0).select(pl.col("ancestor_id").alias("__category"), pl.col("descendant_id").alias("technology_id"), "distance")
+    answers = universe.lazy().filter(pl.col("public_stance").is_not_null()).select(
+        pl.col("technology_id").alias("__category"), "authority_id", "public_stance", pl.col("technology_label").alias("category_label")
+    )
+    return (
+        answers.join(above, on="__category")
+        .sort("technology_id", "authority_id", pl.col("public_stance") == Stance.DENY.value, "distance", descending=[False, False, True, False])
+        .group_by("technology_id", "authority_id", maintain_order=True)
+        .agg(pl.col("public_stance").first().alias("category_stance"), pl.col("category_label").first())
+    )
 
 
 @register("mosaic_exposure", "How much of the map is already public", "map")
@@ -72,24 +94,45 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     """Coverage of the public map per technology, and what one more answer would add per authority.
 
     Method, per technology as of the as-of date (default today). Universe: authorities asked about it (a
-    response on it whose request date, else response date, is on or before the as-of date). ``disclosed``:
-    those whose latest confirm or deny is dated on or before it, however old (its age is reported: a later
-    NCND does not erase a public answer). ``coverage`` = disclosed / asked (Wilson interval); ``base_rate``
-    = (confirms + 1) / (confirms + denies + 2). For each authority in the universe without a public answer,
-    ``predicted_use_probability`` p = (confirming disclosed land neighbours in the universe + k *
-    base_rate) / (disclosed neighbours + k), k = ``neighbour_prior_weight`` (2); with no disclosed
-    neighbours p is the base rate. ``predictability`` = max(p, 1 - p); ``marginal_bits`` = H(p), the binary
+    response on it whose request date, else response date, is on or before the as-of date); linked bodies
+    (commissioners) are left out, having no cell of their own. ``disclosed``: those whose latest confirm
+    or deny is dated on or before it, however old (its age is reported: a later NCND does not erase a
+    public answer). ``coverage`` = disclosed / asked (Wilson interval); ``base_rate`` = (confirms + 1) /
+    (confirms + denies + 2).
+
+    Categories. Answers about a category containing the technology (facial recognition, for Amazon
+    Rekognition) are a second, broader map, reported beside the technology's own: ``category_confirms``
+    and ``category_denies`` count every authority's public answer on such a category. They enter the
+    prediction as far as they logically reach, and no further: a category *denial* means the product is
+    not used either (p = 0); a category *confirmation* shows use of some such technology, not of this one,
+    so it only changes the prior to ``conditional_rate`` = (authorities that confirmed the category and
+    the technology + 1) / (authorities that confirmed the category and answered on the technology + 2),
+    which is 0.5 when no such authority exists.
+
+    Prediction. For each authority in the universe without a public answer, ``predicted_use_probability``
+    p = (confirming disclosed land neighbours in the universe + k * prior) / (disclosed neighbours + k),
+    k = ``neighbour_prior_weight`` (2), the prior being ``conditional_rate`` for an authority that
+    confirmed a category containing the technology and ``base_rate`` otherwise; with no disclosed
+    neighbours p is the prior. ``predictability`` = max(p, 1 - p); ``marginal_bits`` = H(p), the binary
     entropy: what one more answer would add to the public map (1 bit = nothing could be inferred; near 0
-    = already predictable). Findings: one per technology, one per region in its universe, and one per
-    authority whose latest answer is an NCND and that has no public answer. Severity of the technology
-    finding: ``strong`` when coverage is at least 75%, ``notable`` from 50%; of an authority finding:
-    ``notable`` when predictability is at least 0.75.
+    = already predictable).
+
+    Findings: one per technology, one per region in its universe, and one per authority whose latest
+    answer is an NCND and that has no public answer. Severity of the technology finding: ``strong`` when
+    coverage is at least 75% of at least ``STRONG_MIN_ANSWERS`` (3) public answers, ``notable`` from 50%
+    of at least two; a map of fewer than three authorities asked says it is too small to speak of. Of an
+    authority finding: ``notable`` when predictability is at least 0.75.
     """
     cutoff = params.map_as_of(as_of)
     k = params.neighbour_prior_weight
-    # Per technology, neighbours included: only the technology focus can narrow the work.
-    universe = exposure_universe(inputs, cutoff, params.focus_technology_ids).filter(params.focus(authority=False, response=False)).collect(engine="in-memory")
+    # Per technology, neighbours included: only the technology focus can narrow the work. The categories
+    # above the focus are read too: their answers bear on the products below them (see the docstring).
+    focus_ids = params.focus_technology_ids
+    broader_ids = None if focus_ids is None else inputs.pairs.filter(pl.col("descendant_id").is_in(list(focus_ids))).get_column("ancestor_id").unique().to_list()
+    everything = exposure_universe(inputs, cutoff, broader_ids).collect(engine="in-memory")
+    universe = everything.lazy().filter(params.focus(authority=False, response=False)).collect(engine="in-memory")
     lazy = universe.lazy()
+    category = _category_answers(inputs, everything)
     tech = lazy.group_by("technology_id").agg(
         pl.len().alias("asked"),
         pl.col("public_stance").is_not_null().sum().alias("disclosed"),
@@ -103,6 +146,21 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
         coverage=pl.col("disclosed") / pl.col("asked"),
         base_rate=(pl.col("confirms") + 1) / (pl.col("confirms") + pl.col("denies") + 2),
         undisclosed=pl.col("asked") - pl.col("disclosed"),
+    )
+    # The broader map: every authority's answer on a category containing the technology (not only those
+    # asked about the technology itself), and among the authorities that confirmed such a category and
+    # answered on the technology too, how often they used it.
+    with_product = category.join(lazy.select("technology_id", "authority_id", "public_stance"), on=["technology_id", "authority_id"], how="left")
+    broader = with_product.group_by("technology_id").agg(
+        (pl.col("category_stance") == Stance.CONFIRM.value).sum().alias("category_confirms"),
+        (pl.col("category_stance") == Stance.DENY.value).sum().alias("category_denies"),
+        ((pl.col("category_stance") == Stance.CONFIRM.value) & (pl.col("public_stance") == Stance.CONFIRM.value)).sum().alias("__both_confirm"),
+        ((pl.col("category_stance") == Stance.CONFIRM.value) & pl.col("public_stance").is_not_null()).sum().alias("__both_public"),
+        pl.col("category_label").unique().sort().str.join(", ").alias("category_label"),
+    )
+    tech = tech.join(broader, on="technology_id", how="left").with_columns(
+        pl.col("category_confirms", "category_denies").fill_null(0),
+        conditional_rate=(pl.col("__both_confirm").fill_null(0) + 1) / (pl.col("__both_public").fill_null(0) + 2),
     )
     # Neighbours in the universe with a public answer, for each authority without one.
     neighbours = inputs.neighbours.lazy()
@@ -124,12 +182,20 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             .alias("__neighbour_items"),
         )
     )
+    # The prior for an authority: the technology's base rate; the rate among category confirmers when it
+    # confirmed a category containing the technology; nothing to predict (p = 0) when it denied one.
+    prior = (
+        pl.when(pl.col("category_stance") == Stance.CONFIRM.value).then(pl.col("conditional_rate")).otherwise(pl.col("base_rate"))
+    )
     predicted = (
         hidden.join(around, on=["technology_id", "authority_id"], how="left")
-        .join(tech.select("technology_id", "base_rate"), on="technology_id")
+        .join(tech.select("technology_id", "base_rate", "conditional_rate", "category_label"), on="technology_id")
+        .join(category.select("technology_id", "authority_id", "category_stance", pl.col("category_label").alias("__own_category")), on=["technology_id", "authority_id"], how="left")
         .with_columns(pl.col("disclosed_neighbours", "confirming_neighbours").fill_null(0))
         .with_columns(
-            predicted_use_probability=(pl.col("confirming_neighbours") + k * pl.col("base_rate")) / (pl.col("disclosed_neighbours") + k)
+            predicted_use_probability=pl.when(pl.col("category_stance") == Stance.DENY.value)
+            .then(0.0)
+            .otherwise((pl.col("confirming_neighbours") + k * prior) / (pl.col("disclosed_neighbours") + k))
         )
         .with_columns(
             predictability=pl.max_horizontal("predicted_use_probability", 1 - pl.col("predicted_use_probability")),
@@ -153,9 +219,9 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
 
     technology_findings = tech.select(
         *technology_columns("mosaic_exposure", FindingScope.TECHNOLOGY, cutoff),
-        pl.when(pl.col("coverage") >= 0.75)
+        pl.when((pl.col("coverage") >= 0.75) & (pl.col("disclosed") >= STRONG_MIN_ANSWERS))
         .then(pl.lit(Severity.STRONG.value))
-        .when(pl.col("coverage") >= 0.5)
+        .when((pl.col("coverage") >= 0.5) & (pl.col("disclosed") >= 2))
         .then(pl.lit(Severity.NOTABLE.value))
         .otherwise(pl.lit(Severity.INFO.value))
         .alias("severity"),
@@ -171,18 +237,37 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             undisclosed=pl.col("undisclosed"),
             mean_marginal_bits=pl.col("mean_marginal_bits"),
             oldest_disclosure_days=(pl.lit(cutoff) - pl.col("__oldest")).dt.total_days(),
+            category_confirms=pl.col("category_confirms"),
+            category_denies=pl.col("category_denies"),
         ),
         pl.col("__public").list.head(params.evidence_limit).alias("evidence"),
         pl.format(
-            "On {}, {}% of the map for {} was public ({} of {} authorities asked had confirmed or denied: {} confirmed, {} denied); base rate of use {}{}.",
+            "On {}, {}% of the map for {} was public ({} of {} {} asked had confirmed or denied: {} confirmed, {} denied){}; {}{}{}.",
             iso(pl.lit(cutoff)),
             percent(pl.col("coverage")),
             pl.col("technology_label"),
             pl.col("disclosed"),
             pl.col("asked"),
+            pl.when(pl.col("asked") == 1).then(pl.lit("authority")).otherwise(pl.lit("authorities")),
             pl.col("confirms"),
             pl.col("denies"),
-            pl.col("base_rate").round(2),
+            pl.when(pl.col("asked") < STRONG_MIN_ANSWERS).then(pl.lit(", too few answers to speak of a map")).otherwise(pl.lit("")),
+            pl.when(pl.col("disclosed") > 0)
+            .then(pl.format("base rate of use {}", pl.col("base_rate").round(2)))
+            .otherwise(pl.lit("no public answer to estimate a rate of use from")),
+            pl.when(pl.col("category_confirms") + pl.col("category_denies") > 0)
+            .then(
+                pl.format(
+                    "; on the broader {} ({}), {} authorities had confirmed and {} denied (a category confirmation shows use of some such technology, not of {}; a category denial means {} is not used either)",
+                    pl.when(pl.col("category_label").str.contains(", ", literal=True)).then(pl.lit("categories")).otherwise(pl.lit("category")),
+                    pl.col("category_label"),
+                    pl.col("category_confirms"),
+                    pl.col("category_denies"),
+                    pl.col("technology_label"),
+                    pl.col("technology_label"),
+                )
+            )
+            .otherwise(pl.lit("")),
             pl.when(pl.col("__top_name").is_not_null())
             .then(pl.format("; an answer from {} would add {} bits, the most of any authority without a public answer", pl.col("__top_name"), pl.col("__top_bits").round(2)))
             .otherwise(pl.lit("")),
@@ -214,10 +299,10 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             coverage_high=wilson_bounds(pl.col("disclosed"), pl.col("asked"))[1],
         ),
         pl.format(
-            "In {} region, {} of {} authorities asked had confirmed or denied {} by {}.",
+            "In {} region, {} of {} asked had confirmed or denied {} by {}.",
             pl.col("region").fill_null("an unknown"),
             pl.col("disclosed"),
-            pl.col("asked"),
+            plural(pl.col("asked"), "authority", "authorities"),
             pl.col("technology_label"),
             iso(pl.lit(cutoff)),
         ).alias("summary"),
@@ -244,16 +329,32 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             marginal_bits=pl.col("marginal_bits"),
         ),
         pl.col("__neighbour_items").fill_null(pl.lit([], dtype=pl.List(universe.schema["public_item"]))).list.head(params.evidence_limit).alias("evidence"),
-        pl.format(
-            "{} of {}'s land neighbours asked had answered ({} confirmed), so use of {} could already be put at {} from the public map; an answer from {} would add {} bits.",
-            pl.col("disclosed_neighbours"),
-            pl.col("authority_label"),
-            pl.col("confirming_neighbours"),
-            pl.col("technology_label"),
-            pl.col("predicted_use_probability").round(2),
-            pl.col("authority_label"),
-            pl.col("marginal_bits").round(2),
-        ).alias("summary"),
+        pl.when(pl.col("category_stance") == Stance.DENY.value)
+        .then(
+            pl.format(
+                "{} had publicly denied {}, a category containing {}, so it is already public that it does not use {}: an answer would add nothing (0 bits).",
+                pl.col("authority_label"),
+                pl.col("__own_category"),
+                pl.col("technology_label"),
+                pl.col("technology_label"),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "{} of {}'s land neighbours asked had answered ({} confirmed){}, so use of {} could already be put at {} from the public map; an answer from {} would add {} bits.",
+                pl.col("disclosed_neighbours"),
+                pl.col("authority_label"),
+                pl.col("confirming_neighbours"),
+                pl.when(pl.col("category_stance") == Stance.CONFIRM.value)
+                .then(pl.format(" and it had itself confirmed {}, a category containing it (which shows use of some such technology, not which)", pl.col("__own_category")))
+                .otherwise(pl.lit("")),
+                pl.col("technology_label"),
+                pl.col("predicted_use_probability").round(2),
+                pl.col("authority_label"),
+                pl.col("marginal_bits").round(2),
+            )
+        )
+        .alias("summary"),
     )
     return pl.concat([technology_findings, region_findings, authority_findings], how="diagonal_relaxed")
 
@@ -299,8 +400,9 @@ def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     Method, per technology as of the as-of date (default today). Each authority asked is classed by its
     *first* answer with a stance: NCND, or answered (confirm or deny). Its use is *later known* from its
     latest confirm (used) or deny (not used) on or before the as-of date: for an NCND authority only an
-    answer dated after its NCND counts (the NCND itself tells nothing); for an answering authority, its
-    latest answer. Authorities whose use is not known are left out. The table gives a Haldane-corrected
+    answer certainly after its NCND counts (its first possible day after the NCND's last; the NCND itself
+    tells nothing); for an answering authority, its latest answer. Linked bodies (commissioners) are left
+    out: they have no cell of their own on the map. Authorities whose use is not known are left out. The table gives a Haldane-corrected
     odds ratio of use given NCND with a 95% interval, and a two-sided Fisher's exact test p-value.
     Fewer than ``min_tell_known`` authorities with known use, or fewer than two in either row, gives
     "insufficient evidence" and no ratio rather than a meaningless number. Severity: ``notable`` when p
@@ -313,13 +415,14 @@ def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
         rows.get_column("first_stance_row"),
         ["technology_id", "authority_id", pl.col("is_ncnd").alias("started_ncnd"), pl.col("response_end").alias("__first_end"), "technology_label"],
     )
-    disclosure = read_rows(inputs, rows.get_column("public_row"), [pl.col("stance").alias("__latest_disclosure"), pl.col("response_end").alias("__latest_disclosure_end")])
+    disclosure = read_rows(inputs, rows.get_column("public_row"), [pl.col("stance").alias("__latest_disclosure"), pl.col("response_date").alias("__latest_disclosure_start")])
     per_authority = (
         pl.concat([first, disclosure], how="horizontal")
         .lazy()
-        .filter(params.focus(authority=False, response=False))
+        .filter(params.focus(authority=False, response=False) & ~pl.col("authority_id").is_in(inputs.linked_body_ids))
         .with_columns(
-            known_use=pl.when(~pl.col("started_ncnd") | (pl.col("__latest_disclosure_end") > pl.col("__first_end"))).then(
+            # certainly after the NCND: the answer's first possible day after the NCND's last possible day
+            known_use=pl.when(~pl.col("started_ncnd") | (pl.col("__latest_disclosure_start") > pl.col("__first_end"))).then(
                 pl.col("__latest_disclosure") == Stance.CONFIRM.value
             )
         )

@@ -49,6 +49,12 @@ class EvidenceRelation(StrEnum):
     """Another product of the same category (selective NCND)."""
 
 
+#: The fewest answers a cross-authority finding rests on before it may be ``strong``: no finding is strong
+#: on one or two answers (``../shared/domain.md``, "Strength needs numbers"). An authority's own earlier
+#: answer (self-acknowledgment, a reversal in its own series) is the exception: one official answer of
+#: its own is the strongest evidence there is (grade ``official_self``).
+STRONG_MIN_ANSWERS = 3
+
 #: Severities a finding may carry (ingest issues use warning/error instead).
 FINDING_SEVERITIES: tuple[str, ...] = (Severity.INFO.value, Severity.NOTABLE.value, Severity.STRONG.value)
 
@@ -93,12 +99,14 @@ METRICS: dict[str, tuple[pl.DataType, str]] = {
     "peer_share_low": (pl.Float64(), "Lower end of the 95% Wilson interval of peer_share."),
     "peer_share_high": (pl.Float64(), "Upper end of the 95% Wilson interval of peer_share."),
     "days_since_earliest_peer": (pl.Int64(), "Days from the earliest exact peer disclosure to the cut-off."),
+    "peers_around": (pl.Int64(), "Other authorities whose first answer on the same technology may have come just before or just after the NCND (same day, or dates too imprecise to order); not in peers_exact."),
     # self_acknowledgment / series_consistency / selective_ncnd
     "earlier_exact": (pl.Int64(), "The authority's own earlier confirm or deny answers on the same technology."),
     "earlier_broader": (pl.Int64(), "The authority's own earlier confirm or deny answers on a category containing it."),
     "days_since_acknowledgment": (pl.Int64(), "Days from the authority's own latest earlier confirm or deny to this answer."),
-    "reversals": (pl.Int64(), "Times the authority went from confirm or deny to NCND on the same technology."),
-    "ncnd_then_answered": (pl.Int64(), "Times the authority answered (confirm or deny) after an earlier NCND on it."),
+    "reversals": (pl.Int64(), "The authority's NCNDs on the technology given certainly after a confirm or deny of its own on it."),
+    "ncnd_then_answered": (pl.Int64(), "The authority's confirm or deny answers on the technology given certainly after an NCND of its own on it."),
+    "answered_same_time": (pl.Int64(), "The authority's NCNDs given around the same time as a confirm or deny of its own (same day, or dates too imprecise to order)."),
     "series_length": (pl.Int64(), "Answers in the authority's series on the technology up to the as-of date."),
     "denied_siblings": (pl.Int64(), "Other products of the same category the authority denied within the window."),
     "window_days": (pl.Int64(), "The time window the check used, in days."),
@@ -118,6 +126,8 @@ METRICS: dict[str, tuple[pl.DataType, str]] = {
     "marginal_bits": (pl.Float64(), "Binary entropy of the prediction: what one more answer would add, in bits."),
     "mean_marginal_bits": (pl.Float64(), "Mean marginal_bits over the authorities without a public answer."),
     "undisclosed": (pl.Int64(), "Authorities asked without a public answer (NCND, refused or no answer)."),
+    "category_confirms": (pl.Int64(), "Authorities that had publicly confirmed a category containing the technology (use of some such technology, not necessarily this one)."),
+    "category_denies": (pl.Int64(), "Authorities that had publicly denied a category containing the technology (so not using this one either)."),
     "oldest_disclosure_days": (pl.Int64(), "Age in days of the oldest answer still counted as the public one."),
     # ncnd_tell
     "ncnd_used": (pl.Int64(), "2x2 table: NCND at the time and later known to use."),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from mosaic.normalise.dates import period_end
-from mosaic.registry import load_authorities, load_technologies, technology_pairs
+from mosaic.registry import load_authorities, technologies_for, technology_pairs
 from mosaic.schema import Stance
 from mosaic.store.workspace import Workspace
 
@@ -44,17 +44,19 @@ class AnalysisInputs:
 
     @classmethod
     def from_workspace(cls, workspace: Workspace, *, authorities: pl.DataFrame | None = None, technologies: pl.DataFrame | None = None) -> AnalysisInputs:
-        """Read the workspace's responses and pair them with the (default) registers."""
+        """Read the workspace's responses and pair them with the (default) registers (``technologies_for``:
+        the sample's fictional products only for data from the bundled sample)."""
+        responses = workspace.responses()
         return cls(
-            responses=workspace.responses(),
+            responses=responses,
             authorities=load_authorities() if authorities is None else authorities,
-            technologies=load_technologies() if technologies is None else technologies,
+            technologies=technologies_for(responses) if technologies is None else technologies,
         )
 
     @classmethod
     def from_responses(cls, responses: pl.DataFrame) -> AnalysisInputs:
         """Pair a responses frame with the default registers (tests, notebooks)."""
-        return cls(responses=responses, authorities=load_authorities(), technologies=load_technologies())
+        return cls(responses=responses, authorities=load_authorities(), technologies=technologies_for(responses))
 
     @functools.cached_property
     def pairs(self) -> pl.DataFrame:
@@ -123,6 +125,19 @@ class AnalysisInputs:
         return self.events.with_columns(
             self.id_code("technology_id", alias="technology_code"), self.id_code("authority_id", alias="authority_code")
         )
+
+    @functools.cached_property
+    def linked_pairs(self) -> pl.DataFrame:
+        """(authority_id, linked_id), both directions: bodies linked in the register (a Police and Crime
+        Commissioner and its force). Each is its own authority; the link only grades evidence."""
+        pairs = self.authorities.filter(pl.col("linked_authority_id").is_not_null()).select("authority_id", pl.col("linked_authority_id").alias("linked_id"))
+        return pl.concat([pairs, pairs.select(pl.col("linked_id").alias("authority_id"), pl.col("authority_id").alias("linked_id"))]).unique().sort("authority_id", "linked_id")
+
+    @functools.cached_property
+    def linked_body_ids(self) -> list[str]:
+        """Authorities that are a linked body of another (commissioners): they have no cell of their own on
+        the national map, so map-level checks leave them out of coverage, base rates and predictions."""
+        return self.authorities.filter(pl.col("linked_authority_id").is_not_null()).get_column("authority_id").sort().to_list()
 
     @functools.cached_property
     def neighbours(self) -> pl.DataFrame:

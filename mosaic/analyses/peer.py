@@ -12,12 +12,12 @@ import datetime as dt
 import polars as pl
 import polars.selectors as cs
 
-from mosaic.analyses.findings import EVIDENCE_DTYPE, EVIDENCE_STRUCT, EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns
+from mosaic.analyses.findings import EVIDENCE_DTYPE, EVIDENCE_STRUCT, STRONG_MIN_ANSWERS, EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.overview import wilson_bounds
 from mosaic.analyses.registry import CheckParams, register
-from mosaic.analyses.timeline import EVIDENCE_SOURCE_COLUMNS, count_before, evidence_item, first_disclosures, iso, plural, retarget, with_limits
-from mosaic.schema import Severity
+from mosaic.analyses.timeline import EVIDENCE_SOURCE_COLUMNS, count_before, date_text, evidence_item, first_disclosures, iso, plural, retarget, with_limits
+from mosaic.schema import EvidenceGrade, Severity
 
 _RELATIONS = (EvidenceRelation.EXACT, EvidenceRelation.BROADER, EvidenceRelation.NARROWER)
 _KEYS = ["technology_code"]
@@ -89,7 +89,7 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     """
     subjects = ncnd_subjects(inputs, as_of, params).select(
         "response_id", "authority_id", "authority_label", "technology_id", "technology_label", "region",
-        "response_date", "response_date_precision", "response_end", "as_of", "limit", "technology_code", "authority_code",
+        "response_date", "response_date_precision", "response_end", "is_undated", "as_of", "limit", "technology_code", "authority_code",
     ).collect(engine="in-memory")  # fmt: skip
     # Small frames (one row per authority, technology and grade) materialised once and reused.
     firsts = first_disclosures(inputs).collect(engine="in-memory").lazy()
@@ -107,46 +107,65 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     peers = {f"peers_{relation.value}": by_authority(targeted[relation]) for relation in _RELATIONS}
     peers["peers_official_exact"] = by_authority(targeted[EvidenceRelation.EXACT].filter(pl.col("is_official")))
     asked = inputs.coded_events.lazy().group_by("technology_code", "authority_code").agg(pl.col("asked_on").min().alias("date")).collect(engine="in-memory")
+    # Who *may* have answered before: a first answer whose earliest possible day is on or before the NCND's
+    # latest possible day. Those not certainly before are "around the same time".
+    possible = targeted[EvidenceRelation.EXACT].group_by("technology_code", "authority_code").agg(pl.col("response_date").min().alias("date"))
 
     candidates = _evidence_candidates(targeted)
     prefixes = {f"__prefix_{relation.value}": frame.select("technology_code", "date") for relation, frame in candidates.items()}
     counted = count_before(subjects, _KEYS, "limit", **peers, **prefixes)
-    counted = count_before(counted, _KEYS, "as_of", strict=False, peers_asked=asked)
+    counted = count_before(counted, _KEYS, "as_of", strict=False, peers_asked=asked, __possible=possible)
     # The counts include the authority itself when its own first answer came before: take it out once.
-    own = _own_dates({**peers, "peers_asked": asked})
+    own = _own_dates({**peers, "peers_asked": asked, "__possible": possible})
     counted = counted.join(own, on=["technology_code", "authority_code"], how="left", maintain_order="left").with_columns(
         *[(pl.col(name) - (pl.col(f"__own_{name}") < pl.col("limit")).fill_null(False).cast(pl.Int64)).alias(name) for name in peers],
         (pl.col("peers_asked") - (pl.col("__own_peers_asked") <= pl.col("as_of")).fill_null(False).cast(pl.Int64) + 1).alias("peers_asked"),
-    ).drop(cs.starts_with("__own_"))
+        (pl.col("__possible") - (pl.col("__own___possible") <= pl.col("as_of")).fill_null(False).cast(pl.Int64)).alias("__possible"),
+    ).drop(cs.starts_with("__own_")).with_columns(
+        # Every peer certainly before may also have been; an undated NCND has no "around" at all.
+        peers_around=pl.when(~pl.col("is_undated")).then(pl.col("__possible") - pl.col("peers_exact"))
+    ).drop("__possible")
 
     # Earliest exact peer: the two earliest first disclosures per technology, skipping this authority.
+    # Each carries its own date and precision as given (for the sentence) beside its period end (for the test).
     two_earliest = (
         targeted[EvidenceRelation.EXACT]
-        .group_by("technology_code", "authority_id")
-        .agg(pl.col("first_end").min().alias("date"))
-        .sort("date", "authority_id")
-        .group_by("technology_code")
-        .agg(pl.col("date").head(2).alias("__dates"), pl.col("authority_id").head(2).alias("__ids"))
+        .sort("first_end", "response_date", "authority_id")
+        .group_by("technology_code", "authority_id", maintain_order=True)
+        .agg(pl.col("first_end", "response_date", "response_date_precision").first())
+        .group_by("technology_code", maintain_order=True)
+        .agg(
+            pl.col("first_end").head(2).alias("__ends"),
+            pl.col("response_date").head(2).alias("__dates"),
+            pl.col("response_date_precision").head(2).alias("__precisions"),
+            pl.col("authority_id").head(2).alias("__ids"),
+        )
     )
+    pick = pl.when(pl.col("__ids").list.get(0, null_on_oob=True) != pl.col("authority_id")).then(0).otherwise(1)
     counted = (
         counted.join(two_earliest, on="technology_code", how="left", maintain_order="left")
         .with_columns(
-            __earliest=pl.when(pl.col("__ids").list.get(0, null_on_oob=True) != pl.col("authority_id"))
-            .then(pl.col("__dates").list.get(0, null_on_oob=True))
-            .otherwise(pl.col("__dates").list.get(1, null_on_oob=True))
+            __end=pl.col("__ends").list.get(pick, null_on_oob=True),
+            __date=pl.col("__dates").list.get(pick, null_on_oob=True),
+            __precision=pl.col("__precisions").list.get(pick, null_on_oob=True),
         )
-        .with_columns(earliest_peer_date=pl.when(pl.col("__earliest") < pl.col("limit")).then(pl.col("__earliest")))
-        .drop("__dates", "__ids", "__earliest")
+        .with_columns(
+            earliest_peer_end=pl.when(pl.col("__end") < pl.col("limit")).then(pl.col("__end")),
+            earliest_peer_date=pl.when(pl.col("__end") < pl.col("limit")).then(pl.col("__date")),
+            earliest_peer_precision=pl.when(pl.col("__end") < pl.col("limit")).then(pl.col("__precision")),
+        )
+        .drop("__ends", "__dates", "__precisions", "__ids", "__end", "__date", "__precision")
     )
 
-    frame = _with_peer_evidence(counted, candidates, params.evidence_limit)
+    linked = inputs.linked_pairs.select(inputs.id_code("authority_id", alias="__self"), inputs.id_code("linked_id", "authority_id", "authority_code")).drop_nulls()
+    frame = _with_peer_evidence(counted, candidates, params.evidence_limit, linked)
     frame = frame.with_columns(
         peer_share=pl.when(pl.col("peers_asked") > 1).then(pl.col("peers_exact") / (pl.col("peers_asked") - 1)),
         __others=pl.col("peers_asked") - 1,
     ).with_columns(*_wilson_columns("peers_exact", "__others", "peer_share"))
     return frame.lazy().select(
         *subject_columns("peer_disclosure", FindingScope.RESPONSE, "as_of"),
-        pl.when((pl.col("peers_official_exact") > 0))
+        pl.when((pl.col("peers_official_exact") >= STRONG_MIN_ANSWERS) & ~pl.col("is_undated"))
         .then(pl.lit(Severity.STRONG.value))
         .when(pl.col("peers_exact") + pl.col("peers_broader") + pl.col("peers_narrower") > 0)
         .then(pl.lit(Severity.NOTABLE.value))
@@ -161,7 +180,8 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             peer_share=pl.col("peer_share"),
             peer_share_low=pl.col("peer_share_low"),
             peer_share_high=pl.col("peer_share_high"),
-            days_since_earliest_peer=(pl.col("as_of") - pl.col("earliest_peer_date")).dt.total_days(),
+            days_since_earliest_peer=(pl.col("as_of") - pl.col("earliest_peer_end")).dt.total_days(),
+            peers_around=pl.col("peers_around"),
         ),
         "evidence",
         _peer_summary().alias("summary"),
@@ -170,28 +190,50 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
 
 def _peer_summary() -> pl.Expr:
     """E.g. "Before Kent Police's NCND of 2023-03-02 on ClearSight Match, 31 of the 45 other authorities asked
-    had confirmed or denied it (30 officially; earliest 2019-06-30); 25 more answers bore on its category."
+    had confirmed or denied it (30 officially; earliest June 2019); 2 more answered around the same time;
+    25 more answers bore on its category."
+
+    Every clause holds for any view date and precision: "before" counts only facts certainly earlier than
+    the NCND's earliest possible day; dates print at their precision; an undated NCND gets no "before".
     """
     others = pl.col("peers_asked") - 1
-    when = pl.when(pl.col("response_end").is_null()).then(pl.format("undated NCND (judged as of {})", iso(pl.col("as_of")))).otherwise(
-        pl.format("NCND of {}", iso(pl.col("response_date")))
-    )
-    earliest = pl.when(pl.col("earliest_peer_date").is_not_null()).then(pl.format("; earliest {}", iso(pl.col("earliest_peer_date")))).otherwise(pl.lit(""))
+    earliest = pl.when(pl.col("earliest_peer_date").is_not_null()).then(
+        pl.format("; earliest {}", date_text(pl.col("earliest_peer_date"), pl.col("earliest_peer_precision")))
+    ).otherwise(pl.lit(""))
+    around = pl.when(pl.col("peers_around") > 0).then(
+        pl.format(
+            "; {} more answered around the same time (the same day, or dates too imprecise to say which came first)",
+            pl.col("peers_around"),
+        )
+    ).otherwise(pl.lit(""))
     wider = pl.when(pl.col("peers_broader") + pl.col("peers_narrower") > 0).then(
         pl.format("; {} had answered about a category containing it and {} about a product inside it", pl.col("peers_broader"), pl.col("peers_narrower"))
     ).otherwise(pl.lit(""))
-    return pl.format(
-        "Before {}'s {} on {}, {} of the {} other {} asked had confirmed or denied it ({} officially{}){}.",
-        pl.col("authority_label"),
-        when,
-        pl.col("technology_label"),
+    counts = pl.format(
+        "{} of the {} other {} asked had confirmed or denied it ({} officially{}){}{}.",
         pl.col("peers_exact"),
         others,
         pl.when(others == 1).then(pl.lit("authority")).otherwise(pl.lit("authorities")),
         pl.col("peers_official_exact"),
         earliest,
+        around,
         wider,
     )
+    dated = pl.format(
+        "Before {}'s NCND of {} on {}, {}",
+        pl.col("authority_label"),
+        date_text(pl.col("response_date"), pl.col("response_date_precision")),
+        pl.col("technology_label"),
+        counts,
+    )
+    undated = pl.format(
+        "{}'s NCND on {} is undated, so what was public before it cannot be said; by {}, {}",
+        pl.col("authority_label"),
+        pl.col("technology_label"),
+        iso(pl.col("as_of")),
+        counts,
+    )
+    return pl.when(pl.col("is_undated")).then(undated).otherwise(dated)
 
 
 def _evidence_candidates(targeted: dict[EvidenceRelation, pl.DataFrame]) -> dict[EvidenceRelation, pl.DataFrame]:
@@ -208,9 +250,11 @@ def _evidence_candidates(targeted: dict[EvidenceRelation, pl.DataFrame]) -> dict
     }
 
 
-def _with_peer_evidence(subjects: pl.DataFrame, candidates: dict[EvidenceRelation, pl.DataFrame], limit: int) -> pl.DataFrame:
+def _with_peer_evidence(subjects: pl.DataFrame, candidates: dict[EvidenceRelation, pl.DataFrame], limit: int, linked: pl.DataFrame) -> pl.DataFrame:
     """Add ``evidence`` to each NCND: the earliest disclosures by other authorities, up to ``limit``,
-    exact first, then broader, then narrower.
+    exact first, then broader, then narrower. A disclosure by a body linked to the NCND's authority
+    (``linked``: ``__self``, ``authority_code`` pairs; a commissioner and its force) is graded
+    ``official_linked`` when official: another authority's answer, never the authority's own.
 
     ``subjects`` carries ``__prefix_<relation>``: how many of that relation's candidates (see
     ``_evidence_candidates``) are dated before the NCND's cut-off. Why it is fast: the candidates
@@ -231,10 +275,23 @@ def _with_peer_evidence(subjects: pl.DataFrame, candidates: dict[EvidenceRelatio
             .explode("__position")
             .join(frame, on=["technology_code", "__position"], how="inner")
             .filter(pl.col("authority_code") != pl.col("__self"))
-            .select("__list", pl.lit(rank, pl.Int8).alias("__rank"), "__position", "__item")
+            .select("__list", pl.lit(rank, pl.Int8).alias("__rank"), "__position", "authority_code", "__item")
+        )
+    grade_dtype = EVIDENCE_STRUCT.to_schema()["grade"]
+    chosen = pl.concat(chosen)
+    if linked.height:
+        # Only pairs of linked bodies are touched: a handful of lists, whatever the size of the run.
+        chosen = (
+            chosen.join(distinct.select("__list", pl.col("authority_code").alias("__self")), on="__list", how="left")
+            .join(linked.with_columns(__linked=pl.lit(True)), on=["__self", "authority_code"], how="left")
+            .with_columns(
+                __item=pl.when(pl.col("__linked") & (pl.col("__item").struct.field("grade") == EvidenceGrade.OFFICIAL_PEER.value))
+                .then(pl.col("__item").struct.with_fields(grade=pl.lit(EvidenceGrade.OFFICIAL_LINKED.value, grade_dtype)))
+                .otherwise(pl.col("__item"))
+            )
         )
     lists = (
-        pl.concat(chosen)
+        chosen
         .sort("__list", "__rank", "__position")
         .group_by("__list", maintain_order=True)
         .agg(pl.col("__item").head(limit).alias("evidence"))
@@ -263,7 +320,7 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
     """
     subjects = ncnd_subjects(inputs, as_of, params).select(
         "response_id", "authority_id", "authority_label", "technology_id", "technology_label", "region",
-        "response_date", "response_end", "as_of", "limit", "technology_code", "authority_code",
+        "response_date", "response_date_precision", "response_end", "is_undated", "as_of", "limit", "technology_code", "authority_code",
     ).collect(engine="in-memory")  # fmt: skip
     keys = ["technology_code", "authority_code"]
     # Every dated confirm or deny, ranked once by (date, response id) on a narrow frame with integer
@@ -323,7 +380,12 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
     broader = exact.select(pl.col("item").struct.with_fields(relation=pl.lit(EvidenceRelation.BROADER.value).cast(EVIDENCE_STRUCT.to_schema()["relation"])))
     items = pl.concat([exact, broader]).to_series().rechunk()
     offsets = {name: (n if name.endswith(EvidenceRelation.BROADER.value) else 0) for name in picked}
-    counted = counted.with_columns(__latest=answers.get_column("response_end").gather(counted.select(pl.max_horizontal(picked)).to_series()))
+    latest = counted.select(pl.max_horizontal(picked)).to_series()
+    counted = counted.with_columns(
+        __latest_end=answers.get_column("response_end").gather(latest),
+        __latest_date=answers.get_column("response_date").gather(latest),
+        __latest_precision=answers.get_column("response_date_precision").gather(latest),
+    )
     slots = counted.select(*_slot_positions(picked), *picked).select(_ordered_slots(picked, offsets))
     # Interleave the slot columns row by row (row r, slot k at r * width + k) with one gather, drop the
     # empty slots, fetch the items, and collect each row's run into its list: the runs are contiguous and
@@ -343,20 +405,39 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
     frame = counted.with_columns(evidence.get_column("evidence")).lazy()
     return frame.select(
         *subject_columns("self_acknowledgment", FindingScope.RESPONSE, "as_of"),
-        pl.when(pl.col("earlier_exact") > 0).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
+        pl.when((pl.col("earlier_exact") > 0) & ~pl.col("is_undated")).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
         metrics_struct(
             earlier_exact=pl.col("earlier_exact"),
             earlier_broader=pl.col("earlier_broader"),
-            days_since_acknowledgment=(pl.col("as_of") - pl.col("__latest")).dt.total_days(),
+            days_since_acknowledgment=(pl.col("as_of") - pl.col("__latest_end")).dt.total_days(),
         ),
         "evidence",
-        pl.format(
-            "Before its NCND of {} on {}, {} had itself confirmed or denied it {} and a category containing it {} (latest {}).",
-            iso(pl.col("response_date")),
-            pl.col("technology_label"),
-            pl.col("authority_label"),
-            plural(pl.col("earlier_exact"), "time"),
-            plural(pl.col("earlier_broader"), "time"),
-            iso(pl.col("__latest")),
-        ).alias("summary"),
+        _self_summary().alias("summary"),
     )
+
+
+def _self_summary() -> pl.Expr:
+    """E.g. "Before its NCND of June 2024 on Drones, Kent Police had itself confirmed or denied it 2 times and a
+    category containing it 0 times (latest 2023-11-02)." The answers counted are certainly earlier than the
+    NCND's earliest possible day, so the sentence holds for any view date; an undated NCND gets no "before"."""
+    counts = pl.format(
+        "had itself confirmed or denied it {} and a category containing it {} (latest {})",
+        plural(pl.col("earlier_exact"), "time"),
+        plural(pl.col("earlier_broader"), "time"),
+        date_text(pl.col("__latest_date"), pl.col("__latest_precision")),
+    )
+    dated = pl.format(
+        "Before its NCND of {} on {}, {} {}.",
+        date_text(pl.col("response_date"), pl.col("response_date_precision")),
+        pl.col("technology_label"),
+        pl.col("authority_label"),
+        counts,
+    )
+    undated = pl.format(
+        "By {}, {} {}; its NCND on {} is undated, so whether those answers came before it cannot be said.",
+        iso(pl.col("as_of")),
+        pl.col("authority_label"),
+        counts,
+        pl.col("technology_label"),
+    )
+    return pl.when(pl.col("is_undated")).then(undated).otherwise(dated)

@@ -25,7 +25,7 @@ import polars as pl
 from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns, technology_columns
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.registry import CheckParams, register
-from mosaic.analyses.timeline import evidence_item, iso, plural, with_limits
+from mosaic.analyses.timeline import date_text, evidence_item, iso, plural, with_limits
 from mosaic.normalise.exemptions import NCND_LIMBS
 from mosaic.schema import Outcome, Severity
 
@@ -85,12 +85,34 @@ def latest_rows(events: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
     )
 
 
+#: Display names of the laws an exemption set can be under (``law_expr``).
+LAW_NAMES = {"foia": "FOIA", "foisa": "FOISA (Scotland)", "eir": "the EIR"}
+
+
+def law_expr(column: str) -> pl.Expr:
+    """The law an exemption set is under: ``foisa`` (codes ``foisa_*``), ``eir`` (``reg*``) or ``foia``.
+
+    Why: sets are compared within one law. Police Scotland answers under FOISA, whose NCND provision is
+    s18 rather than a limb of each exemption, so its set always differs from an English force's s24(2)
+    and s31(3); comparing the two would flag Scotland by construction, not for any inconsistency.
+    """
+    codes = pl.col(column)
+    return (
+        pl.when(codes.list.eval(pl.element().str.starts_with("foisa_")).list.any())
+        .then(pl.lit("foisa"))
+        .when(codes.list.eval(pl.element().str.starts_with("reg")).list.any())
+        .then(pl.lit("eir"))
+        .otherwise(pl.lit("foia"))
+    )
+
+
 @register("exemption_consistency", "Different exemptions for the same question", "map")
 def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams) -> pl.LazyFrame:
     """Per technology: the exemption sets NCNDs cite, the modal set, who deviates, and differing regulator outcomes.
 
     Method, as of the as-of date (default today). Each authority's latest NCND on the technology counts
-    once. The modal set is the most common exemption set among them (ties: the alphabetically first). An
+    once. Sets are compared within one law (``law_expr``: FOIA, FOISA, EIR), never FOISA against FOIA.
+    The modal set is the most common exemption set among them (ties: the alphabetically first). An
     authority deviates when its set differs; ``jaccard_distance`` = 1 - |A ∩ M| / |A ∪ M| against the
     modal set M. Regulator decisions (a decision outcome dated on or before the as-of date) on the same
     technology are compared; more than one distinct outcome is reported. Findings: one per technology
@@ -101,13 +123,13 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
     # Per technology: the modal set needs every authority's NCND, so only the technology focus applies.
     events = numbered(inputs.events).filter((pl.col("response_end") <= cutoff) & params.focus(authority=False, response=False))
     latest = gather_rows(inputs.events, latest_rows(events.filter(pl.col("is_ncnd")), ["technology_id", "authority_id"])).with_columns(
-        set_key=_set_key("exemptions"), exemptions=pl.col("exemptions").list.unique().list.sort()
+        set_key=_set_key("exemptions"), exemptions=pl.col("exemptions").list.unique().list.sort(), law=law_expr("exemptions")
     )
     modal = (
-        latest.group_by("technology_id", "set_key")
+        latest.group_by("technology_id", "law", "set_key")
         .agg(pl.len().alias("modal_set_count"), pl.col("exemptions").first().alias("modal_exemptions"))
-        .sort(["technology_id", "modal_set_count", "set_key"], descending=[False, True, False])
-        .group_by("technology_id", maintain_order=True)
+        .sort(["technology_id", "law", "modal_set_count", "set_key"], descending=[False, False, True, False])
+        .group_by("technology_id", "law", maintain_order=True)
         .agg(
             pl.col("set_key").first().alias("modal_key"),
             pl.col("modal_exemptions").first(),
@@ -118,8 +140,8 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
     decided = pl.col("decision_outcome").is_not_null() & (pl.col("decision_date").is_null() | (pl.col("decision_date") <= cutoff))
     decisions = (
         gather_rows(inputs.events, events.filter(decided).select(_ROW).collect(engine="in-memory"))
-        .with_columns(__outcome=pl.col("decision_outcome").str.to_lowercase().str.strip_chars())
-        .group_by("technology_id")
+        .with_columns(__outcome=pl.col("decision_outcome").str.to_lowercase().str.strip_chars(), law=law_expr("exemptions"))
+        .group_by("technology_id", "law")
         .agg(
             pl.col("__outcome").n_unique().alias("regulator_outcomes"),
             pl.col("decision_outcome").unique().sort().str.join("; ").alias("__outcomes_text"),
@@ -129,22 +151,23 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
             .alias("__decision_items"),
         )
     )
-    scored = latest.join(modal, on="technology_id").with_columns(
+    scored = latest.join(modal, on=["technology_id", "law"]).with_columns(
         jaccard_distance=1
         - pl.col("exemptions").list.set_intersection("modal_exemptions").list.len()
         / pl.max_horizontal(pl.col("exemptions").list.set_union("modal_exemptions").list.len(), pl.lit(1)),
         __item=evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), "ncnd", EvidenceRelation.EXACT.value),
     )
     per_technology = (
-        scored.group_by("technology_id")
+        scored.group_by("technology_id", "law")
         .agg(
             pl.len().alias("ncnd_count"),
             pl.col("modal_key", "modal_set_count", "distinct_sets", "technology_label").first(),
             pl.col("__item").filter(pl.col("set_key") != pl.col("modal_key")).sort_by(pl.col("authority_id").filter(pl.col("set_key") != pl.col("modal_key"))).head(params.evidence_limit).alias("__deviations"),
         )
-        .join(decisions, on="technology_id", how="left")
+        .join(decisions, on=["technology_id", "law"], how="left")
         .with_columns(pl.col("regulator_outcomes").fill_null(0))
     )
+    under = pl.when(pl.col("law") == "foia").then(pl.lit("")).otherwise(pl.format(" under {}", pl.col("law").replace_strict(LAW_NAMES, default=pl.col("law"))))
     technology_findings = per_technology.select(
         *technology_columns("exemption_consistency", FindingScope.TECHNOLOGY, cutoff),
         pl.when((pl.col("distinct_sets") > 1) | (pl.col("regulator_outcomes") > 1))
@@ -159,9 +182,10 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
         ),
         pl.concat_list(pl.col("__deviations"), pl.col("__decision_items").fill_null(pl.lit([], dtype=pl.List(pl.Null)))).alias("evidence"),
         pl.format(
-            "{} NCNDs on {} cited {} ({} cited the most common set, {}){}.",
+            "{} NCNDs on {}{} cited {} ({} cited the most common set, {}){}.",
             plural(pl.col("ncnd_count"), "authority's", "authorities'"),
             pl.col("technology_label"),
+            under,
             plural(pl.col("distinct_sets"), "exemption set"),
             pl.col("modal_set_count"),
             pl.col("modal_key"),
@@ -213,15 +237,15 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
         metrics_struct(cited_codes=pl.col("__cited")),
         pl.concat_list(evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), "ncnd")).alias("evidence"),
         pl.when(pl.col("__cited") == 0)
-        .then(pl.format("{}'s NCND on {} ({}) records no exemption, so its limb cannot be checked.", pl.col("authority_label"), pl.col("technology_label"), iso(pl.col("response_date"))))
+        .then(pl.format("{}'s NCND on {} ({}) records no exemption, so its limb cannot be checked.", pl.col("authority_label"), pl.col("technology_label"), date_text(pl.col("response_date"), pl.col("response_date_precision"))))
         .when(pl.col("__never") > 0)
-        .then(pl.format("{}'s NCND on {} ({}) cites {}: s21 has no neither-confirm-nor-deny limb.", pl.col("authority_label"), pl.col("technology_label"), iso(pl.col("response_date")), pl.col("__codes")))
+        .then(pl.format("{}'s NCND on {} ({}) cites {}: s21 has no neither-confirm-nor-deny limb.", pl.col("authority_label"), pl.col("technology_label"), date_text(pl.col("response_date"), pl.col("response_date_precision")), pl.col("__codes")))
         .otherwise(
             pl.format(
                 "{}'s NCND on {} ({}) cites only {}, none of them a confirm-or-deny limb such as s24(2) or s31(3).",
                 pl.col("authority_label"),
                 pl.col("technology_label"),
-                iso(pl.col("response_date")),
+                date_text(pl.col("response_date"), pl.col("response_date_precision")),
                 pl.col("__codes"),
             )
         )
@@ -318,8 +342,8 @@ def late_or_missing(inputs: AnalysisInputs, cutoff: dt.date, deadline: int, keep
     Timed: ``keep`` holds, and the request is dated to the day on or before ``cutoff``. Working days run
     from the day after the request to the response date inclusive (``WorkingDayTable``), for a response
     dated to the day by ``cutoff``; ``days_late`` counts beyond ``deadline``. Not answered: outcome
-    no_response, no response date or one after ``cutoff``, unless withdrawn, with the deadline passed by
-    ``cutoff``. A null (an unknown outcome) counts as False, which is how the findings always read it.
+    no_response, nothing recorded at all (no outcome text and no response date), or a response dated after
+    ``cutoff``, unless withdrawn, with the deadline passed by ``cutoff``. An undated answer is neither. A null (an unknown outcome) counts as False, which is how the findings always read it.
     """
     earliest = inputs.events.get_column("request_date").min()
     # Every day looked up lies between the day after the earliest request and two days after the
@@ -327,7 +351,11 @@ def late_or_missing(inputs: AnalysisInputs, cutoff: dt.date, deadline: int, keep
     calendar = WorkingDayTable.build(earliest if earliest is not None and earliest <= cutoff else cutoff, cutoff + dt.timedelta(days=2))
     request, response = day_number(pl.col("request_date")), day_number(pl.col("response_date"))
     answered = pl.col("response_date").is_not_null() & (pl.col("response_date_precision") == "day") & (pl.col("response_date") <= cutoff)
-    unanswered = (pl.col("outcome") == Outcome.NO_RESPONSE.value) | pl.col("response_date").is_null() | (pl.col("response_date") > cutoff)
+    # Not answered: the letter says so (no_response), nothing at all was recorded for the request, or the
+    # answer came after the cut-off. An answer with an outcome and no date is an answer (undated): its
+    # timeliness cannot be assessed, and it is never "not answered" (domain.md, "Undated answers").
+    nothing_recorded = pl.col("response_date").is_null() & pl.col("outcome_text").is_null() & (pl.col("outcome") == Outcome.UNKNOWN.value)
+    unanswered = (pl.col("outcome") == Outcome.NO_RESPONSE.value) | nothing_recorded | (pl.col("response_date") > cutoff)
     return (
         numbered(inputs.events)
         .filter(
@@ -373,7 +401,9 @@ def timeliness(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParam
     or Northern Ireland, from the ``holidays`` package, offline). Only requests and responses dated to the
     day are timed; month or year precision cannot be. Later than ``deadline_working_days`` (20) is
     ``notable`` (``strong`` beyond twice the deadline). A request with no answer (outcome no_response, or
-    no response date) whose deadline had passed by the as-of date (default today) is ``strong``.
+    nothing recorded but the request) whose deadline had passed by the as-of date (default today) is
+    ``strong``. An answer with an outcome but no date is an answer whose timeliness cannot be assessed:
+    no finding.
     """
     cutoff = params.map_as_of(as_of)
     deadline = params.deadline_working_days

@@ -24,7 +24,7 @@ import polars as pl
 from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.registry import CheckParams, register
-from mosaic.analyses.timeline import evidence_item, iso, plural
+from mosaic.analyses.timeline import date_text, evidence_item, plural
 from mosaic.schema import Severity, Stance
 
 #: The ``events`` columns ``evidence_item`` reads.
@@ -251,7 +251,7 @@ def selective_ncnd(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckP
             "{} neither confirmed nor denied {} on {} but denied {} of the same category ({}) within {} days.",
             pl.col("authority_label"),
             pl.col("technology_label"),
-            iso(pl.col("response_date")),
+            date_text(pl.col("response_date"), pl.col("response_date_precision")),
             plural(pl.col("denied_siblings"), "other product"),
             pl.col("__names"),
             pl.lit(params.selective_window_days),
@@ -259,17 +259,16 @@ def selective_ncnd(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckP
     )
 
 
-def _series_in_order(inputs: AnalysisInputs, cutoff: dt.date, params: CheckParams) -> pl.DataFrame:
-    """Every confirm, deny or NCND up to the cut-off, series by series, each series in date order.
+def _series_rows(inputs: AnalysisInputs, cutoff: dt.date, params: CheckParams) -> pl.DataFrame:
+    """Every dated confirm, deny or NCND up to the cut-off that belongs to a series, on integers.
 
-    Columns: ``__event`` (row in ``inputs.events``), ``__series`` (an integer per authority and technology)
-    and ``is_ncnd``. Within a series, answers are ordered by date, then ``response_id`` (as always). Rows
-    without an authority or technology are left out: they never made a finding (null keys do not join).
-
-    The sort is the costly step, so its key is one integer when it fits: series code, then day number.
+    Columns: ``__event`` (row in ``inputs.events``), ``__series`` (an integer per authority and technology),
+    ``is_ncnd``, ``__start`` and ``__end`` (the first and last day the answer may have been given, as day
+    numbers). Rows without an authority or technology are left out: they belong to no series. Undated
+    answers are left out too: they are before and after nothing.
     """
     technologies = max(len(inputs.id_enums["technology_id"].categories), 1)
-    rows = (
+    return (
         inputs.coded_events.lazy()
         .with_row_index("__event")
         .filter(
@@ -282,58 +281,93 @@ def _series_in_order(inputs: AnalysisInputs, cutoff: dt.date, params: CheckParam
         .select(
             "__event",
             "is_ncnd",
-            pl.col("response_id").cast(pl.String),  # ties broken as text, whatever the column's type
-            _day("response_end").alias("__day"),
             (pl.col("authority_code").cast(pl.UInt64) * technologies + pl.col("technology_code")).alias("__series"),
+            _day("response_date").alias("__start"),
+            _day("response_end").alias("__end"),
         )
         .collect(engine="in-memory")
     )
-    if rows.is_empty():
-        return rows.select("__event", "__series", "is_ncnd")
-    low, high = rows.select(pl.col("__day").min()).item(), rows.select(pl.col("__day").max()).item()
-    span = high - low + 1
-    if rows.select(pl.col("__series").max()).item() < (2**63 - 1) // span:
-        ordered = rows.sort((pl.col("__series").cast(pl.Int64) * span + (pl.col("__day") - low)), "response_id")
-    else:  # codes too large to pack (never in practice): the same order, sorted column by column
-        ordered = rows.sort("__series", "__day", "response_id")
-    return ordered.select("__event", "__series", "is_ncnd")
+
+
+def _latest_certainly_before(queries: pl.DataFrame, others: pl.DataFrame) -> pl.DataFrame:
+    """For each query row, the latest row of ``others`` in the same series that certainly came before it
+    (its last possible day earlier than the query's first possible day): ``__before`` (its ``__event``,
+    null when none) and ``__before_end``. Ties on the end day go to the highest event number, so the
+    choice does not depend on row order. One as-of join on integers."""
+    right = others.select("__series", pl.col("__end").alias("__before_end"), pl.col("__event").alias("__before")).sort("__before_end", "__before")
+    return queries.sort("__start").join_asof(
+        right, left_on="__start", right_on="__before_end", by="__series", strategy="backward", allow_exact_matches=False, check_sortedness=False
+    )
+
+
+def _same_time(queries: pl.DataFrame, others: pl.DataFrame) -> pl.DataFrame:
+    """For each query row, a row of ``others`` in the same series whose dates overlap it (neither certainly
+    before nor certainly after: the same day, or periods too imprecise to order): ``__overlap`` (its
+    ``__event``, null when none).
+
+    Exact, with one as-of join: among the rows that started on or before the query's last possible day,
+    an overlap exists when the greatest end day reaches the query's first possible day. That greatest end
+    (ties: the highest event number) is carried as a running maximum of one packed integer per series.
+    """
+    packed = pl.col("__end") * 2**32 + pl.col("__event").cast(pl.Int64)
+    right = (
+        others.sort("__series", "__start", "__event")
+        .select("__series", pl.col("__start").alias("__other_start"), packed.cum_max().over("__series").alias("__reach"))
+        .sort("__other_start")
+    )
+    joined = queries.sort("__end").join_asof(right, left_on="__end", right_on="__other_start", by="__series", strategy="backward", check_sortedness=False)
+    overlaps = (pl.col("__reach") // 2**32) >= pl.col("__start")
+    return joined.with_columns(__overlap=pl.when(overlaps).then((pl.col("__reach") % 2**32).cast(pl.UInt32))).drop("__other_start", "__reach")
 
 
 @register("series_consistency", "Reversals in an authority's own series of answers", "map")
 def series_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams) -> pl.DataFrame:
-    """Per authority and technology: answers that went from confirm/deny to NCND, or from NCND to an answer.
+    """Per authority and technology: NCNDs after its own confirm or deny, and answers after its own NCND.
 
-    Method. An authority's dated answers on one technology up to the as-of date (default today) are put in
-    date order, ignoring answers with no stance (refusals, no response). A *reversal* is an NCND that
-    follows a confirm or deny (the fact was already acknowledged); ``ncnd_then_answered`` counts confirm
-    or deny answers that follow an NCND (what the NCND protected was later given out). One finding per
-    series with either. Severity: ``strong`` with a reversal, else ``notable``. Evidence: both answers of
-    each transition (up to ``evidence_limit`` transitions).
+    Method. An authority's dated answers on one technology up to the as-of date (default today), ignoring
+    answers with no stance (refusals, no response) and undated ones. ``reversals`` counts its NCNDs that
+    came *certainly after* one of its own confirm or deny answers (the earlier answer's last possible day
+    before the NCND's first possible day: the fact was already acknowledged). ``ncnd_then_answered``
+    counts its confirm or deny answers certainly after one of its NCNDs (what the NCND protected was later
+    given out). ``answered_same_time`` counts NCNDs given around the same time as an answer of its own
+    (the same day, or dates too imprecise to order): those are never called reversals, because which came
+    first cannot be said. One finding per series with any of the three. Severity: ``strong`` with a
+    reversal (the authority's own answer: see ``findings.STRONG_MIN_ANSWERS``), else ``notable``.
+    Evidence: each pair (the earlier answer and the later one; or the two same-time answers) in date order
+    of the later one, up to ``evidence_limit`` pairs.
     """
     cutoff = params.map_as_of(as_of)
     events = inputs.events
-    series = _series_in_order(inputs, cutoff, params)
-    # A transition: an answer whose previous answer in the same series has the other kind (NCND or not).
-    same_series = pl.col("__series") == pl.col("__series").shift(1)
-    transitions = series.with_columns(__previous=pl.col("__event").shift(1)).filter(
-        same_series & (pl.col("is_ncnd") != pl.col("is_ncnd").shift(1))
+    rows = _series_rows(inputs, cutoff, params)
+    ncnds, answers = rows.filter(pl.col("is_ncnd")), rows.filter(~pl.col("is_ncnd"))
+    reversed_ = _latest_certainly_before(ncnds, answers).filter(pl.col("__before").is_not_null())
+    answered = _latest_certainly_before(answers, ncnds).filter(pl.col("__before").is_not_null())
+    same_time = _same_time(ncnds, answers).filter(pl.col("__overlap").is_not_null())
+    kinds = (
+        ("reversals", reversed_, "__before", "before", "ncnd after answer"),
+        ("ncnd_then_answered", answered, "__before", "before", "answer after ncnd"),
+        ("answered_same_time", same_time, "__overlap", "same time", "same time"),
     )
-    lengths = series.group_by("__series").agg(pl.len().alias("series_length"))
-    counts = transitions.group_by("__series").agg(
-        pl.col("is_ncnd").sum().alias("reversals"),  # an NCND after an answer
-        (~pl.col("is_ncnd")).sum().alias("ncnd_then_answered"),
-        pl.col("__event").first().alias("__first"),  # labels are taken from the first transition
+    pairs = pl.concat(
+        [
+            frame.select("__series", "__event", "__end", pl.col(other).alias("__other"), pl.lit(kind).alias("__kind"), pl.lit(first_role).alias("__first_role"), pl.lit(second_role).alias("__second_role"))
+            for kind, frame, other, first_role, second_role in kinds
+        ]
     )
-    # The evidence shows the first transitions of each series (the counts above use them all): the answer
-    # before and the answer after, as row numbers until the few shown rows are turned into structs.
-    shown = transitions.group_by("__series", maintain_order=True).head(params.evidence_limit)
-    after_role = pl.when(pl.col("is_ncnd")).then(pl.lit("ncnd after answer")).otherwise(pl.lit("answer after ncnd"))
+    counts = pairs.group_by("__series").agg(
+        *[(pl.col("__kind") == kind).sum().cast(pl.Int64).alias(kind) for kind, *_ in kinds],
+        pl.col("__event").min().alias("__first"),  # labels are taken from one of the series' rows
+    )
+    lengths = rows.group_by("__series").agg(pl.len().cast(pl.Int64).alias("series_length"))
+    # Evidence: the first pairs of each series in date order (the counts above use them all), each pair's
+    # earlier answer first.
+    shown = pairs.sort("__series", "__end", "__event", "__kind").group_by("__series", maintain_order=True).head(params.evidence_limit)
     sides = pl.concat(
         [
-            shown.select("__series", pl.col("__previous").alias("__row"), pl.lit("before").alias("__role"), pl.int_range(pl.len()).alias("__order")),
-            shown.select("__series", pl.col("__event").alias("__row"), after_role.alias("__role"), pl.int_range(pl.len()).alias("__order")),
+            shown.select("__series", pl.col("__other").alias("__row"), pl.col("__first_role").alias("__role"), pl.int_range(pl.len()).alias("__order")),
+            shown.select("__series", pl.col("__event").alias("__row"), pl.col("__second_role").alias("__role"), pl.int_range(pl.len()).alias("__order")),
         ]
-    ).sort("__order", maintain_order=True)  # before, after; transition by transition; series kept together
+    ).sort("__order", maintain_order=True)
     item = evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), pl.col("__role"), EvidenceRelation.EXACT.value)
     evidence = (
         pl.concat([sides.select("__series", "__role"), _rows_at(events, sides.get_column("__row"), _ITEM_COLUMNS)], how="horizontal")
@@ -341,22 +375,31 @@ def series_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params: Ch
         .group_by("__series", maintain_order=True)
         .agg("evidence")
     )
+    counts = counts.sort("__series")
     findings = pl.concat([counts, _rows_at(events, counts.get_column("__first"), _SUBJECT_COLUMNS)], how="horizontal").join(lengths, on="__series").join(evidence, on="__series")
+    same_time_text = pl.when(pl.col("answered_same_time") > 0).then(
+        pl.format(
+            "; {} around the same time as an answer of its own (the same day, or dates too imprecise to say which came first)",
+            plural(pl.col("answered_same_time"), "NCND was given", "NCNDs were given"),
+        )
+    ).otherwise(pl.lit(""))
     return findings.select(
         *subject_columns("series_consistency", FindingScope.AUTHORITY, cutoff, with_response=False),
         pl.when(pl.col("reversals") > 0).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
         metrics_struct(
             reversals=pl.col("reversals"),
             ncnd_then_answered=pl.col("ncnd_then_answered"),
+            answered_same_time=pl.col("answered_same_time"),
             series_length=pl.col("series_length"),
         ),
         "evidence",
         pl.format(
-            "In {} on {}, {} went from confirm or deny to NCND {} and answered after an NCND {}.",
-            plural(pl.col("series_length"), "answer"),
-            pl.col("technology_label"),
+            "Of {} dated answers by {} on {}, {} came after it had itself confirmed or denied it, and {} after one of its NCNDs{}.",
+            pl.col("series_length"),
             pl.col("authority_label"),
-            plural(pl.col("reversals"), "time"),
-            plural(pl.col("ncnd_then_answered"), "time"),
+            pl.col("technology_label"),
+            plural(pl.col("reversals"), "NCND"),
+            plural(pl.col("ncnd_then_answered"), "confirm or deny answer"),
+            same_time_text,
         ).alias("summary"),
     )

@@ -24,21 +24,32 @@ ONE_DAY = dt.timedelta(days=1)
 
 
 def with_limits(subjects: pl.LazyFrame, as_of: dt.date | None, today: dt.date) -> pl.LazyFrame:
-    """Add ``as_of`` and ``limit`` to response-level subjects (needs ``response_end``).
+    """Add ``is_undated``, ``as_of`` and ``limit`` to response-level subjects (needs ``response_date``
+    and ``response_end``).
 
-    Default (``as_of`` None): a response is judged as of its own date, the end of its period, and only
-    facts dated *strictly before* it count: ``limit = response_end`` and a fact counts when its end is
-    ``< limit``. With an as-of date given, every fact dated on or before it counts: ``limit = as_of + 1
-    day``; responses dated after it are dropped (they did not exist yet). An undated response is judged
-    as of today (or the given date), and says so in its summary.
+    What came "before" an answer is fixed by the answer's own date, whatever the view date
+    (``../shared/domain.md``, "Time" and "Date precision"):
+
+    * ``limit`` is the answer's *earliest possible* day (``response_date``, the first day of its period),
+      and a fact counts as before it only when the fact's *latest possible* day (its period end) is
+      ``< limit``. So a disclosure of 5 June is not "before" an NCND dated "June 2024", and two answers of
+      one day are never ordered.
+    * ``as_of`` is the answer's latest possible day (``response_end``): the date its numbers are stated
+      as of (who had been asked by then, days since a disclosure).
+    * A view date (``--as-of``) only hides: answers dated after it are dropped (they did not exist yet);
+      it never moves ``limit``, so nothing dated after an NCND is ever counted as before it.
+    * An undated answer (``is_undated``) is before and after nothing. Its facts are counted up to the view
+      date (``as_of`` = the view date, default today; ``limit`` the day after), and its summary must say
+      that whether they came before it cannot be known.
     """
-    if as_of is None:
-        return subjects.with_columns(
-            as_of=pl.coalesce(pl.col("response_end"), pl.lit(today)),
-            limit=pl.coalesce(pl.col("response_end"), pl.lit(today + ONE_DAY)),
-        )
-    return subjects.filter(pl.col("response_end").is_null() | (pl.col("response_end") <= as_of)).with_columns(
-        as_of=pl.lit(as_of), limit=pl.lit(as_of + ONE_DAY)
+    view = today if as_of is None else as_of
+    undated = pl.col("response_end").is_null()
+    if as_of is not None:
+        subjects = subjects.filter(undated | (pl.col("response_end") <= as_of))
+    return subjects.with_columns(
+        is_undated=undated,
+        as_of=pl.coalesce(pl.col("response_end"), pl.lit(view)),
+        limit=pl.coalesce(pl.col("response_date"), pl.lit(view + ONE_DAY)),
     )
 
 
@@ -200,3 +211,31 @@ def iso(date: pl.Expr) -> pl.Expr:
     day = date.cast(pl.Int32) - _EPOCH_OFFSET
     in_table = (day >= 0) & (day < _ISO_DAYS)
     return pl.when(in_table).then(pl.lit(_iso_table()).gather(day.clip(0, _ISO_DAYS - 1))).otherwise(date.dt.strftime("%Y-%m-%d")).fill_null("undated")
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+@functools.cache
+def _month_table() -> pl.Series:
+    """'January 1900' ... 'December 2199', built once (indexed by months since January 1900)."""
+    return pl.Series([f"{name} {year}" for year in range(_ISO_FIRST.year, 2200) for name in _MONTHS], dtype=pl.String)
+
+
+def date_text(date: pl.Expr, precision: pl.Expr) -> pl.Expr:
+    """A date as its precision allows, for summaries: '2024-06-05', 'June 2024', '2024'; 'undated' when null.
+
+    Why: "2024-06" stored as 1 June must never print as "2024-06-01", a day the source never gave
+    (``../shared/domain.md``, "Date precision"). A null precision is read as a day.
+    """
+    months = (date.dt.year().cast(pl.Int64) - _ISO_FIRST.year) * 12 + date.dt.month().cast(pl.Int64) - 1
+    in_table = (months >= 0) & (months < _month_table().len())
+    month = pl.when(in_table).then(pl.lit(_month_table()).gather(months.clip(0, _month_table().len() - 1))).otherwise(date.dt.strftime("%B %Y"))
+    return (
+        pl.when(precision == "month")
+        .then(month)
+        .when(precision == "year")
+        .then(date.dt.year().cast(pl.String))
+        .otherwise(iso(date))
+        .fill_null("undated")
+    )

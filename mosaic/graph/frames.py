@@ -114,7 +114,7 @@ EDGE_COLUMNS: dict[str, tuple[pl.DataType, str]] = {
     "ncnd_response_id": (pl.String(), "evidence_for: the NCND response the disclosure bears on."),
     "ncnd_technology_id": (pl.String(), "evidence_for: the technology of that NCND."),
     "evidence_relation": (pl.String(), "evidence_for: exact, broader, narrower or sibling (the disclosure's technology against the NCND's)."),
-    "grade": (pl.String(), "evidence_for: official_self, official_peer or unofficial."),
+    "grade": (pl.String(), "evidence_for: official_self, official_linked, official_peer or unofficial."),
     "check": (pl.String(), "evidence_for: the check whose finding listed the evidence."),
     "count": (pl.Int64(), "cited: responses citing the code; asked: responses to the request; a collapsed neighbourhood edge: edges it stands for."),
     "ncnd_count": (pl.Int64(), "cited: of those, NCND responses."),

@@ -33,10 +33,11 @@ from mosaic.normalise import authorities, dates, exemptions, outcomes, technolog
 from mosaic.normalise.authorities import resolve_authorities
 from mosaic.normalise.dates import parse_dates
 from mosaic.normalise.exemptions import parse_exemptions
-from mosaic.normalise.outcomes import classify_outcomes, stance_expr
+from mosaic.normalise.outcomes import classify_outcome_rows, stance_expr
 from mosaic.normalise.technologies import resolve_technologies
 from mosaic.normalise.values import PLAIN_URL_PATTERN, classify_source_types, clean_urls
 from mosaic.registry import load_authorities, load_technologies
+from mosaic.resources import is_bundled_sample_file
 from mosaic.schema import Outcome, Severity, SourceType, empty_table, enforce_schema
 from mosaic.store.workspace import Workspace, new_ingest_id
 
@@ -82,6 +83,12 @@ class Registers:
     def default(cls) -> Registers:
         """The bundled registers in ``data/reference``."""
         return cls(load_authorities(), load_technologies())
+
+    @classmethod
+    def for_file(cls, path: Path) -> Registers:
+        """The default registers, plus the sample's fictional products when ``path`` is the bundled sample
+        itself (and only then: real data never resolves to a fictional product)."""
+        return cls(load_authorities(), load_technologies(sample=is_bundled_sample_file(path)))
 
 
 @dataclass
@@ -160,7 +167,8 @@ def ingest_files(
         workspace: where accepted rows go.
         mapping: ``--map``/``--set`` options.
         options: date order, fuzzy threshold, strictness.
-        registers: authority and technology registers (the bundled ones by default).
+        registers: authority and technology registers (by default the bundled ones, per file: see
+            ``Registers.for_file``).
         on_progress: receives ``(stage, file)`` as work proceeds.
 
     Returns:
@@ -169,7 +177,6 @@ def ingest_files(
     """
     mapping = mapping or ColumnMapping()
     options = options or IngestOptions()
-    registers = registers or Registers.default()
     progress = on_progress or (lambda stage, name: None)
     ingest_id = new_ingest_id()
     report = IngestReport(files=[], workspace=str(workspace.path), ingest_id=ingest_id)
@@ -183,7 +190,7 @@ def ingest_files(
             for table in tables:
                 seen_keys.update(header_key(h) for h in table.header)
                 progress("normalising", table.source_file)
-                batches.append(normalise_table(table, mapping, registers, options, ingest_id))
+                batches.append(normalise_table(table, mapping, registers or Registers.for_file(Path(path)), options, ingest_id))
         except (DataError, MappingError) as exc:
             report.errors.append(str(exc))
     report.errors.extend(_unused_maps(mapping, seen_keys))
@@ -409,12 +416,16 @@ def _clean(
     joins: list[tuple[list[str], pl.DataFrame]] = []
     severity = pl.col("issue").replace_strict(ISSUE_SEVERITY, default=Severity.WARNING.value, return_dtype=pl.String)
 
-    def attach(keys: list[str], cleaned: pl.DataFrame, label: str, *, join: bool = True) -> None:
-        """Queue the join of a cleaner's per-value results on ``keys`` and collect its issues."""
+    def attach(keys: list[str], cleaned: pl.DataFrame, label: str, *, join: bool = True, hidden: tuple[str, ...] = ()) -> None:
+        """Queue the join of a cleaner's per-value results on ``keys`` and collect its issues.
+
+        ``hidden`` keys take part in the join but not in the issue's ``value`` (a derived flag, say).
+        """
         cleaned = cleaned.rename({"value": keys[0]}) if "value" in cleaned.columns else cleaned
         flagged = cleaned.filter(pl.col("issue").is_not_null()).select(*keys, "issue", "message")
         if flagged.height:
-            value = pl.concat_str([pl.col(k) for k in keys], separator=" | ", ignore_nulls=True) if len(keys) > 1 else pl.col(keys[0])
+            shown = [k for k in keys if k not in hidden]
+            value = pl.concat_str([pl.col(k) for k in shown], separator=" | ", ignore_nulls=True) if len(shown) > 1 else pl.col(shown[0])
             issue_frames.append(
                 rows.lazy()
                 .select("response_id", "source_row", *keys)
@@ -439,7 +450,8 @@ def _clean(
     queries = {
         **{c: rows.lazy().select(pl.col(c).drop_nulls().unique()) for c in (*DATE_FIELDS, "outcome_text", "exemptions_text", "source_type", "authority_name")},
         "technology": rows.lazy().select("technology_name", "product", "vendor").unique(),
-        "exemption_pairs": rows.lazy().select("exemptions_text", "outcome_text").unique(),
+        # Per authority name too: a Scottish authority's "s18" is FOISA s18 (see the exemptions block).
+        "exemption_pairs": rows.lazy().select("exemptions_text", "outcome_text", "authority_name").unique(),
         "plain_url": rows.lazy().select(plain_url.fill_null(False)),
     }
     collected = dict(zip(queries, pl.collect_all(list(queries.values()), engine=_ENGINE), strict=True))
@@ -454,28 +466,43 @@ def _clean(
         )
         attach([name], parsed, labels[name])
 
-    # outcome (stance is derived below)
-    outcome_table = classify_outcomes(distinct["outcome_text"])
-    attach(["outcome_text"], outcome_table, labels["outcome"])
+    # authority (first: the law an answer is under depends on who gave it)
+    authority_table = resolve_authorities(
+        distinct["authority_name"], registers.authorities, fuzzy_threshold=options.fuzzy_threshold
+    )
+    attach(["authority_name"], authority_table, labels["authority"])
+    scottish_ids = registers.authorities.filter(pl.col("country") == "Scotland").get_column("authority_id").implode()
+    scottish_names = authority_table.filter(pl.col("authority_id").is_in(scottish_ids)).get_column("value").implode()
+    rows = rows.with_columns(__scottish=pl.col("authority_name").is_in(scottish_names).fill_null(False))
 
     # exemptions: from the exemptions column (issues reported) and from the outcome text (silently),
-    # merged per distinct (exemptions text, outcome text) pair, a few hundred at most, not per row.
-    from_column = parse_exemptions(distinct["exemptions_text"]).rename({"exemptions": "__ex_column"})
-    attach(["exemptions_text"], from_column, labels["exemptions"], join=False)
-    from_outcome = parse_exemptions(distinct["outcome_text"]).select(
-        pl.col("value").alias("outcome_text"), pl.col("exemptions").alias("__ex_outcome")
-    )
+    # merged per distinct (exemptions text, outcome text, law) triple, a few hundred at most, not per row.
+    # A Scottish authority answers under FOISA, so its texts are read with FOISA as the default law.
     pairs = (
-        collected["exemption_pairs"].join(
-            from_column.select(pl.col("value").alias("exemptions_text"), "__ex_column"),
-            on="exemptions_text",
-            how="left",
-            nulls_equal=True,
-        )
-        .join(from_outcome, on="outcome_text", how="left", nulls_equal=True)
+        collected["exemption_pairs"]
+        .with_columns(__scottish=pl.col("authority_name").is_in(scottish_names).fill_null(False))
+        .select("exemptions_text", "outcome_text", "__scottish")
+        .unique()
+    )
+    column_parts, outcome_parts = [], []
+    for scottish in (False, True):
+        texts = pairs.filter(pl.col("__scottish") == scottish)
+        if texts.is_empty():
+            continue
+        parsed = parse_exemptions(texts.get_column("exemptions_text"), scottish_authority=scottish)
+        column_parts.append(parsed.rename({"value": "exemptions_text"}).with_columns(__scottish=pl.lit(scottish)))
+        parsed = parse_exemptions(texts.get_column("outcome_text"), scottish_authority=scottish)
+        outcome_parts.append(parsed.select(pl.col("value").alias("outcome_text"), pl.col("exemptions").alias("__ex_outcome"), __scottish=pl.lit(scottish)))
+    from_column = pl.concat(column_parts) if column_parts else parse_exemptions(pl.Series([], dtype=pl.String)).rename({"value": "exemptions_text"}).with_columns(__scottish=pl.lit(False))
+    attach(["exemptions_text", "__scottish"], from_column, labels["exemptions"], join=False, hidden=("__scottish",))
+    from_outcome = pl.concat(outcome_parts) if outcome_parts else pl.DataFrame(schema={"outcome_text": pl.String, "__ex_outcome": pl.List(pl.String), "__scottish": pl.Boolean})
+    pairs = (
+        pairs.join(from_column.select("exemptions_text", "__scottish", pl.col("exemptions").alias("__ex_column")), on=["exemptions_text", "__scottish"], how="left", nulls_equal=True)
+        .join(from_outcome, on=["outcome_text", "__scottish"], how="left", nulls_equal=True)
         .select(
             "exemptions_text",
             "outcome_text",
+            "__scottish",
             exemptions=pl.concat_list(
                 pl.col("__ex_column").fill_null(pl.lit([], dtype=pl.List(pl.String))),
                 pl.col("__ex_outcome").fill_null(pl.lit([], dtype=pl.List(pl.String))),
@@ -484,19 +511,18 @@ def _clean(
             .list.sort(),
         )
     )
-    joins.append((["exemptions_text", "outcome_text"], pairs))
+    # outcome (stance is derived below): read from the text together with every code the row cites, so
+    # "Partial" with s24(2) in the exemptions column is a partial NCND, not a confirmation.
+    classified = pairs.hstack(classify_outcome_rows(pairs.get_column("outcome_text"), pairs.get_column("exemptions")).get_columns())
+    keys = ["outcome_text", "exemptions_text", "__scottish"]
+    attach(keys, classified.drop("exemptions"), labels["outcome"], join=False, hidden=("exemptions_text", "__scottish"))
+    joins.append((keys, classified.select(*keys, "exemptions", "outcome")))
 
     # source url and type
     urls = clean_urls(distinct["source_url"]).rename({"url": "__url"})
     attach(["source_url"], urls, labels["source_url"])
     types = classify_source_types(distinct["source_type"]).rename({"source_type": "__source_type"})
     attach(["source_type"], types, labels["source_type"])
-
-    # authority
-    authority_table = resolve_authorities(
-        distinct["authority_name"], registers.authorities, fuzzy_threshold=options.fuzzy_threshold
-    )
-    attach(["authority_name"], authority_table, labels["authority"])
 
     # technology
     keys = ["technology_name", "product", "vendor"]
@@ -517,7 +543,7 @@ def _clean(
         pl.col("vendor_resolved").alias("vendor"),
     ).with_columns(stance_expr("outcome").alias("stance"))
     typed = typed.drop(
-        *(f"{name}__parsed" for name in DATE_FIELDS), "__plain_url", "__url", "__source_type", "product_resolved", "vendor_resolved"
+        *(f"{name}__parsed" for name in DATE_FIELDS), "__plain_url", "__scottish", "__url", "__source_type", "product_resolved", "vendor_resolved"
     )
     if issue_frames:
         rows, *issue_parts = pl.collect_all([typed, *issue_frames], engine=_ENGINE)

@@ -26,7 +26,8 @@ Decisions:
 * **EIR keeps regulation and paragraph, drops sub-paragraphs**: ``reg12(5)(a)`` -> ``reg12(5)``, by the
   same reasoning as FOIA (``reg12(6)`` is the NCND limb).
 * **Which law**: a ``reg``/``regulation`` prefix means EIR. Otherwise a text that mentions FOISA,
-  ``FOI(S)A`` or Scotland is read as FOISA throughout; a text that mentions the EIR (and not FOIA) reads
+  ``FOI(S)A`` or Scotland, or any text from a Scottish authority (``scottish_authority``: Police
+  Scotland's bare "section 18" is FOISA s18, its NCND provision), is read as FOISA throughout; a text that mentions the EIR (and not FOIA) reads
   its unprefixed numbers as regulations; everything else is FOIA.
 * **Only real exemption numbers**: FOIA sections 21-44 (and 22A) plus 12 (cost) and 14 (vexatious);
   FOISA 25-41 plus 12, 14 and 18; EIR regulations 12 and 13. Other numbers are not exemptions.
@@ -44,6 +45,7 @@ NCND. Text with no citation at all ("Not held", "none", "N/A") gives an empty li
 
 from __future__ import annotations
 
+import functools
 import re
 
 import polars as pl
@@ -128,10 +130,14 @@ def _mask_reference(match: re.Match[str]) -> str:
     return _MASK if _LONG_DIGITS.search(match.group(0)) else match.group(0)
 
 
-def _scan(text: str) -> tuple[list[str], list[str], list[str]]:
-    """Find citations in ``text``: (codes, unreadable citations, codes lacking a limb)."""
+def _scan(text: str, scottish_authority: bool = False) -> tuple[list[str], list[str], list[str]]:
+    """Find citations in ``text``: (codes, unreadable citations, codes lacking a limb).
+
+    ``scottish_authority``: the answer came from a Scottish public authority, which answers under FOISA,
+    so its unqualified "section 18" is FOISA s18 (the NCND provision), as if the text said FOISA.
+    """
     masked = _TOKEN.sub(_mask_reference, _TIME_LIKE.sub(_MASK, _DATE_LIKE.sub(_mask_date, text)))
-    scottish = bool(_SCOTTISH.search(masked))
+    scottish = scottish_authority or bool(_SCOTTISH.search(masked))
     eir_default = bool(_EIR.search(masked)) and not _FOIA.search(masked)
     codes: set[str] = set()
     unreadable: list[str] = []
@@ -173,14 +179,16 @@ def _code(kind: str, num: int, letter: str | None, sub: str | None, subletter: s
     return f"s{num}{limb}" if num in _FOIA_SECTIONS else None
 
 
-def exemption_codes(text: str) -> list[str]:
+def exemption_codes(text: str, *, scottish_authority: bool = False) -> list[str]:
     """The sorted, distinct exemption codes cited in one piece of text (scalar form of the cleaner).
 
     Example:
         >>> exemption_codes("NCND under s.24 (2) and 31(3)")
         ['s24(2)', 's31(3)']
+        >>> exemption_codes("Section 18", scottish_authority=True)
+        ['foisa_s18']
     """
-    return _scan(text)[0]
+    return _scan(text, scottish_authority)[0]
 
 
 def is_ncnd_limb(code: str) -> bool:
@@ -188,9 +196,9 @@ def is_ncnd_limb(code: str) -> bool:
     return code in NCND_LIMBS
 
 
-def _parse_one(value: str) -> tuple[list[str], str | None, str | None]:
+def _parse_one(value: str, scottish_authority: bool = False) -> tuple[list[str], str | None, str | None]:
     """Parse one distinct value; see :func:`parse_exemptions`."""
-    codes, unreadable, limbless = _scan(value)
+    codes, unreadable, limbless = _scan(value, scottish_authority)
     if unreadable:
         names = ", ".join(f"'{u}'" for u in unreadable)
         subject = _quote(value) if [value.strip()] == unreadable else f"{_quote(value)} cites {names}, which"
@@ -207,7 +215,7 @@ def _parse_one(value: str) -> tuple[list[str], str | None, str | None]:
     return codes, None, None
 
 
-def parse_exemptions(values: pl.Series) -> pl.DataFrame:
+def parse_exemptions(values: pl.Series, *, scottish_authority: bool = False) -> pl.DataFrame:
     """Parse free-text exemption citations into sorted, distinct normalised codes.
 
     Used on both the exemptions column and the outcome text (which often says "NCND s24(2) & s31(3)").
@@ -215,6 +223,8 @@ def parse_exemptions(values: pl.Series) -> pl.DataFrame:
 
     Args:
         values: Exemption (or outcome) cells (nulls and duplicates allowed).
+        scottish_authority: The cells come from Scottish authorities' answers, which are under FOISA: an
+            unqualified "s18" is then FOISA s18 (their NCND provision), not an unknown FOIA section.
 
     Returns:
         One row per distinct non-null value: ``value`` (String), ``exemptions`` (List(String), sorted and
@@ -224,4 +234,5 @@ def parse_exemptions(values: pl.Series) -> pl.DataFrame:
         >>> parse_exemptions(pl.Series(["ss24(2) and 31(3)"])).get_column("exemptions").to_list()
         [['s24(2)', 's31(3)']]
     """
-    return build_result(distinct_strings(values), _parse_one, {"exemptions": pl.List(pl.String)}, ISSUE_SEVERITY)
+    parse = functools.partial(_parse_one, scottish_authority=scottish_authority)
+    return build_result(distinct_strings(values), parse, {"exemptions": pl.List(pl.String)}, ISSUE_SEVERITY)

@@ -16,6 +16,10 @@ How a value is classified, in order (the first step that matches wins):
    precedence:
 
    a. nothing but a placeholder (``?``, ``unknown``, ``n/a``, ``tbc``) -> ``unknown``;
+   a2. NCND wording on cost or vexatiousness grounds ("NCND on cost grounds (s12(2))", s12 or s14 cited)
+      and no confirm-or-deny limb of an exemption -> ``refused`` with the info issue
+      ``ncnd_on_refusal_grounds``: s12(2) and s14 say nothing about whether anything exists, so the answer
+      is a refusal, never a security NCND;
    b. NCND wording together with an overt/covert split or "partial" -> ``ncnd_partial``;
    c. NCND wording anywhere (``ncnd``, "neither confirm nor deny", "cannot confirm or deny", "Glomar",
       "exempt from the duty to confirm or deny") -> ``ncnd``: it beats every other word, because an
@@ -25,18 +29,25 @@ How a value is classified, in order (the first step that matches wins):
    g. refused for cost or vexatiousness (s12, s14, "exceeds cost", "vexatious", EIR 12(4)(b)): these
       neither confirm nor deny *in effect* but are not NCNDs;
    h. not held / not used / plain "No" -> ``not_held``;
-   i. held but withheld ("Held - exempt", "Withheld") -> ``withheld``;
-   j. a duty-to-confirm-or-deny limb cited and none of the words above (``Refused - s24(2)``, ``s23(5)``)
-      -> ``ncnd`` with the info issue ``ncnd_inferred_from_exemption`` (those limbs exist only to NCND;
-      exemptions are read with :func:`mosaic.normalise.exemptions.exemption_codes`);
-   k. any other exemption cited, or "exempt" -> ``withheld`` (citing a disclosure exemption confirms the
-      information is held);
+   i. held but withheld ("Held - exempt", "Withheld") -> ``withheld``: only an answer that says the
+      information is held confirms;
+   j. only duty-to-confirm-or-deny limbs cited and none of the words above (``Refused - s24(2)``,
+      ``s23(5)``) -> ``ncnd`` with the info issue ``ncnd_inferred_from_exemption`` (those limbs exist only
+      to NCND; exemptions are read with :func:`mosaic.normalise.exemptions.exemption_codes`);
+   k. any other exemption cited, or "exempt" ("Refused - exempt", ``refused_exempt``, ``s43(2)``) ->
+      ``refused`` with ``outcome_ambiguous``: a refusal that cites exemptions without saying whether
+      anything is held is not a confirmation;
    l. a bare refusal ("Refused", "Rejected", "Unsuccessful") -> ``refused`` with the info issue
       ``outcome_ambiguous``: it does not say whether the information is held;
    m. disclosed ("Yes", "Confirmed", "Held", "Provided", "Released", "Successful");
    n. internal review pending -> ``unknown`` with ``outcome_ambiguous``;
    o. clarification sought, transferred, not an FOI request -> ``other`` (recognised, no issue).
 3. Anything else -> ``other`` with the warning ``unrecognised_outcome``; the caller keeps the text.
+4. **The codes cited elsewhere in the row** (the exemptions column) count like codes in the text, and
+   decide one more thing: an answer read as disclosed, partially disclosed or not held that also cites a confirm-or-deny limb (``partial`` with ``s24(2); s31(3)``, the police
+   "not held for overt use, NCND for covert use") is ``ncnd_partial`` with the info issue
+   ``ncnd_partial_inferred_from_exemption``: part of the answer neither confirmed nor denied, so it must
+   never head a list of confirmations.
 
 Null input is not in the output: the caller maps a blank outcome to ``unknown``.
 """
@@ -53,7 +64,9 @@ from mosaic.normalise.exemptions import NCND_LIMBS, REFUSAL_CODES, exemption_cod
 from mosaic.normalise.values import _quote, build_result, distinct_strings, fold_text
 from mosaic.schema.vocab import STANCE_BY_OUTCOME, Outcome, Severity
 
-__all__ = ["ALAVETELI_STATES", "ISSUE_SEVERITY", "OUTCOME_RULES", "OutcomeRule", "classify_outcomes", "stance_expr"]
+__all__ = [
+    "ALAVETELI_STATES", "ISSUE_SEVERITY", "OUTCOME_RULES", "OutcomeRule", "classify_outcome_rows", "classify_outcomes", "stance_expr",
+]  # fmt: skip
 
 #: Severity of every issue code :func:`classify_outcomes` emits.
 ISSUE_SEVERITY: dict[str, Severity] = {
@@ -61,6 +74,8 @@ ISSUE_SEVERITY: dict[str, Severity] = {
     "platform_state_ambiguous": Severity.INFO,
     "outcome_ambiguous": Severity.INFO,
     "ncnd_inferred_from_exemption": Severity.INFO,
+    "ncnd_partial_inferred_from_exemption": Severity.INFO,
+    "ncnd_on_refusal_grounds": Severity.INFO,
 }
 
 _READ_LETTER = "read the letter to see what the authority actually said"
@@ -126,9 +141,13 @@ class OutcomeRule:
     issue: str | None = None
     message: str | None = None
     """Message template for ``issue``; ``{value}`` is the quoted input, ``{codes}`` the NCND limbs cited."""
+    when: Callable[[str, frozenset[str]], bool] | None = None
+    """A rule that needs text and codes together (the cost rule) gives this instead of ``pattern``/``cites``."""
 
     def matches(self, folded: str, codes: frozenset[str]) -> bool:
         """Whether the rule applies to this folded text and these cited codes."""
+        if self.when is not None:
+            return self.when(folded, codes)
         return bool(self.pattern and self.pattern.search(folded)) or bool(self.cites and self.cites(codes))
 
 
@@ -148,13 +167,35 @@ _SPLIT = (
 )
 
 
+_COST_OR_VEXATIOUS = (
+    r"\bcost\w*\b|\bexceed\w*\b|\bappropriate limit\b|\bvexatious\b|\brepeat(?:ed)? request\b"
+    r"|\bs(?:ection)? ?1[24]\b"
+)
+
+
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.DOTALL)
+
+
+_NCND_RX = _rx(_NCND)
+_COST_OR_VEXATIOUS_RX = _rx(_COST_OR_VEXATIOUS)
 
 
 #: The precedence list for free text (see the module docstring); the first matching rule wins.
 OUTCOME_RULES: list[OutcomeRule] = [
     OutcomeRule("placeholder", Outcome.UNKNOWN, _rx(r"^(?:|unknown|not known|unclear|n ?a|tbc|tbd|null|none|nil|blank|unk)$")),
+    OutcomeRule(
+        "ncnd_on_refusal_grounds",
+        Outcome.REFUSED,
+        when=lambda folded, codes: bool(_NCND_RX.search(folded))
+        and (bool(_COST_OR_VEXATIOUS_RX.search(folded)) or bool(codes & REFUSAL_CODES))
+        and not codes & NCND_LIMBS,
+        issue="ncnd_on_refusal_grounds",
+        message=(
+            "{value} neither confirms nor denies on cost or vexatiousness grounds (s12(2), s14): that says nothing "
+            "about whether the information exists, so it was read as 'refused', not as a neither-confirm-nor-deny answer."
+        ),
+    ),
     OutcomeRule("ncnd_partial", Outcome.NCND_PARTIAL, _rx(rf"^(?=.*?(?:{_NCND}))(?=.*?(?:{_SPLIT}))")),
     OutcomeRule("ncnd", Outcome.NCND, _rx(_NCND)),
     OutcomeRule("withdrawn", Outcome.WITHDRAWN, _rx(r"\bwithdr[ae]wn?\b|\bwithdrew\b|\bcancell?ed by (?:the )?requester\b")),
@@ -204,11 +245,18 @@ OUTCOME_RULES: list[OutcomeRule] = [
     OutcomeRule(
         "ncnd_limb_cited",
         Outcome.NCND,
-        cites=lambda codes: bool(codes & NCND_LIMBS),
+        cites=lambda codes: bool(codes) and codes <= NCND_LIMBS,
         issue="ncnd_inferred_from_exemption",
-        message="{value} cites a duty-to-confirm-or-deny limb ({codes}) and no other answer, so it was read as neither confirm nor deny.",
+        message="{value}, citing only duty-to-confirm-or-deny limbs ({codes}) and giving no other answer, was read as neither confirm nor deny.",
     ),
-    OutcomeRule("exemption_cited", Outcome.WITHHELD, _rx(r"\bexempt\w*\b"), cites=bool),
+    OutcomeRule(
+        "exemption_cited",
+        Outcome.REFUSED,
+        _rx(r"\bexempt\w*\b"),
+        cites=bool,
+        issue="outcome_ambiguous",
+        message=f"{{value}} cites exemptions but does not say whether the information is held; it was read as 'refused' ({_READ_LETTER}).",
+    ),
     OutcomeRule(
         "bare_refusal",
         Outcome.REFUSED,
@@ -235,7 +283,7 @@ OUTCOME_RULES: list[OutcomeRule] = [
         "other_recognised",
         Outcome.OTHER,
         _rx(
-            r"\bclarification\b|\btransferr\w*\b|\bredirect\w*\b|\bnot (?:an )?foi\b|\bbusiness as usual\b"
+            r"^other$|\bclarification\b|\btransferr\w*\b|\bredirect\w*\b|\bnot (?:an )?foi\b|\bbusiness as usual\b"
             r"|\b(?:another|other|different|wrong) (?:public )?(?:authority|body|organisation|force)\b"
         ),
     ),
@@ -251,8 +299,13 @@ def _platform_state(value: str) -> tuple[Outcome, str | None] | None:
     return ALAVETELI_STATES.get(key.lower() if "_" in key else key)
 
 
-def _classify_one(value: str) -> tuple[str, str | None, str | None]:
-    """Classify one distinct value; see the module docstring for the precedence."""
+#: Answers that, with a confirm-or-deny limb cited beside them, become ``ncnd_partial`` (step 4). Not
+#: ``withheld``: "held - exempt" says in words that the information exists, whatever else it cites.
+_ANSWERED = frozenset({Outcome.DISCLOSED, Outcome.PARTIALLY_DISCLOSED, Outcome.NOT_HELD})
+
+
+def _classify_one(value: str, cited: frozenset[str] = frozenset()) -> tuple[str, str | None, str | None]:
+    """Classify one outcome text, given the codes the row cites elsewhere; see the module docstring."""
     state = _platform_state(value)
     if state is not None:
         outcome, note = state
@@ -260,17 +313,26 @@ def _classify_one(value: str) -> tuple[str, str | None, str | None]:
             return outcome.value, None, None
         return outcome.value, "platform_state_ambiguous", f"{_quote(value)} was read as '{outcome.value}', but {note}."
     folded = fold_text(value)
-    codes = frozenset(exemption_codes(value))
+    codes = frozenset(exemption_codes(value)) | cited
     for rule in OUTCOME_RULES:
         if rule.matches(folded, codes):
+            limbs = ", ".join(sorted(codes & NCND_LIMBS))
+            if rule.outcome in _ANSWERED and limbs:
+                return Outcome.NCND_PARTIAL.value, "ncnd_partial_inferred_from_exemption", (
+                    f"{_quote(value)} answers, yet the row also cites {limbs}, a limb used only to neither confirm nor "
+                    f"deny; it was read as a partial NCND (the usual police split: overt use answered, covert use "
+                    f"neither confirmed nor denied) rather than as '{rule.outcome.value}'."
+                )
             if rule.issue is None:
                 return rule.outcome.value, None, None
-            message = (rule.message or "").format(value=_quote(value), codes=", ".join(sorted(codes & NCND_LIMBS)))
+            message = (rule.message or "").format(value=_quote(value), codes=limbs)
             return rule.outcome.value, rule.issue, message
     return (
         Outcome.OTHER.value,
         "unrecognised_outcome",
-        f"Outcome {_quote(value)} was not recognised; it is counted as 'other' and its text is kept.",
+        f"Outcome {_quote(value)} is not a wording this tool knows (such as 'NCND', 'not held', 'disclosed', "
+        "'held - exempt', 'refused - cost limit'), so its stance is unknown; it is counted as 'other' and its text "
+        "is kept. Give the authority's answer in those words, or read the letter.",
     )
 
 
@@ -278,7 +340,8 @@ def classify_outcomes(values: pl.Series) -> pl.DataFrame:
     """Classify distinct free-text outcomes into :class:`~mosaic.schema.vocab.Outcome` values.
 
     Case-insensitive and punctuation-tolerant; see the module docstring for the precedence and
-    :data:`ALAVETELI_STATES` for the platform crosswalk. Never raises on bad data.
+    :data:`ALAVETELI_STATES` for the platform crosswalk. Never raises on bad data. Only the text is
+    read: use :func:`classify_outcome_rows` when the row cites exemptions in another column.
 
     Args:
         values: Outcome cells (nulls and duplicates allowed; nulls are left out of the result).
@@ -292,6 +355,32 @@ def classify_outcomes(values: pl.Series) -> pl.DataFrame:
         ['ncnd', 'ncnd_partial']
     """
     return build_result(distinct_strings(values), _classify_one, {"outcome": pl.String}, ISSUE_SEVERITY)
+
+
+def classify_outcome_rows(texts: pl.Series, codes: pl.Series) -> pl.DataFrame:
+    """Classify outcome texts together with the exemption codes their rows cite (see step 4 above).
+
+    Why both: a spreadsheet often says only "Partial" or "Refused" in its outcome column and the sections
+    in another; "Partial" with ``s24(2)`` is a partial NCND, not a confirmation.
+
+    Args:
+        texts: Outcome cells, one per row of a small frame of distinct rows (nulls give null outcomes).
+        codes: The normalised codes each row cites (List(String), from the exemptions column and the text).
+
+    Returns:
+        One row per input row, in order: ``outcome``, ``issue``, ``severity``, ``message``.
+
+    Example:
+        >>> classify_outcome_rows(pl.Series(["Partial"]), pl.Series([["s24(2)", "s31(3)"]])).item(0, "outcome")
+        'ncnd_partial'
+    """
+    results = [
+        (None, None, None) if text is None else _classify_one(text, frozenset(cited or ()))
+        for text, cited in zip(texts.cast(pl.String).to_list(), codes.to_list(), strict=True)
+    ]
+    frame = pl.DataFrame(results, schema={"outcome": pl.String, "issue": pl.String, "message": pl.String}, orient="row")
+    severity = pl.col("issue").replace_strict({k: v.value for k, v in ISSUE_SEVERITY.items()}, default=None, return_dtype=pl.String)
+    return frame.select("outcome", "issue", severity.alias("severity"), "message")
 
 
 def stance_expr(outcome_col: str = "outcome") -> pl.Expr:

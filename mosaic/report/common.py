@@ -27,6 +27,7 @@ from mosaic.analyses import (
 )
 from mosaic.analyses.findings import empty_findings
 from mosaic.errors import MosaicError
+from mosaic.registry import is_bundled_sample
 from mosaic.registry.hexgrid import hex_cells
 from mosaic.report.model import REGENERATE_LABEL, Column, Facts, HexMap, Notice, Paragraph, ReportMeta, Section, Table
 from mosaic.schema import Outcome, Stance
@@ -54,7 +55,9 @@ SOURCE_TYPE_LABELS: dict[str, str] = {
     "parliamentary_answer": "Parliamentary answer", "published_policy": "Published policy", "survey": "Official survey",
     "media_report": "Media report", "leak": "Leak", "other": "Other",
 }  # fmt: skip
-GRADE_LABELS: dict[str, str] = {"official_self": "Official, own", "official_peer": "Official, peer", "unofficial": "Unofficial"}
+GRADE_LABELS: dict[str, str] = {
+    "official_self": "Official, own", "official_linked": "Official, linked body", "official_peer": "Official, peer", "unofficial": "Unofficial",
+}  # fmt: skip
 RELATION_TITLES: dict[str, str] = {
     "exact": "the same technology",
     "broader": "the broader category",
@@ -143,8 +146,9 @@ class ReportContext:
         return " > ".join(self.technology_name(part) for part in row.item(0, "category").split(" > "))
 
     def is_synthetic(self, technology_ids: Sequence[str]) -> bool:
-        frame = self.inputs.technologies.filter(pl.col("technology_id").is_in(list(technology_ids)))
-        return bool(frame.height and frame.get_column("is_synthetic").any())
+        """True when the data came from the bundled sample (provenance: ``mosaic.registry.is_bundled_sample``),
+        whatever the report is about; ``technology_ids`` is kept for the callers and not needed."""
+        return is_bundled_sample(self.inputs.responses)
 
     def relations(self, technology_id: str) -> pl.DataFrame:
         """(technology_id, relation) for the technology, its ancestors (broader) and descendants (narrower)."""

@@ -102,8 +102,14 @@ class EvidenceGrade(StrEnum):
     """How much a disclosure weighs against an NCND (after the official-acknowledgment test)."""
 
     OFFICIAL_SELF = "official_self"
+    """The same authority's own official answer: the strongest."""
+    OFFICIAL_LINKED = "official_linked"
+    """A linked body's official answer (a Police and Crime Commissioner and its force): another public
+    authority, so never the authority's own answer, but closer to it than any peer."""
     OFFICIAL_PEER = "official_peer"
+    """Another authority's official answer: persuasive, not a waiver."""
     UNOFFICIAL = "unofficial"
+    """Media reports, leaks, vendor material: public surmise, which does not count as acknowledgment."""
 
 
 class Severity(StrEnum):

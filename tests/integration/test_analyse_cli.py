@@ -112,3 +112,14 @@ def test_user_errors_are_one_line(workspace, args, message):
     assert result.returncode == 2
     assert result.stderr.startswith("mosaic: error: ") and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_output_dash_is_standard_output(workspace, tmp_path):
+    # Issue 12, defect 13: `-o -` wrote a file named "-".
+    result = subprocess.run(
+        [sys.executable, "-m", "mosaic.cli", "analyse", "-w", str(workspace), "-c", "ncnd_limb", "--format", "json", "-o", "-"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["findings"]
+    assert not (tmp_path / "-").exists()

@@ -2,7 +2,9 @@
 
 * facts dated after the as-of date never change a finding;
 * peer counts never exceed the other authorities asked;
-* findings do not depend on row order or on a row given twice.
+* findings do not depend on row order or on a row given twice;
+* no summary or evidence names a fact dated after an NCND as "before" it, whatever the view date and
+  the date precisions (issue 12).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +27,7 @@ TECHNOLOGIES = ["facial-recognition", "live-facial-recognition", "clearsight-mat
 OUTCOMES = ["disclosed", "not_held", "ncnd", "ncnd_partial", "withheld", "refused", "no_response"]
 START = dt.date(2020, 1, 1)
 AS_OF = dt.date(2022, 1, 1)
-REGISTERS = (load_authorities(), load_technologies())
+REGISTERS = (load_authorities(), load_technologies(sample=True))
 PARAMS = CheckParams(today=dt.date(2026, 1, 1))
 
 row_strategy = st.fixed_dictionaries(
@@ -33,7 +36,7 @@ row_strategy = st.fixed_dictionaries(
         "technology_id": st.sampled_from(TECHNOLOGIES),
         "outcome": st.sampled_from(OUTCOMES),
         "day": st.integers(0, 720),
-        "precision": st.sampled_from(["day", "day", "day", "month"]),
+        "precision": st.sampled_from(["day", "day", "day", "month", "year", "undated"]),
         "request_lag": st.one_of(st.none(), st.integers(1, 60)),
         "exemptions": st.lists(st.sampled_from(["s24(2)", "s31(3)", "s31(1)", "s21", "s23(5)"]), max_size=2, unique=True),
         "source_type": st.sampled_from(["foi_response", "press_release", "media_report"]),
@@ -47,6 +50,9 @@ def build(rows: list[dict]) -> pl.DataFrame:
         date = START + dt.timedelta(days=spec["day"])
         if spec["precision"] == "month":
             date = date.replace(day=1)
+        elif spec["precision"] == "year":
+            date = date.replace(month=1, day=1)
+        dated = spec["outcome"] != "no_response" and spec["precision"] != "undated"
         request = None if spec["request_lag"] is None else date - dt.timedelta(days=spec["request_lag"])
         key = json.dumps(spec, sort_keys=True, default=str)
         records.append(
@@ -58,8 +64,8 @@ def build(rows: list[dict]) -> pl.DataFrame:
                 "technology_name": spec["technology_id"],
                 "outcome": spec["outcome"],
                 "stance": STANCE_BY_OUTCOME[Outcome(spec["outcome"])].value,
-                "response_date": None if spec["outcome"] == "no_response" else date,
-                "response_date_precision": None if spec["outcome"] == "no_response" else spec["precision"],
+                "response_date": date if dated else None,
+                "response_date_precision": spec["precision"] if dated else None,
                 "request_date": request,
                 "request_date_precision": None if request is None else "day",
                 "exemptions": spec["exemptions"],
@@ -129,3 +135,51 @@ def test_a_focused_run_equals_the_full_run_filtered(rows, authority, technology)
         else:
             expected = full.filter(pl.col("technology_id") == technology)
         assert canonical(focused) == canonical(expected)
+
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+def _period(text: str) -> tuple[dt.date, dt.date]:
+    """'2024-06-05', 'June 2024' or '2024' as (first day, last day)."""
+    if len(text) == 10:
+        day = dt.date.fromisoformat(text)
+        return day, day
+    if " " in text:
+        name, year = text.split(" ")
+        first = dt.date(int(year), _MONTHS.index(name) + 1, 1)
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return first, following - dt.timedelta(days=1)
+    return dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
+
+
+_NAMED = re.compile(r"\b(?:earliest|latest) (\d{4}-\d{2}-\d{2}|[A-Z][a-z]+ \d{4}|\d{4})\b")
+
+
+@fast
+@given(st.lists(row_strategy, min_size=2, max_size=30), st.sampled_from([None, AS_OF, dt.date(2030, 1, 1)]))
+def test_nothing_after_an_ncnd_is_called_before_it(rows, as_of):
+    inputs = AnalysisInputs(responses=build(rows), authorities=REGISTERS[0], technologies=REGISTERS[1])
+    findings = run_checks(inputs, ["peer_disclosure", "self_acknowledgment"], as_of=as_of, params=PARAMS)
+    plain = run_checks(inputs, ["peer_disclosure", "self_acknowledgment"], params=PARAMS)
+    plain_summaries = dict(zip(plain.select(pl.concat_str("check", "response_id")).to_series(), plain.get_column("summary"), strict=True))
+    for finding in findings.iter_rows(named=True):
+        summary, start = finding["summary"], finding["response_date"]
+        if start is None:  # undated: nothing is "before" it, and the sentence says so
+            assert "Before" not in summary and "undated" in summary
+            continue
+        # the view date changes nothing about a dated NCND
+        assert summary == plain_summaries[finding["check"] + finding["response_id"]]
+        for named in _NAMED.findall(summary):
+            assert _period(named)[1] < start, (named, summary)
+        for item in finding["evidence"]:
+            assert item["date"] is not None and _period_of(item)[1] < start, (item, summary)
+
+
+def _period_of(item: dict) -> tuple[dt.date, dt.date]:
+    date, precision = item["date"], item["date_precision"]
+    if precision == "month":
+        return _period(f"{_MONTHS[date.month - 1]} {date.year}")
+    if precision == "year":
+        return _period(str(date.year))
+    return date, date

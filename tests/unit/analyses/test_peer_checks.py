@@ -34,7 +34,10 @@ def test_peer_counts_distinct_other_authorities_strictly_before(analyse, respons
     assert metric(kent, "peer_share") == 0.5
     # earliest peer disclosure: essex on 2020-01-05; 2023-03-10 - 2020-01-05 = 1160 days.
     assert metric(kent, "days_since_earliest_peer") == (dt.date(2023, 3, 10) - dt.date(2020, 1, 5)).days
-    assert kent.get_column("severity").item() == "strong"
+    # surrey answered on the same day: around the same time, not before
+    assert metric(kent, "peers_around") == 1
+    # two official peers: notable; strong needs three answers (findings.STRONG_MIN_ANSWERS)
+    assert kent.get_column("severity").item() == "notable"
     evidence = kent.get_column("evidence").item()
     assert {(e["authority_id"], e["relation"]) for e in evidence} == {("essex", "exact"), ("sussex", "exact"), ("dorset", "broader")}
     essex = [e for e in evidence if e["authority_id"] == "essex"]
@@ -43,15 +46,15 @@ def test_peer_counts_distinct_other_authorities_strictly_before(analyse, respons
     assert "2 of the 4 other authorities asked" in kent.get_column("summary").item()
 
 
-def test_as_of_override_counts_later_disclosures(analyse, response, metric):
+def test_as_of_is_a_view_date_that_never_counts_later_disclosures(analyse, response, metric):
     rows = [
         response("kent", P, "ncnd", "2023-03-10"),
         response("essex", P, "disclosed", "2023-03-11"),
     ]
     assert metric(analyse(rows, "peer_disclosure"), "peers_exact") == 0
     later = analyse(rows, "peer_disclosure", as_of=dt.date(2023, 3, 11))
-    assert metric(later, "peers_exact") == 1
-    assert later.get_column("as_of").item() == dt.date(2023, 3, 11)
+    assert metric(later, "peers_exact") == 0  # a disclosure after the NCND never made it inconsistent
+    assert later.get_column("as_of").item() == dt.date(2023, 3, 10)  # judged as of its own date
     # an as-of date before the NCND existed: the NCND is not judged at all.
     assert analyse(rows, "peer_disclosure", as_of=dt.date(2023, 3, 9)).height == 0
 

@@ -71,23 +71,45 @@ def _reference_selective(inputs: AnalysisInputs, as_of: dt.date, window: int) ->
 
 
 def _reference_series(inputs: AnalysisInputs, as_of: dt.date, limit: int) -> dict[tuple[str, str], tuple]:
-    """(authority, technology) -> (reversals, ncnd_then_answered, series_length, evidence [(role, response_id)])."""
-    events = inputs.events.filter(pl.col("response_end") <= as_of).to_dicts()
+    """(authority, technology) -> (reversals, ncnd_then_answered, answered_same_time, series_length,
+    evidence [(role, response_id)]), pair by pair: "before" means certainly before (the earlier answer's
+    last possible day earlier than the later one's first possible day); overlapping dates are "same time"."""
+    events = inputs.events.with_row_index("event").filter(pl.col("response_end") <= as_of).to_dicts()
     series: dict[tuple[str, str], list[dict]] = {}
     for event in events:
-        if event["stance"] in ("confirm", "deny", "ncnd"):
+        if event["stance"] in ("confirm", "deny", "ncnd") and event["authority_id"] and event["technology_id"]:
             series.setdefault((event["authority_id"], event["technology_id"]), []).append(event)
+
+    def latest(candidates: list[dict], key) -> dict | None:
+        return max(candidates, key=key) if candidates else None
+
     found = {}
     for key, answers in series.items():
-        answers.sort(key=lambda e: (e["response_end"], e["response_id"]))
-        transitions = [(a, b) for a, b in zip(answers, answers[1:], strict=False) if a["is_ncnd"] != b["is_ncnd"]]
-        if not transitions:
+        ncnds = [e for e in answers if e["is_ncnd"]]
+        others = [e for e in answers if not e["is_ncnd"]]
+        pairs = []  # (later end, later event, kind, first role, earlier/other, second role, later)
+        for n in ncnds:
+            before = latest([a for a in others if a["response_end"] < n["response_date"]], lambda a: (a["response_end"], a["event"]))
+            if before:
+                pairs.append((n["response_end"], n["event"], "reversals", "before", before, "ncnd after answer", n))
+            overlap = latest(
+                [a for a in others if a["response_date"] <= n["response_end"] and a["response_end"] >= n["response_date"]],
+                lambda a: (a["response_end"], a["event"]),
+            )
+            if overlap:
+                pairs.append((n["response_end"], n["event"], "answered_same_time", "same time", overlap, "same time", n))
+        for a in others:
+            before = latest([n for n in ncnds if n["response_end"] < a["response_date"]], lambda n: (n["response_end"], n["event"]))
+            if before:
+                pairs.append((a["response_end"], a["event"], "ncnd_then_answered", "before", before, "answer after ncnd", a))
+        if not pairs:
             continue
+        pairs.sort(key=lambda p: (p[0], p[1], p[2]))
         evidence = []
-        for before, after in transitions[:limit]:
-            evidence += [("before", before["response_id"]), ("ncnd after answer" if after["is_ncnd"] else "answer after ncnd", after["response_id"])]
-        reversals = sum(after["is_ncnd"] for _, after in transitions)
-        found[key] = (reversals, len(transitions) - reversals, len(answers), evidence)
+        for *_, first_role, first, second_role, second in pairs[:limit]:
+            evidence += [(first_role, first["response_id"]), (second_role, second["response_id"])]
+        counts = [sum(p[2] == kind for p in pairs) for kind in ("reversals", "ncnd_then_answered", "answered_same_time")]
+        found[key] = (*counts, len(answers), evidence)
     return found
 
 
@@ -129,24 +151,38 @@ def test_series_consistency_matches_reference(seed, limit):
     expected = _reference_series(inputs, AS_OF, limit)
     got = {
         (row["authority_id"], row["technology_id"]): (
-            row["metrics"]["reversals"], row["metrics"]["ncnd_then_answered"], row["metrics"]["series_length"], _roles(row["evidence"]),
+            row["metrics"]["reversals"], row["metrics"]["ncnd_then_answered"], row["metrics"]["answered_same_time"],
+            row["metrics"]["series_length"], _roles(row["evidence"]),
         )
         for row in findings.iter_rows(named=True)
     }  # fmt: skip
     assert got == expected
     assert any(len(evidence) == 2 * limit for *_, evidence in expected.values())  # some lists are full
-    assert limit == 10 or any(reversals + answered > limit for reversals, answered, *_ in expected.values())  # capped
+    assert limit == 10 or any(reversals + answered + same > limit for reversals, answered, same, *_ in expected.values())  # capped
+    assert any(same for _, _, same, *_ in expected.values())  # same-day and month-precision overlaps occur
 
 
-def test_series_orders_same_day_answers_by_response_id(analyse, response):
+def test_series_never_orders_same_day_answers(analyse, response, metric):
+    # Issue 12, defect 7: a deny and an NCND by one authority on one day have no order. Before, the
+    # response ids ordered them and the report said "answered after an NCND".
     rows = [
         response("kent", "pimeyes", "not_held", "2022-01-01", response_id="b"),
-        response("kent", "pimeyes", "ncnd", "2022-01-01", response_id="a"),  # same day, sorts first
+        response("kent", "pimeyes", "ncnd", "2022-01-01", response_id="a"),
         response("kent", "pimeyes", "ncnd", "2022-02-01", response_id="c"),
     ]
     findings = analyse(rows, "series_consistency", as_of=AS_OF)
-    # order a (ncnd), b (deny), c (ncnd): one answer after an NCND, then one reversal
-    assert _roles(findings.get_column("evidence").item()) == [("before", "a"), ("answer after ncnd", "b"), ("before", "b"), ("ncnd after answer", "c")]
+    assert (metric(findings, "reversals"), metric(findings, "ncnd_then_answered"), metric(findings, "answered_same_time")) == (1, 0, 1)
+    assert _roles(findings.get_column("evidence").item()) == [("same time", "b"), ("same time", "a"), ("before", "b"), ("ncnd after answer", "c")]
+    summary = findings.get_column("summary").item()
+    assert "0 confirm or deny answers after one of its NCNDs" in summary and "around the same time" in summary
+
+
+def test_series_month_precision_is_not_ordered_against_days_inside_it(analyse, response, metric):
+    # A denial dated only "2022-03" and an NCND of 15 March: either may have come first.
+    rows = [response("kent", "pimeyes", "not_held", "2022-03"), response("kent", "pimeyes", "ncnd", "2022-03-15")]
+    findings = analyse(rows, "series_consistency", as_of=AS_OF)
+    assert (metric(findings, "reversals"), metric(findings, "answered_same_time")) == (0, 1)
+    assert findings.get_column("severity").item() == "notable"
 
 
 def test_selective_equidistant_denials_show_the_later_one(analyse, response):

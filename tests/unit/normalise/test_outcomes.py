@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from mosaic.normalise.outcomes import ALAVETELI_STATES, ISSUE_SEVERITY, classify_outcomes, stance_expr
+from mosaic.normalise.outcomes import ALAVETELI_STATES, ISSUE_SEVERITY, classify_outcome_rows, classify_outcomes, stance_expr
 from mosaic.schema.vocab import STANCE_BY_OUTCOME, Outcome
 
 # value -> (outcome, issue)
@@ -65,9 +65,12 @@ CASES: dict[str, tuple[str, str | None]] = {
     "Held - exempt": ("withheld", None),
     "Held but exempt": ("withheld", None),
     "Withheld": ("withheld", None),
-    "Refused - s31 exemption applied": ("withheld", None),
-    "Exempt under s43(2)": ("withheld", None),
-    "s40(2)": ("withheld", None),
+    # a refusal citing exemptions without saying whether anything is held is not a confirmation
+    "Refused - s31 exemption applied": ("refused", "outcome_ambiguous"),
+    "Exempt under s43(2)": ("refused", "outcome_ambiguous"),
+    "s40(2)": ("refused", "outcome_ambiguous"),
+    "Refused - exempt": ("refused", "outcome_ambiguous"),
+    "refused_exempt": ("refused", "outcome_ambiguous"),
     # refusals that neither confirm nor deny in effect
     "Refused - cost limit": ("refused", None),
     "Refused (cost)": ("refused", None),
@@ -79,6 +82,12 @@ CASES: dict[str, tuple[str, str | None]] = {
     "s14": ("refused", None),
     "Section 14(2) repeated request": ("refused", None),
     "Manifestly unreasonable - reg 12(4)(b)": ("refused", None),
+    # s12(2) (cost of confirming or denying) and s14 are refusals, never security NCNDs
+    "NCND on cost grounds (s12(2))": ("refused", "ncnd_on_refusal_grounds"),
+    "Neither confirm nor deny - exceeds the cost limit": ("refused", "ncnd_on_refusal_grounds"),
+    "Neither confirm nor deny: s14 vexatious": ("refused", "ncnd_on_refusal_grounds"),
+    "NCND s24(2); part 2 exceeds the cost limit (s12)": ("ncnd_partial", None),  # a security limb is cited too
+    "Full refusal s17 with partial NCND": ("ncnd_partial", None),
     # NCND inferred from a limb
     "Refused - s24(2)": ("ncnd", "ncnd_inferred_from_exemption"),
     "s23(5)": ("ncnd", "ncnd_inferred_from_exemption"),
@@ -112,6 +121,7 @@ CASES: dict[str, tuple[str, str | None]] = {
     # recognised others
     "Clarification requested": ("other", None),
     "Transferred to another authority": ("other", None),
+    "Other": ("other", None),
     # unrecognised
     "banana": ("other", "unrecognised_outcome"),
     "See attached letter": ("other", "unrecognised_outcome"),
@@ -175,8 +185,10 @@ def test_output_contract_and_messages() -> None:
     rejected = result.row(2, named=True)
     assert rejected["severity"] == "info" and "read the letter" in rejected["message"]
     assert set(ISSUE_SEVERITY) == {
-        "unrecognised_outcome", "platform_state_ambiguous", "outcome_ambiguous", "ncnd_inferred_from_exemption"
+        "unrecognised_outcome", "platform_state_ambiguous", "outcome_ambiguous", "ncnd_inferred_from_exemption",
+        "ncnd_partial_inferred_from_exemption", "ncnd_on_refusal_grounds",
     }  # fmt: skip
+    assert "not a wording this tool knows" in banana["message"] and "stance is unknown" in banana["message"]
 
 
 def test_outcomes_are_vocabulary_values() -> None:
@@ -199,3 +211,30 @@ def test_stance_expr_custom_column_and_null() -> None:
 def test_stance_expr_rejects_values_outside_the_vocabulary() -> None:
     with pytest.raises(pl.exceptions.InvalidOperationError):
         pl.DataFrame({"outcome": ["maybe"]}).select(stance_expr())
+
+
+# outcome text with the codes the row cites in its exemptions column -> (outcome, issue)
+ROW_CASES: list[tuple[str, list[str], str, str | None]] = [
+    # issue 12, defect 2: "partial" with confirm-or-deny limbs is the overt/covert split, not a confirmation
+    ("partial", ["s24(2)", "s31(3)"], "ncnd_partial", "ncnd_partial_inferred_from_exemption"),
+    ("Partially disclosed", ["s31(3)"], "ncnd_partial", "ncnd_partial_inferred_from_exemption"),
+    ("Not held", ["s23(5)", "s24(2)"], "ncnd_partial", "ncnd_partial_inferred_from_exemption"),
+    ("partial", ["s40(2)"], "partially_disclosed", None),  # a disclosure exemption only: still partial
+    # "held" said in words confirms, whatever else is cited
+    ("Held - exempt", ["s24(2)"], "withheld", None),
+    # issue 12, defect 3: refusals citing exemptions are not confirmations
+    ("Refused", ["s24(1)", "s31(1)"], "refused", "outcome_ambiguous"),
+    ("Refused", ["s24(1)", "s24(2)"], "refused", "outcome_ambiguous"),  # mixed limbs: the letter must be read
+    ("Refused", ["s24(2)", "s31(3)"], "ncnd", "ncnd_inferred_from_exemption"),  # only NCND limbs
+    # issue 12, defect 4: s12(2) in the exemptions column
+    ("Neither confirm nor deny", ["s12(2)"], "refused", "ncnd_on_refusal_grounds"),
+    ("Neither confirm nor deny", ["s12(2)", "s24(2)"], "ncnd", None),
+    # issue 12, defect 9: a Scottish NCND under FOISA s18
+    ("Refused", ["foisa_s18"], "ncnd", "ncnd_inferred_from_exemption"),
+]
+
+
+@pytest.mark.parametrize(("text", "codes", "outcome", "issue"), ROW_CASES)
+def test_outcome_read_with_the_rows_codes(text: str, codes: list[str], outcome: str, issue: str | None) -> None:
+    result = classify_outcome_rows(pl.Series([text]), pl.Series([codes], dtype=pl.List(pl.String)))
+    assert (result.item(0, "outcome"), result.item(0, "issue")) == (outcome, issue)

@@ -79,9 +79,12 @@ def test_dossier_splits_earlier_disclosures_by_relation_and_leaves_out_later_one
     assert "4 of 7 other authorities" in model.summary[1]
 
 
-def test_dossier_as_of_a_later_date_counts_what_was_public_by_then(fixture_inputs):
+def test_dossier_as_of_a_later_date_never_counts_later_disclosures_as_before_the_ncnd(fixture_inputs):
+    # Issue 12, defect 5: Humberside denied on 1 April 2022, after West Mercia's NCND of 14 March; a later
+    # view date must not list it among the disclosures made before the NCND.
     model = build_report(fixture_inputs, response_id=WEST_MERCIA_NCND, as_of=dt.date(2022, 4, 30))
-    assert "Humberside Police" in _column(_table(model, "peers_exact"), "authority")
+    assert "Humberside Police" not in _column(_table(model, "peers_exact"), "authority")
+    assert _column(_table(model, "peers_exact"), "authority") == _column(_table(build_report(fixture_inputs, response_id=WEST_MERCIA_NCND), "peers_exact"), "authority")
     assert model.meta.as_of == "2022-04-30"
 
 
