@@ -19,6 +19,7 @@ import polars as pl
 from dash import html
 
 from mosaic.analyses import MapStance, stance_counts
+from mosaic.registry import CATEGORY_SEPARATOR, technology_pairs
 from mosaic.registry.hexgrid import hex_cells, hex_corners
 
 from dashboards.style import (
@@ -40,11 +41,27 @@ _STOP_WORDS = {"and", "of", "the", "police", "constabulary", "service", "force"}
 # --- controls ----------------------------------------------------------------------------------------
 
 
-def technology_options(technologies: pl.DataFrame) -> list[dict[str, str]]:
-    """Dropdown options in taxonomy order, indented by depth, categories marked as such."""
-    rows = technologies.sort("category").select("technology_id", "name", "level", "category").to_dicts()
+def technology_options(technologies: pl.DataFrame, events: pl.DataFrame | None = None) -> list[dict[str, str]]:
+    """Dropdown options in taxonomy order, indented by depth, categories marked as such.
+
+    With ``events`` (the responses), only what the data holds is listed, resolved or not, with each one's
+    ancestors in the taxonomy (a category's map covers its products): not the whole taxonomy.
+    """
+    rows = technologies.select("technology_id", "name", "level", "category")
+    if events is not None:
+        held = events.select("technology_id", "category", pl.coalesce("technology_label", "technology_id").alias("name")) if "technology_label" in events.columns else events.select("technology_id", "category", pl.col("technology_id").alias("name"))
+        held = held.drop_nulls("technology_id").unique("technology_id", keep="first")
+        known = set(rows.get_column("technology_id").to_list())
+        pairs = technology_pairs(technologies).filter(pl.col("descendant_id").is_in(held.get_column("technology_id").implode()))
+        # an unresolved id sits under the path it was stored with: its taxonomy ancestors are on that path
+        paths = held.filter(~pl.col("technology_id").is_in(list(known))).get_column("category").drop_nulls().str.split(CATEGORY_SEPARATOR).explode()
+        wanted = set(pairs.get_column("ancestor_id").to_list()) | set(paths.to_list()) | set(held.get_column("technology_id").to_list())
+        extra = held.filter(~pl.col("technology_id").is_in(list(known))).select(
+            "technology_id", "name", pl.lit("product").alias("level"), pl.coalesce("category", "technology_id").alias("category")
+        )
+        rows = pl.concat([rows.filter(pl.col("technology_id").is_in(list(wanted))), extra], how="vertical_relaxed")
     options = []
-    for row in rows:
+    for row in rows.sort("category").to_dicts():
         depth = row["category"].count(" > ")
         suffix = " (category: strongest of its products)" if row["level"] == "category" else ""
         options.append({"label": "\u2003" * depth + row["name"] + suffix, "value": row["technology_id"]})

@@ -199,7 +199,7 @@ def sample(
     from mosaic.registry import load_authorities, load_technologies
     from mosaic.sample import generate_sample, write_sample
 
-    frame = generate_sample(load_authorities(), load_technologies(), rows=rows, seed=seed)
+    frame = generate_sample(load_authorities(), load_technologies(sample=True), rows=rows, seed=seed)
     if output == "-":
         sys.stdout.write(frame.write_csv())
         return
@@ -268,6 +268,40 @@ def _print_summary(workspace, as_json: bool) -> None:
     )
 
 
+# --- check ---------------------------------------------------------------------------------------
+
+
+@app.command()
+def check(
+    workspace: WorkspaceOption = None,
+    repair: Annotated[bool, typer.Option("--repair", help="Drop damaged ingests from the manifest so their files can be ingested again (needs --yes).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="With --repair: really drop them.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Verify every part of the workspace against its checksum; with --repair --yes, drop the damaged ones."""
+    target = _open_workspace(workspace)
+    result = target.check()
+    dropped = target.repair(expected=result.damage) if repair and yes and result.damage and not result.manifest_problem else []
+    if as_json:
+        out.print_json(json.dumps({**result.as_dict(), "repaired": bool(dropped), "dropped": [d.ingest_id for d in dropped]}))
+    elif result.manifest_problem is None:
+        out.print(f"workspace {target.path}: {result.ingests} ingests, {result.parts_verified} parts verified", markup=False, soft_wrap=True)
+        for damage in result.damage:
+            out.print(f"{'dropped' if dropped else 'damaged'}: {damage.describe()}", markup=False, soft_wrap=True)
+        if result.leftovers:
+            out.print(f"{len(result.leftovers)} files left by an interrupted write (removed by the next ingest): {', '.join(result.leftovers[:3])}", markup=False, soft_wrap=True)
+        if dropped:
+            files = sorted({f for d in dropped for f in d.files})
+            out.print(f"Ingest these files again to restore what was dropped: {', '.join(files) or '(not recorded)'}", markup=False, soft_wrap=True)
+    if result.manifest_problem:
+        raise MosaicError(f"{result.manifest_problem}; it cannot be repaired automatically: move the folder aside and ingest the files again")
+    if result.damage and not dropped:
+        lost = "; ".join(f"{d.ingest_id}: {d.holds}" for d in result.damage)
+        hint = "add --yes to drop them" if repair else "'mosaic check --repair --yes' drops them so their files can be ingested again"
+        err.print(f"mosaic: error: workspace {target.path} has {len(result.damage)} damaged ingest(s) ({lost}); {hint}", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+
+
 # --- analyse -------------------------------------------------------------------------------------
 
 _SEVERITY_ORDER = {"strong": 0, "notable": 1, "info": 2}
@@ -292,7 +326,7 @@ def analyse(
     authority: Annotated[list[str] | None, typer.Option("--authority", "-a", help="Only findings about this authority (name, alias or id; repeatable).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Judge everything as of this date (YYYY-MM-DD). Default: each response's own date; today for map-level checks.")] = None,
     format_: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output ('-' is standard output).")] = None,
     limit: Annotated[int, typer.Option(help="Table format: findings shown per check, strongest first (0 = all).", min=0)] = 8,
 ) -> None:
     """Run the consistency checks and print their findings (each with a one-sentence summary)."""
@@ -304,8 +338,8 @@ def analyse(
     store = _open_workspace(workspace)
     inputs = AnalysisInputs.from_workspace(store)
     checks = resolve_check_ids(check)
-    technology_ids = resolve_technology_ids(technology, inputs.technologies) if technology else None
-    authority_ids = resolve_authority_ids(authority, inputs.authorities) if authority else None
+    technology_ids = resolve_technology_ids(technology, inputs.technologies, inputs.responses) if technology else None
+    authority_ids = resolve_authority_ids(authority, inputs.authorities, inputs.responses) if authority else None
     with _progress() as progress:
         task = progress.add_task("analysing", total=len(checks))
         findings = run_checks(
@@ -331,7 +365,8 @@ def analyse(
         return
     registered = all_checks()
     # To a file: rendered into memory, then written atomically like the other formats (no half-written file).
-    console = Console(file=io.StringIO(), width=120, highlight=False) if output else out
+    to_file = output is not None and str(output) != "-"
+    console = Console(file=io.StringIO(), width=120, highlight=False) if to_file else out
     for check_id in checks:
         rows = findings.filter(pl.col("check") == check_id)
         counts = dict(rows.group_by("severity").len().iter_rows())
@@ -350,7 +385,7 @@ def analyse(
         console.print()
     if date is None:
         console.print(Text("As of: each response's own date; today for map-level checks. --as-of to change.", style="dim"))
-    if output:
+    if to_file:
         _emit(console.file.getvalue(), output)
 
 
@@ -390,10 +425,10 @@ def _findings_csv(findings: pl.DataFrame) -> str:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    """Write text to a file (replaced atomically) or to standard output."""
+    """Write text to a file (replaced atomically) or to standard output (no file, or ``-o -``)."""
     from mosaic.store.files import write_atomically
 
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
     write_atomically(output, text.encode("utf-8"))
@@ -414,7 +449,7 @@ def dashboard(
     debug: Annotated[bool, typer.Option("--debug", help="Dash debug mode (development only: never on a shared address).")] = False,
 ) -> None:
     """Serve the interactive map dashboard (the bundled synthetic sample when there is no workspace)."""
-    from mosaic.registry import load_authorities
+    from mosaic.registry import is_bundled_sample, load_authorities
     from mosaic.store.workspace import Workspace
 
     from dashboards.app import create_app
@@ -435,7 +470,7 @@ def dashboard(
                 raise MosaicError(f"no workspace at {target.path}: run 'mosaic ingest FILE -w {target.path}' first, or leave out --workspace for the sample")
             target, is_sample = _sample_workspace(Path(folder)), True
             err.print("No workspace: showing the bundled SYNTHETIC sample (uploads go to a temporary workspace).", markup=False)
-        data = WorkspaceData(target, is_sample=is_sample)
+        data = WorkspaceData(target, is_sample=is_sample or is_bundled_sample(target.scan("responses").select("technology_id").collect()))
         application = create_app(data, boundaries=loaded, upload_limit_bytes=limit, password=password)
         where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
         err.print(f"mosaic dashboard on {where} (workspace {target.path}); Ctrl+C stops it.", markup=False)
@@ -487,10 +522,8 @@ def report(
     date = parse_date_option(as_of, "--as-of")
     store = _open_workspace(workspace)
     inputs = AnalysisInputs.from_workspace(store)
-    known_authorities = set(inputs.events.get_column("authority_id").unique().to_list())
-    known_technologies = set(inputs.events.get_column("technology_id").unique().to_list())
-    authority_id = (authority.strip() if authority.strip() in known_authorities else resolve_authority_ids([authority], inputs.authorities)[0]) if authority else None
-    technology_id = (technology.strip() if technology.strip() in known_technologies else resolve_technology_ids([technology], inputs.technologies)[0]) if technology else None
+    authority_id = resolve_authority_ids([authority], inputs.authorities, inputs.responses, one=True)[0] if authority else None
+    technology_id = resolve_technology_ids([technology], inputs.technologies, inputs.responses, one=True)[0] if technology else None
     response_id = _resolve_response_id(response, inputs.responses) if response else None
 
     command = ["mosaic", "report"]
@@ -609,13 +642,7 @@ def graph(
     with _progress() as progress:
         task = progress.add_task("reading workspace", total=None)
         inputs = AnalysisInputs.from_workspace(store)
-        in_workspace = set(inputs.responses.get_column("technology_id").drop_nulls().unique().to_list())
-        technology_ids = None
-        if technology:
-            technology_ids = [
-                name.strip() if name.strip() in in_workspace else resolve_technology_ids([name], inputs.technologies)[0]
-                for name in technology
-            ]
+        technology_ids = resolve_technology_ids(technology, inputs.technologies, inputs.responses) if technology else None
         progress.update(task, description="finding evidence (peer disclosure, self-acknowledgment)")
         findings = evidence_findings(inputs)
         progress.update(task, description="building the graph")

@@ -354,10 +354,21 @@ def _synthetic_technologies(technologies: pl.DataFrame) -> tuple[_Questions, dic
     """Return the askable questions, each synthetic product's top category, and every id's name.
 
     Only synthetic products (and variants) may appear: the sample names real forces. Their ancestors are
-    real categories ("Facial recognition"), which are fine to name.
+    real categories ("Facial recognition"), which are fine to name. The fictional products are the
+    sample's own (``data/sample/technologies.csv``): a taxonomy without any (the shipped one) gets them
+    added here.
     """
     _require(technologies, ("technology_id", "name", "parent_id", "level", "vendor", "aliases", "is_synthetic"),
              "technologies")  # fmt: skip
+    if not technologies.get_column("is_synthetic").cast(pl.String).str.to_lowercase().is_in(["true", "1", "yes"]).any():
+        from mosaic.registry import load_technologies
+
+        own = load_technologies(sample=True).filter(pl.col("is_synthetic"))
+        own = own.select(
+            (pl.col(c).list.join(";") if own.schema[c] == pl.List(pl.String) and technologies.schema[c] == pl.String else pl.col(c)).cast(technologies.schema[c])
+            for c in technologies.columns if c in own.columns
+        )
+        technologies = pl.concat([technologies, own], how="diagonal_relaxed")
     rows = {r["technology_id"]: r for r in technologies.iter_rows(named=True)}
 
     def is_synthetic(r: dict) -> bool:

@@ -258,10 +258,10 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             pl.when(pl.col("category_confirms") + pl.col("category_denies") > 0)
             .then(
                 pl.format(
-                    "; on the broader {} ({}), {} authorities had confirmed and {} denied (a category confirmation shows use of some such technology, not of {}; a category denial means {} is not used either)",
+                    "; on the broader {} ({}), {} had confirmed and {} denied (a category confirmation shows use of some such technology, not of {}; a category denial means {} is not used either)",
                     pl.when(pl.col("category_label").str.contains(", ", literal=True)).then(pl.lit("categories")).otherwise(pl.lit("category")),
                     pl.col("category_label"),
-                    pl.col("category_confirms"),
+                    plural(pl.col("category_confirms"), "authority", "authorities"),
                     pl.col("category_denies"),
                     pl.col("technology_label"),
                     pl.col("technology_label"),

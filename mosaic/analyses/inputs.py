@@ -60,8 +60,23 @@ class AnalysisInputs:
 
     @functools.cached_property
     def pairs(self) -> pl.DataFrame:
-        """(ancestor_id, descendant_id, distance) over the taxonomy, self pairs included."""
-        return technology_pairs(self.technologies)
+        """(ancestor_id, descendant_id, distance) over the taxonomy, self pairs included, plus the pairs
+        of technologies the taxonomy lacks, placed by the path their responses were stored under (a product
+        "Foo Vision" asked about under facial recognition is ``unresolved:foo-vision`` below
+        ``facial-recognition``): so an answer about the category is still ``broader`` evidence for it."""
+        known = self.technologies.get_column("technology_id").implode()
+        placed = (
+            self.responses.lazy()
+            .filter(~pl.col("technology_id").is_in(known) & pl.col("category").is_not_null())
+            .group_by("technology_id")
+            .agg(pl.col("category").min())  # one path per id, whatever the row order
+            .collect(engine="in-memory")
+        )
+        taxonomy = technology_pairs(self.technologies)
+        if placed.is_empty():
+            return taxonomy
+        extra = technology_pairs(placed.select("technology_id", "category")).filter(pl.col("descendant_id").is_in(placed.get_column("technology_id").implode()))
+        return pl.concat([taxonomy, extra]).unique().sort("descendant_id", "distance", "ancestor_id")
 
     @functools.cached_property
     def events(self) -> pl.DataFrame:

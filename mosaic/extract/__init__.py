@@ -14,6 +14,9 @@ Public API:
 * :func:`document_table`: one document as a one-row table of String cells named after ingest's fields,
   plus its issue rows (low-confidence and missing fields): what ``mosaic ingest`` reads.
 * :func:`describe`: an extraction as a JSON-ready dict, with each field's normalised reading.
+* :func:`apply_user_values`: the user's ``--set`` values put over a document's extracted cells (for a
+  document the user's explicit value is the better source), each replacement an issue row and in the
+  provenance.
 * :data:`DOCUMENT_SUFFIXES`, :data:`ISSUE_SEVERITY`.
 
 Modules: ``text`` (files -> paragraphs; PDF headers, footers, hyphenation), ``fields`` (shared finders
@@ -35,7 +38,7 @@ from mosaic.extract.letters import extract_letter
 from mosaic.extract.notices import extract_notice, notice_kind
 from mosaic.extract.text import DOCUMENT_SUFFIXES, Paragraph, read_paragraphs
 from mosaic.normalise.exemptions import exemption_codes
-from mosaic.normalise.outcomes import classify_outcomes
+from mosaic.normalise.outcomes import classify_outcome_rows
 from mosaic.normalise.technologies import resolve_technologies
 from mosaic.registry import load_technologies
 
@@ -45,6 +48,7 @@ __all__ = [
     "RECORD_COLUMNS",
     "DocumentTable",
     "Extraction",
+    "apply_user_values",
     "Found",
     "describe",
     "document_table",
@@ -130,14 +134,17 @@ def record(extraction: Extraction) -> dict[str, str | None]:
 
 
 def issue_rows(extraction: Extraction) -> pl.DataFrame:
-    """Issue rows for fields not kept: low confidence (warning) and not found (core fields: warning)."""
+    """Issue rows for fields not kept: low confidence (warning), a placeholder seen instead of a reference
+    (info), and not found (core fields: warning)."""
     rows = []
     for name, found in extraction.fields.items():
         if found.kept:
             continue
+        code = found.issue or "low_confidence_field"
+        why = "" if found.issue else " (low confidence)"
         rows.append(
-            (1, name, found.value, "low_confidence_field", ISSUE_SEVERITY["low_confidence_field"].value,
-             f"{name.replace('_', ' ').capitalize()} was not kept (low confidence): {found.note or 'the cue was too weak'}"
+            (1, name, found.value, code, ISSUE_SEVERITY[code].value,
+             f"{name.replace('_', ' ').capitalize()} was not kept{why}: {found.note or 'the cue was too weak'}"
              + (f" (seen at {found.where})" if found.where else "") + ".")
         )  # fmt: skip
     for name in extraction.missing:
@@ -156,6 +163,61 @@ def document_table(path: Path) -> DocumentTable:
     return DocumentTable(source_file=Path(path).name, header=list(cells), frame=frame, issues=issue_rows(extraction))
 
 
+def apply_user_values(frame: pl.DataFrame, issues: pl.DataFrame, values: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Put the values the user set explicitly (``--set FIELD=VALUE``) over a document's extracted cells.
+
+    For a CSV, ``--set`` only fills blanks: the file is the user's own data. For a document the cells are
+    the extractor's reading, and a value the user states is the better source, so it wins. Nothing is
+    replaced silently: each replaced cell adds an ``extracted_value_replaced`` issue row (its ``value`` is
+    the extracted text) and its provenance entry becomes ``technology --set (replaced extracted
+    'Cellebrite UFED' ¶14)``; a cell the extractor left null is filled and cited as ``technology --set``.
+    A value equal to the extracted one (ignoring case and spacing) changes nothing.
+
+    Args:
+        frame: the document's one-row table (:class:`DocumentTable` ``frame``, extra columns allowed).
+        issues: its issue rows (``ISSUE_FRAME_SCHEMA``).
+        values: field name -> value, as ``--set`` gives them; fields the document has no cell for
+            (``product``, ``source_url``...) are left to ingest, which fills them.
+
+    Returns:
+        ``(frame, issues)`` with the values applied and the new issue rows appended.
+    """
+    row = frame.row(0, named=True)
+    provenance = [entry for entry in (row.get("provenance") or "").split("; ") if entry]
+    replaced: dict[str, str | None] = {}
+    added = []
+    for name, value in values.items():
+        if name not in frame.columns or name in ("provenance", "extraction_notes", "document_kind"):
+            continue
+        extracted = row[name]
+        if extracted is not None and " ".join(extracted.split()).casefold() == " ".join(value.split()).casefold():
+            continue
+        replaced[name] = value
+        at = next((i for i, entry in enumerate(provenance) if entry.startswith(f"{name} ")), None)
+        where = provenance[at][len(name) + 1:] if at is not None else None
+        if extracted is None:
+            cited = f"{name} --set"
+        else:
+            cited = f"{name} --set (replaced extracted {extracted!r}" + (f" {where}" if where else "") + ")"
+            added.append(
+                (1, name, extracted, "extracted_value_replaced", ISSUE_SEVERITY["extracted_value_replaced"].value,
+                 f"{name.replace('_', ' ').capitalize()}: the document reads {extracted!r}" + (f" (at {where})" if where else "")
+                 + f"; replaced by the value given with --set, {value!r}.")
+            )  # fmt: skip
+        if at is None:
+            provenance.append(cited)
+        else:
+            provenance[at] = cited
+    if not replaced:
+        return frame, issues
+    if "provenance" in frame.columns:
+        replaced["provenance"] = "; ".join(provenance)
+    frame = frame.with_columns(pl.lit(text, dtype=pl.String).alias(name) for name, text in replaced.items())
+    if added:
+        issues = pl.concat([issues, pl.DataFrame(added, schema=ISSUE_FRAME_SCHEMA, orient="row")])
+    return frame, issues
+
+
 def describe(extraction: Extraction) -> dict[str, Any]:
     """An extraction as a JSON-ready dict: every field with value, confidence, level, provenance, note and
     its normalised reading (ISO date, outcome, exemption codes, register id), plus what was not found."""
@@ -168,18 +230,20 @@ def describe(extraction: Extraction) -> dict[str, Any]:
             "level": found.level,
             "where": found.where,
             "note": found.note,
-            "normalised": _normalised(name, found.value) if found.kept else None,
+            "normalised": _normalised(name, found.value, extraction) if found.kept else None,
         }
     return {"file": extraction.source_file, "kind": extraction.kind, "fields": fields, "missing": [m for m in extraction.missing if m not in fields]}
 
 
-def _normalised(name: str, value: str | None) -> Any:
+def _normalised(name: str, value: str | None, extraction: Extraction) -> Any:
     if value is None:
         return None
     if name in _DATE_FIELDS:
         return iso_date(value)
     if name == "outcome":
-        return classify_outcomes(pl.Series([value])).item(0, "outcome")
+        # Read exactly as ingest reads the row: the outcome text with the exemptions the document cites.
+        cited = exemption_codes(extraction.value("exemptions") or "")
+        return classify_outcome_rows(pl.Series([value], dtype=pl.String), pl.Series([cited], dtype=pl.List(pl.String))).item(0, "outcome")
     if name == "exemptions":
         return exemption_codes(value)
     if name == "authority":

@@ -42,6 +42,8 @@ ISSUE_SEVERITY: dict[str, Severity] = {
     "core_field_not_found": Severity.WARNING,
     "low_confidence_field": Severity.WARNING,
     "document_kind_unclear": Severity.INFO,
+    "placeholder_reference": Severity.INFO,
+    "extracted_value_replaced": Severity.INFO,
 }
 
 CONFIDENCE_LABELS = {HIGH: "high", MEDIUM: "medium", LOW: "low"}
@@ -59,6 +61,9 @@ class Found:
     """Provenance: paragraph (and page) the value came from."""
     note: str | None = None
     """Why the confidence is what it is, when not obvious (shown with low-confidence fields)."""
+    issue: str | None = None
+    """The issue code of a field not kept, when more precise than ``low_confidence_field``
+    (``placeholder_reference``)."""
 
     @property
     def kept(self) -> bool:
@@ -361,6 +366,10 @@ class _Mention:
     name: str
     level: str
     path: tuple[str, ...]
+    """Ids from the root down to this entry (the tree path)."""
+    within: frozenset[str] = frozenset()
+    """Every id this entry sits within: its path, plus a variant's second categories (``also_under``)
+    and what is above them."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -368,8 +377,13 @@ def _technology_terms() -> tuple[list[tuple[re.Pattern[str], _Mention]], dict[st
     taxonomy = load_technologies()
     terms = []
     by_id = {}
+    paths = {row["technology_id"]: tuple(row["category"].split(" > ")) for row in taxonomy.iter_rows(named=True)}
     for row in taxonomy.iter_rows(named=True):
-        mention = _Mention(row["technology_id"], row["name"], row["level"], tuple(row["category"].split(" > ")))
+        path = paths[row["technology_id"]]
+        within = set(path)
+        for other in row.get("also_under") or ():
+            within.update(paths.get(other, ()))
+        mention = _Mention(row["technology_id"], row["name"], row["level"], path, frozenset(within))
         by_id[row["technology_id"]] = mention
         for text in [row["name"], *(row["aliases"] or [])]:
             text = text.strip()
@@ -400,14 +414,11 @@ def technology_from(paragraphs: list[Paragraph], confidence: float, name: str = 
     common category at ``medium`` confidence, or, when they share none, to nothing (``low``, listed).
     """
     _, by_id = _technology_terms()
-    mentions: dict[str, tuple[str, str]] = {}
-    for paragraph in paragraphs:
-        for technology_id, written, _ in technology_mentions(paragraph.text):
-            mentions.setdefault(technology_id, (written, paragraph.where))
+    mentions = _mentions_in(paragraphs)
     if not mentions:
         return None
     ids = list(mentions)
-    deepest = [i for i in ids if not any(other != i and i in by_id[other].path for other in ids)]
+    deepest = [i for i in ids if not any(other != i and i in by_id[other].within for other in ids)]
     if len(deepest) == 1:
         written, where = mentions[deepest[0]]
         return Found(name, by_id[deepest[0]].name, confidence, where)
@@ -418,6 +429,46 @@ def technology_from(paragraphs: list[Paragraph], confidence: float, name: str = 
         shared = by_id[common[-1][0]]
         return Found(name, shared.name, MEDIUM, where, note=f"the request names several technologies ({names}); recorded as their common category")
     return Found(name, None, LOW, where, note=f"the request names unrelated technologies ({names})")
+
+
+def _mentions_in(paragraphs: Iterable[Paragraph]) -> dict[str, tuple[str, str]]:
+    """Taxonomy ids named in the paragraphs -> (text as written, where), first mention of each."""
+    mentions: dict[str, tuple[str, str]] = {}
+    for paragraph in paragraphs:
+        for technology_id, written, _ in technology_mentions(paragraph.text):
+            mentions.setdefault(technology_id, (written, paragraph.where))
+    return mentions
+
+
+def narrowest_named(found: Found | None, paragraphs: list[Paragraph], confidence: float) -> Found | None:
+    """The product (or variant) inside ``found``'s category that ``paragraphs`` name, in its place.
+
+    A notice often summarises a request by its category ("information about the use of facial recognition
+    technology") and names the product only in the request itself ("contracts with Amazon for the
+    Rekognition service"): the product is what was asked about. ``paragraphs`` are where the request is
+    set out (not the regulator's reasoning, which may discuss other forces' products). When they name
+    exactly one line of entries below the category, its deepest entry replaces it, at ``confidence``,
+    cited where it is named; when they name several unrelated ones, the category stays (their common
+    category, if narrower than it, replaces it at ``medium``, as in :func:`technology_from`).
+    """
+    if found is None or not found.kept:
+        return found
+    _, by_id = _technology_terms()
+    base = next((m.technology_id for m in by_id.values() if m.name == found.value), None)
+    if base is None:
+        return found
+    below = {i: seen for i, seen in _mentions_in(paragraphs).items() if i != base and base in by_id[i].within}
+    if not below:
+        return found
+    deepest = [i for i in below if not any(other != i and i in by_id[other].within for other in below)]
+    if len(deepest) == 1:
+        return Found(found.name, by_id[deepest[0]].name, confidence, below[deepest[0]][1])
+    common = [step[0] for step in zip(*(by_id[i].path for i in deepest), strict=False) if len(set(step)) == 1]
+    narrower = [c for c in common if c != base and base in by_id[c].within]
+    if narrower:
+        names = ", ".join(by_id[i].name for i in deepest)
+        return Found(found.name, by_id[narrower[-1]].name, MEDIUM, found.where, note=f"the request names several technologies ({names}); recorded as their common category")
+    return found
 
 
 # --- reference numbers ------------------------------------------------------------------------------
@@ -431,14 +482,45 @@ _REFERENCE = re.compile(
 
 
 def reference_in(paragraphs: list[Paragraph], name: str = "request_id") -> Found | None:
-    """A request reference given under a label ("Our ref: FOI 001234/24", "Reference No: 2024-0456")."""
+    """A request reference given under a label ("Our ref: FOI 001234/24", "Reference No: 2024-0456").
+
+    A placeholder ("FOI 000000", see :func:`is_placeholder_reference`) is no reference: a later real one
+    is taken instead, and if none follows the field is null with a ``placeholder_reference`` issue.
+    """
+    placeholder: Found | None = None
     for paragraph in paragraphs:
         for match in _REFERENCE.finditer(paragraph.text):
             ref = match.group("ref").rstrip(".,;")
             if match.group(0).lower().startswith("your"):
                 continue  # the requester's own reference is not the authority's
+            if is_placeholder_reference(ref):
+                placeholder = placeholder or placeholder_found(name, ref, paragraph.where)
+                continue
             return Found(name, ref, HIGH, paragraph.where)
-    return None
+    return placeholder
+
+
+_PLACEHOLDER_PREFIX = re.compile(r"^(?:FS5|FER0|IC-)", re.IGNORECASE)
+
+
+def is_placeholder_reference(reference: str) -> bool:
+    """Whether a reference is a template's dummy rather than a real one: its number (after the
+    ``IC-``/``FS5``/``FER0`` prefix, before any ``/`` or ``-`` part) is all zeros: ``IC-000000-X0X0``,
+    ``FS50000000``, ``FOI 000000/24``.
+
+    Example:
+        >>> [is_placeholder_reference(r) for r in ("IC-000000-X0X0", "FS50000000", "IC-312345-A1B2", "FOI 004512/24")]
+        [True, True, False, False]
+    """
+    core = _PLACEHOLDER_PREFIX.sub("", reference.strip())
+    number = re.split(r"[/\-]", core)[0] if core else ""
+    digits = re.sub(r"\D", "", number)
+    return bool(digits) and set(digits) == {"0"}
+
+
+def placeholder_found(name: str, reference: str, where: str | None) -> Found:
+    """A field holding only a placeholder reference: not kept, with an issue saying what was seen."""
+    return Found(name, reference, LOW, where, note=f"only a placeholder reference ({reference}) was seen, not a real one", issue="placeholder_reference")
 
 
 def first_sentence_with(paragraphs: Iterable[Paragraph], pattern: re.Pattern[str]) -> tuple[str, Paragraph] | None:

@@ -11,8 +11,9 @@ request_date           a date near "request ... dated / received on", "you asked
 response_date          a "Date:" / "Date of response:" line, else a date alone near the top   high/medium
 technology             taxonomy names and aliases in the text before the answer              high
                        (anywhere else: medium)
-outcome                the answer sentences (NCND, not held, covert/overt, disclosed...),    high/medium
-                       classified by ``normalise.outcomes``
+outcome                a labelled line ("Outcome: Refused - exempt"), else the answer        high/medium
+                       sentences (NCND, not held, covert/overt, disclosed...), both
+                       classified by ``normalise.outcomes`` (no rules of its own)
 exemptions             the citations in the answer and exemption paragraphs                  high
 harm_statement         paragraphs under a "Harm" heading ("Evidence of Harm", "Overall       high/medium
                        Harm"), else body paragraphs arguing harm
@@ -48,7 +49,8 @@ from mosaic.extract.fields import (
     valid_date,
 )
 from mosaic.extract.text import Paragraph
-from mosaic.normalise.outcomes import classify_outcomes
+from mosaic.normalise.exemptions import exemption_codes
+from mosaic.normalise.outcomes import classify_outcome_rows, classify_outcomes
 
 CORE_FIELDS = ("authority", "technology", "response_date", "outcome")
 
@@ -93,11 +95,12 @@ def extract_letter(paragraphs: list[Paragraph], extraction: Extraction) -> Extra
     extraction.add(_response_date(paragraphs), "response_date")
 
     answer = _answer_sentences(body)
-    answer_start = min((p.index for _, p in answer), default=None)
+    labelled = _labelled_outcome(body)
+    answer_start = min([p.index for _, p in answer] + ([labelled[1].index] if labelled else []), default=None)
     before_answer = [p for p in body if answer_start is None or p.index < answer_start]
     technology = technology_from(before_answer, HIGH) or technology_from(paragraphs, MEDIUM)
     extraction.add(technology, "technology")
-    extraction.add(_outcome(answer), "outcome")
+    extraction.add(labelled[0] if labelled else _outcome(answer), "outcome")
 
     outcome = extraction.fields.get("outcome")
     classified = classify_outcomes(pl.Series([outcome.value])).item(0, "outcome") if outcome and outcome.kept else None
@@ -200,6 +203,30 @@ def _answer_sentences(body: list[Paragraph]) -> list[tuple[str, Paragraph]]:
             elif _DISCLOSED.search(sentence) and not _NOT_ANSWER.search(sentence):
                 picked.append((sentence, paragraph))
     return picked[:4]
+
+
+_OUTCOME_LABEL = re.compile(
+    r"^(?:outcome(?:\s+of\s+(?:the\s+|your\s+)?request)?|request\s+outcome|result|response\s+type|(?:request\s+)?status)\s*[:\-\u2013]\s*(?P<text>\S.{0,150})$",
+    re.IGNORECASE,
+)
+
+
+def _labelled_outcome(body: list[Paragraph]) -> tuple[Found, Paragraph] | None:
+    """An outcome stated on a labelled line ("Outcome: Refused - exempt", as disclosure logs print it),
+    read by the shared outcome classifier with the exemptions the letter cites, exactly like the same
+    spreadsheet cell; kept when the classifier recognises it."""
+    codes = exemption_codes(" ".join(span for p in body for span in citations(p.text)))
+    for paragraph in body:
+        match = _OUTCOME_LABEL.match(paragraph.text.strip())
+        if not match:
+            continue
+        text = match.group("text").strip().rstrip(".")
+        result = classify_outcome_rows(pl.Series([text], dtype=pl.String), pl.Series([codes], dtype=pl.List(pl.String)))
+        outcome, issue = result.item(0, "outcome"), result.item(0, "issue")
+        if outcome in ("other", "unknown") or issue == "unrecognised_outcome":
+            continue
+        return Found("outcome", text, HIGH if issue is None else MEDIUM, paragraph.where), paragraph
+    return None
 
 
 def _outcome(answer: list[tuple[str, Paragraph]]) -> Found | None:

@@ -20,6 +20,10 @@ The detail is kept as extra columns: ``regulator_upheld``, ``regulator_not_uphel
 ``regulator_not_considered`` (exemption codes, e.g. ``s24(2)``; ``s31(3)`` when the ICO "has not gone on
 to consider" it), ``regulator_steps`` (the steps as written), ``regulator_step_days`` and
 ``complaint_date``.
+
+The technology is the most specific one the request names: a notice that sums a request up by its
+category ("facial recognition technology") but sets out the request naming a product ("Amazon
+Rekognition") records the product. A placeholder reference (``IC-000000-X0X0``) is no reference.
 """
 
 from __future__ import annotations
@@ -40,7 +44,10 @@ from mosaic.extract.fields import (
     date_near,
     distinct_citations,
     find_dates,
+    is_placeholder_reference,
     labelled_authority,
+    narrowest_named,
+    placeholder_found,
     sections,
     split_sentences,
     technology_from,
@@ -66,6 +73,7 @@ _ICO_HEADINGS = {
 }
 
 _ICO_REFERENCE = re.compile(r"\b(?:IC-\d{5,7}-[A-Z0-9]{4}|FS5\d{7}|FER0\d{6})\b")
+"""ICO case references; ``IC-000000-X0X0`` and the like match too and are then set aside as placeholders."""
 _SCOTTISH_REFERENCE = re.compile(r"\bDecision(?:\s+Notice)?\s+(\d{1,4}/\d{4})\b", re.IGNORECASE)
 _DATE_LABEL = re.compile(r"\b(?:date\s+of\s+decision|decision\s+date|date)\s*:\s*", re.IGNORECASE)
 
@@ -86,9 +94,15 @@ _NOT_UPHELD = re.compile(
     r"|\bfailed\s+to\s+comply\b|\bwrongly\s+(?:relied|applied)\b",
     re.IGNORECASE,
 )
+# "has not gone on to consider", "did not need to consider", "has therefore not considered", "has not
+# deemed it necessary to consider", "has not found it necessary to consider", "it is not necessary to
+# consider", "need not consider", "there is no need to consider": the exemption was not decided.
+_GO_ON = r"(?:go(?:ne)?\s+on\s+to\s+|proceed(?:ed)?\s+to\s+)?"
 _NOT_CONSIDERED = re.compile(
-    r"\b(?:has|have|did|does)\s+not\s+(?:gone\s+on\s+to\s+|go\s+on\s+to\s+|needed?\s+to\s+(?:go\s+on\s+to\s+)?)?consider(?:ed)?\b"
-    r"|\bnot\s+(?:necessary|required)\s+(?:for\s+(?:him|her|the\s+Commissioner)\s+)?to\s+(?:go\s+on\s+to\s+)?consider\b|\bno\s+need\s+to\s+consider\b",
+    r"\b(?:has|have|had|did|does|do|will|would)\s+(?:(?:therefore|thus|so|accordingly|also|further)\s+)?not\s+(?:(?:therefore|thus|so|accordingly)\s+)?"
+    rf"(?:{_GO_ON}|need(?:ed|s)?\s+to\s+{_GO_ON}|(?:deemed|found|considered|thought|felt)\s+it\s+(?:necessary|appropriate|needful)\s+to\s+{_GO_ON})consider(?:ed)?\b"
+    rf"|\b(?:not|un)\s*(?:necessary|required|needed)\s+(?:for\s+(?:him|her|them|the\s+Commissioner)\s+)?to\s+{_GO_ON}consider\b"
+    rf"|\bneed\s+not\s+{_GO_ON}consider\b|\bno\s+(?:need|requirement)\s+(?:for\s+(?:him|her|them|the\s+Commissioner)\s+)?to\s+{_GO_ON}consider\b",
     re.IGNORECASE,
 )
 _NO_STEPS = re.compile(r"\bdoes\s+not\s+require\b[^.]{0,60}\bsteps\b|\bno\s+(?:further\s+)?(?:action|steps)\s+(?:is|are)\s+required\b|\bdoes\s+not\s+require\s+(?:the\s+\w+\s+)?to\s+take\s+any\s+(?:further\s+)?(?:action|steps)\b", re.IGNORECASE)
@@ -139,7 +153,11 @@ def extract_notice(paragraphs: list[Paragraph], extraction: Extraction) -> Extra
     extraction.add(date_near([*scope, *narrative], _COMPLAINT, "complaint_date", window=120), "complaint_date")
 
     asked = [*request_paragraphs[:1], *[p for p in narrative if p.text.lstrip().startswith(("\"", "\u201c", "'", "\u2018"))], *early]
-    extraction.add(technology_from(asked, HIGH) or technology_from(paragraphs, MEDIUM), "technology")
+    # The request set out as items rather than a quotation still names what was asked: a product named
+    # there wins over the category of the summary (not one named in the regulator's reasoning).
+    request_text = [*asked, *request] if request else asked
+    technology = narrowest_named(technology_from(asked, HIGH), request_text, HIGH) or technology_from(paragraphs, MEDIUM)
+    extraction.add(technology, "technology")
 
     answer_sources = [*response_paragraphs, *early, *review_paragraphs]
     extraction.add(_authority_answer(answer_sources), "outcome")
@@ -158,11 +176,15 @@ def _reference(paragraphs: list[Paragraph], scottish: bool) -> Found | None:
                 return Found("regulator_reference", f"Decision {match.group(1)}", HIGH, p.where)
         return None
     seen: dict[str, str] = {}
+    placeholder: Found | None = None
     for p in paragraphs:
         for match in _ICO_REFERENCE.finditer(p.text):
+            if is_placeholder_reference(match.group(0)):  # a template's IC-000000-X0X0 is no reference
+                placeholder = placeholder or placeholder_found("regulator_reference", match.group(0), p.where)
+                continue
             seen.setdefault(match.group(0), p.where)
     if not seen:
-        return None
+        return placeholder
     if len(seen) > 1:
         return Found("regulator_reference", None, LOW, next(iter(seen.values())), note=f"several references: {', '.join(seen)}")
     reference, where = next(iter(seen.items()))

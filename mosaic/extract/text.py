@@ -15,7 +15,8 @@ check each field against the letter. Why the work below is needed at all:
 * **Markdown and text**: blank lines separate paragraphs; Markdown markers (``#``, ``**``, links) are
   removed, keeping their text.
 * **E-mail** (``.eml``, as request platforms deliver responses): the text or HTML body, then the text of
-  any PDF, text or HTML attachment, each cited by its file name.
+  any PDF, text or HTML attachment, each cited by its file name; a forwarded message attached whole
+  (``message/rfc822``) is read the same way, with its own attachments, a few levels deep at most.
 
 A numbered paragraph ("4. On 11 June 2024 ...") always starts a new paragraph, as do short heading
 lines, because ICO decision notices are numbered paragraphs under standard headings.
@@ -24,6 +25,7 @@ lines, because ICO decision notices are numbered paragraphs under standard headi
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 import io
 import logging
@@ -136,7 +138,10 @@ def paragraphs_from_text(text: str) -> list[str]:
         >>> paragraphs_from_text("1. The complainant asked for informa-\\ntion.\\n2. It refused.")
         ['1. The complainant asked for information.', '2. It refused.']
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "").replace("\f", "\n\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    # A soft hyphen is invisible: where it ends a line it marks a word broken there (kept for the mending
+    # below, which then joins the two halves), anywhere else it is dropped.
+    text = _SOFT_HYPHEN_INSIDE.sub("", text)
     paragraphs: list[str] = []
     current: list[str] = []
 
@@ -162,15 +167,19 @@ def paragraphs_from_text(text: str) -> list[str]:
 def _is_heading(line: str) -> bool:
     """A short line without closing punctuation, starting with a capital: a heading on its own line."""
     words = line.split()
-    return 0 < len(words) <= 8 and len(line) <= 70 and not _TERMINAL.search(line) and line[0].isupper() and not line.endswith(("-", ","))
+    return 0 < len(words) <= 8 and len(line) <= 70 and not _TERMINAL.search(line) and line[0].isupper() and not line.endswith((*HYPHENS, ","))
 
 
 def _continues(previous: str, line: str) -> bool:
     """Whether ``line`` carries on the sentence of ``previous`` (it starts in lower case, or previous ends with a hyphen)."""
-    return line[:1].islower() or previous.endswith("-")
+    return line[:1].islower() or previous.endswith(HYPHENS)
 
 
-_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-$")
+#: Characters that break a word at a line end: hyphen-minus, U+2010 hyphen, U+2011 non-breaking hyphen
+#: and U+00AD soft hyphen (word processors and PDF text layers use all of them).
+HYPHENS = ("-", "\u2010", "\u2011", "\u00ad")
+_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])[\-\u2010\u2011\u00ad]$")
+_SOFT_HYPHEN_INSIDE = re.compile(r"\u00ad(?![ \t]*\n)")
 
 
 def join_lines(lines: list[str]) -> str:
@@ -179,17 +188,19 @@ def join_lines(lines: list[str]) -> str:
     A line ending in ``letter-`` followed by a line starting in lower case is one word broken by the
     typesetter ("informa-" + "tion"); the hyphen is dropped. A real compound split at its hyphen
     ("long-" + "term") is mended the same way: without a dictionary the two cannot be told apart, and a
-    lost hyphen harms matching far less than a word cut in two.
+    lost hyphen harms matching far less than a word cut in two. U+2010 and U+2011 count as "-"; a soft
+    hyphen (U+00AD) only ever marks a break, so the halves are joined whatever the next letter, and a
+    soft hyphen left anywhere else is dropped.
     """
     out = ""
     for line in lines:
         if not out:
             out = line
-        elif _HYPHEN_BREAK.search(out) and line[:1].islower():
+        elif _HYPHEN_BREAK.search(out) and (line[:1].islower() or out.endswith("\u00ad")):
             out = out[:-1] + line
         else:
             out = f"{out} {line}"
-    return _SPACES.sub(" ", out).strip()
+    return _SPACES.sub(" ", out.replace("\u00ad", "")).strip()
 
 
 # --- Markdown ---------------------------------------------------------------------------------------
@@ -227,7 +238,7 @@ class _TextCollector(HTMLParser):
         self.title_seen = False
 
     def _break(self) -> None:
-        text = _SPACES.sub(" ", " ".join(self.current).replace("\n", " ")).strip()
+        text = _SPACES.sub(" ", " ".join(self.current).replace("\n", " ").replace("\u00ad", "")).strip()
         if text:
             self.blocks.append(text)
         self.current = []
@@ -347,19 +358,56 @@ def _runs_over(previous: str, first: str) -> bool:
 # --- e-mail -----------------------------------------------------------------------------------------
 
 
+#: How many forwarded messages deep (a message attached to a message...) an e-mail is read.
+MAX_FORWARD_DEPTH = 4
+
+
 def _email_blocks(name: str, data: bytes) -> list[_Block]:
     message = email.message_from_bytes(data, policy=email.policy.default)
-    blocks: list[_Block] = []
-    header_lines = [f"{key}: {message[key]}" for key in ("From", "Date", "Subject") if message[key]]
-    blocks.extend((line, None, None) for line in header_lines)
+    header_count = len(_header_lines(message))
+    blocks = _message_blocks(name, message, part=None, depth=0)
+    if len(blocks) == header_count:
+        raise DataError(f"{name}: the e-mail has no text body or readable attachment")
+    return blocks
+
+
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|fw)\s*:", re.IGNORECASE)
+
+
+def _header_lines(message) -> list[str]:
+    """From, Date and Subject as lines. The Date of a message that forwards another ("Fwd: ..." with a
+    ``message/rfc822`` part) is when it was forwarded, not when the letter was sent: it is shown as
+    "Forwarded:", so the forwarded message's own Date is the one read as the letter's."""
+    forwards = bool(_FORWARD_SUBJECT.match(str(message["Subject"] or ""))) and any(
+        part.get_content_type() == "message/rfc822" for part in message.iter_attachments()
+    )
+    labels = {"From": "From", "Date": "Forwarded" if forwards else "Date", "Subject": "Subject"}
+    return [f"{labels[key]}: {message[key]}" for key in ("From", "Date", "Subject") if message[key]]
+
+
+def _message_blocks(name: str, message, part: str | None, depth: int) -> list[_Block]:
+    """A message's From/Date/Subject, its text or HTML body, then its attachments: PDF, text and HTML
+    files, and forwarded messages (``message/rfc822``), read the same way up to ``MAX_FORWARD_DEPTH``
+    levels down. A forwarded message's paragraphs are cited as ``forwarded message`` (or the file name
+    it was attached under), its own attachments by their file names."""
+    blocks: list[_Block] = [(line, None, part) for line in _header_lines(message)]
     body = message.get_body(preferencelist=("plain", "html"))
     if body is not None:
         content = body.get_content()
         if body.get_content_type() == "text/html":
-            blocks.extend((t, None, None) for t in _html_blocks(content))
+            blocks.extend((t, None, part) for t in _html_blocks(content))
         else:
-            blocks.extend((t, None, None) for t in paragraphs_from_text(content))
+            blocks.extend((t, None, part) for t in paragraphs_from_text(content))
     for attachment in message.iter_attachments():
+        if attachment.get_content_type() == "message/rfc822":
+            if depth >= MAX_FORWARD_DEPTH:
+                continue
+            forwarded = attachment.get_content()
+            if not isinstance(forwarded, email.message.Message):  # a malformed part: nothing to read
+                continue
+            label = attachment.get_filename() or "forwarded message"
+            blocks.extend(_message_blocks(name, forwarded, part=label, depth=depth + 1))
+            continue
         filename = attachment.get_filename() or "attachment"
         suffix = Path(filename).suffix.lower()
         if suffix not in {".pdf", ".txt", ".html", ".htm", ".md"}:
@@ -368,6 +416,4 @@ def _email_blocks(name: str, data: bytes) -> list[_Block]:
         if not payload.strip():
             continue
         blocks.extend(_blocks_of(f"{name}: {filename}", suffix, payload, part=filename))
-    if len(blocks) == len(header_lines):
-        raise DataError(f"{name}: the e-mail has no text body or readable attachment")
     return blocks

@@ -148,7 +148,7 @@ def filtered_edges(
         edges = edges.filter(~pl.col("relation").is_in(DATED_RELATIONS) | (pl.col("public_on") <= as_of))
     if not technology_ids:
         return edges, None
-    scope, keep_technologies = technology_scope(graph.nodes, technology_ids)
+    scope, keep_technologies = technology_scope(graph, technology_ids)
     relation = pl.col("relation")
     in_scope_requests = (
         edges.filter((relation == Relation.ABOUT.value) & pl.col("target").is_in(scope.implode()))
@@ -171,27 +171,41 @@ def filtered_edges(
     return edges, keep_technologies
 
 
-def technology_scope(nodes: pl.DataFrame, technology_ids: Sequence[str]) -> tuple[pl.Series, pl.Series]:
-    """Node ids of the technologies in scope (the ids and their descendants), and of those plus ancestors.
+def technology_scope(graph: GraphFrames, technology_ids: Sequence[str]) -> tuple[pl.Series, pl.Series]:
+    """Node ids of the technologies in scope (the ids and everything below them), and of those plus
+    everything above them, following the graph's ``is_a`` edges: a variant that also sits under a second
+    category (``also_under`` in the taxonomy: NEC NeoFace Live under live facial recognition) is below it.
 
     Ids may be given bare (``clearsight-match``) or as node ids (``technology:clearsight-match``).
 
     Raises:
         MappingError: an id that is not a technology of the graph (naming close ones).
     """
-    technologies = nodes.filter(pl.col("kind") == NodeKind.TECHNOLOGY.value)
-    known = technologies.get_column("entity_id").to_list()
-    wanted = [str(t).removeprefix(f"{NodeKind.TECHNOLOGY.value}:") for t in technology_ids]
+    prefix = f"{NodeKind.TECHNOLOGY.value}:"
+    known = graph.nodes.filter(pl.col("kind") == NodeKind.TECHNOLOGY.value).get_column("entity_id").to_list()
+    wanted = [str(t).removeprefix(prefix) for t in technology_ids]
     for technology_id in wanted:
         if technology_id not in known:
             close = difflib.get_close_matches(technology_id, known, n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise MappingError(f"unknown technology {technology_id!r}{hint}")
-    paths = technologies.select("node_id", pl.col("category").str.split(CATEGORY_SEPARATOR).alias("_path"))
-    in_scope = paths.filter(pl.col("_path").list.eval(pl.element().is_in(wanted)).list.any())
-    scope = in_scope.get_column("node_id")
-    ancestors = in_scope.select(_prefixed(NodeKind.TECHNOLOGY, pl.col("_path").explode()).alias("node_id")).get_column("node_id")
-    return scope, pl.concat([scope, ancestors]).unique().sort()
+    links = graph.edges.filter(pl.col("relation") == Relation.IS_A.value).select("source", "target").rows()
+    children: dict[str, set[str]] = {}
+    parents: dict[str, set[str]] = {}
+    for child, parent in links:  # a taxonomy: a few hundred links at most
+        children.setdefault(parent, set()).add(child)
+        parents.setdefault(child, set()).add(parent)
+
+    def closure(start: set[str], step: dict[str, set[str]]) -> set[str]:
+        found, frontier = set(start), set(start)
+        while frontier:
+            frontier = {n for node in frontier for n in step.get(node, ())} - found
+            found |= frontier
+        return found
+
+    scope = closure({prefix + t for t in wanted}, children)
+    keep = closure(scope, parents)
+    return pl.Series("node_id", sorted(scope), dtype=pl.String), pl.Series("node_id", sorted(keep), dtype=pl.String)
 
 
 # --- building ----------------------------------------------------------------------------------------
@@ -339,6 +353,20 @@ def _taxonomy_edges(technologies: pl.DataFrame, events: pl.LazyFrame, paths: pl.
         _prefixed(NodeKind.TECHNOLOGY, "parent_id").alias("target"),
         pl.lit(Relation.IS_A.value).alias("relation"),
     )
+    if "also_under" in technologies.columns:  # a variant's second category: is_a that one too
+        also = (
+            technologies.lazy()
+            .select("technology_id", pl.col("also_under").alias("parent_id"))
+            .explode("parent_id")
+            .drop_nulls("parent_id")
+            .select(
+                pl.concat_str(pl.lit(f"{Relation.IS_A.value}:"), "technology_id", pl.lit("|"), "parent_id").alias("edge_id"),
+                _prefixed(NodeKind.TECHNOLOGY, "technology_id").alias("source"),
+                _prefixed(NodeKind.TECHNOLOGY, "parent_id").alias("target"),
+                pl.lit(Relation.IS_A.value).alias("relation"),
+            )
+        )
+        is_a = pl.concat([is_a, also])
     made_by = (
         _vendors(technologies, events)
         .select(

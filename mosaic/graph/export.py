@@ -17,6 +17,10 @@ list (``exemptions``)          text joined by ``;`` (``s24(2);s31(3)``; an empty
 string, integer, float, bool   as is (GraphML/GEXF typed keys)      as is
 =============================  ===================================  ==========================================
 
+Characters XML 1.0 forbids (control characters such as ``\x01`` or ``\x1b`` pasted into a name) cannot
+be written to GraphML or GEXF at all, not even escaped: each is replaced by U+FFFD, and the file says so
+in a graph attribute ``mosaic_note`` (and a warning is logged). Node-link JSON keeps them as they are.
+
 ``decode_attributes`` reverses the list encoding after reading a GraphML or GEXF file back. Edge ids are
 kept: the GraphML edge ``id`` and the GEXF edge ``id`` are the ``edge_id`` (GEXF files also carry it as
 ``networkx_key``); in node-link JSON it is each link's ``key``. Files are written atomically: to a
@@ -28,6 +32,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +45,7 @@ from mosaic.errors import MappingError
 from mosaic.store.files import write_atomically
 from mosaic.graph.frames import GraphFrames
 
+LOG = logging.getLogger(__name__)
 GraphFormat = Literal["graphml", "gexf", "json"]
 FORMATS: tuple[str, ...] = ("graphml", "gexf", "json")
 #: Joins list values in GraphML and GEXF. Exemption codes never contain it.
@@ -57,6 +64,26 @@ def _for_xml(value: Any) -> Any:
     if isinstance(value, list):
         return LIST_SEPARATOR.join(str(v) for v in value)
     return value
+
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 does not allow at all, not even as a character reference (control characters other
+than tab and line ends, lone surrogates, U+FFFE and U+FFFF)."""
+XML_REPLACEMENT = "\ufffd"
+
+
+def _xml_encoder() -> tuple[Callable[[Any], Any], list[int]]:
+    """``_for_xml`` that also replaces characters XML 1.0 forbids by U+FFFD, counting the values changed."""
+    replaced = [0]
+
+    def encode(value: Any) -> Any:
+        value = _for_xml(value)
+        if isinstance(value, str) and _XML_FORBIDDEN.search(value):
+            replaced[0] += 1
+            value = _XML_FORBIDDEN.sub(XML_REPLACEMENT, value)
+        return value
+
+    return encode, replaced
 
 
 def _for_json(value: Any) -> Any:
@@ -110,7 +137,15 @@ def graph_bytes(graph: GraphFrames, fmt: str) -> bytes:
     if fmt == "json":
         data = nx.node_link_data(_networkx(graph, _for_json), edges="edges")
         return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    encoded = _networkx(graph, _for_xml)
+    encode, replaced = _xml_encoder()
+    encoded = _networkx(graph, encode)
+    if replaced[0]:
+        note = (
+            f"{replaced[0]} value(s) held characters XML 1.0 forbids (control characters such as \\x01); "
+            "each such character was replaced by U+FFFD in this file"
+        )
+        encoded.graph["mosaic_note"] = note
+        LOG.warning("%s: %s", fmt, note)
     buffer = io.BytesIO()
     if fmt == "graphml":
         nx.write_graphml(encoded, buffer, encoding="utf-8", prettyprint=True)

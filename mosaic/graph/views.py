@@ -333,7 +333,7 @@ def _link_filter(
 
     if not technology_ids:
         return (lambda ids: ids) if as_of_day is None else (lambda ids: ids[public(ids)])
-    scope, keep = technology_scope(graph.nodes, technology_ids)
+    scope, keep = technology_scope(graph, technology_ids)
     in_scope = np.zeros(index.node_count + 1, dtype=bool)  # the extra last cell answers for -1 (none)
     in_keep = np.zeros(index.node_count + 1, dtype=bool)
     in_scope[index.codes.filter(pl.col("node_id").is_in(scope.implode())).get_column("code").to_numpy()] = True

@@ -196,13 +196,13 @@ def ingest_files(
     report.errors.extend(_unused_maps(mapping, seen_keys))
     report.files = [f for b in batches for f in b.files]
     if report.errors:
-        return report
+        return _nothing_stored(report)
     batch = _merge(batches)
     if options.strict:
         problems = _strict_problems(batch)
         if problems:
             report.errors.extend(problems)
-            return report
+            return _nothing_stored(report)
     progress("writing", str(workspace.path))
     result = workspace.commit(
         batch.responses,
@@ -221,10 +221,27 @@ def ingest_files(
     return report
 
 
+def _nothing_stored(report: IngestReport) -> IngestReport:
+    """A run that wrote nothing accepted nothing: its reconciliation must not say otherwise."""
+    for file in report.files:
+        file.accepted = 0
+        file.issues = 0
+    return report
+
+
 def normalise_table(
     raw: RawTable, mapping: ColumnMapping, registers: Registers, options: IngestOptions, ingest_id: str
 ) -> Batch:
     """Normalise one raw table into responses, issues and quarantined rows (pure; no I/O)."""
+    if raw.document_issues is not None and mapping.defaults:
+        # A document's cells are the extractor's reading: a value the user sets explicitly wins over it
+        # (a CSV's --set only fills blanks), with an issue row and provenance saying what it replaced.
+        import dataclasses
+
+        from mosaic.extract import apply_user_values
+
+        frame, document_issues = apply_user_values(raw.frame, raw.document_issues, mapping.defaults)
+        raw = dataclasses.replace(raw, frame=frame, document_issues=document_issues)
     assigned, extras, notes = mapping.assign(raw.header)
     _require_fields(raw, assigned, mapping)
     labels = {f: assigned.get(f, f"--set {f}") for f in FIELDS}
@@ -571,25 +588,32 @@ def _merge(batches: list[Batch]) -> Batch:
     issues = pl.concat([b.issues for b in batches])
     if responses.height < sum(b.responses.height for b in batches):  # else every issue's response is kept
         issues = issues.filter(pl.col("response_id").is_in(responses.get_column("response_id").implode()))
-    for report in files:
-        report.issues = issues.filter(pl.col("source_file") == report.source_file).height
+    # Per file by position, not by name: two files may share a name (a/same.csv, b/same.csv).
+    for batch, report, fresh in zip(batches, files, kept, strict=True):
+        whole = fresh.height == batch.responses.height
+        report.issues = batch.issues.height if whole else batch.issues.filter(pl.col("response_id").is_in(fresh.get_column("response_id").implode())).height
     quarantine = pl.concat([b.quarantine for b in batches]).unique("quarantine_id", keep="first", maintain_order=True)
     return Batch(responses, issues, quarantine, files)
 
 
 def _apportion_workspace_duplicates(batch: Batch, accepted_ids: pl.Series) -> None:
-    """After the commit, move responses the workspace already had from each file's accepted count to its duplicates."""
-    labels = [file.source_file for file in batch.files]
-    if accepted_ids.len() == batch.responses.height and len(set(labels)) == len(labels):
+    """After the commit, move responses the workspace already had from each file's accepted count to its duplicates.
+
+    ``batch.responses`` holds each file's accepted rows in file order (see ``_merge``), so rows are
+    attributed to files by position: two files may share a name (``a/same.csv`` and ``b/same.csv``).
+    """
+    if accepted_ids.len() == batch.responses.height:
         return  # the workspace had none of them: every count stands as ``_merge`` made it
-    kept = batch.responses.filter(pl.col("response_id").is_in(accepted_ids.implode()))
-    accepted = dict(kept.group_by("source_file").len().iter_rows())
-    issues = dict(batch.issues.filter(pl.col("response_id").is_in(accepted_ids.implode())).group_by("source_file").len().iter_rows())
-    for file in batch.files:
-        now = accepted.get(file.source_file, 0)
+    owners = pl.DataFrame({"__file": range(len(batch.files)), "__n": [f.accepted for f in batch.files]}, schema={"__file": pl.Int64, "__n": pl.Int64})
+    owner = owners.select(pl.col("__file").repeat_by("__n").explode().drop_nulls()).to_series()
+    stored = batch.responses.select("response_id").with_columns(owner).filter(pl.col("response_id").is_in(accepted_ids.implode()))
+    accepted = dict(stored.group_by("__file").len().iter_rows())
+    issues = dict(batch.issues.join(stored, on="response_id", how="inner").group_by("__file").len().iter_rows())
+    for index, file in enumerate(batch.files):
+        now = accepted.get(index, 0)
         file.duplicates += file.accepted - now
         file.accepted = now
-        file.issues = issues.get(file.source_file, 0)
+        file.issues = issues.get(index, 0)
 
 
 def _strict_problems(batch: Batch) -> list[str]:

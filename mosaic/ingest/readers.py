@@ -8,8 +8,8 @@ dropped. Nothing here interprets a cell; that is ``normalise``'s job.
 Why this shape: polars' CSV reader is fast but pads short rows with nulls and gives up on long ones, so it
 is trusted only when every record has exactly the header's width; otherwise the file is re-read with the
 standard library's ``csv`` module, which reports each record's true width. Encoding is taken as UTF-8 when
-the bytes decode as UTF-8 (with or without BOM), UTF-16 when a UTF-16 BOM says so (Excel's "Unicode text"),
-and otherwise detected by charset-normalizer (Windows-1252 from Excel is the usual case). The delimiter
+the bytes decode as UTF-8 (with or without BOM), UTF-16 when a UTF-16 BOM says so (Excel's "Unicode text")
+or when the zero bytes fall in every other position as they do in UTF-16 without a BOM, and otherwise detected by charset-normalizer (Windows-1252 from Excel is the usual case). The delimiter
 is detected by clevercsv among comma, semicolon, tab and pipe.
 """
 
@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -114,6 +115,9 @@ def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise DataError(f"{name}: claims UTF-16 but cannot be decoded ({exc.reason})") from None
     if b"\x00" in data[:8192]:
+        bomless = _bomless_utf16(data)
+        if bomless is not None:
+            return bomless
         raise DataError(f"{name}: looks like a binary file, not CSV text")
     try:
         return data.decode("utf-8-sig"), "utf-8"
@@ -128,6 +132,30 @@ def decode_bytes(name: str, data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     best = matches.best()
     return str(best), best.encoding
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark, or None.
+
+    Text that is mostly ASCII has a zero byte in every other position in UTF-16 (the odd positions in
+    little-endian, the even ones in big-endian) and almost never in the other half; binary files do not
+    look like that. The whole file must then decode, and hold no control characters but tab and line ends.
+    """
+    sample = data[:8192]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for encoding, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.6 * len(zeros) and other.count(0) == 0:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            text = text.removeprefix("\ufeff")
+            if any(ch < " " and ch not in "\t\r\n" for ch in text[:8192]):
+                return None
+            return text, encoding
+    return None
 
 
 def _sniff_delimiter(text: str, default: str) -> str:
@@ -246,6 +274,8 @@ def _fast_parse(utf8: bytes, delimiter: str) -> pl.DataFrame | None:
 
 def _careful_parse(name: str, text: str, delimiter: str, encoding: str) -> RawTable:
     """Parse with the csv module, sending records of the wrong width to ``ragged`` with their row."""
+    # The csv module refuses cells over 128 KiB by default; a long cell (a pasted letter) is data, not damage.
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
         records = list(reader)
@@ -295,6 +325,11 @@ def _read_workbook(path: Path, data: bytes) -> list[RawTable]:
         )
     except Exception as exc:  # calamine reports damaged workbooks with assorted exception types
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if _is_encrypted_workbook(data) or re.search(r"password|encrypt", first_line, re.IGNORECASE):
+            raise DataError(
+                f"{path.name}: the workbook is password-protected (encrypted); open it in Excel, remove the password "
+                "(File > Info > Protect Workbook) or save a copy without one, and ingest that"
+            ) from None
         raise DataError(f"{path.name}: cannot be read as a spreadsheet ({first_line})") from None
     tables = []
     for sheet_name, frame in sheets.items():
@@ -314,6 +349,14 @@ def _read_workbook(path: Path, data: bytes) -> list[RawTable]:
     if not tables:
         raise DataError(f"{path.name}: the workbook has no data in any sheet")
     return tables
+
+
+def _is_encrypted_workbook(data: bytes) -> bool:
+    """An Office file saved with a password: an OLE container holding an ``EncryptedPackage`` stream
+    (xlsx and other OOXML), or a legacy workbook whose stream names say it is encrypted."""
+    if not data.startswith(_OLE_MAGIC):
+        return False
+    return "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
 
 
 # --- shared -----------------------------------------------------------------------------------

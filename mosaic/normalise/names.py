@@ -79,3 +79,19 @@ def strip_words(folded: str, *, prefixes: tuple[str, ...] = (), suffixes: tuple[
             if folded.endswith(" " + suffix) and len(folded) > len(suffix) + 1:
                 folded, changed = folded[: -len(suffix) - 1], True
     return folded
+
+
+def closest(text: str, choices: dict[str, str], *, limit: int = 3, cutoff: float = 50.0) -> list[str]:
+    """The ``did you mean`` helper: ids of the choices (label -> id) whose labels are most like ``text``.
+
+    One way everywhere (rapidfuzz's weighted ratio over folded text), best first, each id once.
+
+    Example:
+        >>> closest("clearsite", {"ClearSight Match": "clearsight-match", "Facewise Cloud": "facewise-cloud"})
+        ['clearsight-match']
+    """
+    from rapidfuzz import fuzz, process  # imported here: most callers of this module never need it
+
+    folded = {label: fold(label) for label in choices}
+    found = process.extract(fold(text), folded, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=cutoff)
+    return list(dict.fromkeys(choices[label] for _, _, label in found))[:limit]

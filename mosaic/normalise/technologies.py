@@ -8,8 +8,9 @@ specific taxonomy entry it names, by these rules in order:
 1. A product (or variant) named in the ``product`` column, else in the ``vendor`` column (people often
    put the product there), wins.
 2. Else a ``vendor`` that is the vendor of exactly one product within the technology named is that
-   product (match ``linked``: found through the register's vendor attribute). "NEC" with "live facial
-   recognition" is NEC NeoFace Live; "DJI" with "drones" stays at "drones" (DJI makes two).
+   product (match ``linked``: found through the register's vendor attribute; a family counts once, with
+   its variants). "NEC" with "live facial recognition" is NEC NeoFace Live, with "facial recognition" the
+   NEC NeoFace family; "DJI" with "drones" stays at "drones" (DJI makes two).
 3. Else the ``technology_name`` (or a category named in ``product``; the deeper wins).
 
 Names are compared folded (case, accents, punctuation, ``&``), then after removing bracketed qualifiers
@@ -32,7 +33,7 @@ from rapidfuzz import fuzz
 
 from mosaic.errors import SchemaError
 from mosaic.normalise.names import fold, slugify, strip_parenthetical, strip_words
-from mosaic.registry.technologies import CATEGORY_SEPARATOR
+from mosaic.registry.technologies import CATEGORY_SEPARATOR, technology_pairs
 from mosaic.schema.vocab import MatchMethod, Severity
 
 #: Severity of each issue code this module emits (the ingest stage adds it to the issues table).
@@ -105,6 +106,10 @@ class _Taxonomy:
     def __init__(self, taxonomy: pl.DataFrame) -> None:
         rows = taxonomy.select("technology_id", "name", "level", "vendor", "aliases", "category").to_dicts()
         self.row = {r["technology_id"]: r for r in rows}
+        # Everything at or above each entry: its tree path and a variant's second category (``also_under``).
+        self.above: dict[str, set[str]] = {}
+        for ancestor, descendant in technology_pairs(taxonomy).select("ancestor_id", "descendant_id").iter_rows():
+            self.above.setdefault(descendant, set()).add(ancestor)
         self.exact = {fold(r["name"]): r["technology_id"] for r in rows}
         self.alias = {fold(a): r["technology_id"] for r in rows for a in r["aliases"] or []}
         keys: dict[str, set[str]] = {}
@@ -114,18 +119,15 @@ class _Taxonomy:
         self.key = {k: next(iter(v)) for k, v in keys.items() if len(v) == 1 and k}
         self.by_vendor: dict[str, set[str]] = {}
         for r in rows:
-            if r["vendor"] and r["level"] == "product":
+            if r["vendor"] and r["level"] in ("product", "variant"):
                 self.by_vendor.setdefault(_vendor_key(r["vendor"]), set()).add(r["technology_id"])
 
     def is_product(self, technology_id: str) -> bool:
         return self.row[technology_id]["level"] in ("product", "variant")
 
-    def path(self, technology_id: str) -> list[str]:
-        return self.row[technology_id]["category"].split(CATEGORY_SEPARATOR)
-
     def within(self, inner: str, outer: str) -> bool:
-        """True when ``inner`` is ``outer`` or below it."""
-        return outer in self.path(inner)
+        """True when ``inner`` is ``outer`` or below it (through the tree or a second category)."""
+        return outer in self.above.get(inner, {inner})
 
     def term(self, text: str | None, threshold: float) -> _Term | None:
         """Resolve one cell by the exact, alias, normalised and fuzzy rules; None if nothing fits."""
@@ -157,10 +159,13 @@ class _Taxonomy:
         return None
 
     def vendor_product(self, vendor: str | None, within: str) -> str | None:
-        """The single product of ``vendor`` at or below ``within``, or None (unknown vendor or several)."""
+        """The single product of ``vendor`` at or below ``within``, or None (unknown vendor or several).
+
+        A family and its variants count as one product: the broadest of them that fits is taken."""
         if vendor is None:
             return None
-        found = [p for p in self.by_vendor.get(_vendor_key(vendor), set()) if self.within(p, within)]
+        found = {p for p in self.by_vendor.get(_vendor_key(vendor), set()) if self.within(p, within)}
+        found = [p for p in found if not any(q != p and self.within(p, q) for q in found)]
         return found[0] if len(found) == 1 else None
 
 

@@ -16,13 +16,17 @@ from mosaic.registry.technologies import (
     TECHNOLOGY_SCHEMA,
     ancestors,
     descendants,
+    is_bundled_sample,
     load_technologies,
     read_technologies,
+    sample_technology_ids,
+    technologies_for,
     technology_pairs,
 )
 
 __all__ = [
     "AUTHORITY_KINDS", "AUTHORITY_SCHEMA", "load_authorities", "read_authorities",
     "CATEGORY_SEPARATOR", "TECHNOLOGY_LEVELS", "TECHNOLOGY_SCHEMA", "ancestors", "descendants",
-    "load_technologies", "read_technologies", "technology_pairs",
+    "is_bundled_sample", "load_technologies", "read_technologies", "sample_technology_ids", "technologies_for",
+    "technology_pairs",
 ]  # fmt: skip

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from mosaic.analyses import AnalysisInputs
-from mosaic.ingest.pipeline import ingest_files
+from mosaic.ingest.pipeline import Registers, ingest_files
+from mosaic.registry import load_authorities, load_technologies
 from mosaic.report import build_report, render_report
 from mosaic.store.workspace import Workspace
 
@@ -34,7 +35,7 @@ REPORTS = {
 @pytest.fixture(scope="module")
 def golden_inputs(tmp_path_factory) -> AnalysisInputs:
     workspace = Workspace(tmp_path_factory.mktemp("golden") / "workspace")
-    assert ingest_files([HERE / "responses.csv"], workspace).committed
+    assert ingest_files([HERE / "responses.csv"], workspace, registers=Registers(load_authorities(), load_technologies(sample=True))).committed
     return AnalysisInputs.from_workspace(workspace)
 
 

@@ -171,6 +171,40 @@ def test_an_uncertain_authority_is_null_with_an_issue_row_and_set_fills_it(tmp_p
     assert "several authorities are named about equally often (Kent Police, Essex Police)" in issue.item(0, "message")
 
 
+def test_a_value_set_by_the_user_replaces_the_extracted_one_and_says_so(tmp_path, folder):
+    """For a document, ``--set`` is the user's explicit correction: it wins over what the extractor read
+    (for a CSV it only fills blanks), and an issue row and the provenance say what was replaced."""
+    ws = Workspace(tmp_path / "ws")
+    notice = folder / "ico_steps.txt"  # the extractor reads "Cellebrite UFED"
+    report = ingest_files([notice], ws, ColumnMapping.from_options(sets=["technology=Cellebrite UFED 4PC"]))
+    assert report.committed, report.errors
+    row = ws.responses().row(0, named=True)
+    assert (row["technology_name"], row["technology_id"]) == ("Cellebrite UFED 4PC", "cellebrite-ufed-4pc")
+    issue = ws.read("issues").filter(pl.col("issue") == "extracted_value_replaced")
+    assert issue.select("column", "value", "severity").row(0) == ("technology", "Cellebrite UFED", "info")
+    assert issue.item(0, "response_id") == row["response_id"]
+    assert "Cellebrite UFED" in issue.item(0, "message") and "Cellebrite UFED 4PC" in issue.item(0, "message")
+    assert "technology --set (replaced extracted 'Cellebrite UFED' \u00b614)" in extras(row)["provenance"]
+
+
+def test_a_set_value_equal_to_the_extracted_one_raises_no_issue(tmp_path, folder):
+    ws = Workspace(tmp_path / "ws")
+    report = ingest_files([folder / "ico_steps.txt"], ws, ColumnMapping.from_options(sets=["technology=Cellebrite UFED"]))
+    assert report.committed, report.errors
+    assert ws.read("issues").filter(pl.col("issue") == "extracted_value_replaced").height == 0
+    assert ws.responses().item(0, "technology_id") == "cellebrite-ufed"
+
+
+def test_set_still_only_fills_blanks_in_a_csv(tmp_path):
+    csv_file = tmp_path / "rows.csv"
+    csv_file.write_text("Force,Technology,Outcome\nKent Police,drones,NCND\nEssex Police,,NCND\n", encoding="utf-8")
+    ws = Workspace(tmp_path / "ws")
+    assert ingest_files([csv_file], ws, ColumnMapping.from_options(sets=["technology=Amazon Rekognition"])).committed
+    got = dict(ws.responses().select("authority_id", "technology_id").iter_rows())
+    assert got == {"kent": "drones", "essex": "amazon-rekognition"}
+    assert ws.read("issues").filter(pl.col("issue") == "extracted_value_replaced").height == 0
+
+
 def test_workspace_written_before_the_statement_columns_still_reads(tmp_path, workspace):
     """Older parts lack harm_statement/public_interest_statement: they read as null."""
     old = Workspace(tmp_path / "old")
@@ -179,12 +213,26 @@ def test_workspace_written_before_the_statement_columns_still_reads(tmp_path, wo
     assert ingest_files([csv_file], old).committed
     part = next((old.path / "parts").glob("*.responses.parquet"))
     pl.read_parquet(part).drop("harm_statement", "public_interest_statement").write_parquet(part)
+    _reseal_as_written_then(old.path)
     letter = tmp_path / "ncnd.txt"
     letter.write_text(fixtures.NCND_LETTER, encoding="utf-8")
     assert ingest_files([letter], old).committed
     responses = old.responses().sort("source_file")
     assert responses.get_column("source_file").to_list() == ["ncnd.txt", "old.csv"]
     assert responses.get_column("harm_statement").to_list() == [fixtures.HARM_NATIONAL, None]
+
+
+def _reseal_as_written_then(folder) -> None:
+    """The part above was rewritten to look like one from an older version: give the manifest the checksums
+    an older version recorded (one digest per ingest, no per-part checksums), so reads verify it as such."""
+    import hashlib
+    import json
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for ingest in manifest["ingests"]:
+        ingest.pop("checksums", None)
+        ingest["digest"] = hashlib.sha256(b"".join((folder / p).read_bytes() for p in ingest["parts"].values())).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
 def test_csv_ids_are_unchanged_by_the_statement_columns(tmp_path):

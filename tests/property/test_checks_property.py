@@ -142,7 +142,7 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
 
 def _period(text: str) -> tuple[dt.date, dt.date]:
     """'2024-06-05', 'June 2024' or '2024' as (first day, last day)."""
-    if len(text) == 10:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         day = dt.date.fromisoformat(text)
         return day, day
     if " " in text:

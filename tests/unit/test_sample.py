@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from mosaic.resources import sample_path
 from mosaic.sample import (
     DEFAULT_WAVES,
     PLANTED_ROLES,
@@ -477,8 +478,8 @@ def test_waves_match_the_documented_schedule(parsed: list[dict], planted: dict) 
 # The real registers, when present
 
 
-def _read_register(name: str) -> pl.DataFrame:
-    frame = pl.read_csv(REFERENCE / name, infer_schema=False)
+def _read_register(name: str, folder: Path = REFERENCE) -> pl.DataFrame:
+    frame = pl.read_csv(folder / name, infer_schema=False)
     lists = [c for c in ("aliases", "neighbours") if c in frame.columns]
     frame = frame.with_columns(pl.col(c).fill_null("").str.split(";").list.eval(
         pl.element().filter(pl.element() != "")) for c in lists)  # fmt: skip
@@ -498,12 +499,15 @@ def test_bundled_registers_give_the_documented_sample() -> None:
     planted = planted_patterns(authorities, technologies)
     assert len(set(planted["roles"].values())) == len(PLANTED_ROLES)  # every role its own force
     assert planted["technologies"]["C1"] == "facial-recognition"
-    parsed = responses(sample, authorities, technologies)
+    own = _read_register("technologies.csv", sample_path("technologies.csv").parent)
+    parsed = responses(sample, authorities, pl.concat([technologies.select(own.columns), own]))
     answering = {r["authority_id"] for r in parsed}
     territorial = set(authorities.filter(pl.col("kind") == "territorial_force")["authority_id"])
     assert territorial <= answering
     assert {"police-scotland", "psni", "btp"} <= answering
     assert not {"cnc", "mod-police", "nca"} & answering
-    synthetic = set(technologies.filter(pl.col("is_synthetic"))["technology_id"])
+    synthetic = set(own["technology_id"])
     assert {r["product"] for r in parsed} - {None} <= synthetic
+    assert {r["product"] for r in parsed} & synthetic
+    assert not technologies["is_synthetic"].any()  # the shipped taxonomy has no fictional products
     assert sample["Notes"].str.starts_with("SYNTHETIC").all()

@@ -231,3 +231,14 @@ def test_scottish_ncnd_is_not_a_deviation_from_english_sets(analyse, response):
         "1 authority's NCNDs on Drones under FOISA (Scotland) cited 1 exemption set (1 cited the most common set, foisa_s18).",
         "4 authorities' NCNDs on Drones cited 2 exemption sets (3 cited the most common set, s24(2) + s31(3)).",
     ]
+
+
+def test_a_product_the_taxonomy_lacks_keeps_its_category(analyse, response, metric):
+    # "Foo Vision" is not in the taxonomy; it was asked about under facial recognition, so Essex's earlier
+    # answer about facial recognition is broader evidence for Kent's NCND on it.
+    rows = [
+        response("kent", "unresolved:foo-vision", "ncnd", "2024-03-01", category="facial-recognition > unresolved:foo-vision"),
+        response("essex", CATEGORY, "disclosed", "2023-01-10", category="facial-recognition"),
+    ]
+    kent = analyse(rows, "peer_disclosure").filter(pl.col("authority_id") == "kent")
+    assert (metric(kent, "peers_exact"), metric(kent, "peers_broader")) == (0, 1)

@@ -25,7 +25,7 @@ def tiny_workspace(tmp_path_factory):
     source = folder / "tiny.csv"
     source.write_text(TINY_CSV, encoding="utf-8")
     workspace = Workspace(folder / "workspace")
-    report = ingest_files([source], workspace)
+    report = ingest_files([source], workspace, registers=sample_registers())
     assert report.committed and report.total("accepted") == 5
     return workspace
 
@@ -35,3 +35,11 @@ def tiny_data(tiny_workspace):
     from dashboards.data import FakeData
 
     return FakeData(tiny_workspace.responses())
+
+
+def sample_registers():  # noqa: N802 - reads like the constant it stands for
+    """The registers plus the sample's fictional products: these fixtures name them (never real products)."""
+    from mosaic.ingest.pipeline import Registers
+    from mosaic.registry import load_authorities, load_technologies
+
+    return Registers(load_authorities(), load_technologies(sample=True))

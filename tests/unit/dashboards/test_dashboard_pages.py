@@ -141,7 +141,8 @@ def test_upload_runs_the_ingest_and_shows_the_reconciliation(tiny_data):
     assert "rows read 3 = accepted 1 + quarantined 1 + duplicates 1" in text
     assert "Quarantined rows (1)" in text and "the row names no authority" in text
     assert tiny_data.version() != before
-    assert tiny_data.inputs().responses.filter(pl.col("technology_id") == "skyhawk-x4").height == 1
+    # an upload is not the bundled sample: a fictional product stays unresolved, under its name
+    assert tiny_data.inputs().responses.filter(pl.col("technology_id") == "unresolved:skyhawk-x4").height == 1
 
 
 def test_upload_of_an_unsupported_file_writes_nothing(tiny_data):
@@ -253,3 +254,23 @@ def test_panel_findings_are_the_most_relevant_few_with_the_total():
     assert shown.height == findings_page.views.PANEL_FINDINGS_LIMIT
     assert shown.get_column("summary").to_list()[:5] == ["s29", "s28", "s27", "s26", "s25"]  # selected technology first, latest first
     assert set(shown.get_column("authority_id")) == {"kent"}
+
+
+def test_the_synthetic_banner_follows_provenance(tmp_path):
+    from mosaic.ingest.pipeline import ingest_files
+    from mosaic.registry import is_bundled_sample
+    from mosaic.resources import sample_path
+    from mosaic.store.workspace import Workspace
+
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(sample_path("responses.csv").read_bytes())
+    sample = Workspace(tmp_path / "sample")
+    assert ingest_files([copy], sample).committed  # a byte-identical copy is the bundled sample
+    assert is_bundled_sample(sample.responses())
+    assert sample.responses().filter(pl.col("technology_id") == "clearsight-match").height > 0
+    edited = tmp_path / "edited.csv"
+    edited.write_bytes(copy.read_bytes() + b"Kent Police,LFR,ClearSight Match,,X,,2024-01-05,NCND,,,,,,,,,SYNTHETIC\n")
+    other = Workspace(tmp_path / "other")
+    assert ingest_files([edited], other).committed  # anything else never resolves to a fictional product
+    assert not is_bundled_sample(other.responses())
+    assert other.responses().filter(pl.col("technology_id") == "unresolved:clearsight-match").height > 0

@@ -192,3 +192,20 @@ def test_choropleth_colours_areas_by_stance_without_tiles(tiny_data):
     assert list(by_name["✔ Confirmed (1)"].customdata) == ["essex"]
     assert figure.layout.map.style == "white-bg"
     assert figure.layout.title.text.startswith("2 areas from your boundaries file")
+
+
+def test_technology_options_list_what_the_data_holds_and_its_ancestors():
+    from mosaic.registry import load_technologies
+
+    events = pl.DataFrame(
+        {
+            "technology_id": ["nec-neoface-live", "unresolved:quux-scanner"],
+            "category": ["facial-recognition > nec-neoface > nec-neoface-live", "drones > unresolved:quux-scanner"],
+            "technology_label": ["NEC NeoFace Live", "Quux Scanner"],
+        }
+    )
+    values = [o["value"] for o in views.technology_options(load_technologies(), events)]
+    assert set(values) == {"facial-recognition", "nec-neoface", "live-facial-recognition", "nec-neoface-live", "drones", "unresolved:quux-scanner"}
+    assert "amazon-rekognition" not in values and "clearsight-match" not in values
+    labels = {o["value"]: o["label"] for o in views.technology_options(load_technologies(), events)}
+    assert labels["unresolved:quux-scanner"].strip("\u2003") == "Quux Scanner"

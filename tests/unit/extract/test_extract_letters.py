@@ -202,3 +202,49 @@ def test_harm_argued_in_the_body_without_a_heading_is_kept_at_medium_confidence(
     harm = extraction.fields["harm_statement"]
     assert (harm.value, harm.level, harm.where) == (argument, "medium", "\u00b65")
     assert "public_interest_statement" in extraction.missing
+
+
+# --- outcome wording goes through the shared outcome classifier ----------------------------------------
+
+
+@pytest.mark.parametrize("wording", ["Refused - exempt", "Full refusal s17 with partial NCND"])
+def test_a_labelled_outcome_line_reads_like_the_same_spreadsheet_cell(wording):
+    """A disclosure-log page states its outcome on a labelled line, in the words a spreadsheet cell uses.
+    The letter's outcome is that text, and its reading is exactly what the outcome classifier gives the same
+    cell with the same exemptions (``mosaic.normalise.outcomes``; extract keeps no rules of its own)."""
+    from mosaic.normalise.exemptions import exemption_codes
+    from mosaic.normalise.outcomes import classify_outcome_rows
+
+    extraction = letter(
+        "Kent Police\n\nReference No: 2024-0456\n\nDate of response: 3 September 2024\n\n"
+        f"You asked whether the force uses drones.\n\nOutcome: {wording}\n\n"
+        "Sections 24(2) and 31(3) of the Act apply.\n"
+    )
+    assert extraction.value("outcome") == wording
+    codes = exemption_codes(extraction.value("exemptions"))
+    assert codes == ["s24(2)", "s31(3)"]
+    expected = classify_outcome_rows(pl.Series([wording]), pl.Series([codes])).item(0, "outcome")
+    assert describe(extraction)["fields"]["outcome"]["normalised"] == expected
+
+
+def test_the_extractor_has_no_outcome_rules_of_its_own():
+    """Letters and notices call the shared classifier (the one ingest uses for CSV cells), not a copy."""
+    import mosaic.extract as extract
+    import mosaic.extract.letters as letters
+    import mosaic.extract.notices as notices
+    from mosaic.normalise import outcomes
+
+    for module in (extract, letters, notices):
+        for name in ("classify_outcomes", "classify_outcome_rows"):
+            if hasattr(module, name):
+                assert getattr(module, name) is getattr(outcomes, name)
+
+
+def test_a_placeholder_letter_reference_is_no_reference():
+    extraction = letter(
+        "Essex Police\n\nOur ref: FOI 000000/24\n\nDate: 2 May 2024\n\nYou asked about drones.\n\n"
+        "The force does not hold the information you asked for.\n"
+    )
+    assert extraction.value("request_id") is None
+    reference = extraction.fields["request_id"]
+    assert (reference.value, reference.issue) == ("FOI 000000/24", "placeholder_reference")

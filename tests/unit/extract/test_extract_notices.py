@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import polars as pl
+import pytest
+
 from mosaic.extract import describe, extract_document, extract_paragraphs
 from mosaic.extract.text import Paragraph, paragraphs_from_text
 
@@ -154,3 +157,160 @@ def test_a_notice_without_a_recognisable_finding_keeps_no_decision_outcome():
     decision = extraction.fields["decision_outcome"]
     assert (decision.value, decision.kept) == (None, False)
     assert "no finding" in decision.note
+
+
+# --- the most specific technology the request names ------------------------------------------------
+
+
+def _rekognition_notice(summary: str, request_items: str) -> str:
+    """The Nottinghamshire notice with its summary (¶7) and the request (¶12) replaced: ICO notices often
+    summarise a request by its category and set the request itself out as lettered items, not in quotes."""
+    paragraphs = [p.replace("\u2019", "'") for p in _ico_paragraphs()]
+    paragraphs[6] = summary
+    paragraphs[11] = request_items
+    return "\n\n".join(paragraphs)
+
+
+def _ico_paragraphs() -> list[str]:
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("document_fixtures_notices", Path(__file__).with_name("document_fixtures.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.ICO_PARAGRAPHS)
+
+
+# The request as the domain primer (and the ICO's notice of 18 November 2024) describes it: contracts with
+# Amazon for the Rekognition facial recognition service, whether and when it was used, costs, use cases.
+REKOGNITION_ITEMS = (
+    "a) any contracts between the force and Amazon for the Amazon Rekognition service; b) whether and when the "
+    "force has used Amazon Rekognition; c) the costs and the use cases, from 2016 onwards."
+)
+
+
+def test_a_notice_about_a_product_records_the_product_not_its_category():
+    """¶7 names only the category ("facial recognition technology"), the request names the product: the
+    product wins, where the request names it."""
+    extraction = notice(
+        _rekognition_notice(
+            "1. The complainant has requested information about the use of facial recognition technology by "
+            "Nottinghamshire Police. The public authority refused to confirm or deny whether it holds the requested "
+            "information, citing section 24(2) and section 31(3) of FOIA.",
+            REKOGNITION_ITEMS,
+        )
+    )
+    technology = extraction.fields["technology"]
+    assert (technology.value, technology.level, technology.where) == ("Amazon Rekognition", "high", "\u00b612")
+    assert describe(extraction)["fields"]["technology"]["normalised"] == "amazon-rekognition"
+
+
+def test_a_product_named_by_its_alias_also_wins_over_the_category():
+    """"Rekognition" alone (an alias) in the request; the summary says "facial recognition"."""
+    extraction = notice(
+        _rekognition_notice(
+            "1. The complainant has requested information about facial recognition. The public authority refused "
+            "to confirm or deny whether it holds the requested information, citing section 24(2) of FOIA.",
+            "a) contracts with Amazon relating to its Rekognition service; b) the costs, from 2016 onwards.",
+        )
+    )
+    assert extraction.value("technology") == "Amazon Rekognition"
+
+
+def test_another_product_of_the_taxonomy_wins_over_its_category_too():
+    """Clearview AI (a product under retrospective facial recognition). The request's wording follows a real
+    request to Northumbria Police (https://beta.northumbria.police.uk/about-us/publications-and-documents/
+    accessing-information/disclosure-log/information-technology/clearview-ai-44820/): "I am requesting
+    confirmation or denial that your police force has entered recorded communications about the potential
+    use of software or other services provided by Clearview AI"."""
+    extraction = notice(
+        _rekognition_notice(
+            "1. The complainant has requested information about retrospective facial recognition. The public "
+            "authority refused to confirm or deny whether it holds the requested information, citing section 24(2) of FOIA.",
+            "I am requesting confirmation or denial that your police force has entered recorded communications about "
+            "the potential use of software or other services provided by Clearview AI a company based in the US.",
+        )
+    )
+    technology = extraction.fields["technology"]
+    assert (technology.value, technology.level) == ("Clearview AI", "high")
+
+
+def test_the_category_stays_when_the_request_names_two_of_its_products():
+    extraction = notice(
+        _rekognition_notice(
+            "1. The complainant has requested information about the use of facial recognition technology. The "
+            "public authority refused to confirm or deny whether it holds the requested information, citing section 24(2) of FOIA.",
+            "a) whether the force uses Amazon Rekognition; b) whether the force uses Clearview AI.",
+        )
+    )
+    # Both products sit under retrospective facial recognition: their common category, not either product.
+    assert extraction.value("technology") in ("Facial recognition", "Retrospective facial recognition")
+    assert extraction.value("technology") not in ("Amazon Rekognition", "Clearview AI")
+
+
+def test_a_product_named_only_in_the_commissioners_reasoning_does_not_replace_the_category():
+    """Products other forces disclosed, discussed in "Reasons for decision", are not what was asked."""
+    paragraphs = _ico_paragraphs()
+    paragraphs[6] = (
+        "1. The complainant has requested information about the use of facial recognition technology. The public "
+        "authority refused to confirm or deny whether it holds the requested information, citing section 24(2) of FOIA."
+    )
+    paragraphs[11] = "\"Does the force use facial recognition technology, and since when?\""
+    reasons = next(i for i, p in enumerate(paragraphs) if p.startswith("9."))
+    paragraphs.insert(reasons + 1, "9a. The complainant pointed out that other forces have said they use Amazon Rekognition.")
+    assert notice("\n\n".join(paragraphs)).value("technology") == "Facial recognition"
+
+
+# --- "not considered" in its real variants -----------------------------------------------------------
+
+# The ICO's wording for an exemption it did not need to decide once another was upheld. "has not gone on to
+# consider" is the Nottinghamshire notice's (see document_fixtures.py); the brief lists the other variants
+# seen in published notices (ico.org.uk decision notices).
+NOT_CONSIDERED_VARIANTS = [
+    "As section 24(2) is engaged, the Commissioner has not deemed it necessary to consider section 31(3).",
+    "As section 24(2) is engaged, the Commissioner has not gone on to consider section 31(3).",
+    "As section 24(2) is engaged, the Commissioner has not found it necessary to consider section 31(3).",
+    "As section 24(2) is engaged, the Commissioner did not need to consider section 31(3).",
+    "As section 24(2) is engaged, the Commissioner has therefore not considered section 31(3).",
+    "As section 24(2) is engaged, it is not necessary to consider section 31(3).",
+    "Since section 24(2) is engaged, the Commissioner has not deemed it necessary to consider whether the public "
+    "authority was also entitled to rely on section 31(3).",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_CONSIDERED_VARIANTS)
+def test_not_considered_is_read_in_each_of_its_wordings(sentence):
+    extraction = notice(
+        HEAD
+        + "2. The Commissioner's decision is that Kent Police was entitled to rely on section 24(2) of FOIA to "
+        "neither confirm nor deny whether it holds the requested information. "
+        + sentence
+        + "\n\n3. The Commissioner does not require the public authority to take any steps.\n"
+    )
+    assert extraction.value("regulator_upheld") == "s24(2)"
+    assert extraction.value("regulator_not_considered") == "s31(3)"
+    assert extraction.value("regulator_not_upheld") is None
+    assert extraction.value("decision_outcome") == "upheld"
+
+
+# --- placeholder references ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("placeholder", ["IC-000000-X0X0", "FS50000000", "IC-00000-XXXX"])
+def test_a_placeholder_reference_is_no_reference(placeholder):
+    """Templates and redacted copies carry a dummy reference: it is not the notice's reference."""
+    extraction = notice(f"Reference: {placeholder}\n\n" + HEAD + "2. The Commissioner's decision is that Kent Police was entitled to rely on section 24(2).\n")
+    reference = extraction.fields["regulator_reference"]
+    assert extraction.value("regulator_reference") is None
+    assert (reference.value, reference.kept) == (placeholder, False)  # what was seen, not kept
+    assert "placeholder" in reference.note and placeholder in reference.note
+    from mosaic.extract import issue_rows
+
+    issues = issue_rows(extraction).filter(pl.col("column") == "regulator_reference")
+    assert issues.get_column("issue").to_list() == ["placeholder_reference"]
+    assert placeholder in issues.item(0, "message")
+
+
+def test_a_real_reference_beside_a_placeholder_is_kept():
+    extraction = notice(f"Reference: IC-000000-X0X0\n\n" + HEAD + "2. Kent Police was entitled to rely on section 24(2).\n\nReference: IC-345678-K2L9\n")
+    assert extraction.value("regulator_reference") == "IC-345678-K2L9"

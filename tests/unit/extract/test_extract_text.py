@@ -119,3 +119,115 @@ def test_a_pdf_without_a_text_layer_says_so(tmp_path):
     pdf.output(str(path))
     with pytest.raises(DataError, match=r"scan\.pdf: no text found \(a scanned PDF needs OCR first\)"):
         read_paragraphs(path)
+
+
+# --- Unicode hyphens at a line break -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hyphen", ["\u2010", "\u2011", "\u00ad", "-"])
+def test_unicode_hyphens_at_a_line_break_are_mended_in_text(hyphen):
+    """Word processors and PDF text layers break words with U+2010 (hyphen), U+2011 (non-breaking hyphen)
+    or U+00AD (soft hyphen), not only "-"."""
+    text = f"1. The force relied on the exemp{hyphen}\ntions at sections 24(2) and 31(3)."
+    assert paragraphs_from_text(text) == ["1. The force relied on the exemptions at sections 24(2) and 31(3)."]
+
+
+def test_a_soft_hyphen_inside_a_line_is_invisible_and_dropped():
+    assert paragraphs_from_text("The exemp\u00adtions apply.") == ["The exemptions apply."]
+
+
+@pytest.mark.parametrize("hyphen", ["\u2010", "\u2011", "\u00ad"])
+def test_unicode_hyphens_at_a_line_break_are_mended_in_a_pdf(tmp_path, hyphen):
+    """The PDF's text layer carries the hyphen as written (a Unicode font keeps U+2010)."""
+    from fpdf import FPDF
+
+    font = _unicode_font()
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("uni", fname=str(font))
+    pdf.set_font("uni", size=11)
+    pdf.cell(0, 6, f"The public authority relied on the exemp{hyphen}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, "tions at sections 24(2) and 31(3).", new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "hyphen.pdf"
+    pdf.output(str(path))
+    assert [p.text for p in read_paragraphs(path)] == ["The public authority relied on the exemptions at sections 24(2) and 31(3)."]
+
+
+def _unicode_font():
+    from pathlib import Path
+
+    for candidate in (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    ):
+        if Path(candidate).is_file():
+            return Path(candidate)
+    import matplotlib
+
+    bundled = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    if bundled.is_file():
+        return bundled
+    pytest.skip("no Unicode TrueType font on this machine")
+
+
+# --- forwarded e-mails -------------------------------------------------------------------------------
+
+
+def _forwarded(inner: EmailMessage, note: str = "Forwarding the force's answer, see below.") -> EmailMessage:
+    outer = EmailMessage()
+    outer["From"] = "requester@example.org"
+    outer["Subject"] = "Fwd: FOI request 2024/0777: drones"
+    outer["Date"] = "Mon, 15 Jul 2024 08:00:00 +0100"
+    outer.set_content(note)
+    outer.add_attachment(inner)  # message/rfc822
+    return outer
+
+
+def _force_reply(body: str) -> EmailMessage:
+    inner = EmailMessage()
+    inner["From"] = "Freedom of Information <foi@lincs.police.uk>"
+    inner["Subject"] = "FOI request 2024/0777: drones"
+    inner["Date"] = "Fri, 12 Jul 2024 10:31:00 +0100"
+    inner.set_content(body)
+    return inner
+
+
+def test_a_forwarded_message_attached_as_rfc822_is_read(tmp_path, document_texts):
+    body = document_texts.EMAIL_LETTER.split("\n\n", 1)[1]  # the letter without its own headers
+    path = tmp_path / "forwarded.eml"
+    path.write_bytes(bytes(_forwarded(_force_reply(body))))
+    texts = [p.text for p in read_paragraphs(path)]
+    assert "Lincolnshire Police" in texts
+    assert "I can confirm that Lincolnshire Police uses drones. The force operates four DJI Matrice 300 RTK aircraft; the purchase invoices are attached." in texts
+
+    from mosaic.extract import extract_document
+
+    extraction = extract_document(path)
+    assert extraction.value("authority") == "Lincolnshire Police"
+    assert extraction.value("technology") == "Drones"
+    assert extraction.value("outcome") == "I can confirm that Lincolnshire Police uses drones."
+    # the force's letter is dated by the forwarded message, not by the day it was forwarded
+    assert extraction.value("response_date") == "12 Jul 2024"
+
+
+def test_attachments_of_a_forwarded_message_are_read_with_their_names(tmp_path, documents):
+    inner = _force_reply("Please find our response attached.")
+    inner.add_attachment(documents["ico_notice.pdf"].read_bytes(), maintype="application", subtype="pdf", filename="response.pdf")
+    path = tmp_path / "forwarded.eml"
+    path.write_bytes(bytes(_forwarded(inner)))
+    paragraphs = read_paragraphs(path)
+    assert "Please find our response attached." in [p.text for p in paragraphs]
+    attached = [p for p in paragraphs if p.part == "response.pdf"]
+    assert attached and attached[0].text == "Reference: IC-312345-A1B2"
+
+
+def test_forwarded_messages_are_followed_only_to_a_bounded_depth(tmp_path):
+    message = _force_reply("The force does not hold any information about drones.")
+    for _ in range(12):
+        message = _forwarded(message, "Fwd.")
+    path = tmp_path / "deep.eml"
+    path.write_bytes(bytes(message))
+    texts = [p.text for p in read_paragraphs(path)]  # no RecursionError, no endless loop
+    assert "The force does not hold any information about drones." not in texts
+    assert texts.count("Fwd.") >= 2

@@ -11,7 +11,10 @@ from ..rows import response as _response
 
 
 def inputs_of(rows: list[dict]) -> AnalysisInputs:
-    return AnalysisInputs.from_responses(frame(rows))
+    """The rows with the registers and the sample's fictional products (the rows name them)."""
+    from mosaic.registry import load_authorities, load_technologies
+
+    return AnalysisInputs(responses=frame(rows), authorities=load_authorities(), technologies=load_technologies(sample=True))
 
 
 @pytest.fixture(scope="session")

@@ -138,3 +138,33 @@ def test_fast_and_careful_paths_agree(tmp_path):
     careful = read_tables(write(tmp_path, "careful.csv", ("A,B,C\n" + body + "x\n").encode()))[0]
     assert careful.ragged.height == 1
     assert clean.frame.select("A", "B", "C", ROW_COLUMN).equals(careful.frame.select("A", "B", "C", ROW_COLUMN))
+
+
+def test_a_large_cell_and_a_ragged_row_together(tmp_path):
+    """Each alone was handled; together the careful parser met the csv module's 128 KiB field limit."""
+    letter = "x" * 200_000
+    data = f'Force,Technology,Notes\nKent Police,drones,"{letter}"\nEssex Police,drones\n'.encode()
+    [table] = read_tables(write(tmp_path, "big.csv", data))
+    assert cells(table) == [("Kent Police", "drones", letter, 2)]
+    assert table.ragged.select("source_row", "reason").rows() == [(3, "row has 2 cells but the header has 3")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom(tmp_path, encoding):
+    text = "Force\tOutcome\r\nDyfed-Powys Police\tNCND – s24(2)\r\nKent\tNo\r\n"
+    [table] = read_tables(write(tmp_path, "nobom.tsv", text.encode(encoding)))
+    assert table.encoding == encoding
+    assert cells(table) == [("Dyfed-Powys Police", "NCND – s24(2)", 2), ("Kent", "No", 3)]
+
+
+def test_binary_with_zero_bytes_is_still_binary(tmp_path):
+    with pytest.raises(DataError, match="binary"):
+        read_tables(write(tmp_path, "image.csv", bytes(range(256)) * 40))
+
+
+def test_encrypted_workbook_says_it_is_password_protected(tmp_path):
+    """An xlsx saved with a password is an OLE container with an EncryptedPackage stream."""
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 50 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 2000
+    with pytest.raises(DataError) as raised:
+        read_tables(write(tmp_path, "locked.xlsx", ole))
+    assert str(raised.value).startswith("locked.xlsx: the workbook is password-protected") and "\n" not in str(raised.value)

@@ -101,8 +101,20 @@ def test_categories(taxonomy: pl.DataFrame, technology: str, technology_id: str,
 def test_vendor_of_several_products_stays_at_the_category(taxonomy: pl.DataFrame) -> None:
     row = resolve_one(taxonomy, "drones", vendor="DJI")
     assert (row["technology_id"], row["vendor_resolved"], row["product_resolved"]) == ("drones", "DJI", None)
-    # NEC makes one live and one retrospective product: the parent category alone cannot choose
-    assert resolve_one(taxonomy, "facial recognition", vendor="NEC")["technology_id"] == "facial-recognition"
+    # NEC's live and retrospective products are one family: the category alone gives the family
+    assert resolve_one(taxonomy, "facial recognition", vendor="NEC")["technology_id"] == "nec-neoface"
+
+
+def test_a_family_and_its_variants(taxonomy: pl.DataFrame) -> None:
+    # the vendor within a variant's own mode (its second category) is that variant
+    assert resolve_one(taxonomy, "live facial recognition", vendor="NEC")["technology_id"] == "nec-neoface-live"
+    assert resolve_one(taxonomy, "retrospective facial recognition", vendor="NEC Corporation")["technology_id"] == "nec-neoface-reveal"
+    row = resolve_one(taxonomy, "facial recognition", "NEC NeoFace")
+    assert (row["technology_id"], row["issue"], row["category"]) == ("nec-neoface", None, "facial-recognition > nec-neoface")
+    # a variant asked about under its mode is not a mismatch, though its tree path runs through the family
+    row = resolve_one(taxonomy, "live facial recognition", "NeoFace Live")
+    assert (row["technology_id"], row["issue"]) == ("nec-neoface-live", None)
+    assert resolve_one(taxonomy, "retrospective facial recognition", "NeoFace Live")["issue"] == "technology_mismatch"
 
 
 def test_a_category_in_the_product_column_refines_the_technology(taxonomy: pl.DataFrame) -> None:
@@ -175,10 +187,15 @@ def test_nothing_given(taxonomy: pl.DataFrame) -> None:
     assert row["technology_id"] is None and row["issue"] == "missing_technology"
 
 
-def test_synthetic_products_resolve(taxonomy: pl.DataFrame) -> None:
-    row = resolve_one(taxonomy, "retrospective facial recognition", "Facewise Cloud", "Nimbus Vision Ltd")
+def test_synthetic_products_resolve_only_against_the_sample_taxonomy(taxonomy: pl.DataFrame) -> None:
+    sample = load_technologies(sample=True)
+    row = resolve_one(sample, "retrospective facial recognition", "Facewise Cloud", "Nimbus Vision Ltd")
     assert row["technology_id"] == "facewise-cloud"
-    assert resolve_one(taxonomy, "drones", None, "Aerolume Dynamics")["technology_id"] == "skyhawk-x4"
+    assert resolve_one(sample, "drones", None, "Aerolume Dynamics")["technology_id"] == "skyhawk-x4"
+    # real data never resolves to a fictional product: it is kept as unresolved, under its category
+    row = resolve_one(taxonomy, "retrospective facial recognition", "Facewise Cloud", "Nimbus Vision Ltd")
+    assert (row["technology_id"], row["issue"]) == ("unresolved:facewise-cloud", "unresolved_technology")
+    assert row["category"] == "facial-recognition > retrospective-facial-recognition > unresolved:facewise-cloud"
 
 
 def test_distinct_rows_in_first_seen_order(taxonomy: pl.DataFrame) -> None:

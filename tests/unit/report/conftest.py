@@ -25,7 +25,7 @@ FIXTURE_CSV = Path(__file__).resolve().parents[2] / "golden" / "report" / "respo
 @pytest.fixture(scope="session")
 def fixture_workspace(tmp_path_factory) -> Workspace:
     workspace = Workspace(tmp_path_factory.mktemp("report") / "workspace")
-    report = ingest_files([FIXTURE_CSV], workspace)
+    report = ingest_files([FIXTURE_CSV], workspace, registers=sample_registers())
     assert report.committed, report.errors
     return workspace
 
@@ -33,3 +33,11 @@ def fixture_workspace(tmp_path_factory) -> Workspace:
 @pytest.fixture(scope="session")
 def fixture_inputs(fixture_workspace) -> AnalysisInputs:
     return AnalysisInputs.from_workspace(fixture_workspace)
+
+
+def sample_registers():  # noqa: N802 - reads like the constant it stands for
+    """The registers plus the sample's fictional products: these fixtures name them (never real products)."""
+    from mosaic.ingest.pipeline import Registers
+    from mosaic.registry import load_authorities, load_technologies
+
+    return Registers(load_authorities(), load_technologies(sample=True))
