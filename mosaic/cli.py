@@ -78,7 +78,7 @@ def ingest(
     ] = None,
     set_: Annotated[
         list[str] | None,
-        typer.Option("--set", help="FIELD=VALUE: fill a field the file lacks, or its blank cells. Repeatable."),
+        typer.Option("--set", help="FIELD=VALUE: fill a field the file lacks, or its blank cells (for a letter or notice: replace the extracted value). Repeatable."),
     ] = None,
     monthfirst: Annotated[bool, typer.Option("--monthfirst", help="Read 05/07/2024 as May 7 (default: UK day first).")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Write nothing if any row is quarantined or any cell has a warning.")] = False,

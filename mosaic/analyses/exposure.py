@@ -464,9 +464,9 @@ def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
         pl.when(pl.col("odds_ratio").is_null())
         .then(
             pl.format(
-                "Insufficient evidence on {}: use later became known for {} authorities that first NCNDed ({} used) and {} that answered ({} used).",
+                "Insufficient evidence on {}: use later became known for {} that first NCNDed ({} used) and {} that answered ({} used).",
                 pl.col("technology_label"),
-                pl.col("ncnd_used") + pl.col("ncnd_not_used"),
+                plural(pl.col("ncnd_used") + pl.col("ncnd_not_used"), "authority", "authorities"),
                 pl.col("ncnd_used"),
                 pl.col("answered_used") + pl.col("answered_not_used"),
                 pl.col("answered_used"),

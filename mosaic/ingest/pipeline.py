@@ -85,6 +85,12 @@ class Registers:
         return cls(load_authorities(), load_technologies())
 
     @classmethod
+    def with_sample(cls) -> Registers:
+        """The default registers plus the sample's fictional products, for data made by the sample
+        generator (``mosaic sample``; the benchmarks): it names them as the bundled sample does."""
+        return cls(load_authorities(), load_technologies(sample=True))
+
+    @classmethod
     def for_file(cls, path: Path) -> Registers:
         """The default registers, plus the sample's fictional products when ``path`` is the bundled sample
         itself (and only then: real data never resolves to a fictional product)."""

@@ -73,10 +73,10 @@ def _prepare(folder: Path, rows: int, seed: int) -> tuple[Path, Path]:
 
         write_sample(generate_sample(load_authorities(), load_technologies(), rows=rows, seed=seed), csv_path)
     if not (workspace / "manifest.json").exists():
-        from mosaic.ingest.pipeline import ingest_files
+        from mosaic.ingest.pipeline import Registers, ingest_files
         from mosaic.store.workspace import Workspace
 
-        report = ingest_files([csv_path], Workspace(workspace))
+        report = ingest_files([csv_path], Workspace(workspace), registers=Registers.with_sample())
         if not report.committed:
             raise SystemExit(f"ingest failed: {report.errors}")
     return csv_path, workspace

@@ -50,7 +50,7 @@ def _timed(function, repeat: int, vary):
 
 
 def build_workspace(rows: int, folder: Path):
-    from mosaic.ingest.pipeline import ingest_files
+    from mosaic.ingest.pipeline import Registers, ingest_files
     from mosaic.registry import load_authorities, load_technologies
     from mosaic.sample import generate_sample, write_sample
     from mosaic.store.workspace import Workspace
@@ -58,7 +58,7 @@ def build_workspace(rows: int, folder: Path):
     csv = folder / "responses.csv"
     write_sample(generate_sample(load_authorities(), load_technologies(), rows=rows, seed=11), csv)
     workspace = Workspace(folder / "workspace")
-    report = ingest_files([csv], workspace)
+    report = ingest_files([csv], workspace, registers=Registers.with_sample())
     assert report.committed, report.errors
     csv.unlink()
     return workspace

@@ -131,7 +131,7 @@ def main() -> None:
     parser.add_argument("--skip-networkx", action="store_true", help="leave out the (slow, memory-hungry) networkx conversion")
     args = parser.parse_args()
 
-    from mosaic.ingest.pipeline import ingest_files
+    from mosaic.ingest.pipeline import Registers, ingest_files
     from mosaic.registry import load_authorities, load_technologies
     from mosaic.sample import generate_sample, write_sample
     from mosaic.store.workspace import Workspace
@@ -143,7 +143,7 @@ def main() -> None:
     if not csv_path.exists() or not (workspace / "manifest.json").exists():
         started = time.perf_counter()
         write_sample(generate_sample(load_authorities(), load_technologies(), rows=args.rows, seed=args.seed), csv_path)
-        report = ingest_files([csv_path], Workspace(workspace))
+        report = ingest_files([csv_path], Workspace(workspace), registers=Registers.with_sample())
         print(f"generated and ingested {report.total('accepted'):,} rows in {time.perf_counter() - started:.1f} s")
 
     read = _run_child("--child-read", str(csv_path), str(args.repeat))

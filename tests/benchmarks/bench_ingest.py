@@ -33,11 +33,11 @@ import polars as pl
 
 def _child_ingest(csv_path: str, workspace: str) -> None:
     """Run one ingest in this process and print its wall time and reconciliation as JSON."""
-    from mosaic.ingest.pipeline import ingest_files
+    from mosaic.ingest.pipeline import Registers, ingest_files
     from mosaic.store.workspace import Workspace
 
     started, cpu = time.perf_counter(), _cpu_seconds()
-    report = ingest_files([Path(csv_path)], Workspace(workspace))
+    report = ingest_files([Path(csv_path)], Workspace(workspace), registers=Registers.with_sample())
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     summary = {k: v for k, v in report.as_dict().items() if k != "files"}
@@ -49,12 +49,12 @@ def _child_profile(csv_path: str, workspace: str) -> None:
     import cProfile
     import pstats
 
-    from mosaic.ingest.pipeline import ingest_files
+    from mosaic.ingest.pipeline import Registers, ingest_files
     from mosaic.store.workspace import Workspace
 
     profiler = cProfile.Profile()
     started = time.perf_counter()
-    profiler.runcall(ingest_files, [Path(csv_path)], Workspace(workspace))
+    profiler.runcall(ingest_files, [Path(csv_path)], Workspace(workspace), registers=Registers.with_sample())
     total = time.perf_counter() - started
     stats = pstats.Stats(profiler).stats  # (file, line, name) -> (calls, primitive, tottime, cumtime, callers)
     rows = [

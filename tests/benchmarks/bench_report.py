@@ -37,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from mosaic.analyses import AnalysisInputs, run_checks
-    from mosaic.ingest.pipeline import ingest_files
+    from mosaic.ingest.pipeline import Registers, ingest_files
     from mosaic.registry import load_authorities, load_technologies
     from mosaic.report import build_report, render_report
     from mosaic.sample import generate_sample, write_sample
@@ -46,7 +46,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
         csv_path = write_sample(generate_sample(load_authorities(), load_technologies(), rows=args.rows, seed=7), Path(folder) / "rows.csv")
         workspace = Workspace(Path(folder) / "ws")
-        assert ingest_files([csv_path], workspace).committed
+        assert ingest_files([csv_path], workspace, registers=Registers.with_sample()).committed
         inputs = AnalysisInputs.from_workspace(workspace)
         _ = inputs.events
         checks_seconds, findings = _best(args.repeat, lambda: run_checks(inputs))
