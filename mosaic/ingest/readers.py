@@ -36,7 +36,9 @@ ROW_COLUMN = "__source_row"
 
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv", ".tab"})
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
-SUPPORTED_SUFFIXES = DELIMITED_SUFFIXES | SPREADSHEET_SUFFIXES
+PLATFORM_SUFFIXES = frozenset({".json", ".zip"})
+"""WhatDoTheyKnow/Alaveteli request or feed JSON and correspondence ZIPs (``mosaic.ingest.alaveteli``)."""
+SUPPORTED_SUFFIXES = DELIMITED_SUFFIXES | SPREADSHEET_SUFFIXES | PLATFORM_SUFFIXES
 
 _SNIFF_CHARS = 64 * 1024
 _SNIFF_BYTES = 4 * _SNIFF_CHARS + 16
@@ -93,6 +95,9 @@ def read_tables(path: Path) -> list[RawTable]:
     if not data or data.isspace():  # same as ``not data.strip()`` without copying the whole file
         raise DataError(f"{name}: the file is empty")
     suffix = path.suffix.lower()
+    platform = _read_platform(path, data, suffix)
+    if platform is not None:
+        return [platform]
     looks_like_workbook = data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC)
     if suffix in SPREADSHEET_SUFFIXES or (looks_like_workbook and suffix in DELIMITED_SUFFIXES):
         return _read_workbook(path, data)
@@ -102,6 +107,29 @@ def read_tables(path: Path) -> list[RawTable]:
         return [_read_document(path)]
     supported = ", ".join(sorted(SUPPORTED_SUFFIXES | DOCUMENT_SUFFIXES))
     raise DataError(f"{name}: unsupported file type {suffix or '(none)'}; supported: {supported}")
+
+
+def _read_platform(path: Path, data: bytes, suffix: str) -> RawTable | None:
+    """WhatDoTheyKnow data, detected by content: a correspondence ZIP, or Alaveteli JSON (a request, a list
+    of them, a feed). None when the file is neither; a ``.json``/``.zip`` that is not readable as one is a
+    one-line ``DataError``."""
+    from mosaic.ingest import alaveteli
+
+    if suffix not in SPREADSHEET_SUFFIXES and data.startswith(_ZIP_MAGIC) and alaveteli.is_correspondence_zip(data):
+        return alaveteli.read_correspondence_zip(path.name, data)
+    if suffix == ".zip":
+        return alaveteli.read_correspondence_zip(path.name, data)  # raises with the reason
+    if suffix in SPREADSHEET_SUFFIXES or not alaveteli.looks_like_json(data, suffix):
+        return None
+    try:
+        document = alaveteli.parse_json(path.name, data)
+    except DataError:
+        if suffix == ".json":
+            raise
+        return None  # text that merely starts with a bracket: read it as what its name says
+    if suffix != ".json" and not alaveteli.is_alaveteli_document(document):
+        return None
+    return alaveteli.read_alaveteli_json(path.name, document)
 
 
 # --- delimited text -----------------------------------------------------------------------------
