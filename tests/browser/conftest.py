@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
 #: A row planted into the test workspace: data text that must show as text, and a link that must not work.
 HOSTILE_CSV = (
     "authority,technology,response_date,outcome,source_url,notes\n"
-    'Kent Police,Facewise Cloud,2021-03-04,Neither confirm nor deny s24(2),javascript:alert(document.domain),"<script>window.__pwned=1</script><b>bold?</b>"\n'
+    'Kent Police,Facial recognition,2021-03-04,Neither confirm nor deny s24(2),javascript:alert(document.domain),"<script>window.__pwned=1</script><b>bold?</b>"\n'
 )
 
 

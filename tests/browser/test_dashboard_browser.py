@@ -99,7 +99,7 @@ def test_clicking_a_hexagon_opens_its_panel(page, server, screenshot):
 
 
 def test_data_text_is_shown_as_text_and_bad_links_are_not_links(page, server, screenshot):
-    open_map(page, server, "?technology=facewise-cloud&authority=kent")
+    open_map(page, server, "?technology=facial-recognition&authority=kent")
     page.wait_for_selector("#authority-name")
     panel = page.locator(f"#{MapIds.PANEL}")
     assert "<script>window.__pwned=1</script><b>bold?</b>" in panel.inner_text()
