@@ -86,14 +86,31 @@ _COMPLAINT = re.compile(r"\b(?:contacted|complained\s+to|applied\s+to|wrote\s+to
 
 _UPHELD = re.compile(
     r"\b(?:was|is|were)\s+entitled\s+to\b|\bcorrectly\s+(?:relied|applied|cited|refused)\b|\b(?:was|is)\s+engaged\b|\bcomplied\s+with\s+part\s+1\b"
-    r"|\bpublic\s+interest\s+(?:favours|lies\s+in)\s+maintaining\b",
+    r"|\bpublic\s+interest\s+(?:favours|lies\s+in)\s+maintaining\b"
+    # the Scottish Commissioner's summaries: "The Commissioner accepted that ...", "agreed that responding
+    # ... would exceed £600", "found that Tayside Police acted in accordance with Part 1 of FOISA"
+    r"|\bCommissioner\s+(?:\w+\s+){0,2}(?:accepted|agreed)\s+that\b|\bacted\s+in\s+accordance\s+with\s+part\s+1\b",
     re.IGNORECASE,
 )
 _NOT_UPHELD = re.compile(
     r"\b(?:was|is|were)\s+not\s+entitled\s+to\b|\bincorrectly\s+(?:relied|applied|cited)\b|\b(?:was|is)\s+not\s+engaged\b|\bcannot\s+rely\b"
-    r"|\bfailed\s+to\s+comply\b|\bwrongly\s+(?:relied|applied)\b",
+    r"|\bfailed\s+to\s+(?:comply|provide|meet|respond)\b|\bwrongly\s+(?:relied|applied)\b"
+    # "did not fully meet their duty to provide ... advice and assistance", "section 35(1) ... did not apply",
+    # "was not satisfied that the Police were entitled to refuse"
+    r"|\bdid\s+not\s+(?:fully\s+)?meet\s+(?:their|its|the)\s+duty\b|\bdid\s+not\s+apply\b"
+    r"|\bnot\s+satisfied\s+that\b[^.]{0,80}\bentitled\b",
     re.IGNORECASE,
 )
+#: A cost-limit refusal described in prose ("would exceed the £600 cost limit", "excessive cost"): FOIA or
+#: FOISA section 12 even where no section is cited. ``?600`` is how some stored pages spell £600.
+_COST_LIMIT = re.compile(
+    r"[£?]\s?(?:450|600)\b|\bcosts?\s+(?:threshold|limit)\b|\bexcessive\s+cost\b|\bexceed\w*\s+(?:the\s+)?(?:statutory\s+maximum|appropriate\s+limit)\b",
+    re.IGNORECASE,
+)
+#: A sentence giving the Commissioner's own view, not the authority's answer (cited sections there are not
+#: what the authority relied on). Findings that report which section the authority used are kept.
+_CLAUSE_BREAK = re.compile(r",?\s+but\s+|;\s+|\.\s+However,?\s+", re.IGNORECASE)
+_COMMISSIONER_SPEAKS = re.compile(r"\bCommissioner['\u2019]?s?\s+(?:decision|finds|considers|has\s+not)\b", re.IGNORECASE)
 # "has not gone on to consider", "did not need to consider", "has therefore not considered", "has not
 # deemed it necessary to consider", "has not found it necessary to consider", "it is not necessary to
 # consider", "need not consider", "there is no need to consider": the exemption was not decided.
@@ -244,9 +261,11 @@ def _relied_on(paragraphs: list[Paragraph], scottish: bool) -> Found | None:
     where = None
     for p in paragraphs:
         for sentence in split_sentences(p.text):
-            if re.search(r"\bCommissioner['\u2019]?s?\s+(?:decision|finds|considers|has\s+not)\b", sentence):
+            if _COMMISSIONER_SPEAKS.search(sentence):
                 continue
             found = citations(sentence, "FOISA" if scottish else "")
+            if _COST_LIMIT.search(sentence) and not any(re.search(r"\b12\b", span) for span in found):
+                found = [*found, "section 12"]
             if found and where is None:
                 where = p.where
             spans.extend(s for s in found if s not in spans)
@@ -258,7 +277,12 @@ def _relied_on(paragraphs: list[Paragraph], scottish: bool) -> Found | None:
 
 
 def _codes(sentence: str, scottish: bool) -> list[str]:
-    return codes_in(f"{sentence} (FOISA)" if scottish else sentence)
+    """The codes a sentence cites, plus section 12 where it describes a cost-limit refusal in prose."""
+    codes = codes_in(f"{sentence} (FOISA)" if scottish else sentence)
+    if _COST_LIMIT.search(sentence):
+        cost = "foisa_s12" if scottish else "s12"
+        codes = codes if any(c.startswith(cost) for c in codes) else [*codes, cost]
+    return codes
 
 
 def _regulator_decision(paragraphs: list[Paragraph], scottish: bool) -> list[Found]:
@@ -285,14 +309,16 @@ def _regulator_decision(paragraphs: list[Paragraph], scottish: bool) -> list[Fou
                 if _UPHELD.search(sentence[:cut]):
                     upheld += [c for c in head_codes if c not in upheld]
                 continue
-            if _NOT_UPHELD.search(sentence):
-                rejected += [c for c in codes if c not in rejected]
-                if not codes and re.search(r"failed\s+to\s+comply", sentence, re.IGNORECASE):
-                    rejected.append("(part 1)") if "(part 1)" not in rejected else None
-            elif _UPHELD.search(sentence):
-                upheld += [c for c in codes if c not in upheld]
-                if not codes and re.search(r"complied\s+with\s+part\s+1", sentence, re.IGNORECASE):
-                    upheld.append("(part 1)") if "(part 1)" not in upheld else None
+            # A finding that names no exemption (a failed duty to advise, "acted in accordance with Part 1")
+            # still counts, as "(part 1)": it decides the outcome but is not an exemption code. "accepted
+            # that ... would exceed the costs threshold, but found that ... had failed to" holds two
+            # findings: each clause is read on its own.
+            for clause in _CLAUSE_BREAK.split(sentence):
+                clause_codes = _codes(clause, scottish)
+                if _NOT_UPHELD.search(clause):
+                    rejected += [c for c in clause_codes or ["(part 1)"] if c not in rejected]
+                elif _UPHELD.search(clause):
+                    upheld += [c for c in clause_codes or ["(part 1)"] if c not in upheld]
             intro = _STEPS_INTRO.search(sentence)
             if intro:
                 in_steps = True

@@ -36,6 +36,10 @@ Decisions:
   a list that started that way (``Sections 23(5), 24`` / ``ss24(2) and 31(3)`` / ``s 24(2)/31(3)``).
   Dates, times and any token with three or more consecutive digits (``FOI 2024/00123``,
   ``IC-123456-A1B2``, ``05/07/2024``) are masked first.
+* **Sibling subsections**: a bracketed subsection after a citation belongs to the same section
+  (``40(2)&(3)`` and ``40(2)(a)(b) and (3)(a)(i)`` cite ``s40(2)`` and ``s40(3)``), as does a numbered one
+  with a letter (``40(2) & 3A(a)`` -> ``s40(3A)``), as the Metropolitan Police write them. A bare number
+  after a citation (``40(5) and 2``) is not guessed at.
 
 Issues: ``unparseable_exemption`` (warning) when something that looks like a citation (as above) names no
 exemption, e.g. ``section 17``; ``exemption_without_limb`` (info) when a section with a
@@ -106,6 +110,12 @@ _CITATION = re.compile(
     r"(?:\s*\(\s*(?:[a-z]|[ivx]{1,5})\s*\))*",
     re.IGNORECASE,
 )
+#: A sibling subsection written after a citation without its section number: the "(3)" of "40(2)&(3)" and
+#: of "40(2)(a)(b) and (3)(a)(i)", which cite s40(2) and s40(3).
+_SIBLING = re.compile(
+    r"\s*(?:,|&|/|\band\b)\s*\(\s*(?P<sub>\d{1,2})\s*(?P<subletter>[A-Za-z])?\s*\)(?:\s*\(\s*(?:[a-z]|[ivx]{1,5})\s*\))*",
+    re.IGNORECASE,
+)
 _CHAIN_GAP = re.compile(r"^(?:[\s,/&+;]|\band\b|\bor\b)*$", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"(?<![\w.])(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})(?![\w])")
 _TIME_LIKE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
@@ -143,7 +153,11 @@ def _scan(text: str, scottish_authority: bool = False) -> tuple[list[str], list[
     unreadable: list[str] = []
     chain_kind: str | None = None
     chain_end = -1
+    last_section: int | None = None  # the section number of the last citation with a subsection
+    consumed = -1  # the end of the last sibling subsection read, whose digits are not citations again
     for match in _CITATION.finditer(masked):
+        if match.start() < consumed:
+            continue
         prefix = (match["prefix"] or "").lower()
         in_chain = chain_kind is not None and bool(_CHAIN_GAP.match(masked[chain_end : match.start()]))
         if prefix.startswith("reg"):
@@ -159,10 +173,22 @@ def _scan(text: str, scottish_authority: bool = False) -> tuple[list[str], list[
             continue  # a bare number: not a citation
         chain_kind, chain_end = kind, match.end()
         code = _code(kind, int(match["num"]), match["letter"], match["sub"], match["subletter"])
+        sibling_only = code is None and in_chain and last_section is not None and not prefix and match["letter"] and match["sub"] is None
+        if sibling_only:  # "40(2) & 3A(a)": subsection 3A of the section just cited, written without its number
+            code = _code(kind, last_section, None, match["num"], match["letter"])
         if code is None:
             unreadable.append(" ".join(match.group(0).split()))
-        else:
-            codes.add(code)
+            last_section = None
+            continue
+        codes.add(code)
+        if not sibling_only:
+            last_section = int(match["num"]) if match["sub"] is not None and not match["letter"] else None
+        position = match.end()
+        while last_section is not None and (sibling := _SIBLING.match(masked, position)) is not None:
+            sibling_code = _code(kind, last_section, None, sibling["sub"], sibling["subletter"])
+            if sibling_code is not None:
+                codes.add(sibling_code)
+            position = chain_end = consumed = sibling.end()
     limbless = sorted(c for c in codes if c in _LIMBED)
     return sorted(codes), unreadable, limbless
 

@@ -20,7 +20,10 @@ How a value is classified, in order (the first step that matches wins):
       and no confirm-or-deny limb of an exemption -> ``refused`` with the info issue
       ``ncnd_on_refusal_grounds``: s12(2) and s14 say nothing about whether anything exists, so the answer
       is a refusal, never a security NCND;
-   b. NCND wording together with an overt/covert split or "partial" -> ``ncnd_partial``;
+   b. NCND wording together with a sign that the rest was answered -> ``ncnd_partial``: an overt/covert
+      split, "partial", "not held" (but not "whether it is or is not held"), "any other/further
+      information", "please find attached", "unable to locate", "for question 6" (the real police letters
+      in ``tests/realdata/answers.csv`` use each of these);
    c. NCND wording anywhere (``ncnd``, "neither confirm nor deny", "cannot confirm or deny", "Glomar",
       "exempt from the duty to confirm or deny") -> ``ncnd``: it beats every other word, because an
       answer that NCNDs is an NCND whatever else the sentence says;
@@ -29,6 +32,10 @@ How a value is classified, in order (the first step that matches wins):
    g. refused for cost or vexatiousness (s12, s14, "exceeds cost", "vexatious", EIR 12(4)(b)): these
       neither confirm nor deny *in effect* but are not NCNDs;
    h. not held / not used / plain "No" -> ``not_held``;
+   h2. part given and part withheld -> ``partially_disclosed``: something given (information attached, "as
+      follows", "1. Yes", "have used drones", a count, "currently operates") together with something
+      withheld ("exempt", "withheld", "will not be disclosed", "not possible to disclose", or a withholding
+      exemption cited in the row) ("disclose some ... some withheld", the Metropolitan Police's wording);
    i. held but withheld ("Held - exempt", "Withheld") -> ``withheld``: only an answer that says the
       information is held confirms;
    j. only duty-to-confirm-or-deny limbs cited and none of the words above (``Refused - s24(2)``,
@@ -143,9 +150,13 @@ class OutcomeRule:
     """Message template for ``issue``; ``{value}`` is the quoted input, ``{codes}`` the NCND limbs cited."""
     when: Callable[[str, frozenset[str]], bool] | None = None
     """A rule that needs text and codes together (the cost rule) gives this instead of ``pattern``/``cites``."""
+    unless: re.Pattern[str] | None = None
+    """Text that stops the rule from matching even when ``pattern`` or ``cites`` would."""
 
     def matches(self, folded: str, codes: frozenset[str]) -> bool:
         """Whether the rule applies to this folded text and these cited codes."""
+        if self.unless is not None and self.unless.search(folded):
+            return False
         if self.when is not None:
             return self.when(folded, codes)
         return bool(self.pattern and self.pattern.search(folded)) or bool(self.cites and self.cites(codes))
@@ -161,9 +172,13 @@ _NCND = (
     r"|\bduty to confirm or deny (?:does not|doesnt|do not|did not|shall not) (?:apply|arise)\b"
 )
 _SPLIT = (
-    r"\bovert\b|\bpartial(?:ly)?\b|\bpart\b|\bin part\b"
+    r"\bovert(?:ly)?\b|\bpartial(?:ly)?\b|\bpart\b|\bin part\b"
     r"|\bcovert\b.*\b(?:not held|no information|not used|do not use|dont use|disclosed|provided|released)\b"
     r"|\b(?:not held|no information|not used|do not use|dont use|disclosed|provided|released)\b.*\bcovert\b"
+    # the rest of the letter answered: "NCND that it holds any other information", "not held ... additionally
+    # NCND", "please find attached ... in addition NCND", "unable to locate ... NCND", "for question 6"
+    r"|\bany (?:other|further) (?:relevant |recorded )?information\b|(?<!\bor )(?<!\bor is )(?<!\bwhether )\bnot held\b"
+    r"|\battached\b|\bresponse below\b|\bunable to locate\b|\bfor (?:question|point|part)s? \d"
 )
 
 
@@ -179,6 +194,19 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 _NCND_RX = _rx(_NCND)
 _COST_OR_VEXATIOUS_RX = _rx(_COST_OR_VEXATIOUS)
+#: Part of the answer was given: something attached or listed, a use or a count stated.
+_GIVEN_RX = _rx(
+    r"\battached the\b|\b(?:information|documents?|data|cop(?:y|ies)) (?:is |are )?attached\b|\battached (?:is|are)\b"
+    r"|\bas follows\b|\bable to disclose\b|\bdisclose (?:the |some )\b|\bmajority of the information\b"
+    r"|(?:^|\b1 )yes\b|\b(?:have|has) used (?!(?:\w+ ){0,5}(?:exemptions?|sections?)\b)|\bcurrently (?:operates|uses|has|holds|still in use|in use)\b|\bstill in use\b"
+    r"|\b\d+ (?:\w+ ){0,2}(?:has|have) been (?:received|recorded|made|used|deployed)\b|\bthere (?:are|is|were|was) (?:currently )?\d+\b"
+)
+#: Part of the answer was withheld (a confirm-or-deny limb is not this: it makes a partial NCND instead).
+_WITHHOLDING_RX = _rx(
+    r"\bexempt\w*\b|\bwithh(?:e|o)ld\w*\b|\bnot (?:be )?(?:disclosed|released|provided)\b|\bnot possible to disclose\b"
+    r"|\bunable to (?:provide|disclose|release)\b|\bnot (?:required|obliged) to (?:release|disclose|provide) all\b"
+    r"|\brefusal notice\b"
+)
 
 
 #: The precedence list for free text (see the module docstring); the first matching rule wins.
@@ -226,6 +254,7 @@ OUTCOME_RULES: list[OutcomeRule] = [
             r"|\brepeat(?:ed)? request\b|\bmanifestly unreasonable\b|\breg\w* ?12 ?\(4\) ?\(b\)"
         ),
         cites=lambda codes: bool(codes & REFUSAL_CODES),
+        unless=_rx(r"\bwithh(?:e|o)ld\b"),  # "withheld X, and the rest would exceed the cost limit" says X is held
     ),
     OutcomeRule(
         "not_held",
@@ -236,6 +265,12 @@ OUTCOME_RULES: list[OutcomeRule] = [
             r"|\bno longer (?:used|in use)\b|\bnever used\b|\bnil return\b|^no\b|^(?:denied|deny)$"
             r"|\breg\w* ?12 ?\(4\) ?\(a\)"  # EIR: information not held
         ),
+    ),
+    OutcomeRule(
+        "given_and_withheld",
+        Outcome.PARTIALLY_DISCLOSED,
+        when=lambda folded, codes: bool(_GIVEN_RX.search(folded))
+        and (bool(_WITHHOLDING_RX.search(folded)) or bool(codes - NCND_LIMBS - REFUSAL_CODES)),
     ),
     OutcomeRule(
         "withheld",
@@ -268,7 +303,8 @@ OUTCOME_RULES: list[OutcomeRule] = [
         "disclosed",
         Outcome.DISCLOSED,
         _rx(
-            r"^yes\b|\bconfirm\w*\b|(?<!not )\bheld\b|\bdisclos\w*\b|\bprovided\b|\breleased?\b|\bsuccessful\b"
+            r"^yes\b|\bconfirm\w*\b|(?<!not )\bheld\b|\bdisclos\w*\b|\bprovided\b|\breleas(?:e|ed|es|ing)\b|\bsuccessful\b"
+            r"|\bhave the following\b"
             r"|\bgranted\b|\bsupplied\b|\banswered\b|\bcomplied\b|\bin use\b|^used$|\binformation (?:sent|given)\b"
         ),
     ),

@@ -53,6 +53,13 @@ CASES: dict[str, tuple[list[str], str | None]] = {
     "NCND s24(2) & s31(3)": (["s24(2)", "s31(3)"], None),
     "s24(2) on 05/07/2024 at 10:31": (["s24(2)"], None),
     "s 24(2) 31/12/2024": (["s24(2)"], None),
+    # sibling subsections as the Metropolitan Police write them (met.police.uk disclosure logs, 2022-2023)
+    "Section 40(2)&(3) – Personal Information": (["s40(2)", "s40(3)"], None),
+    "Section 40(2)(a)(b) and (3)(a)(i)(ii)(b) Personal information": (["s40(2)", "s40(3)"], None),
+    "Section 40(2) & 3A(a) – Personal Information": (["s40(2)", "s40(3A)"], None),
+    "s40(5B)&(2)": (["s40(2)", "s40(5B)"], None),
+    "section 40(5) and 2": (["s40(5)"], "unparseable_exemption"),  # a bare number is not guessed at
+    "s24(2) & 3 cameras": (["s24(2)"], "unparseable_exemption"),
     # bare sections: a code, but the limb is missing
     "Section 24": (["s24"], "exemption_without_limb"),
     "Sections 23 and 24": (["s23", "s24"], "exemption_without_limb"),

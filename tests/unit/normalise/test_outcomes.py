@@ -231,6 +231,17 @@ ROW_CASES: list[tuple[str, list[str], str, str | None]] = [
     ("Neither confirm nor deny", ["s12(2)", "s24(2)"], "ncnd", None),
     # issue 12, defect 9: a Scottish NCND under FOISA s18
     ("Refused", ["foisa_s18"], "ncnd", "ncnd_inferred_from_exemption"),
+    # Part given and part withheld (tests/realdata/answers.csv holds the real letters these come from)
+    ("Please see attached the draft DPIA", ["s40(2)"], "partially_disclosed", None),
+    ("Avon and Somerset Constabulary have used drones during 2019 and 2020.", ["s31(1)"], "partially_disclosed", None),
+    ("See attached letter", ["s43(2)"], "refused", "outcome_ambiguous"),  # the letter may be the refusal
+    ("The PCC has used national security and law enforcement exemptions to refuse our request", ["s24(2)", "s31(3)"], "ncnd", "ncnd_inferred_from_exemption"),
+    # NCND wording that mentions "not held" only as the thing it will not say is a whole NCND, not a split
+    ("We can neither confirm nor deny whether information is or is not held", ["s24(2)"], "ncnd", None),
+    ("We neither confirm nor deny whether the information is held or not held", ["s24(2)"], "ncnd", None),
+    # an NCND of "any other information" beside an answer is partial
+    ("Not held. We can neither confirm nor deny that we hold any other information", ["s24(2)"], "ncnd_partial", None),
+    ("Please find attached our response. In addition we neither confirm nor deny holding any further information", ["s31(3)"], "ncnd_partial", None),
 ]
 
 
