@@ -35,7 +35,7 @@ EVIDENCE_COLUMNS = (
 )  # fmt: skip
 
 
-def exposure_universe(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequence[str] | None = None) -> pl.LazyFrame:
+def exposure_universe(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequence[str] | None = None, *, with_undated: bool = False) -> pl.LazyFrame:
     """One row per (technology, authority asked by ``cutoff``) with its public answer, if any.
 
     Columns: technology_id, authority_id, labels, region, ``public_stance`` (the latest confirm or deny
@@ -45,7 +45,7 @@ def exposure_universe(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: S
     those technologies. The rows are found by ``answer_rows`` (latest by date, then response id) and only
     those few rows are read, so the evidence is built for one answer per pair rather than for every one.
     """
-    rows = answer_rows(inputs, cutoff, technology_ids)
+    rows = answer_rows(inputs, cutoff, technology_ids, with_undated=with_undated)
     asked = read_rows(inputs, rows.get_column("first_row"), ["technology_id", "authority_id", "authority_label", "technology_label", "region"])
     latest = read_rows(
         inputs,
@@ -129,7 +129,7 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     # above the focus are read too: their answers bear on the products below them (see the docstring).
     focus_ids = params.focus_technology_ids
     broader_ids = None if focus_ids is None else inputs.pairs.filter(pl.col("descendant_id").is_in(list(focus_ids))).get_column("ancestor_id").unique().to_list()
-    everything = exposure_universe(inputs, cutoff, broader_ids).collect(engine="in-memory")
+    everything = exposure_universe(inputs, cutoff, broader_ids, with_undated=as_of is None).collect(engine="in-memory")
     universe = everything.lazy().filter(params.focus(authority=False, response=False)).collect(engine="in-memory")
     lazy = universe.lazy()
     category = _category_answers(inputs, everything)
@@ -189,7 +189,7 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     )
     predicted = (
         hidden.join(around, on=["technology_id", "authority_id"], how="left")
-        .join(tech.select("technology_id", "base_rate", "conditional_rate", "category_label"), on="technology_id")
+        .join(tech.select("technology_id", "base_rate", "conditional_rate", "category_label", pl.col("disclosed").alias("__map_disclosed")), on="technology_id")
         .join(category.select("technology_id", "authority_id", "category_stance", pl.col("category_label").alias("__own_category")), on=["technology_id", "authority_id"], how="left")
         .with_columns(pl.col("disclosed_neighbours", "confirming_neighbours").fill_null(0))
         .with_columns(
@@ -339,17 +339,36 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
                 pl.col("technology_label"),
             )
         )
+        .when((pl.col("disclosed_neighbours") == 0) & (pl.col("__map_disclosed") == 0) & (pl.col("category_stance") != Stance.CONFIRM.value).fill_null(True))
+        .then(
+            # Nothing public to estimate from: the 0.5 is a guess, not something the map reveals.
+            pl.format(
+                "No authority asked had confirmed or denied {} publicly, so nothing public estimates {}'s use of it; an answer from {} would add {} bits.",
+                pl.col("technology_label"),
+                pl.col("authority_label"),
+                pl.col("authority_label"),
+                pl.col("marginal_bits").round(2),
+            )
+        )
         .otherwise(
             pl.format(
-                "{} of {}'s land neighbours asked had answered ({} confirmed){}, so use of {} could already be put at {} from the public map; an answer from {} would add {} bits.",
-                pl.col("disclosed_neighbours"),
-                pl.col("authority_label"),
-                pl.col("confirming_neighbours"),
+                "{}{}, so use of {} could already be put at {} from {}; an answer from {} would add {} bits.",
+                pl.when(pl.col("disclosed_neighbours") == 0)
+                .then(pl.format("None of {}'s land neighbours asked had answered publicly", pl.col("authority_label")))
+                .otherwise(
+                    pl.format(
+                        "{} of {}'s land neighbours asked had answered ({} confirmed)",
+                        pl.col("disclosed_neighbours"),
+                        pl.col("authority_label"),
+                        pl.col("confirming_neighbours"),
+                    )
+                ),
                 pl.when(pl.col("category_stance") == Stance.CONFIRM.value)
                 .then(pl.format(" and it had itself confirmed {}, a category containing it (which shows use of some such technology, not which)", pl.col("__own_category")))
                 .otherwise(pl.lit("")),
                 pl.col("technology_label"),
                 pl.col("predicted_use_probability").round(2),
+                pl.when(pl.col("disclosed_neighbours") == 0).then(pl.lit("the rest of the public map")).otherwise(pl.lit("the public map")),
                 pl.col("authority_label"),
                 pl.col("marginal_bits").round(2),
             )
@@ -409,7 +428,7 @@ def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     < 0.05, else ``info``.
     """
     cutoff = params.map_as_of(as_of)
-    rows = answer_rows(inputs, cutoff, params.focus_technology_ids, first_stance=True).filter(pl.col("first_stance_row").is_not_null())
+    rows = answer_rows(inputs, cutoff, params.focus_technology_ids, first_stance=True, with_undated=as_of is None).filter(pl.col("first_stance_row").is_not_null())
     first = read_rows(
         inputs,
         rows.get_column("first_stance_row"),

@@ -240,7 +240,9 @@ def _day(date: dt.date) -> int:
     return (date - dt.date(1970, 1, 1)).days
 
 
-def answer_rows(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequence[str] | None = None, *, first_stance: bool = False) -> pl.DataFrame:
+def answer_rows(
+    inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequence[str] | None = None, *, first_stance: bool = False, with_undated: bool = False
+) -> pl.DataFrame:
     """Per authority-technology pair asked by ``cutoff``: which events rows hold its answers by then.
 
     One row per pair with a response whose ``asked_on`` is on or before ``cutoff`` (only the technologies
@@ -255,6 +257,11 @@ def answer_rows(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequenc
     * ``first_stance_row`` (with ``first_stance``): its first confirm, deny or NCND on or before
       ``cutoff``, the first by (``response_end``, ``response_id``).
 
+    ``with_undated``: the view is *now* (no ``--as-of`` given), when every answer in the data had been
+    given, so undated confirm, deny or NCND answers count as asked and answered, ordered before the pair's
+    dated answers (a dated answer stays the latest known) and never as a first stance. At a view date in
+    the past they cannot be placed and are left out (whatever later facts the data holds).
+
     These are exactly the rows a sort by (``response_end``, ``response_id``) and a ``first`` / ``last``
     per pair would pick, found without that sort: over the coded events (grouped by pair once per
     inputs), a segmented reduction gives each pair's extreme date, and the response id decides only
@@ -265,11 +272,11 @@ def answer_rows(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequenc
     """
     coded = pair_timelines(inputs)
     day = min(_day(cutoff), coded.last_day)  # any later cut-off sees the same answers
-    key = (day, None if technology_ids is None else tuple(sorted(set(technology_ids))))
+    key = (day, None if technology_ids is None else tuple(sorted(set(technology_ids))), with_undated)
     with _CODED_LOCK:
         found = coded.recent.get(key)
     if found is None:
-        found = _answer_rows(inputs, coded, day, technology_ids)
+        found = _answer_rows(inputs, coded, day, technology_ids, with_undated)
         with _CODED_LOCK:
             coded.recent[key] = found
             while len(coded.recent) > _RECENT_ANSWERS:
@@ -283,7 +290,7 @@ _ANSWER_SCHEMA = {
 }  # fmt: skip
 
 
-def _answer_rows(inputs: AnalysisInputs, coded: PairTimelines, day: int, technology_ids: Sequence[str] | None) -> pl.DataFrame:
+def _answer_rows(inputs: AnalysisInputs, coded: PairTimelines, day: int, technology_ids: Sequence[str] | None, with_undated: bool) -> pl.DataFrame:
     """``answer_rows`` computed (``first_stance_row`` included) for a day number."""
     segments = np.arange(len(coded.starts))
     if technology_ids is not None:  # the wanted technologies' pairs: one stretch of segments each
@@ -309,22 +316,28 @@ def _answer_rows(inputs: AnalysisInputs, coded: PairTimelines, day: int, technol
     disclosure, ncnd = take(coded.is_disclosure), take(coded.is_ncnd)
     size = len(row)
     sizes = np.diff(np.r_[starts, size])
+    # Undated confirm, deny or NCND answers are answers (domain.md): viewed now, they had been given, so
+    # they count as asked and answered; a dated answer of the same pair stays its latest known (the undated
+    # one is ordered before it), and an undated answer is never a pair's *first* stance (its place in time
+    # is unknown).
+    undated = (end == _NEVER) & (disclosure | ncnd) if with_undated else np.zeros(size, dtype=bool)
+    order_end = np.where(undated, _FLOOR + 1, end)
     # The first asked row of each pair: rows keep the events order within a pair.
-    first_at = np.minimum.reduceat(np.where(asked <= day, np.arange(size), size), starts)
+    first_at = np.minimum.reduceat(np.where((asked <= day) | undated, np.arange(size), size), starts)
     is_asked = first_at < size
-    answered = end <= day  # a dated answer was asked by its date, so this implies asked <= day
+    answered = (end <= day) | undated  # a dated answer was asked by its date, so this implies asked <= day
     columns = {
         "pair": pair[starts],
         "first_row": np.where(is_asked, row[np.minimum(first_at, size - 1)], 0),
         "answer_count": np.add.reduceat(answered, starts, dtype=np.int64),
         "ncnd_count": np.add.reduceat(answered & ncnd, starts, dtype=np.int64),
     }
-    masks = {"latest": (answered, True), "public": (answered & disclosure, True), "first_stance": (answered & (disclosure | ncnd), False)}
+    masks = {"latest": (answered, True), "public": (answered & disclosure, True), "first_stance": (answered & ~undated & (disclosure | ncnd), False)}
     for name, (mask, last) in masks.items():
         # Each pair's extreme date, then the rows on that date; the response id settles a tie.
         floor = _FLOOR if last else _NEVER
-        extreme = (np.maximum if last else np.minimum).reduceat(np.where(mask, end, floor), starts)
-        on_extreme = np.flatnonzero(mask & (end == np.repeat(extreme, sizes)))
+        extreme = (np.maximum if last else np.minimum).reduceat(np.where(mask, order_end, floor), starts)
+        on_extreme = np.flatnonzero(mask & (order_end == np.repeat(extreme, sizes)))
         segment = np.searchsorted(starts, on_extreme, side="right") - 1
         winners, winner_rows = _settle_ties(segment, row[on_extreme], inputs.events, last=last)
         chosen = np.full(len(starts), -1, dtype=np.int64)

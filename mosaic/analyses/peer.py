@@ -78,7 +78,8 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     whose earliest such disclosure is dated strictly before the NCND (period ends compared; with
     ``--as-of``, on or before that date) are counted with running totals read by an as-of join.
     ``peers_asked`` counts distinct authorities (this one included) with any response on T whose request
-    date (else response date) is on or before the as-of date; ``peer_share`` = peers_exact / (peers_asked
+    date (else response date) is on or before the as-of date (an authority whose answers carry neither date
+    counts as asked by the view date only, so only in an undated NCND's count); ``peer_share`` = peers_exact / (peers_asked
     - 1), with a Wilson interval. Evidence lists, per relation, the earliest ``evidence_limit``
     disclosures (one per authority and grade: official and unofficial kept apart); the counts are always
     complete. Grades: ``official_peer`` for FOI answers, press releases, procurement, parliamentary
@@ -106,7 +107,15 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
 
     peers = {f"peers_{relation.value}": by_authority(targeted[relation]) for relation in _RELATIONS}
     peers["peers_official_exact"] = by_authority(targeted[EvidenceRelation.EXACT].filter(pl.col("is_official")))
-    asked = inputs.coded_events.lazy().group_by("technology_code", "authority_code").agg(pl.col("asked_on").min().alias("date")).collect(engine="in-memory")
+    # An answer with neither a request nor a response date was still asked by the view date (undated
+    # answers are answers): it counts as asked for an undated NCND's "by <view date>", never "before" a date.
+    view = params.today if as_of is None else as_of
+    asked = (
+        inputs.coded_events.lazy()
+        .group_by("technology_code", "authority_code")
+        .agg(pl.col("asked_on").min().fill_null(view).alias("date"))
+        .collect(engine="in-memory")
+    )
     # Who *may* have answered before: a first answer whose earliest possible day is on or before the NCND's
     # latest possible day. Those not certainly before are "around the same time".
     possible = targeted[EvidenceRelation.EXACT].group_by("technology_code", "authority_code").agg(pl.col("response_date").min().alias("date"))
@@ -209,7 +218,10 @@ def _peer_summary() -> pl.Expr:
     wider = pl.when(pl.col("peers_broader") + pl.col("peers_narrower") > 0).then(
         pl.format("; {} had answered about a category containing it and {} about a product inside it", pl.col("peers_broader"), pl.col("peers_narrower"))
     ).otherwise(pl.lit(""))
-    counts = pl.format(
+    counts = pl.when(others == 0).then(
+        # "0 of the 0 other authorities asked" says nothing: say plainly that nobody else had been asked.
+        pl.format("no other authority in the data had been asked about it{}{}.", around, wider)
+    ).otherwise(pl.format(
         "{} of the {} other {} asked had confirmed or denied it ({} officially{}){}{}.",
         pl.col("peers_exact"),
         others,
@@ -218,7 +230,7 @@ def _peer_summary() -> pl.Expr:
         earliest,
         around,
         wider,
-    )
+    ))
     dated = pl.format(
         "Before {}'s NCND of {} on {}, {}",
         pl.col("authority_label"),

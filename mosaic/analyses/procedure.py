@@ -111,7 +111,8 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
     """Per technology: the exemption sets NCNDs cite, the modal set, who deviates, and differing regulator outcomes.
 
     Method, as of the as-of date (default today). Each authority's latest NCND on the technology counts
-    once. Sets are compared within one law (``law_expr``: FOIA, FOISA, EIR), never FOISA against FOIA.
+    once; with the default as-of, an authority whose NCNDs are all undated counts with one of them (undated
+    answers are answers, given by today), while a past ``--as-of`` leaves undated NCNDs out. Sets are compared within one law (``law_expr``: FOIA, FOISA, EIR), never FOISA against FOIA.
     The modal set is the most common exemption set among them (ties: the alphabetically first). An
     authority deviates when its set differs; ``jaccard_distance`` = 1 - |A ∩ M| / |A ∪ M| against the
     modal set M. Regulator decisions (a decision outcome dated on or before the as-of date) on the same
@@ -121,8 +122,19 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
     """
     cutoff = params.map_as_of(as_of)
     # Per technology: the modal set needs every authority's NCND, so only the technology focus applies.
-    events = numbered(inputs.events).filter((pl.col("response_end") <= cutoff) & params.focus(authority=False, response=False))
-    latest = gather_rows(inputs.events, latest_rows(events.filter(pl.col("is_ncnd")), ["technology_id", "authority_id"])).with_columns(
+    all_events = numbered(inputs.events).filter(params.focus(authority=False, response=False))
+    events = all_events.filter(pl.col("response_end") <= cutoff)
+    pair = ["technology_id", "authority_id"]
+    chosen = latest_rows(events.filter(pl.col("is_ncnd")), pair)
+    if as_of is None:
+        # Undated NCNDs are answers (domain.md): by today they had been given, so an authority whose NCNDs
+        # are all undated still counts, with its latest-recorded undated NCND; at a past as-of date they
+        # cannot be placed and are left out.
+        undated = all_events.filter(pl.col("is_ncnd") & pl.col("response_end").is_null())
+        dated_pairs = events.filter(pl.col("is_ncnd")).select(pair).unique()
+        only_undated = undated.join(dated_pairs, on=pair, how="anti").group_by(pair).agg(pl.col(_ROW).max_by("response_id")).select(_ROW)
+        chosen = pl.concat([chosen, only_undated.collect(engine="in-memory")]).sort(_ROW)
+    latest = gather_rows(inputs.events, chosen).with_columns(
         set_key=_set_key("exemptions"), exemptions=pl.col("exemptions").list.unique().list.sort(), law=law_expr("exemptions")
     )
     modal = (
@@ -182,8 +194,8 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
         ),
         pl.concat_list(pl.col("__deviations"), pl.col("__decision_items").fill_null(pl.lit([], dtype=pl.List(pl.Null)))).alias("evidence"),
         pl.format(
-            "{} NCNDs on {}{} cited {} ({} cited the most common set, {}){}.",
-            plural(pl.col("ncnd_count"), "authority's", "authorities'"),
+            "{} on {}{} cited {} ({} cited the most common set, {}){}.",
+            plural(pl.col("ncnd_count"), "authority's latest NCND", "authorities' latest NCNDs"),
             pl.col("technology_label"),
             under,
             plural(pl.col("distinct_sets"), "exemption set"),

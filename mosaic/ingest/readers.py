@@ -297,7 +297,33 @@ def _fast_parse(utf8: bytes, delimiter: str) -> pl.DataFrame | None:
     if quotes:
         per_column = frame.select(pl.all().str.count_matches(delimiter, literal=True).sum())
         inside_cells = int(sum(per_column.row(0)))
-    return frame if delimiters == frame.height * (frame.width - 1) + inside_cells else None
+    if delimiters != frame.height * (frame.width - 1) + inside_cells:
+        return None
+    # With quotes, the totals can balance while polars and the csv module split records differently (a
+    # quote inside an unquoted cell, then a quoted cell spanning lines): check record by record too.
+    return frame if not quotes or _records_match(utf8, delimiter, frame) else None
+
+
+def _records_match(utf8: bytes, delimiter: str, frame: pl.DataFrame) -> bool:
+    """Whether polars' records are the file's records: physical lines grouped into records by the parity
+    of their quote characters, each with exactly ``width - 1`` separators besides those inside its cells."""
+    lines = pl.read_csv(
+        utf8, has_header=False, separator="\x01", quote_char=None, infer_schema=False, empty_string_is_null=False,
+        schema={"line": pl.String},
+    )  # fmt: skip
+    counts = lines.select(
+        quotes=pl.col("line").str.count_matches('"', literal=True),
+        delimiters=pl.col("line").str.count_matches(delimiter, literal=True),
+    )
+    quote_parity = np.cumsum(counts.get_column("quotes").to_numpy(), dtype=np.int64) % 2
+    if quote_parity.size == 0 or quote_parity[-1] != 0:
+        return False
+    running = np.cumsum(counts.get_column("delimiters").to_numpy(), dtype=np.int64)[quote_parity == 0]
+    per_record = np.diff(running, prepend=0)
+    if per_record.size != frame.height:
+        return False
+    inside = frame.select(pl.sum_horizontal(pl.all().str.count_matches(delimiter, literal=True))).to_series().to_numpy()
+    return bool((per_record == inside + frame.width - 1).all())
 
 
 def _careful_parse(name: str, text: str, delimiter: str, encoding: str) -> RawTable:

@@ -37,15 +37,18 @@ def random_responses(seed: int, rows: int = 120) -> pl.DataFrame:
     return responses.with_columns(pl.Series("response_id", [f"{rng.getrandbits(64):016x}" for _ in range(responses.height)]))
 
 
-def reference_rows(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: list[str] | None) -> pl.DataFrame:
+def reference_rows(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: list[str] | None, with_undated: bool = False) -> pl.DataFrame:
     """What ``answer_rows`` promises, the slow way: a sort by (response_end, response_id), first/last."""
     keys = ["authority_id", "technology_id"]
     events = inputs.events.with_row_index("row")
     if technology_ids is not None:
         events = events.filter(pl.col("technology_id").is_in(technology_ids))
-    asked = events.filter(pl.col("asked_on") <= cutoff)
-    answered = asked.filter(pl.col("response_end") <= cutoff).sort("response_end", "response_id")
-    stance = answered.filter(pl.col("is_disclosure") | pl.col("is_ncnd"))
+    # Viewed now (with_undated), an undated confirm, deny or NCND counts, ordered before every dated answer.
+    undated = pl.col("response_end").is_null() & (pl.col("is_disclosure") | pl.col("is_ncnd")) & pl.lit(with_undated)
+    events = events.with_columns(undated=undated, order=pl.coalesce("response_end", pl.lit(dt.date(1, 1, 1))))
+    asked = events.filter((pl.col("asked_on") <= cutoff) | pl.col("undated"))
+    answered = asked.filter((pl.col("response_end") <= cutoff) | pl.col("undated")).sort("order", "response_id")
+    stance = answered.filter((pl.col("is_disclosure") | pl.col("is_ncnd")) & ~pl.col("undated"))
     return (
         asked.group_by(keys)
         .agg(pl.col("row").first().alias("first_row"))
@@ -72,10 +75,12 @@ def test_answer_rows_pick_the_rows_a_sort_would(seed, own_codes):
     events = inputs.events
     for cutoff in (dt.date(2020, 1, 1), dt.date(2021, 1, 10), dt.date(2021, 1, 25), dt.date(2021, 2, 28), dt.date(2030, 1, 1)):
         for technology_ids in (None, [P, P2, CATEGORY], ["not-in-the-taxonomy"], []):
-            found = answer_rows(inputs, cutoff, technology_ids, first_stance=True)
-            ids = events.select("authority_id", "technology_id")[found.get_column("first_row")]
-            got = pl.concat([ids, found.drop("pair")], how="horizontal").select(reference_rows(inputs, cutoff, technology_ids).columns).sort("authority_id", "technology_id")
-            assert got.equals(reference_rows(inputs, cutoff, technology_ids)), (seed, cutoff, technology_ids)
+            for with_undated in (False, True):
+                found = answer_rows(inputs, cutoff, technology_ids, first_stance=True, with_undated=with_undated)
+                ids = events.select("authority_id", "technology_id")[found.get_column("first_row")]
+                expected = reference_rows(inputs, cutoff, technology_ids, with_undated)
+                got = pl.concat([ids, found.drop("pair")], how="horizontal").select(expected.columns).sort("authority_id", "technology_id")
+                assert got.equals(expected), (seed, cutoff, technology_ids, with_undated)
 
 
 def test_pair_timelines_are_built_once_per_inputs():

@@ -228,8 +228,8 @@ def test_scottish_ncnd_is_not_a_deviation_from_english_sets(analyse, response):
     assert deviating == ["surrey"]
     summaries = sorted(findings.filter(pl.col("scope") == "technology").get_column("summary").to_list())
     assert summaries == [
-        "1 authority's NCNDs on Drones under FOISA (Scotland) cited 1 exemption set (1 cited the most common set, foisa_s18).",
-        "4 authorities' NCNDs on Drones cited 2 exemption sets (3 cited the most common set, s24(2) + s31(3)).",
+        "1 authority's latest NCND on Drones under FOISA (Scotland) cited 1 exemption set (1 cited the most common set, foisa_s18).",
+        "4 authorities' latest NCNDs on Drones cited 2 exemption sets (3 cited the most common set, s24(2) + s31(3)).",
     ]
 
 
@@ -242,3 +242,55 @@ def test_a_product_the_taxonomy_lacks_keeps_its_category(analyse, response, metr
     ]
     kent = analyse(rows, "peer_disclosure").filter(pl.col("authority_id") == "kent")
     assert (metric(kent, "peers_exact"), metric(kent, "peers_broader")) == (0, 1)
+
+
+# --- undated NCNDs on the map; an exposure sentence with nothing public behind it ---------------------------
+
+
+def test_an_undated_ncnd_counts_in_exemption_consistency_today_but_not_at_a_past_view_date(analyse, response):
+    # West Midlands Police's drone NCNDs on its disclosure log carry no date (tests/realdata/answers.csv):
+    # they were answers by the time the data was gathered, so today's comparison of exemption sets counts
+    # them; at a past --as-of they cannot be placed, and are left out.
+    rows = [
+        response("kent", "drones", "ncnd", "2024-01-10", exemptions=["s24(2)", "s31(3)"]),
+        response("west-midlands", "drones", "ncnd", None, exemptions=["s23(5)"]),
+    ]
+    today = analyse(rows, "exemption_consistency")
+    # a tie of one set each: the alphabetically first set (s23(5)) is the modal one, so Kent deviates
+    assert today.filter(pl.col("scope") == "response").get_column("authority_id").to_list() == ["kent"]
+    headline = today.filter(pl.col("scope") == "technology").get_column("summary").item()
+    assert headline.startswith("2 authorities' latest NCNDs on Drones cited 2 exemption sets"), headline
+    past = analyse(rows, "exemption_consistency", as_of=dt.date(2024, 6, 1))
+    assert past.filter(pl.col("scope") == "technology").get_column("summary").item().startswith("1 authority's latest NCND on Drones")
+
+
+def test_exposure_with_nothing_public_does_not_claim_the_map_reveals_anything(analyse, response):
+    # Before: "0 of Northumbria Police's land neighbours asked had answered (0 confirmed), so use of ... could
+    # already be put at 0.5 from the public map": the 0.5 is the uninformed prior, not something public.
+    rows = [response("northumbria", "drones", "ncnd", "2019-10-23"), response("durham", "drones", "ncnd", "2019-11-01")]
+    findings = analyse(rows, "mosaic_exposure").filter(pl.col("scope") == "authority")
+    summary = findings.filter(pl.col("authority_id") == "northumbria").get_column("summary").item()
+    assert summary.startswith("No authority asked had confirmed or denied Drones publicly, so nothing public estimates"), summary
+    assert "from the public map" not in summary
+    # one public answer, but not from a neighbour: the estimate comes from the rest of the map, and says so
+    rows.append(response("kent", "drones", "disclosed", "2019-01-02"))
+    summary = analyse(rows, "mosaic_exposure").filter((pl.col("scope") == "authority") & (pl.col("authority_id") == "northumbria")).get_column("summary").item()
+    assert summary.startswith("None of Northumbria Police's land neighbours asked had answered publicly") and "from the rest of the public map" in summary, summary
+
+
+def test_an_undated_ncnd_counts_every_other_authority_asked_by_the_view_date(analyse, response):
+    # West Midlands, Avon and Somerset and Northumbria each NCNDed facial recognition on undated pages
+    # (tests/realdata): each must count the others as asked by today, undated or not, so the three
+    # sentences agree on how many authorities were asked (before: "4 of the 6", "4 of the 5", "4 of the 5").
+    rows = [
+        response("west-midlands", CATEGORY, "ncnd_partial", None),
+        response("avon-and-somerset", CATEGORY, "ncnd_partial", None),
+        response("metropolitan", CATEGORY, "partially_disclosed", "2023-08"),
+    ]
+    findings = analyse(rows, "peer_disclosure")
+    for authority in ("west-midlands", "avon-and-somerset"):
+        assert "by 2026-01-01, 1 of the 2 other authorities asked had confirmed or denied it" in _only(findings, authority)["summary"]
+    # a dated NCND never counts an undated answerer as asked before it: when it was asked is unknown
+    rows.append(response("kent", CATEGORY, "ncnd", "2024-01-10"))
+    kent = _only(analyse(rows, "peer_disclosure"), "kent")["summary"]
+    assert "1 of the 1 other authority asked" in kent, kent
