@@ -229,3 +229,37 @@ def test_analyse_runs_on_the_real_corpus(tmp_path):
     report = json.loads(result.stdout)
     assert "findings" in report and isinstance(report["findings"], list)
     assert report["findings"], "a corpus full of NCNDs yields findings"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Every finding on the corpus, asserted: findings.csv holds each (check, authority, technology, severity,
+# how many times, the exact sentence) with a one-line reason why the sentence is true of the letters. A
+# change in any finding fails here until a person has read the new sentence and written why it holds.
+
+FINDINGS = HERE / "findings.csv"
+CORPUS_TODAY = dt.date(2026, 12, 3)  # the view date the sentences were checked on ("by 2026-12-03")
+
+
+def test_every_finding_on_the_corpus_is_one_a_person_checked(tmp_path):
+    from collections import Counter
+
+    from mosaic.analyses import AnalysisInputs, CheckParams, run_checks
+
+    target = tmp_path / "ws"
+    assert mosaic("ingest", str(ANSWERS), "-w", str(target), "--json").returncode == 0
+    for row in NOTICE_ROWS:
+        result = mosaic("ingest", str(NOTICE_DIR / row["file"]), "-w", str(target), "--json", *set_args(row))
+        assert result.returncode == 0, result.stderr
+    findings = run_checks(AnalysisInputs.from_workspace(Workspace(target)), None, as_of=None, params=CheckParams(today=CORPUS_TODAY))
+    got = Counter(
+        (r["check"], r["authority_id"] or "", r["technology_id"] or "", r["severity"], r["summary"]) for r in findings.iter_rows(named=True)
+    )
+    expected_rows = read_csv(FINDINGS)
+    assert all(row["why"].strip() for row in expected_rows)
+    expected = Counter(
+        {(r["check"], r["authority_id"], r["technology_id"], r["severity"], r["summary"]): int(r["count"]) for r in expected_rows}
+    )
+    new = sorted(set(got) - set(expected))
+    gone = sorted(set(expected) - set(got))
+    recounted = sorted(k for k in set(got) & set(expected) if got[k] != expected[k])
+    assert (new, gone, recounted) == ([], [], []), "findings on the real corpus changed: read each, then update findings.csv with why it is true"
