@@ -300,7 +300,6 @@ def _regulator_decision(paragraphs: list[Paragraph], scottish: bool) -> list[Fou
             if _NO_STEPS.search(sentence):
                 no_steps = True
                 continue
-            codes = _codes(sentence, scottish)
             if _NOT_CONSIDERED.search(sentence):
                 # "... entitled to rely on s24(2) ... has not gone on to consider s31(3)": split at the cue.
                 cut = _NOT_CONSIDERED.search(sentence).start()
