@@ -21,7 +21,8 @@ ALLOWED: dict[str, set[str]] = {
     "sample": {"errors", "schema", "registry", "resources"},
     "graph": {"errors", "schema", "registry", "normalise", "store", "resources", "analyses"},
     "extract": {"errors", "schema", "registry", "normalise", "resources"},
-    "report": {"errors", "schema", "registry", "normalise", "store", "resources", "analyses", "graph", "settings"},
+    "present": {"errors", "schema", "registry", "normalise", "resources", "analyses"},
+    "report": {"errors", "schema", "registry", "normalise", "store", "resources", "analyses", "graph", "settings", "present"},
 }
 FORBIDDEN_EVERYWHERE_BUT_UI = {"dash", "plotly"}
 
