@@ -504,7 +504,7 @@ def report(
     authority: Annotated[str | None, typer.Option("--authority", "-a", help="Authority (name, alias or id): its report, or with --technology its NCND dossier.")] = None,
     technology: Annotated[str | None, typer.Option("--technology", "-t", help="Technology (name, alias or id): the national report, or with --authority a dossier.")] = None,
     response: Annotated[str | None, typer.Option("--response", "-r", help="Response id (or a unique prefix of it): the dossier of that answer.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Only facts public by this date (YYYY-MM-DD). Default: the answer's date for a dossier, else the latest date in the workspace.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Only facts public by this date (YYYY-MM-DD). Default: the answer's date for a dossier (today for an undated answer), else the latest date in the workspace.")] = None,
     format_: Annotated[str | None, typer.Option("--format", "-f", help="html, pdf, md, json, csv or xlsx (default: from the file name).", show_default=False)] = None,
 ) -> None:
     """Write a consistency report: a dossier for one NCND answer, a technology's national picture, or an authority's answers."""
@@ -533,8 +533,11 @@ def report(
         if value:
             command += [flag, value]
     model = build_report(inputs, authority_id=authority_id, technology_id=technology_id, response_id=response_id, as_of=date, workspace_hash=store.content_hash())
-    # The default as-of date is only known once the report is built; the command states it explicitly.
-    model = model.with_command(shlex.join([*command, "--as-of", model.meta.as_of, "--format", fmt, "-o", output]))
+    # The default as-of date is only known once the report is built; the command states it explicitly,
+    # except for a report of the data as it stands now (a dossier of an undated answer), which the builder
+    # marks by leaving --as-of out of its own regenerate command.
+    as_of_args = ["--as-of", model.meta.as_of] if "--as-of" in model.meta.command.split() else []
+    model = model.with_command(shlex.join([*command, *as_of_args, "--format", fmt, "-o", output]))
     if output == "-":
         data = render_report(model, fmt)
         sys.stdout.buffer.write(data)

@@ -420,8 +420,11 @@ def answer_map_stance(*, codes: bool = False) -> pl.Expr:
     )
 
 
-def map_stances(inputs: AnalysisInputs, technology_id: str, as_of: dt.date) -> pl.DataFrame:
+def map_stances(inputs: AnalysisInputs, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> pl.DataFrame:
     """One row per authority in the register: how its cell looks for ``technology_id`` on ``as_of``.
+
+    ``with_undated``: the map is *now* (``as_of`` is today's date, no ``--as-of`` given), so answers
+    with no date count as given (see ``answer_rows``); a map of a past date never shows an undated answer.
 
     Method: take the responses on the technology and (for a category) everything below it, keep those whose
     authority had been asked by ``as_of``; an authority's answer on a technology is its latest response
@@ -435,7 +438,7 @@ def map_stances(inputs: AnalysisInputs, technology_id: str, as_of: dt.date) -> p
     date the first technology id's is given.
     """
     scope = technology_scope(inputs, technology_id)
-    rows = answer_rows(inputs, as_of, scope)
+    rows = answer_rows(inputs, as_of, scope, with_undated=with_undated)
     ids = read_rows(inputs, rows.get_column("first_row"), [pl.col("authority_id", "technology_id").cast(pl.String)])
     latest = read_rows(
         inputs,

@@ -21,6 +21,10 @@ from mosaic.schema import EvidenceGrade, Severity
 
 _RELATIONS = (EvidenceRelation.EXACT, EvidenceRelation.BROADER, EvidenceRelation.NARROWER)
 _KEYS = ["technology_code"]
+#: The day an undated answer counts as asked (and an undated disclosure as made), and the day an undated
+#: NCND counts up to: after every real date, so undated answers count for undated NCNDs only.
+_UNDATED_ASKED = dt.date(9999, 12, 30)
+_UNDATED_LIMIT = dt.date(9999, 12, 31)  # the day after: "before" is strict
 
 
 def ncnd_subjects(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams) -> pl.LazyFrame:
@@ -79,7 +83,8 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     ``--as-of``, on or before that date) are counted with running totals read by an as-of join.
     ``peers_asked`` counts distinct authorities (this one included) with any response on T whose request
     date (else response date) is on or before the as-of date (an authority whose answers carry neither date
-    counts as asked by the view date only, so only in an undated NCND's count); ``peer_share`` = peers_exact / (peers_asked
+    counts as asked by the view date only, so only in an undated NCND's count; likewise an undated confirm or
+    deny counts as a disclosure for an undated NCND only); ``peer_share`` = peers_exact / (peers_asked
     - 1), with a Wilson interval. Evidence lists, per relation, the earliest ``evidence_limit``
     disclosures (one per authority and grade: official and unofficial kept apart); the counts are always
     complete. Grades: ``official_peer`` for FOI answers, press releases, procurement, parliamentary
@@ -93,7 +98,13 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
         "response_date", "response_date_precision", "response_end", "is_undated", "as_of", "limit", "technology_code", "authority_code",
     ).collect(engine="in-memory")  # fmt: skip
     # Small frames (one row per authority, technology and grade) materialised once and reused.
-    firsts = first_disclosures(inputs).collect(engine="in-memory").lazy()
+    # Undated disclosures are dated at the sentinel: only an undated NCND's cut-off (``__peer_limit``)
+    # reaches them, so they count "by <view date>" for an undated NCND and never "before" a dated one.
+    subjects = subjects.with_columns(
+        __peer_limit=pl.when(pl.col("is_undated")).then(pl.lit(_UNDATED_LIMIT)).otherwise(pl.col("limit")),
+        __asked_by=pl.when(pl.col("is_undated")).then(pl.lit(_UNDATED_ASKED)).otherwise(pl.col("as_of")),
+    )
+    firsts = first_disclosures(inputs, as_of=as_of, undated_end=_UNDATED_ASKED).collect(engine="in-memory").lazy()
     targeted = {
         relation: retarget(firsts, inputs.pairs, relation)
         .with_columns(inputs.id_code("target_id", "technology_id", "technology_code"), inputs.id_code("authority_id", alias="authority_code"))
@@ -107,13 +118,14 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
 
     peers = {f"peers_{relation.value}": by_authority(targeted[relation]) for relation in _RELATIONS}
     peers["peers_official_exact"] = by_authority(targeted[EvidenceRelation.EXACT].filter(pl.col("is_official")))
-    # An answer with neither a request nor a response date was still asked by the view date (undated
-    # answers are answers): it counts as asked for an undated NCND's "by <view date>", never "before" a date.
-    view = params.today if as_of is None else as_of
+    # An answer with neither a request nor a response date was still asked (undated answers are answers),
+    # but when is unknown: it counts as asked only for an undated NCND's "by <view date>", never by a dated
+    # NCND's own date, whatever the view date. Both sides carry a sentinel day after every real date.
     asked = (
         inputs.coded_events.lazy()
+        .filter(pl.lit(True) if as_of is None else pl.col("asked_on").is_null() | (pl.col("asked_on") <= as_of))
         .group_by("technology_code", "authority_code")
-        .agg(pl.col("asked_on").min().fill_null(view).alias("date"))
+        .agg(pl.col("asked_on").min().fill_null(_UNDATED_ASKED).alias("date"))
         .collect(engine="in-memory")
     )
     # Who *may* have answered before: a first answer whose earliest possible day is on or before the NCND's
@@ -122,13 +134,14 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
 
     candidates = _evidence_candidates(targeted)
     prefixes = {f"__prefix_{relation.value}": frame.select("technology_code", "date") for relation, frame in candidates.items()}
-    counted = count_before(subjects, _KEYS, "limit", **peers, **prefixes)
-    counted = count_before(counted, _KEYS, "as_of", strict=False, peers_asked=asked, __possible=possible)
+    counted = count_before(subjects, _KEYS, "__peer_limit", **peers, **prefixes)
+    counted = count_before(counted, _KEYS, "as_of", strict=False, __possible=possible)
+    counted = count_before(counted, _KEYS, "__asked_by", strict=False, peers_asked=asked)
     # The counts include the authority itself when its own first answer came before: take it out once.
     own = _own_dates({**peers, "peers_asked": asked, "__possible": possible})
     counted = counted.join(own, on=["technology_code", "authority_code"], how="left", maintain_order="left").with_columns(
-        *[(pl.col(name) - (pl.col(f"__own_{name}") < pl.col("limit")).fill_null(False).cast(pl.Int64)).alias(name) for name in peers],
-        (pl.col("peers_asked") - (pl.col("__own_peers_asked") <= pl.col("as_of")).fill_null(False).cast(pl.Int64) + 1).alias("peers_asked"),
+        *[(pl.col(name) - (pl.col(f"__own_{name}") < pl.col("__peer_limit")).fill_null(False).cast(pl.Int64)).alias(name) for name in peers],
+        (pl.col("peers_asked") - (pl.col("__own_peers_asked") <= pl.col("__asked_by")).fill_null(False).cast(pl.Int64) + 1).alias("peers_asked"),
         (pl.col("__possible") - (pl.col("__own___possible") <= pl.col("as_of")).fill_null(False).cast(pl.Int64)).alias("__possible"),
     ).drop(cs.starts_with("__own_")).with_columns(
         # Every peer certainly before may also have been; an undated NCND has no "around" at all.

@@ -100,14 +100,20 @@ def count_before(queries: pl.DataFrame | pl.LazyFrame, keys: list[str], query_da
     return queries.hstack(narrow.sort(index).select(*events).get_columns())
 
 
-def first_disclosures(inputs: AnalysisInputs) -> pl.LazyFrame:
+def first_disclosures(inputs: AnalysisInputs, *, as_of: dt.date | None = None, undated_end: dt.date | None = None) -> pl.LazyFrame:
     """Each authority's earliest dated confirm or deny per technology, official and unofficial apart.
 
     Columns: ``technology_id``, ``authority_id``, ``is_official``, ``first_end`` plus the evidence fields
     of that earliest response. Keeping official and unofficial apart matters: an authority's earliest
     disclosure may be a media report while its official answer came later, and a cut-off between the two
     must still see the media report as the (weaker) evidence it is.
+
+    ``as_of``: only disclosures dated on or before it. ``undated_end``: undated disclosures count too, with
+    ``first_end`` set to this day (a sentinel after every real date, so that only an undated NCND's own
+    sentinel cut-off reaches them); a dated disclosure, when there is one, is still the earliest.
     """
+    dated = pl.col("response_end").is_not_null() if as_of is None else pl.col("response_end") <= as_of
+    kept = dated | pl.col("response_end").is_null() if undated_end is not None else dated
     keys = ["__technology", "__authority", "is_official"]
     # Find each earliest row on a narrow, integer-keyed frame: the earliest date per key, then (among
     # the few rows on that date) the lowest response id. Only the few thousand winning rows are then
@@ -115,12 +121,12 @@ def first_disclosures(inputs: AnalysisInputs) -> pl.LazyFrame:
     narrow = (
         inputs.events.lazy()
         .with_row_index("__row")
-        .filter(pl.col("is_disclosure") & pl.col("response_end").is_not_null())
+        .filter(pl.col("is_disclosure") & kept)
         .select(
             inputs.id_code("technology_id", alias="__technology"),
             inputs.id_code("authority_id", alias="__authority"),
             (grade_expr(pl.col("source_type"), pl.lit(False)) != "unofficial").alias("is_official"),
-            "response_end",
+            pl.col("response_end").fill_null(undated_end) if undated_end is not None else pl.col("response_end"),
             "response_id",
             "__row",
         )
@@ -139,6 +145,7 @@ def first_disclosures(inputs: AnalysisInputs) -> pl.LazyFrame:
         .lazy()
         .with_columns(is_official=winners.sort("__row").get_column("is_official"))
         .rename({"response_end": "first_end"})
+        .with_columns(pl.col("first_end").fill_null(undated_end) if undated_end is not None else pl.col("first_end"))
     )
 
 

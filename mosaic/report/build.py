@@ -52,7 +52,8 @@ def build_report(
     Args:
         inputs: responses and registers.
         as_of: only facts public by this date. Default: the response's own date for a dossier, else the
-            latest date in the workspace (not today, so a rerun on the same data gives the same report).
+            latest date in the workspace (not today, so a rerun on the same data gives the same report);
+            for the dossier of an undated answer, ``params.today`` (default today): the data as it stands.
         findings: findings already computed (the dashboard caches them); default runs every check.
         workspace_hash: the workspace's content hash, stated in the report.
         command: the command that regenerates the report, stated in it (default: one built from the ids).

@@ -196,17 +196,19 @@ class ReportContext:
         technology_ids: Sequence[str] | None,
         authority_ids: Sequence[str] | None,
         params: CheckParams | None,
+        map_now: bool = False,
     ) -> pl.DataFrame:
         """Findings for the report: the ones given, else every check run (response checks as of
         ``response_as_of`` (None: each response's own date), map checks as of ``as_of``), filtered to the
-        technologies and authorities asked for and to what existed by ``as_of``."""
+        technologies and authorities asked for and to what existed by ``as_of``. ``map_now``: ``as_of`` is
+        today and the map checks run with no as-of, the view in which undated answers count as given."""
         if given is None:
             # A report lists every piece of evidence, not the first few: the run is focused on the
             # report's technology or authority, so the larger cap stays cheap.
             params = params or CheckParams(today=as_of, evidence_limit=REPORT_EVIDENCE_LIMIT)
             checks = all_checks()
             frames = []
-            for level, level_as_of in (("response", response_as_of), ("map", as_of)):
+            for level, level_as_of in (("response", response_as_of), ("map", None if map_now else as_of)):
                 ids = [check_id for check_id, check in checks.items() if check.level == level]
                 if ids:
                     frames.append(
@@ -434,7 +436,8 @@ def reproduce_section(meta: ReportMeta, checks: Sequence[str]) -> Section:
     return Section("reproduce", "Reproducing this report", [Facts(items)])
 
 
-def regenerate_command(kind: str, *, authority_id: str | None = None, technology_id: str | None = None, response_id: str | None = None, as_of: dt.date) -> str:
+def regenerate_command(kind: str, *, authority_id: str | None = None, technology_id: str | None = None, response_id: str | None = None, as_of: dt.date | None) -> str:
+    """The command that rebuilds a report; no ``--as-of`` when the report is of the data as it stands now."""
     parts = ["mosaic report"]
     if response_id:
         parts.append(f"--response {response_id}")
@@ -442,7 +445,8 @@ def regenerate_command(kind: str, *, authority_id: str | None = None, technology
         parts.append(f"--authority {authority_id}")
     if technology_id:
         parts.append(f"--technology {technology_id}")
-    parts.append(f"--as-of {as_of.isoformat()}")
+    if as_of is not None:
+        parts.append(f"--as-of {as_of.isoformat()}")
     parts.append("--format html -o report.html")
     return " ".join(parts)
 
@@ -484,9 +488,9 @@ def hex_labels(names: Sequence[str]) -> dict[str, str]:
     return dict(sorted(labels.items()))
 
 
-def hex_map_block(context: ReportContext, technology_id: str, as_of: dt.date, subject_id: str | None) -> tuple[HexMap, pl.DataFrame]:
-    """The hex map block and the map frame it was drawn from."""
-    stances = map_stances(context.inputs, technology_id, as_of)
+def hex_map_block(context: ReportContext, technology_id: str, as_of: dt.date, subject_id: str | None, *, with_undated: bool = False) -> tuple[HexMap, pl.DataFrame]:
+    """The hex map block and the map frame it was drawn from (``with_undated``: the map as it stands now)."""
+    stances = map_stances(context.inputs, technology_id, as_of, with_undated=with_undated)
     cells = hex_cells(context.inputs.authorities).join(stances, on="authority_id", how="left")
     labels = hex_labels(cells.get_column("authority_name").drop_nulls().to_list())
     cell_rows = frame_rows(

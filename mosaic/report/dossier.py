@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from mosaic.analyses import CheckParams, MapStance, findings_records
+from mosaic.analyses.inputs import today
 from mosaic.errors import MosaicError
 from mosaic.report.common import (
     OUTCOME_LABELS,
@@ -49,11 +50,15 @@ def response_dossier(context: ReportContext, response: dict[str, Any], as_of: dt
     answered_on = response["response_end"]
     if as_of is not None and answered_on is not None and as_of < answered_on:
         raise MosaicError(f"the answer is dated {answered_on.isoformat()}, after --as-of {as_of.isoformat()}: a dossier is as of the answer's date or later")
-    cut_off = as_of or answered_on or context.latest_date()
+    # An undated answer with no --as-of: it can only be placed in the data as it stands now, where every
+    # answer on record (dated or not) had been given. Any earlier date would leave the answer itself, and
+    # every other undated answer, off its own map.
+    is_now_view = as_of is None and answered_on is None
+    cut_off = as_of or answered_on or (params.today if params is not None else today())
     relations = context.relations(technology_id)
     related_ids = relations.get_column("technology_id").to_list()
     findings = context.findings(
-        given, as_of=cut_off, response_as_of=as_of, technology_ids=related_ids, authority_ids=None, params=params
+        given, as_of=cut_off, response_as_of=as_of, technology_ids=related_ids, authority_ids=None, params=params, map_now=is_now_view
     )
     peer = findings.filter((pl.col("response_id") == response_id) & (pl.col("check") == "peer_disclosure"))
     used = findings.filter(
@@ -69,15 +74,20 @@ def response_dossier(context: ReportContext, response: dict[str, Any], as_of: dt
     is_ncnd = response["stance"] == Stance.NCND.value
     title = f"{authority}: {technology}"
     subtitle = f"{KIND_TITLES['response']} for the answer of {say_date(answered_on, response['response_date_precision'])}"
-    command = regenerate_command("response", response_id=response_id, as_of=cut_off)
+    command = regenerate_command("response", response_id=response_id, as_of=None if is_now_view else cut_off)
     meta = context.meta(cut_off, command)
+    now_notice = (
+        [Notice(f"This answer is undated, so this dossier is of the data as it stands on {say_date(cut_off)}: every answer on record, dated or not, counts as given by then.")]
+        if is_now_view
+        else []
+    )
 
     sections = [
-        Section("facts", "The request and the answer", [*synthetic_notice(context, [technology_id]), _response_facts(context, response)]),
+        Section("facts", "The request and the answer", [*synthetic_notice(context, [technology_id]), *now_notice, _response_facts(context, response)]),
         _peer_section(context, peer, authority, technology, cut_off, is_ncnd),
         _own_answers_section(context, authority_id, authority, relations, cut_off, response_id),
         _consistency_section(context, used.filter(pl.col("check").is_in(CONSISTENCY_CHECKS)), authority),
-        _exposure_section(context, used.filter(pl.col("check") == "mosaic_exposure"), technology_id, authority_id, cut_off),
+        _exposure_section(context, used.filter(pl.col("check") == "mosaic_exposure"), technology_id, authority_id, cut_off, is_now_view),
         _other_findings_section(context, used.filter(~pl.col("check").is_in([*CONSISTENCY_CHECKS, "peer_disclosure", "mosaic_exposure"]))),
         method_section("response"),
         reproduce_section(meta, list(context.check_titles)),
@@ -204,8 +214,8 @@ def _consistency_section(context: ReportContext, findings: pl.DataFrame, authori
     return Section("consistency", title, _finding_blocks(context, findings))
 
 
-def _exposure_section(context: ReportContext, findings: pl.DataFrame, technology_id: str, authority_id: str | None, cut_off: dt.date) -> Section:
-    hexmap, stances = hex_map_block(context, technology_id, cut_off, authority_id)
+def _exposure_section(context: ReportContext, findings: pl.DataFrame, technology_id: str, authority_id: str | None, cut_off: dt.date, is_now_view: bool = False) -> Section:
+    hexmap, stances = hex_map_block(context, technology_id, cut_off, authority_id, with_undated=is_now_view)
     blocks: list[Any] = []
     national = findings.filter(pl.col("scope") == "technology")
     mine = findings.filter(pl.col("authority_id") == (authority_id or ""))

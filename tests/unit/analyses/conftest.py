@@ -21,7 +21,7 @@ def analyse():
     def run(rows: list[dict] | pl.DataFrame, check: str, as_of: dt.date | None = None, **params) -> pl.DataFrame:
         responses = rows if isinstance(rows, pl.DataFrame) else frame(rows)
         inputs = AnalysisInputs.from_responses(responses)
-        return run_checks(inputs, [check], as_of=as_of, params=CheckParams(today=TODAY, **params))
+        return run_checks(inputs, [check], as_of=as_of, params=CheckParams(**{"today": TODAY, **params}))
 
     return run
 

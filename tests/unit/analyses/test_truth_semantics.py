@@ -294,3 +294,23 @@ def test_an_undated_ncnd_counts_every_other_authority_asked_by_the_view_date(ana
     rows.append(response("kent", CATEGORY, "ncnd", "2024-01-10"))
     kent = _only(analyse(rows, "peer_disclosure"), "kent")["summary"]
     assert "1 of the 1 other authority asked" in kent, kent
+    # ... nor when the view date is the NCND's own day: --as-of that day, or a dossier of the NCND, which runs
+    # with "today" set to the answer's date (before: "1 of the 3 other authorities", the two undated counted)
+    assert "1 of the 1 other authority asked" in _only(analyse(rows, "peer_disclosure", as_of=dt.date(2024, 1, 10)), "kent")["summary"]
+    assert "1 of the 1 other authority asked" in _only(analyse(rows, "peer_disclosure", today=dt.date(2024, 1, 10)), "kent")["summary"]
+
+
+def test_an_undated_ncnd_counts_undated_disclosures_but_nothing_after_the_view_date(analyse, response):
+    # Cleveland's drones answer is undated; Kent answered in 2025. An undated NCND counts both "by" the
+    # view date today; at --as-of 2024-12-31 Kent's answer (and its request) did not exist yet.
+    rows = [
+        response("west-midlands", "drones", "ncnd_partial", None),
+        response("avon-and-somerset", "drones", "disclosed", "2020-08-20"),
+        response("cleveland", "drones", "disclosed", None),
+        response("kent", "drones", "disclosed", "2025-03-01", request="2025-02-01"),
+    ]
+    today = _only(analyse(rows, "peer_disclosure"), "west-midlands")
+    assert "by 2026-01-01, 3 of the 3 other authorities asked had confirmed or denied it (3 officially; earliest 2020-08-20)" in today["summary"], today["summary"]
+    assert [item["authority"] for item in today["evidence"]] == ["Avon and Somerset Constabulary", "Kent Police", "Cleveland Police"]
+    past = _only(analyse(rows, "peer_disclosure", as_of=dt.date(2024, 12, 31)), "west-midlands")
+    assert "by 2024-12-31, 2 of the 2 other authorities asked had confirmed or denied it" in past["summary"], past["summary"]

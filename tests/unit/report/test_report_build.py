@@ -111,6 +111,40 @@ def test_dossier_map_shows_the_day_and_outlines_the_authority(fixture_inputs):
     assert [u["authority_id"] for u in hexmap.unplaced] == ["unresolved:hyperlink-http-evil-example-x"]
 
 
+def test_dossier_of_an_undated_answer_is_of_the_data_as_it_stands_now():
+    # West Midlands Police's drones answer (tests/realdata) is an undated partial NCND. With no --as-of
+    # the dossier used to run as of the latest date in the data (2025-06-30), where no undated answer
+    # exists: its own map left out the answer itself. Now it is of the data as it stands today, every
+    # answer on record counting, and says so; its regenerate command fixes no date.
+    from mosaic.analyses import AnalysisInputs, CheckParams
+
+    from ..rows import frame, response
+
+    rows = [
+        response("west-midlands", "drones", "ncnd_partial", None),
+        response("avon-and-somerset", "drones", "disclosed", "2020-08-20"),
+        response("cleveland", "drones", "disclosed", None),
+        response("kent", "drones", "ncnd", "2025-06-30"),
+    ]
+    today = dt.date(2026, 12, 3)
+    model = build_report(AnalysisInputs.from_responses(frame(rows)), authority_id="west-midlands", technology_id="drones", params=CheckParams(today=today))
+    assert model.subject["response_date"] is None and model.meta.as_of == "2026-12-03"
+    (hexmap,) = _blocks(model, HexMap)
+    by_id = {cell["authority_id"]: cell["stance"] for cell in hexmap.cells}
+    assert by_id["west-midlands"] == "ncnd_partial" and by_id["cleveland"] == "confirm" and by_id["kent"] == "ncnd"
+    notices = " ".join(block.text for block in _blocks(model, Notice))
+    assert "This answer is undated" in notices and "3 December 2026" in notices
+    assert "--as-of" not in model.meta.command
+    peer = " ".join(model.summary)
+    assert "By 3 December 2026, 2 of 3 other authorities asked about Drones had confirmed or denied it" in peer, peer
+    # a dossier of the same answer at a chosen date keeps that date (and leaves undated answers off its map)
+    dated = build_report(AnalysisInputs.from_responses(frame(rows)), response_id=model.subject["response_id"], as_of=dt.date(2025, 7, 1))
+    assert dated.meta.as_of == "2025-07-01" and "--as-of 2025-07-01" in dated.meta.command
+    (past,) = _blocks(dated, HexMap)
+    past_by_id = {cell["authority_id"]: cell["stance"] for cell in past.cells}
+    assert past_by_id["cleveland"] == past_by_id["west-midlands"] == "not_asked" and past_by_id["avon-and-somerset"] == "confirm"
+
+
 def test_every_report_states_how_to_reproduce_it(fixture_inputs):
     model = build_report(fixture_inputs, response_id=WEST_MERCIA_NCND, workspace_hash="abc123", command="mosaic report --response x")
     reproduce = dict(model.sections[-1].blocks[0].items)
