@@ -251,9 +251,12 @@ class ReportContext:
 
 
 def iso_with_precision(date: pl.Expr, precision: pl.Expr) -> pl.Expr:
-    """A date as ISO text cut to its precision: 2022-03-14, 2022-03 or 2022 (never invent a day)."""
+    """A date as ISO text cut to its precision: 2022-03-14, 2022-03 or 2022 (never invent a day); an
+    answer with no date reads "undated" (a blank cell would read as a missing value, not a fact)."""
     return (
-        pl.when(precision == "year")
+        pl.when(date.is_null())
+        .then(pl.lit("undated"))
+        .when(precision == "year")
         .then(date.dt.strftime("%Y"))
         .when(precision == "month")
         .then(date.dt.strftime("%Y-%m"))

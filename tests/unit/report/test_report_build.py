@@ -135,6 +135,8 @@ def test_dossier_of_an_undated_answer_is_of_the_data_as_it_stands_now():
     notices = " ".join(block.text for block in _blocks(model, Notice))
     assert "This answer is undated" in notices and "3 December 2026" in notices
     assert "--as-of" not in model.meta.command
+    own = next(t for t in _blocks(model, Table) if t.id == "own_answers")
+    assert _column(own, "date") == ["undated"]  # a blank cell would read as a value missing, not as a fact
     peer = " ".join(model.summary)
     assert "By 3 December 2026, 2 of 3 other authorities asked about Drones had confirmed or denied it" in peer, peer
     # a dossier of the same answer at a chosen date keeps that date (and leaves undated answers off its map)
