@@ -74,7 +74,7 @@ _RANK = {stance.value: rank for rank, stance in enumerate(MapStance)}
 MAP_COLUMNS = (
     "authority_id", "authority_name", "kind", "region", "hex_col", "hex_row", "map_stance",
     "technology_id", "response_id", "response_date", "response_date_precision", "outcome", "exemptions",
-    "source_url", "public_stance", "public_date", "answer_count",
+    "source_url", "public_stance", "public_date", "answer_count", "ncnd_within_id",
 )  # fmt: skip
 
 
@@ -435,7 +435,10 @@ def map_stances(inputs: AnalysisInputs, technology_id: str, as_of: dt.date, *, w
     confirmed; between equally strong answers the latest (by date, then response id) is shown, then the
     first technology id. ``public_stance`` and ``public_date`` give the latest confirm or deny even when a
     later NCND followed (a later NCND does not erase a public answer); between public answers on the same
-    date the first technology id's is given.
+    date the first technology id's is given. ``ncnd_within_id``: for a cell that shows no NCND, the
+    technology of the authority's latest NCND (full or partial) within the scope, so that a category's map
+    never hides an NCND on a product (say, a survey confirming facial recognition, then an NCND on Amazon
+    Rekognition); null otherwise.
     """
     scope = technology_scope(inputs, technology_id)
     rows = answer_rows(inputs, as_of, scope, with_undated=with_undated)
@@ -462,7 +465,18 @@ def map_stances(inputs: AnalysisInputs, technology_id: str, as_of: dt.date, *, w
             pl.col("public_stance").sort_by("public_date", "technology_id", descending=[False, True], nulls_last=False).drop_nulls().last(),
             pl.col("public_date").drop_nulls().max(),
             pl.col("answer_count").sum().cast(pl.Int64),
+            # A category's cell shows the strongest stance, which must not hide an NCND on something in it
+            # (a force that confirmed the category in a survey and later NCNDed a product): the latest one.
+            pl.col("technology_id")
+            .sort_by(pl.col("response_end").fill_null(dt.date.min), "technology_id")
+            .filter(pl.col("map_stance").sort_by(pl.col("response_end").fill_null(dt.date.min), "technology_id").is_in([MapStance.NCND.value, MapStance.NCND_PARTIAL.value]))
+            .last()
+            .alias("__ncnd_id"),
         )
+        .with_columns(
+            ncnd_within_id=pl.when(~pl.col("map_stance").is_in([MapStance.NCND.value, MapStance.NCND_PARTIAL.value])).then(pl.col("__ncnd_id"))
+        )
+        .drop("__ncnd_id")
     )
     register = inputs.authorities.lazy().select("authority_id", pl.col("name").alias("authority_name"), "kind", "region", "hex_col", "hex_row")
     return (

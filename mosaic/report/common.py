@@ -491,11 +491,22 @@ def hex_labels(names: Sequence[str]) -> dict[str, str]:
     return dict(sorted(labels.items()))
 
 
+#: The legend entry (not a stance) counting cells that show a confirm or deny while the authority also gave
+#: an NCND on something within the technology (``map_stances``' ``ncnd_within_id``); drawn as a dot.
+NCND_WITHIN = "ncnd_within"
+
+
 def hex_map_block(context: ReportContext, technology_id: str, as_of: dt.date, subject_id: str | None, *, with_undated: bool = False) -> tuple[HexMap, pl.DataFrame]:
     """The hex map block and the map frame it was drawn from (``with_undated``: the map as it stands now)."""
     stances = map_stances(context.inputs, technology_id, as_of, with_undated=with_undated)
     cells = hex_cells(context.inputs.authorities).join(stances, on="authority_id", how="left")
     labels = hex_labels(cells.get_column("authority_name").drop_nulls().to_list())
+    within_ids = stances.get_column("ncnd_within_id").drop_nulls().unique().to_list()
+    within_names = {key: context.technology_name(key) for key in within_ids}
+    # A cell that shows a confirm or deny but hides an NCND on something within the technology says so.
+    within = pl.col("ncnd_within_id").replace_strict(within_names, default=None, return_dtype=pl.String)
+    label = pl.col("map_stance").fill_null(MapStance.NOT_ASKED.value).replace(MAP_STANCE_LABELS)
+    label = pl.when(within.is_not_null()).then(pl.format("{}; also an NCND on {}", label, within)).otherwise(label)
     cell_rows = frame_rows(
         cells.select(
             "authority_id",
@@ -504,8 +515,9 @@ def hex_map_block(context: ReportContext, technology_id: str, as_of: dt.date, su
             "x",
             "y",
             pl.col("map_stance").fill_null(MapStance.NOT_ASKED.value).alias("stance"),
-            pl.col("map_stance").fill_null(MapStance.NOT_ASKED.value).replace(MAP_STANCE_LABELS).alias("stance_label"),
+            label.alias("stance_label"),
             (pl.col("authority_id") == (subject_id or "")).alias("is_subject"),
+            within.alias("ncnd_within"),
         )
     )
     unplaced_frame = stances.join(cells.select("authority_id"), on="authority_id", how="anti").filter(
@@ -517,12 +529,16 @@ def hex_map_block(context: ReportContext, technology_id: str, as_of: dt.date, su
             "authority_id",
             pl.col("authority_id").replace_strict(names, default=None).alias("name"),
             pl.col("map_stance").alias("stance"),
-            pl.col("map_stance").replace(MAP_STANCE_LABELS).alias("stance_label"),
+            label.alias("stance_label"),
             (pl.col("authority_id") == (subject_id or "")).alias("is_subject"),
+            within.alias("ncnd_within"),
         )
     )
     shown = [row["stance"] for row in cell_rows] + [row["stance"] for row in unplaced]
     legend = [{"stance": s.value, "label": MAP_STANCE_LABELS[s], "count": shown.count(s.value)} for s in MapStance]
+    hidden = sum(1 for row in [*cell_rows, *unplaced] if row["ncnd_within"])
+    if hidden:
+        legend.append({"stance": NCND_WITHIN, "label": "of those, also an NCND within it", "count": hidden})
     block = HexMap(
         title=f"{context.technology_name(technology_id)}: the map as it stood on {say_date(as_of)}",
         as_of=as_of.isoformat(),

@@ -71,6 +71,11 @@ def technology_report(context: ReportContext, technology_id: str, as_of: dt.date
     counts = {s.value: asked.filter(pl.col("map_stance") == s.value).height for s in MapStance}
     ncnd_count = counts[MapStance.NCND.value] + counts[MapStance.NCND_PARTIAL.value]
     public = asked.filter(pl.col("public_stance").is_not_null()).height
+    # Cells showing a confirm or deny whose authority also NCNDed something within the technology.
+    within = asked.filter(pl.col("ncnd_within_id").is_not_null()).sort("authority_name")
+    within_text = "; ".join(
+        f"{row['authority_name']} on {context.technology_name(row['ncnd_within_id'])}" for row in within.iter_rows(named=True)
+    )
 
     summary = [
         f"By {say_date(cut_off)}, {plural(asked.height, 'authority', 'authorities')} had been asked about {technology} "
@@ -79,12 +84,17 @@ def technology_report(context: ReportContext, technology_id: str, as_of: dt.date
         if asked.height
         else f"By {say_date(cut_off)}, no authority in the workspace had been asked about {technology} ({context.category_path(technology_id)}).",
     ]
+    if within.height:
+        summary.append(
+            f"Of those that confirmed or denied it, {within.height} also gave an NCND on something within it by then ({within_text}): "
+            "a category's map shows each authority's strongest answer, and marks these with a dot."
+        )
     if asked.height:
         summary.append(
             f"{say_share(public, asked.height)} authorities asked had a confirm or deny on record by then (an answer stays "
             "public even when the authority later gave an NCND): that is the share of the map already drawn."
         )
-    if ncnd_count == 0:
+    if ncnd_count == 0 and within.height == 0:
         summary.append(f"No authority gave a neither-confirm-nor-deny answer on {technology} by {say_date(cut_off)}.")
     exposure = findings.filter((pl.col("check") == "mosaic_exposure") & (pl.col("scope") == "technology") & (pl.col("technology_id") == technology_id))
     if exposure.height:
@@ -93,7 +103,7 @@ def technology_report(context: ReportContext, technology_id: str, as_of: dt.date
     notices = synthetic_notice(context, scope)
     if asked.height == 0:
         notices.append(Notice(f"No authority in the workspace had been asked about {technology} by {say_date(cut_off)}."))
-    elif ncnd_count == 0:
+    elif ncnd_count == 0 and within.height == 0:
         notices.append(Notice(f"No authority gave a neither-confirm-nor-deny answer on {technology} by {say_date(cut_off)}: there is no NCND to test."))
 
     sections = [

@@ -147,6 +147,34 @@ def test_dossier_of_an_undated_answer_is_of_the_data_as_it_stands_now():
     assert past_by_id["cleveland"] == past_by_id["west-midlands"] == "not_asked" and past_by_id["avon-and-somerset"] == "confirm"
 
 
+def test_a_category_map_never_hides_a_product_ncnd():
+    # Issue 13 item 1: Kent confirmed facial recognition in a survey, then NCNDed Amazon Rekognition. The
+    # category's map shows Kent's strongest answer (Confirmed) and used to say "NCND: 0" and "No authority
+    # gave a neither-confirm-nor-deny answer"; now the cell, the legend and the summary name the NCND.
+    from mosaic.analyses import AnalysisInputs
+
+    from ..rows import frame, response
+
+    rows = [
+        response("kent", "facial-recognition", "disclosed", "2023-01-20", source_type="survey"),
+        response("kent", "amazon-rekognition", "ncnd", "2024-02-20"),
+        response("essex", "facial-recognition", "not_held", "2023-01-25"),
+    ]
+    model = build_report(AnalysisInputs.from_responses(frame(rows)), technology_id="facial-recognition")
+    (hexmap,) = _blocks(model, HexMap)
+    kent = next(cell for cell in hexmap.cells if cell["authority_id"] == "kent")
+    assert kent["stance"] == "confirm" and kent["ncnd_within"] == "Amazon Rekognition"
+    assert kent["stance_label"] == "Confirmed; also an NCND on Amazon Rekognition"
+    assert {"stance": "ncnd_within", "label": "of those, also an NCND within it", "count": 1} in hexmap.legend
+    text = " ".join(model.summary) + " ".join(block.text for block in _blocks(model, Notice))
+    assert "1 also gave an NCND on something within it by then (Kent Police on Amazon Rekognition)" in text
+    assert "No authority gave a neither-confirm-nor-deny answer" not in text
+    # before the NCND, nothing is marked
+    earlier = build_report(AnalysisInputs.from_responses(frame(rows)), technology_id="facial-recognition", as_of=dt.date(2024, 1, 1))
+    (past,) = _blocks(earlier, HexMap)
+    assert not any(cell["ncnd_within"] for cell in past.cells) and all(entry["stance"] != "ncnd_within" for entry in past.legend)
+
+
 def test_every_report_states_how_to_reproduce_it(fixture_inputs):
     model = build_report(fixture_inputs, response_id=WEST_MERCIA_NCND, workspace_hash="abc123", command="mosaic report --response x")
     reproduce = dict(model.sections[-1].blocks[0].items)
