@@ -131,22 +131,31 @@ def render_pdf(model: ReportModel) -> bytes:
 
 # --- Markdown ------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+#: Markdown punctuation that acts anywhere in a line: escapes, code, emphasis, links and images (the brackets),
+#: table cells, strikethrough. Everything else is escaped only where it acts (see ``escape_markdown``).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+#: ``<`` opening a tag, comment, declaration or autolink; ``&`` opening an entity or character reference.
+_MD_HTML_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 
 def escape_markdown(value: Any, kind: str = "text", *, line_start: bool = False) -> str:
-    """A value as inert Markdown text: HTML escaped, Markdown punctuation backslash-escaped, one line.
+    """A value as inert Markdown text on one line, escaped only where Markdown would act on it.
 
-    With ``line_start`` (a paragraph), what would open a list, a quote or a setext heading is escaped too.
+    Escaping everything (``s24\\(2\\)``, ``&gt;``) made the file hard to read as text, and a report's
+    Markdown is read as text as often as it is rendered. So: punctuation that acts anywhere is
+    backslash-escaped, ``<`` only where it would open HTML or an autolink, ``&`` only where it would open an
+    entity. With ``line_start`` (a paragraph), what would open a heading, a list, a quote or a setext
+    heading is escaped too. Tested against a CommonMark parser: the text comes back as itself.
     """
     text = display_value(value, kind)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"[\r\n\t]+", " ", text).strip()  # one line; leading spaces would make a code block
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"[\r\n\t]+", " ", text)
+    text = _MD_HTML_OPEN.sub(r"\\<", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
     if line_start:
-        text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # "1. " would start an ordered list
-        if text[:1] in ("-", "="):
-            text = "\\" + text  # a bullet or a setext underline
+        text = re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", text)  # "1. " would start an ordered list
+        text = re.sub(r"^(\s*)([-=+#>])", r"\1\\\2", text)  # a bullet, a setext underline, a heading, a quote
     return text
 
 

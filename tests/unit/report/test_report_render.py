@@ -12,6 +12,8 @@ import openpyxl
 import polars as pl
 import pypdf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mosaic.analyses import FINDING_SCHEMA, METRICS
 from mosaic.errors import MosaicError
@@ -65,9 +67,13 @@ def test_html_markdown_and_json_are_byte_identical_across_runs(fixture_inputs, d
 
 def test_markdown_escapes_html_and_markdown_syntax(dossier):
     text = render_report(dossier, "md").decode("utf-8")
-    assert "<script" not in text
-    assert "&lt;script&gt;" in text
-    assert "](javascript" not in text  # the link in the notes is inert: its brackets are escaped
+    assert "\\<script>" in text  # inert: a backslash-escaped "<" opens no tag
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    assert "<script" not in rendered and "&lt;script&gt;" in rendered
+    assert 'href="javascript' not in rendered
+    assert "\\[1\\](javascript" in text  # the link in the notes is inert: its brackets are escaped
     notes = next(line for line in text.splitlines() if line.startswith("| **Notes**"))
     assert notes.count(" | ") == 1 and "\\|" in notes  # the pipe in the notes cannot split the row
 
@@ -88,7 +94,12 @@ def test_markdown_tables_keep_their_column_count(dossier):
 
 
 def test_escape_markdown_examples():
-    assert escape_markdown("<b>*x*</b> | [a](b)") == "&lt;b&gt;\\*x\\*&lt;/b&gt; \\| \\[a\\]\\(b\\)"
+    assert escape_markdown("<b>*x*</b> | [a](b)") == "\\<b>\\*x\\*\\</b> \\| \\[a\\](b)"
+    # only what Markdown acts on is escaped: exemptions, comparisons and ampersands read as written
+    assert escape_markdown("s24(2) & s31(3) > 1 < 2") == "s24(2) & s31(3) > 1 < 2"
+    assert escape_markdown("&amp; &#60;") == "\\&amp; \\&#60;"
+    assert escape_markdown("# Heading", line_start=True) == "\\# Heading"
+    assert escape_markdown("> quote", line_start=True) == "\\> quote"
     assert escape_markdown("- starts like a list", line_start=True) == "\\- starts like a list"
     assert escape_markdown("1. starts like a list", line_start=True) == "1\\. starts like a list"
     assert escape_markdown("0.88 bits") == "0.88 bits"
@@ -191,3 +202,25 @@ def test_write_report_refuses_missing_folders_folders_and_unknown_formats(tmp_pa
     with pytest.raises(MosaicError, match="unknown report format"):
         write_report(dossier, "docx", tmp_path / "r.docx")
     assert list(tmp_path.iterdir()) == []
+
+
+def _commonmark(text: str) -> str:
+    """The text a CommonMark parser (with GFM tables and strikethrough, as GitHub renders) makes of ``text``."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    assert rendered.startswith("<p>") and rendered.endswith("</p>\n"), rendered
+    inner = rendered[3:-5]
+    assert "<" not in inner, f"markup in {inner!r}"  # no tag, link, emphasis or code survived
+    return html.unescape(inner)
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_escaped_markdown_reads_back_as_the_text_itself(text):
+    expected = " ".join(text.split(" ")).strip()
+    if not expected:
+        return
+    assert _commonmark(escape_markdown(text, line_start=True)) == expected
