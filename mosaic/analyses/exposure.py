@@ -89,6 +89,11 @@ def _category_answers(inputs: AnalysisInputs, universe: pl.DataFrame) -> pl.Lazy
     )
 
 
+#: An authority finding with nothing public to estimate its use from: no neighbour and no authority at all
+#: had confirmed or denied the technology, and it had not itself confirmed or denied a category containing it.
+_NOTHING_PUBLIC = (pl.col("disclosed_neighbours") == 0) & (pl.col("__map_disclosed") == 0) & pl.col("category_stance").is_null()
+
+
 @register("mosaic_exposure", "How much of the map is already public", "map")
 def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams) -> pl.LazyFrame:
     """Coverage of the public map per technology, and what one more answer would add per authority.
@@ -233,7 +238,8 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             coverage=pl.col("coverage"),
             coverage_low=low,
             coverage_high=high,
-            base_rate=pl.col("base_rate"),
+            # No confirm or deny at all: the smoothed rate would be a bare 0.5 prior, not something public.
+            base_rate=pl.when(pl.col("disclosed") > 0).then(pl.col("base_rate")),
             undisclosed=pl.col("undisclosed"),
             mean_marginal_bits=pl.col("mean_marginal_bits"),
             oldest_disclosure_days=(pl.lit(cutoff) - pl.col("__oldest")).dt.total_days(),
@@ -320,12 +326,14 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
         pl.col("latest_date").alias("response_date"),
         pl.lit(cutoff).alias("as_of"),
         pl.when(pl.col("predictability") >= 0.75).then(pl.lit(Severity.NOTABLE.value)).otherwise(pl.lit(Severity.INFO.value)).alias("severity"),
+        # When nothing public bears on it (the summary's second case), the probability is the bare 0.5
+        # prior: it is left out rather than reported as something the public map reveals.
         metrics_struct(
-            base_rate=pl.col("base_rate"),
+            base_rate=pl.when(pl.col("__map_disclosed") > 0).then(pl.col("base_rate")),
             disclosed_neighbours=pl.col("disclosed_neighbours"),
             confirming_neighbours=pl.col("confirming_neighbours"),
-            predicted_use_probability=pl.col("predicted_use_probability"),
-            predictability=pl.col("predictability"),
+            predicted_use_probability=pl.when(~_NOTHING_PUBLIC).then(pl.col("predicted_use_probability")),
+            predictability=pl.when(~_NOTHING_PUBLIC).then(pl.col("predictability")),
             marginal_bits=pl.col("marginal_bits"),
         ),
         pl.col("__neighbour_items").fill_null(pl.lit([], dtype=pl.List(universe.schema["public_item"]))).list.head(params.evidence_limit).alias("evidence"),
@@ -339,7 +347,7 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
                 pl.col("technology_label"),
             )
         )
-        .when((pl.col("disclosed_neighbours") == 0) & (pl.col("__map_disclosed") == 0) & (pl.col("category_stance") != Stance.CONFIRM.value).fill_null(True))
+        .when(_NOTHING_PUBLIC)
         .then(
             # Nothing public to estimate from: the 0.5 is a guess, not something the map reveals.
             pl.format(

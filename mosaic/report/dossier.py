@@ -251,6 +251,28 @@ def _exposure_section(context: ReportContext, findings: pl.DataFrame, technology
         public = counts.get(MapStance.CONFIRM.value, 0) + counts.get(MapStance.DENY.value, 0)
         blocks.append(Paragraph(f"On {say_date(cut_off)}, {say_share(public, asked)} authorities asked about {hexmap.technology} had confirmed or denied it."))
     blocks.append(hexmap)
+    # A product's own map may be nearly empty while its category's is well drawn (every force that
+    # confirmed facial recognition): the category's map stands beside it, with what it does and does
+    # not tell, so that neither map is quoted without the other.
+    nearest = (
+        context.inputs.pairs.filter((pl.col("descendant_id") == technology_id) & (pl.col("distance") > 0))
+        .sort("distance", "ancestor_id")
+        .get_column("ancestor_id")
+        .to_list()
+    )
+    for category_id in nearest:  # the nearest category with any confirm or deny on its map
+        category_map, category_stances = hex_map_block(context, category_id, cut_off, authority_id, with_undated=is_now_view)
+        public = category_stances.filter(pl.col("map_stance").is_in([MapStance.CONFIRM.value, MapStance.DENY.value])).height
+        if public:
+            blocks.append(
+                Paragraph(
+                    f"The broader category, {category_map.technology}, on the same day: {public} authorities' cells show a confirm or deny of it. "
+                    f"A category confirmation shows use of some such technology, not of {hexmap.technology}; a category denial means "
+                    f"{hexmap.technology} is not used either."
+                )
+            )
+            blocks.append(category_map)
+            break
     return Section("exposure", f"Mosaic exposure on {say_date(cut_off)}", blocks)
 
 

@@ -272,6 +272,12 @@ def test_exposure_with_nothing_public_does_not_claim_the_map_reveals_anything(an
     summary = findings.filter(pl.col("authority_id") == "northumbria").get_column("summary").item()
     assert summary.startswith("No authority asked had confirmed or denied Drones publicly, so nothing public estimates"), summary
     assert "from the public map" not in summary
+    # nor do its numbers: no probability, predictability or rate of use stands for the bare 0.5 prior
+    metrics = findings.filter(pl.col("authority_id") == "northumbria").get_column("metrics").item()
+    assert metrics["predicted_use_probability"] is None and metrics["predictability"] is None and metrics["base_rate"] is None
+    assert metrics["marginal_bits"] == 1.0
+    national = analyse(rows, "mosaic_exposure").filter(pl.col("scope") == "technology").get_column("metrics").item()
+    assert national["base_rate"] is None and national["disclosed"] == 0
     # one public answer, but not from a neighbour: the estimate comes from the rest of the map, and says so
     rows.append(response("kent", "drones", "disclosed", "2019-01-02"))
     summary = analyse(rows, "mosaic_exposure").filter((pl.col("scope") == "authority") & (pl.col("authority_id") == "northumbria")).get_column("summary").item()

@@ -102,7 +102,8 @@ def test_dossier_lists_the_authoritys_own_answers_on_related_technologies(fixtur
 
 def test_dossier_map_shows_the_day_and_outlines_the_authority(fixture_inputs):
     model = build_report(fixture_inputs, response_id=WEST_MERCIA_NCND)
-    (hexmap,) = _blocks(model, HexMap)
+    hexmap, category_map = _blocks(model, HexMap)  # the product's own map, then its category's
+    assert category_map.technology != hexmap.technology
     by_id = {cell["authority_id"]: cell for cell in hexmap.cells}
     assert by_id["west-mercia"]["is_subject"] and by_id["west-mercia"]["stance"] == "ncnd"
     assert by_id["durham"]["stance"] == "deny" and by_id["hertfordshire"]["stance"] == "confirm"
@@ -173,6 +174,29 @@ def test_a_category_map_never_hides_a_product_ncnd():
     earlier = build_report(AnalysisInputs.from_responses(frame(rows)), technology_id="facial-recognition", as_of=dt.date(2024, 1, 1))
     (past,) = _blocks(earlier, HexMap)
     assert not any(cell["ncnd_within"] for cell in past.cells) and all(entry["stance"] != "ncnd_within" for entry in past.legend)
+
+
+def test_a_product_dossier_shows_its_categorys_map_beside_its_own():
+    # Issue 13 item 7: a product NCND's exposure showed only the product's map ("0% public; base rate 0.5"),
+    # which a force could quote back while its category's map was well drawn. Now the nearest category
+    # with public answers stands beside it, and no bare 0.5 prior is printed as a rate or a probability.
+    from mosaic.analyses import AnalysisInputs
+
+    from ..rows import frame, response
+
+    rows = [
+        response("kent", "facial-recognition", "disclosed", "2023-01-20", source_type="survey"),
+        response("kent", "amazon-rekognition", "ncnd", "2024-02-20"),
+        response("essex", "facial-recognition", "not_held", "2023-01-25"),
+        response("surrey", "amazon-rekognition", "ncnd", "2024-02-22"),
+    ]
+    model = build_report(AnalysisInputs.from_responses(frame(rows)), authority_id="surrey", technology_id="amazon-rekognition")
+    exposure = next(section for section in model.sections if section.id == "exposure")
+    maps = [block for block in exposure.blocks if isinstance(block, HexMap)]
+    assert [m.technology for m in maps] == ["Amazon Rekognition", "Facial recognition"]
+    assert {c["authority_id"]: c["stance"] for c in maps[1].cells}["essex"] == "deny"
+    labels = [label for block in exposure.blocks if isinstance(block, Facts) for label, _ in block.items]
+    assert "Smoothed rate of use among disclosures" not in labels and "Probability of use inferable from the public map" not in labels
 
 
 def test_every_report_states_how_to_reproduce_it(fixture_inputs):
