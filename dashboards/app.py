@@ -11,14 +11,22 @@ import base64
 import functools
 import hmac
 import json
+import logging
+from collections.abc import Callable
 from typing import Any
 
 import dash
-from dash import Dash, dcc, html
+from dash import Dash, dcc, html, set_props
 
 from dashboards.data import DataAccess
 from dashboards.ids import Shell
 from dashboards.style import BANNER_STYLE, PAGE_STYLE
+from mosaic.errors import MosaicError
+
+LOG = logging.getLogger(__name__)
+
+#: How the alert reads, on a page or above it: the data's own one-line message, never a traceback.
+ALERT_STYLE = {"background": "#FDECEA", "border": "1px solid #B3261E", "color": "#5F1410", "padding": "10px 14px", "margin": "8px 0", "fontWeight": "600"}
 
 #: (module, path, nav label, title) of every page, in navigation order.
 PAGES = (
@@ -59,6 +67,7 @@ def create_app(
         title="mosaic",
         update_title=None,
         serve_locally=True,
+        on_error=_show_callback_error,
     )
     # Requests carry base64 uploads: allow a third more than the limit, refuse anything larger outright,
     # answering the upload callback with the same clear message the page gives for a file just over it.
@@ -70,7 +79,8 @@ def create_app(
         "load": {"limit_bytes": upload_limit_bytes},
     }
     for key, path, name, title in PAGES:
-        dash.register_page(key, path=path, name=name, title=title, layout=functools.partial(modules[key].layout, data_access, **extra.get(key, {})))
+        page_layout = functools.partial(modules[key].layout, data_access, **extra.get(key, {}))
+        dash.register_page(key, path=path, name=name, title=title, layout=_alert_on_error(page_layout))
     app.layout = html.Div(
         [
             html.Div(SAMPLE_BANNER, id=Shell.BANNER, style=BANNER_STYLE, role="status") if data_access.is_sample else html.Div(id=Shell.BANNER),
@@ -79,6 +89,7 @@ def create_app(
                 id=Shell.NAV,
                 style={"padding": "10px 0", "borderBottom": "1px solid #DDD", "marginBottom": "10px"},
             ),
+            html.Div(id=Shell.ALERT, role="alert", className="global-alert"),
             html.Main(dash.page_container),
         ],
         style=PAGE_STYLE,
@@ -91,6 +102,36 @@ def create_app(
     if password:
         _require_password(app, password)
     return app
+
+
+def alert(message: str) -> html.Div:
+    """One line a user can act on (a damaged workspace names its part and says to run ``mosaic check``)."""
+    return html.Div(message, className="workspace-error", style=ALERT_STYLE)
+
+
+def _alert_on_error(page_layout: Callable[..., Any]) -> Callable[..., Any]:
+    """A page layout that shows the error's one line instead of a bare HTTP 500 when the data cannot be read."""
+
+    @functools.wraps(page_layout)
+    def layout(**query: Any) -> Any:
+        try:
+            return page_layout(**query)
+        except MosaicError as error:
+            return html.Div([html.H2("The data cannot be shown"), alert(str(error))], role="alert")
+
+    return layout
+
+
+def _show_callback_error(error: Exception) -> None:
+    """Dash's app-wide callback error handler: the message goes to the alert above the page, the outputs
+    keep what they showed. A ``MosaicError`` is the user's one line (a damaged workspace, say); anything
+    else is a bug, logged with its traceback and reported as such, never as a silent HTTP 500."""
+    if isinstance(error, MosaicError):
+        set_props(Shell.ALERT, {"children": alert(str(error))})
+        return None
+    LOG.error("dashboard callback failed", exc_info=error)
+    set_props(Shell.ALERT, {"children": alert(f"Something went wrong ({type(error).__name__}); the server log has the details.")})
+    return None
 
 
 def _answer_oversized_uploads(app: Dash, limit_bytes: int) -> None:

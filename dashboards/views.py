@@ -41,6 +41,15 @@ _STOP_WORDS = {"and", "of", "the", "police", "constabulary", "service", "force"}
 # --- controls ----------------------------------------------------------------------------------------
 
 
+def offered_technology(options: list[dict[str, str]], requested: str | None, fallback: str | None) -> str | None:
+    """The technology a URL asks for when the dropdown offers it, else ``fallback``.
+
+    A value the dropdown does not list (a technology in the taxonomy that no answer names) shows as an
+    empty dropdown and the page then draws a map of nothing; so only what is offered is accepted.
+    """
+    return requested if requested in {option["value"] for option in options} else fallback
+
+
 def technology_options(technologies: pl.DataFrame, events: pl.DataFrame | None = None) -> list[dict[str, str]]:
     """Dropdown options in taxonomy order, indented by depth, categories marked as such.
 

@@ -30,14 +30,14 @@ def layout(data: DataAccess, technology: str | None = None, check: str | None = 
     """The findings page for ``?technology=&check=a,b&severity=strong``."""
     inputs = data.inputs()
     checks = all_checks()
-    known_technologies = set(inputs.technologies.get_column("technology_id").to_list()) | set(inputs.events.get_column("technology_id").drop_nulls().to_list())
+    technology_choices = views.technology_options(inputs.technologies, inputs.events)
     return html.Div(
         [
             html.Div(
                 [
                     html.Label(["Checks", dcc.Dropdown(id=FindingsIds.CHECKS, options=[{"label": c.title, "value": c.id} for c in checks.values()], value=[c for c in views.split_list(check) if c in checks], multi=True, placeholder="all checks")], style={"flex": "2 1 300px"}),
                     html.Label(["Severity", dcc.Dropdown(id=FindingsIds.SEVERITY, options=list(SEVERITIES), value=[s for s in views.split_list(severity) if s in SEVERITIES], multi=True, placeholder="any severity")], style={"flex": "1 1 200px"}),
-                    html.Label(["Technology", dcc.Dropdown(id=FindingsIds.TECHNOLOGY, options=views.technology_options(inputs.technologies, inputs.events), value=technology if technology in known_technologies else None, placeholder="all technologies")], style={"flex": "2 1 300px"}),
+                    html.Label(["Technology", dcc.Dropdown(id=FindingsIds.TECHNOLOGY, options=technology_choices, value=views.offered_technology(technology_choices, technology, None), placeholder="all technologies")], style={"flex": "2 1 300px"}),
                 ],
                 style={"display": "flex", "gap": "12px", "flexWrap": "wrap"},
             ),

@@ -32,8 +32,8 @@ def layout(data: DataAccess, has_boundaries: bool = False, technology: str | Non
     """The map page for the given URL query parameters (unknown or bad values fall back to defaults)."""
     inputs = data.inputs()
     technologies = inputs.technologies
-    known_technologies = set(technologies.get_column("technology_id").to_list()) | set(inputs.events.get_column("technology_id").drop_nulls().to_list())
-    technology_id = technology if technology in known_technologies else views.cached_default_technology(data)
+    technology_choices = views.technology_options(technologies, inputs.events)
+    technology_id = views.offered_technology(technology_choices, technology, views.cached_default_technology(data))
     first, last = data.memo(("date_bounds",), lambda: views.date_bounds(inputs.events))
     chosen = min(max(views.parse_date(as_of, last), first), last)
     regions = sorted(r for r in inputs.authorities.get_column("region").unique().to_list() if r)
@@ -42,7 +42,7 @@ def layout(data: DataAccess, has_boundaries: bool = False, technology: str | Non
     stance_options = [{"label": f"{STANCE_MARKS[s]} {STANCE_LABELS[s]}", "value": s.value} for s in MapStance]
     controls = html.Div(
         [
-            html.Label(["Technology", dcc.Dropdown(id=MapIds.TECHNOLOGY, options=views.technology_options(technologies, inputs.events), value=technology_id, clearable=False)], style={"flex": "2 1 320px"}),
+            html.Label(["Technology", dcc.Dropdown(id=MapIds.TECHNOLOGY, options=technology_choices, value=technology_id, clearable=False)], style={"flex": "2 1 320px"}),
             html.Label(["Outcome", dcc.Dropdown(id=MapIds.OUTCOMES, options=stance_options, value=[o for o in views.split_list(outcome) if o in {s.value for s in MapStance}], multi=True, placeholder="all stances")], style={"flex": "1 1 220px"}),
             html.Label(["Region", dcc.Dropdown(id=MapIds.REGIONS, options=regions, value=[r for r in views.split_list(region) if r in regions], multi=True, placeholder="all regions")], style={"flex": "1 1 220px"}),
             html.Label(["Authority", dcc.Dropdown(id=MapIds.SEARCH, options=authority_options, value=authority if authority in known_authorities else None, placeholder="search an authority...")], style={"flex": "1 1 240px"}),

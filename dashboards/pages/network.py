@@ -56,13 +56,13 @@ def layout(data: DataAccess, node: str | None = None, technology: str | None = N
     options += [{"label": f"Technology: {r['name']}", "value": f"technology:{r['technology_id']}"} for r in inputs.technologies.sort("category").to_dicts()]
     known = {o["value"] for o in options}
     default = f"technology:{views.cached_default_technology(data)}"
-    technologies = set(inputs.technologies.get_column("technology_id").to_list()) | set(inputs.events.get_column("technology_id").drop_nulls().to_list())
+    technology_choices = views.technology_options(inputs.technologies, inputs.events)
     return html.Div(
         [
             html.Div(
                 [
                     html.Label(["Centre", dcc.Dropdown(id=NetworkIds.NODE, options=options, value=node if node in known else default, clearable=False)], style={"flex": "2 1 320px"}),
-                    html.Label(["Only technology", dcc.Dropdown(id=NetworkIds.TECHNOLOGY, options=views.technology_options(inputs.technologies, inputs.events), value=technology if technology in technologies else None, placeholder="all technologies")], style={"flex": "2 1 320px"}),
+                    html.Label(["Only technology", dcc.Dropdown(id=NetworkIds.TECHNOLOGY, options=technology_choices, value=views.offered_technology(technology_choices, technology, None), placeholder="all technologies")], style={"flex": "2 1 320px"}),
                     html.Label(["Hops", dcc.RadioItems(id=NetworkIds.HOPS, options=[1, 2], value=2 if hops == "2" else 1, inline=True)], style={"flex": "0 1 120px"}),
                     dcc.Checklist(id=NetworkIds.COMMUNITIES, options=[{"label": " Colour authorities by agreement community", "value": "on"}], value=["on"] if communities == "on" else [], style={"flex": "1 1 260px"}),
                 ],

@@ -18,11 +18,11 @@ from mosaic.analyses.mapview import stance_timeline
 def layout(data: DataAccess, technology: str | None = None, **_ignored: Any) -> html.Div:
     """The timeline for ``?technology=``."""
     inputs = data.inputs()
-    known = set(inputs.technologies.get_column("technology_id").to_list()) | set(inputs.events.get_column("technology_id").drop_nulls().to_list())
-    technology_id = technology if technology in known else views.cached_default_technology(data)
+    technology_choices = views.technology_options(inputs.technologies, inputs.events)
+    technology_id = views.offered_technology(technology_choices, technology, views.cached_default_technology(data))
     return html.Div(
         [
-            html.Label(["Technology", dcc.Dropdown(id=TimelineIds.TECHNOLOGY, options=views.technology_options(inputs.technologies, inputs.events), value=technology_id, clearable=False)], style={"display": "block", "maxWidth": "600px"}),
+            html.Label(["Technology", dcc.Dropdown(id=TimelineIds.TECHNOLOGY, options=technology_choices, value=technology_id, clearable=False)], style={"display": "block", "maxWidth": "600px"}),
             html.P(id=TimelineIds.NOTE, style={"fontSize": "13px", "color": "#444"}),
             dcc.Loading(dcc.Graph(id=TimelineIds.GRAPH, config={"displayModeBar": False})),
         ]

@@ -47,6 +47,11 @@ def test_layout_reads_the_query_and_ignores_bad_values(tiny_data):
     assert fallback["map-technology"].value == "facewise-cloud"  # the most asked technology
     assert fallback["map-as-of"].value == fallback["map-as-of"].max  # the latest date
     assert fallback["map-authority-search"].value is None
+    # a technology the taxonomy knows but no answer names is not offered: the page falls back to the
+    # default rather than draw an empty dropdown and a map of nothing ("None: answers as they stood ...")
+    unanswered = {c.id: c for c in _walk(map_page.layout(tiny_data, technology="automatic-number-plate-recognition")) if getattr(c, "id", None)}
+    assert "automatic-number-plate-recognition" not in {o["value"] for o in unanswered["map-technology"].options}
+    assert unanswered["map-technology"].value == "facewise-cloud"
 
 
 def _walk(component):
