@@ -13,6 +13,8 @@ from typing import Any
 from dash import dcc
 
 from dashboards import views
+from mosaic.present.tables import findings_table
+from mosaic.present.writers import frame_csv
 from dashboards.data import DataAccess
 
 from mosaic.analyses import technology_scope
@@ -32,7 +34,7 @@ def findings_download(data: DataAccess, technology_id: str | None) -> dict[str, 
     scope = technology_scope(data.inputs(), technology_id) if technology_id else None
     frame = data.findings()[views.select_findings(data.findings_index(), None, None, scope).get_column("row")]
     name = f"mosaic-findings-{technology_id or 'all'}-{data.version()[:8]}.csv"
-    return dcc.send_string(views.findings_csv(frame), name)
+    return dcc.send_string(frame_csv(findings_table(frame)), name)
 
 
 def report_download(data: DataAccess, technology_id: str | None, as_of: dt.date, authority_id: str | None) -> dict[str, Any] | None:

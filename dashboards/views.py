@@ -626,23 +626,6 @@ def findings_grid_rows(frame: pl.DataFrame, limit: int = FINDINGS_ROW_LIMIT) -> 
     return frame.head(limit).select(pl.int_range(pl.len()).cast(pl.String).alias("row"), *(pl.col(c).cast(pl.String) for c in FINDING_GRID_COLUMNS)).to_dicts()
 
 
-def findings_csv(frame: pl.DataFrame) -> str:
-    """Findings as CSV: flat columns, metrics as columns, evidence as a count and a readable list."""
-    metrics = frame.get_column("metrics").struct.unnest() if frame.height else pl.DataFrame()
-    metrics = metrics.select([c for c in metrics.columns if metrics.get_column(c).null_count() < metrics.height]) if metrics.width else metrics
-    flat = frame.select(
-        pl.col("check", "scope", "severity", "authority_id", "authority_name", "technology_id", "technology_name", "region", "response_id"),
-        pl.col("response_date", "as_of").cast(pl.String),
-        pl.col("summary"),
-        pl.col("evidence").list.len().alias("evidence_count"),
-        pl.col("evidence")
-        .list.eval(pl.concat_str([pl.element().struct.field("date").cast(pl.String), pl.element().struct.field("authority"), pl.element().struct.field("stance"), pl.element().struct.field("source_url")], separator=" ", ignore_nulls=True))
-        .list.join("; ")
-        .alias("evidence"),
-    )
-    return pl.concat([flat, metrics.rename({c: f"metric_{c}" for c in metrics.columns})], how="horizontal").write_csv() if metrics.width else flat.write_csv()
-
-
 # --- load data ---------------------------------------------------------------------------------------------------
 
 

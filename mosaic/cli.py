@@ -201,7 +201,9 @@ def sample(
 
     frame = generate_sample(load_authorities(), load_technologies(sample=True), rows=rows, seed=seed)
     if output == "-":
-        sys.stdout.write(frame.write_csv())
+        from mosaic.present.writers import frame_csv
+
+        sys.stdout.write(frame_csv(frame))
         return
     write_sample(frame, Path(output))
     err.print(f"wrote {frame.height} synthetic rows to {output}", markup=False)
@@ -404,24 +406,11 @@ def list_checks() -> None:
 
 
 def _findings_csv(findings: pl.DataFrame) -> str:
-    """Findings as CSV: metrics unnested (columns never filled dropped), evidence as a count and JSON."""
-    from mosaic.analyses import findings_records
+    """Findings as CSV: the one findings table every front end writes, formulas neutralised."""
+    from mosaic.present.tables import findings_table
+    from mosaic.present.writers import frame_csv
 
-    evidence_json = [json.dumps(record["evidence"], ensure_ascii=False) for record in findings_records(findings.select("evidence", *[c for c in findings.columns if c != "evidence"]))]
-    flat = findings.with_columns(
-        evidence_count=pl.col("evidence").list.len(),
-        evidence=pl.Series(evidence_json, dtype=pl.String),
-    ).unnest("metrics")
-    flat = flat.select([c for c in flat.columns if flat.get_column(c).null_count() < flat.height or c in ("check", "summary")])
-    from mosaic.report.render import FORMULA_TRIGGERS
-
-    # Text cells a spreadsheet would run as a formula get a leading apostrophe (OWASP); numbers stay numbers.
-    strings = [c for c, t in flat.schema.items() if t == pl.String]
-    safe = flat.with_columns(
-        pl.when(pl.any_horizontal([pl.col(c).str.starts_with(t) for t in FORMULA_TRIGGERS])).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c in strings
-    )
-    return safe.write_csv()
+    return frame_csv(findings_table(findings))
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -589,7 +578,9 @@ def extract(
     elif format_ == "csv":
         rows = [{"source_file": e.source_file, **record(e)} for e in extractions]
         schema = {name: pl.String for name in ("source_file", *RECORD_COLUMNS)}
-        sys.stdout.write(pl.DataFrame(rows, schema=schema).write_csv())
+        from mosaic.present.writers import frame_csv
+
+        sys.stdout.write(frame_csv(pl.DataFrame(rows, schema=schema)))
     else:
         for extraction in extractions:
             _print_extraction(describe(extraction))

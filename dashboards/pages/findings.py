@@ -9,6 +9,8 @@ import dash_ag_grid as dag
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboards import views
+from mosaic.present.tables import findings_table
+from mosaic.present.writers import frame_csv
 from dashboards.data import DataAccess
 from dashboards.ids import FindingsIds
 
@@ -116,7 +118,7 @@ def register_callbacks(app: Dash, data: DataAccess) -> None:
     def _export(_clicks, checks, severities, technology_id):
         scope = technology_scope(data.inputs(), technology_id) if technology_id else None
         frame = data.findings()[views.select_findings(data.findings_index(), checks, severities, scope).get_column("row")]
-        return dcc.send_string(views.findings_csv(frame), f"mosaic-findings-{data.version()[:8]}.csv")
+        return dcc.send_string(frame_csv(findings_table(frame)), f"mosaic-findings-{data.version()[:8]}.csv")
 
     app.clientside_callback(
         """

@@ -4,8 +4,8 @@ Safety rules (``issues show 6``):
 
 * HTML: Jinja2 with autoescape, so every value from the data is text, never markup; links only for
   http(s) URLs (never ``javascript:``). The SVG charts escape their own text (``svg.py``).
-* Markdown: Markdown's active characters and HTML's ``<``, ``>`` and ``&`` are escaped in every value, and
-  table cells keep to one line with ``|`` escaped.
+* Markdown: what Markdown or HTML would act on is backslash-escaped in every value (``escape_markdown``),
+  and table cells keep to one line with ``|`` escaped.
 * CSV and XLSX: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
   leading apostrophe (OWASP's CSV-injection rule), so no spreadsheet runs it as a formula. Numeric
   columns are written as numbers and never touched, so a legitimate ``-3`` stays ``-3``.
@@ -15,7 +15,6 @@ Safety rules (``issues show 6``):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mosaic.errors import MosaicError
+from mosaic.present.writers import neutralise_cell, rows_csv
 from mosaic.report.model import NUMERIC_KINDS, HexMap, IntervalChart, ReportModel, TimeChart
 from mosaic.report.svg import hexmap_svg, intervalchart_svg, timechart_svg
 from mosaic.store.files import write_atomically
@@ -57,21 +57,6 @@ def display_value(value: Any, kind: str = "text") -> str:
 def is_http_url(value: Any) -> bool:
     """Only http and https URLs become links (never javascript: or data:)."""
     return isinstance(value, str) and re.match(r"^https?://[^\s<>\"']+$", value, flags=re.IGNORECASE) is not None
-
-
-#: Characters that start a formula (or a DDE payload) in a spreadsheet cell (OWASP CSV injection).
-FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: str) -> str:
-    """Prefix a text cell that a spreadsheet would read as a formula with an apostrophe.
-
-    >>> neutralise_cell("=HYPERLINK(\\"http://x\\")"), neutralise_cell("-3"), neutralise_cell("s24(2)")
-    ('\\'=HYPERLINK("http://x")', "'-3", 's24(2)')
-
-    Numeric columns are written as numbers and never pass through here (see ``_export_rows``).
-    """
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
 # --- HTML and PDF --------------------------------------------------------------------------------
@@ -281,29 +266,10 @@ def _metric_names(model: ReportModel) -> list[str]:
 def render_csv(model: ReportModel) -> str:
     """Findings and their evidence as one CSV table, one row per piece of evidence, then the findings'
     metrics as numeric columns. Text cells are neutralised against formula injection; numbers are not."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     names = [key for key, _ in EXPORT_COLUMNS]
     metric_names = _metric_names(model)
-    writer.writerow(names + metric_names)
-    for row in _export_rows(model):
-        metrics = row.get("metrics") or {}
-        writer.writerow([_csv_value(row.get(key)) for key in names] + [_csv_number(metrics.get(name)) for name in metric_names])
-    return buffer.getvalue()
-
-
-def _csv_number(value: Any) -> Any:
-    return "" if value is None else value
-
-
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return value  # numbers stay numbers: a negative count is not a formula
-    return neutralise_cell(str(value))
+    rows = ([row.get(key) for key in names] + [(row.get("metrics") or {}).get(name) for name in metric_names] for row in _export_rows(model))
+    return rows_csv(names + metric_names, rows)
 
 
 def render_xlsx(model: ReportModel) -> bytes:

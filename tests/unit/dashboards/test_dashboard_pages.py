@@ -106,13 +106,17 @@ def test_findings_filter_sort_and_rows():
 
 
 def test_findings_csv_flattens_metrics_and_evidence():
-    text = findings_page.views.findings_csv(findings_page.views.filter_findings(FINDINGS, None, None, None))
+    from mosaic.present.tables import findings_table
+    from mosaic.present.writers import frame_csv
+
+    text = frame_csv(findings_table(findings_page.views.filter_findings(FINDINGS, None, None, None)))
     frame = pl.read_csv(text.encode())
     assert frame.height == 3
     kent = frame.filter(pl.col("authority_id") == "kent").row(0, named=True)
     assert kent["evidence_count"] == 1 and kent["evidence"] == "2021-02-10 Essex Police confirm https://example.org/essex"
-    assert kent["metric_peers_exact"] == 1
-    assert frame.filter(pl.col("check") == "mosaic_exposure").get_column("metric_coverage").to_list() == [0.5]
+    assert kent["peers_exact"] == 1
+    assert frame.filter(pl.col("check") == "mosaic_exposure").get_column("coverage").to_list() == [0.5]
+    assert "reversals" not in frame.columns  # a metric no finding fills is not a column
 
 
 def test_clicking_a_finding_opens_its_authority_or_technology():

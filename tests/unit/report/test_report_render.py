@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from mosaic.analyses import FINDING_SCHEMA, METRICS
 from mosaic.errors import MosaicError
 from mosaic.report import build_report, render_report, write_report
-from mosaic.report.render import escape_markdown, neutralise_cell
+from mosaic.present.writers import neutralise_cell
+from mosaic.report.render import escape_markdown
 
 WEST_MERCIA_NCND = "e35b92f7575dc2ec"
 EVIL_NAME = '=HYPERLINK("http://evil.example","x")'
