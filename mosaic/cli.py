@@ -37,7 +37,18 @@ app = typer.Typer(
 show_app = typer.Typer(help="Show what the workspace holds: issue rows or quarantined rows.", no_args_is_help=True)
 app.add_typer(show_app, name="show")
 
-out = Console(highlight=False, soft_wrap=False)
+#: Width of output that is not a terminal (a pipe or a file): wide enough that no table is ever cut or
+#: wrapped; tables keep their natural width (rich only fills the width when asked to expand).
+UNLIMITED_WIDTH = 100_000
+
+
+def _stdout_console() -> Console:
+    """Standard output: fitted to a terminal; to a pipe or a file, never truncated (``mosaic summary | cat``
+    used to cut columns at 80 characters and drop small counts)."""
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else UNLIMITED_WIDTH)
+
+
+out = _stdout_console()
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 WorkspaceOption = Annotated[
@@ -368,7 +379,7 @@ def analyse(
     registered = all_checks()
     # To a file: rendered into memory, then written atomically like the other formats (no half-written file).
     to_file = output is not None and str(output) != "-"
-    console = Console(file=io.StringIO(), width=120, highlight=False) if to_file else out
+    console = Console(file=io.StringIO(), width=UNLIMITED_WIDTH, highlight=False, soft_wrap=False) if to_file else out
     for check_id in checks:
         rows = findings.filter(pl.col("check") == check_id)
         counts = dict(rows.group_by("severity").len().iter_rows())
