@@ -1,15 +1,13 @@
-"""Colours, patterns and labels for stances: one palette, safe for colour-blind readers.
+"""The dashboard's own styles: fill patterns for the map and page CSS.
 
-The colours are from the Okabe-Ito palette (distinguishable under the common colour-vision deficiencies),
-and no stance relies on colour alone: each also has a fill pattern on the map, a one-letter mark in the
-hover text and its written label with a count in the legend.
+Stance labels, colours, marks and symbols are shared with the reports and live in ``mosaic.present.labels``;
+here is only what the dashboard alone draws. No stance relies on colour alone: each also has a fill
+pattern on the map, a mark in the hover text and its written label with a count in the legend.
 """
 
 from __future__ import annotations
 
-from mosaic.analyses import MAP_STANCE_COLOURS, MAP_STANCE_LABELS, MAP_STANCE_TEXT_COLOURS, MapStance
-
-STANCE_COLOURS: dict[str, str] = MAP_STANCE_COLOURS
+from mosaic.analyses import MapStance
 
 #: plotly ``fillpattern.shape`` per stance ("" is a solid fill).
 STANCE_PATTERNS: dict[str, str] = {
@@ -27,20 +25,6 @@ STANCE_PATTERN_COLOURS: dict[str, str] = {
     MapStance.NCND: "#6E6E6E",
     MapStance.NO_ANSWER: "#8A5A00",
 }
-
-#: A short mark shown in hover text and the timeline, so stance reads without colour.
-STANCE_MARKS: dict[str, str] = {
-    MapStance.CONFIRM: "✔",
-    MapStance.DENY: "✘",
-    MapStance.NCND_PARTIAL: "◐",
-    MapStance.NCND: "■",
-    MapStance.NO_ANSWER: "…",
-    MapStance.NOT_ASKED: "·",
-}
-
-STANCE_TEXT_COLOURS: dict[str, str] = MAP_STANCE_TEXT_COLOURS
-
-STANCE_LABELS: dict[str, str] = dict(MAP_STANCE_LABELS)
 
 FADED = "#F6F6F6"
 """Fill of a cell hidden by the outcome or region filter (the country's shape stays visible)."""

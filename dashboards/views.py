@@ -22,16 +22,9 @@ from mosaic.analyses import MapStance, stance_counts
 from mosaic.registry import CATEGORY_SEPARATOR, technology_pairs
 from mosaic.registry.hexgrid import hex_cells, hex_corners
 
-from dashboards.style import (
-    CARD_STYLE,
-    FADED,
-    STANCE_COLOURS,
-    STANCE_LABELS,
-    STANCE_MARKS,
-    STANCE_PATTERN_COLOURS,
-    STANCE_PATTERNS,
-    STANCE_TEXT_COLOURS,
-)
+from mosaic.present.labels import STANCE_COLOURS, STANCE_LABELS, STANCE_MARKS, STANCE_SYMBOLS, STANCE_TEXT_COLOURS
+
+from dashboards.style import CARD_STYLE, FADED, STANCE_PATTERN_COLOURS, STANCE_PATTERNS
 
 #: Hexagons are drawn slightly smaller than their cell so neighbours stay apart.
 HEX_SCALE = 0.94
@@ -531,7 +524,6 @@ def _finding_item(finding: dict[str, Any]) -> html.Li:
 
 #: Above this many points the timeline shows one mark per authority, month (else quarter, else year) and stance.
 TIMELINE_POINT_LIMIT = 3000
-_TIMELINE_SYMBOLS = {"confirm": "circle", "deny": "square", "ncnd_partial": "diamond", "ncnd": "x", "no_answer": "triangle-up"}
 
 
 @functools.cache
@@ -564,7 +556,7 @@ def timeline_figure(points: pl.DataFrame, grain: str, title: str) -> tuple[dict[
                 "x": group.get_column("date").cast(pl.String).to_list(),
                 "y": group.get_column("authority_label").to_list(),
                 "mode": "markers",
-                "marker": {"color": STANCE_COLOURS[stance], "symbol": _TIMELINE_SYMBOLS[stance.value], "size": 10, "line": {"width": 1, "color": "#FFFFFF"}},
+                "marker": {"color": STANCE_COLOURS[stance], "symbol": STANCE_SYMBOLS[stance], "size": 10, "line": {"width": 1, "color": "#FFFFFF"}},
                 "name": f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({group.get_column('n').sum()})",
                 "customdata": group.get_column("n").to_list(),
                 "hovertemplate": "%{y}<br>%{x}<br>" + STANCE_LABELS[stance] + " x%{customdata}<extra></extra>",

@@ -17,7 +17,7 @@ from dashboards import views
 from dashboards.data import DataAccess
 from dashboards.exports import report_available
 from dashboards.ids import MapIds
-from dashboards.style import STANCE_LABELS, STANCE_MARKS
+from mosaic.present.labels import STANCE_LABELS, STANCE_MARKS
 
 from mosaic.analyses import MapStance, technology_scope
 

@@ -16,7 +16,7 @@ from dash import Dash, Input, Output, dcc, html
 from dashboards import views
 from dashboards.data import DataAccess, graph_api
 from dashboards.ids import NetworkIds
-from dashboards.style import STANCE_COLOURS, STANCE_LABELS, STANCE_MARKS
+from mosaic.present.labels import STANCE_COLOURS, STANCE_LABELS, STANCE_MARKS
 
 from mosaic.errors import MosaicError
 

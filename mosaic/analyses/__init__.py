@@ -23,13 +23,13 @@ from mosaic.analyses.findings import (
 )
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.lookup import resolve_authority_ids, resolve_technology_ids
-from mosaic.analyses.mapview import MAP_STANCE_COLOURS, MAP_STANCE_LABELS, MAP_STANCE_TEXT_COLOURS, MapStance, map_stances, stance_counts, technology_scope
+from mosaic.analyses.mapview import MapStance, map_stances, stance_counts, technology_scope
 from mosaic.analyses.overview import stance_overview, wilson_interval
 from mosaic.analyses.registry import Check, CheckParams, all_checks, resolve_check_ids, run_checks
 
 __all__ = [
     "EVIDENCE_DTYPE", "EVIDENCE_STRUCT", "FINDING_COLUMNS", "FINDING_SCHEMA", "METRICS", "EvidenceRelation",
-    "FindingScope", "empty_findings", "findings_records", "AnalysisInputs", "MAP_STANCE_COLOURS", "MAP_STANCE_LABELS", "MAP_STANCE_TEXT_COLOURS", "MapStance",
+    "FindingScope", "empty_findings", "findings_records", "AnalysisInputs", "MapStance",
     "map_stances", "stance_counts", "technology_scope", "stance_overview", "wilson_interval", "Check",
     "CheckParams", "all_checks", "resolve_check_ids", "run_checks", "resolve_authority_ids", "resolve_technology_ids",
 ]  # fmt: skip

@@ -42,33 +42,6 @@ class MapStance(StrEnum):
     NOT_ASKED = "not_asked"
 
 
-MAP_STANCE_LABELS: dict[str, str] = {
-    MapStance.CONFIRM: "Confirmed",
-    MapStance.DENY: "Denied",
-    MapStance.NCND_PARTIAL: "Partial NCND",
-    MapStance.NCND: "NCND",
-    MapStance.NO_ANSWER: "No answer yet",
-    MapStance.NOT_ASKED: "Not asked",
-}
-#: One palette for every picture of the map (dashboard and reports): Okabe-Ito colours, distinguishable
-#: under the common colour-vision deficiencies. Data, not drawing code, so both renderers share it.
-MAP_STANCE_COLOURS: dict[str, str] = {
-    MapStance.CONFIRM: "#D55E00",  # vermillion
-    MapStance.DENY: "#0072B2",  # blue
-    MapStance.NCND_PARTIAL: "#CC79A7",  # reddish purple
-    MapStance.NCND: "#222222",  # near black: the answers that stand out
-    MapStance.NO_ANSWER: "#E69F00",  # orange
-    MapStance.NOT_ASKED: "#E4E4E4",  # light grey
-}
-#: Text colour that reads on each fill.
-MAP_STANCE_TEXT_COLOURS: dict[str, str] = {
-    MapStance.CONFIRM: "#FFFFFF",
-    MapStance.DENY: "#FFFFFF",
-    MapStance.NCND_PARTIAL: "#000000",
-    MapStance.NCND: "#FFFFFF",
-    MapStance.NO_ANSWER: "#000000",
-    MapStance.NOT_ASKED: "#555555",
-}
 _RANK = {stance.value: rank for rank, stance in enumerate(MapStance)}
 
 MAP_COLUMNS = (

@@ -15,7 +15,6 @@ import polars as pl
 
 from mosaic import __version__
 from mosaic.analyses import (
-    MAP_STANCE_LABELS,
     AnalysisInputs,
     CheckParams,
     MapStance,
@@ -29,6 +28,8 @@ from mosaic.analyses.findings import empty_findings
 from mosaic.errors import MosaicError
 from mosaic.registry import is_bundled_sample
 from mosaic.registry.hexgrid import hex_cells
+from mosaic.present.labels import ANSWER_STANCE_LABELS as STANCE_LABELS
+from mosaic.present.labels import STANCE_LABELS as MAP_STANCE_LABELS
 from mosaic.report.model import REGENERATE_LABEL, Column, Facts, HexMap, Notice, Paragraph, ReportMeta, Section, Table
 from mosaic.schema import Outcome, Stance
 
@@ -49,7 +50,6 @@ OUTCOME_LABELS: dict[str, str] = {
     Outcome.UNKNOWN: "Unknown",
     Outcome.OTHER: "Other",
 }
-STANCE_LABELS: dict[str, str] = {Stance.CONFIRM: "Confirmed", Stance.DENY: "Denied", Stance.NCND: "NCND", Stance.UNKNOWN: "No stance"}
 SOURCE_TYPE_LABELS: dict[str, str] = {
     "foi_response": "FOI response", "press_release": "Press release", "procurement": "Procurement record",
     "parliamentary_answer": "Parliamentary answer", "published_policy": "Published policy", "survey": "Official survey",

@@ -12,7 +12,6 @@ from typing import Any
 import polars as pl
 
 from mosaic.analyses import (
-    MAP_STANCE_LABELS,
     CheckParams,
     MapStance,
     findings_records,
@@ -22,6 +21,7 @@ from mosaic.analyses import (
 from mosaic.analyses.findings import empty_findings
 from mosaic.errors import MosaicError
 from mosaic.graph import build_graph, national_line
+from mosaic.present.labels import STANCE_LABELS as MAP_STANCE_LABELS
 from mosaic.report.common import (
     OUTCOME_LABELS,
     STANCE_LABELS,

@@ -12,13 +12,13 @@ import math
 
 from markupsafe import Markup, escape
 
-from mosaic.analyses import MAP_STANCE_COLOURS, MAP_STANCE_TEXT_COLOURS
+from mosaic.present.labels import STANCE_COLOURS, STANCE_TEXT_COLOURS
 from mosaic.registry.hexgrid import hex_corners
 from mosaic.report.model import HexMap, IntervalChart, TimeChart
 
 #: Cell colours: the shared, colour-blind-safe palette the dashboard's map uses too.
-STANCE_FILL: dict[str, str] = MAP_STANCE_COLOURS
-STANCE_TEXT: dict[str, str] = MAP_STANCE_TEXT_COLOURS
+STANCE_FILL: dict[str, str] = STANCE_COLOURS
+STANCE_TEXT: dict[str, str] = STANCE_TEXT_COLOURS
 SERIES_COLOURS = ("#777777", "#0072B2", "#222222", "#D55E00")
 FONT = "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\""
 
