@@ -22,13 +22,12 @@ from mosaic.analyses import MapStance, stance_counts
 from mosaic.registry import CATEGORY_SEPARATOR, technology_pairs
 from mosaic.registry.hexgrid import hex_cells, hex_corners
 
-from mosaic.present.labels import STANCE_COLOURS, STANCE_LABELS, STANCE_MARKS, STANCE_SYMBOLS, STANCE_TEXT_COLOURS
+from mosaic.present.labels import STANCE_COLOURS, STANCE_LABELS, STANCE_MARKS, STANCE_SYMBOLS, STANCE_TEXT_COLOURS, authority_hex_labels
 
 from dashboards.style import CARD_STYLE, FADED, STANCE_PATTERN_COLOURS, STANCE_PATTERNS
 
 #: Hexagons are drawn slightly smaller than their cell so neighbours stay apart.
 HEX_SCALE = 0.94
-_STOP_WORDS = {"and", "of", "the", "police", "constabulary", "service", "force"}
 
 
 # --- controls ----------------------------------------------------------------------------------------
@@ -120,32 +119,6 @@ def split_list(text: str | None) -> list[str]:
 # --- the hex map ---------------------------------------------------------------------------------------
 
 
-def _abbreviation_candidates(authority_id: str) -> list[str]:
-    words = [w for w in authority_id.split("-") if w and w not in _STOP_WORDS] or [authority_id]
-    if len(words) == 1:
-        word = words[0]
-        consonants = [c for c in word[1:] if c not in "aeiou"]
-        return [word[:3]] + [word[0] + a + b for i, a in enumerate(consonants) for b in consonants[i + 1 :] if a != b]
-    initials = "".join(w[0] for w in words[:3])
-    return [initials] + [words[0][0] + words[1][:2]] + [initials + c for c in words[-1][1:]]
-
-
-def abbreviations(authority_ids: Sequence[str]) -> dict[str, str]:
-    """Unique two- or three-letter hexagon labels ("west-midlands" -> "WM", "west-mercia" -> "WME").
-
-    Ids are taken in sorted order and each gets its first candidate not already used, so the labels are
-    stable for a given register.
-    """
-    used: set[str] = set()
-    labels: dict[str, str] = {}
-    for authority_id in sorted(authority_ids):
-        candidates = [c.upper() for c in _abbreviation_candidates(authority_id)]
-        label = next((c for c in candidates if c not in used), authority_id[:4].upper())
-        used.add(label)
-        labels[authority_id] = label
-    return labels
-
-
 def visible_expr(outcomes: Sequence[str] | None, regions: Sequence[str] | None) -> pl.Expr:
     """Which authorities pass the outcome and region filters (no filter selects everything)."""
     keep = pl.lit(True)
@@ -202,7 +175,7 @@ def hex_map_figure(cells: pl.DataFrame, *, title: str = "", selected_authority: 
         label = f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({counts[stance.value]})"
         data.append(_polygon_trace(group, STANCE_COLOURS[stance], STANCE_PATTERNS[stance], label, legend=True, pattern_colour=STANCE_PATTERN_COLOURS.get(stance)))
     rows = cells.to_dicts()
-    labels = abbreviations([r["authority_id"] for r in rows])
+    labels = authority_hex_labels([r["authority_id"] for r in rows], [r["authority_name"] for r in rows])
     data.append(
         {
             "type": "scatter",

@@ -9,6 +9,8 @@ appears, NCND a square; the timeline once drew NCND with the x that means Denied
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from mosaic.analyses import MapStance
 from mosaic.schema import Stance
 
@@ -63,3 +65,52 @@ STANCE_SYMBOLS: dict[str, str] = {
     MapStance.NO_ANSWER: "triangle-up",
     MapStance.NOT_ASKED: "circle-open",
 }
+
+
+# --- hexagon labels ----------------------------------------------------------------------------------
+
+
+def _label_candidates(name: str) -> list[str]:
+    """Short labels for a hexagon, best first: initials, then letters of the significant words."""
+    stop = {"and", "of", "the", "police", "constabulary", "service", "force", "for"}
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in stop and w[:1].isalpha()] or [name or "?"]
+    letters = "".join(words).upper()
+    candidates = []
+    if len(words) >= 2:
+        candidates += ["".join(w[0] for w in words[:4]).upper(), (words[0][0] + words[1][:2]).upper(), (words[0][:2] + words[1][0]).upper()]
+    candidates += [letters[:3], letters[:2] + letters[-1], letters[0] + letters[2:4], letters[:4], letters[0] + letters[-2:]]
+    return [c for c in dict.fromkeys(candidates) if c]
+
+
+def hex_labels(names: Sequence[str]) -> dict[str, str]:
+    """A distinct 2-4 letter label per name (the printed map has no tooltips, so labels must not collide).
+
+    A candidate shared by two names is given to neither; each name takes its first candidate left free.
+
+    >>> hex_labels(["West Mercia Police", "West Midlands Police", "Kent Police"])
+    {'Kent Police': 'KEN', 'West Mercia Police': 'WME', 'West Midlands Police': 'WMI'}
+    """
+    options = {name: _label_candidates(name) for name in sorted(set(names))}
+    labels: dict[str, str] = {}
+    taken: set[str] = set()
+    for depth in range(max((len(v) for v in options.values()), default=0)):
+        wanted: dict[str, list[str]] = {}
+        for name, candidates in options.items():
+            if name not in labels and depth < len(candidates) and candidates[depth] not in taken:
+                wanted.setdefault(candidates[depth], []).append(name)
+        for label, claimants in sorted(wanted.items()):
+            if len(claimants) == 1:
+                labels[claimants[0]] = label
+                taken.add(label)
+    for name in options:  # whatever is left keeps its first choice
+        labels.setdefault(name, options[name][0])
+    return dict(sorted(labels.items()))
+
+
+
+def authority_hex_labels(authority_ids: Sequence[str], names: Sequence[str | None]) -> dict[str, str]:
+    """The label each authority's hexagon carries, by id: the dashboard's map and the reports' map both
+    call this with the same cells (every authority with a place on the grid), so a force reads the same
+    on both (they once differed for six forces: HAM/HIW, NOR/NOK, WM/WME, PSN/NI, ...)."""
+    by_name = hex_labels([name or authority_id for authority_id, name in zip(authority_ids, names, strict=True)])
+    return {authority_id: by_name[name or authority_id] for authority_id, name in zip(authority_ids, names, strict=True)}

@@ -30,6 +30,7 @@ from mosaic.registry import is_bundled_sample
 from mosaic.registry.hexgrid import hex_cells
 from mosaic.present.labels import ANSWER_STANCE_LABELS as STANCE_LABELS
 from mosaic.present.labels import STANCE_LABELS as MAP_STANCE_LABELS
+from mosaic.present.labels import authority_hex_labels
 from mosaic.report.model import REGENERATE_LABEL, Column, Facts, HexMap, Notice, Paragraph, ReportMeta, Section, Table
 from mosaic.schema import Outcome, Stance
 
@@ -454,43 +455,6 @@ def regenerate_command(kind: str, *, authority_id: str | None = None, technology
     return " ".join(parts)
 
 
-def _label_candidates(name: str) -> list[str]:
-    """Short labels for a hexagon, best first: initials, then letters of the significant words."""
-    stop = {"and", "of", "the", "police", "constabulary", "service", "force", "for"}
-    words = [w for w in name.replace("-", " ").split() if w.lower() not in stop and w[:1].isalpha()] or [name or "?"]
-    letters = "".join(words).upper()
-    candidates = []
-    if len(words) >= 2:
-        candidates += ["".join(w[0] for w in words[:4]).upper(), (words[0][0] + words[1][:2]).upper(), (words[0][:2] + words[1][0]).upper()]
-    candidates += [letters[:3], letters[:2] + letters[-1], letters[0] + letters[2:4], letters[:4], letters[0] + letters[-2:]]
-    return [c for c in dict.fromkeys(candidates) if c]
-
-
-def hex_labels(names: Sequence[str]) -> dict[str, str]:
-    """A distinct 2-4 letter label per name (the printed map has no tooltips, so labels must not collide).
-
-    A candidate shared by two names is given to neither; each name takes its first candidate left free.
-
-    >>> hex_labels(["West Mercia Police", "West Midlands Police", "Kent Police"])
-    {'Kent Police': 'KEN', 'West Mercia Police': 'WME', 'West Midlands Police': 'WMI'}
-    """
-    options = {name: _label_candidates(name) for name in sorted(set(names))}
-    labels: dict[str, str] = {}
-    taken: set[str] = set()
-    for depth in range(max((len(v) for v in options.values()), default=0)):
-        wanted: dict[str, list[str]] = {}
-        for name, candidates in options.items():
-            if name not in labels and depth < len(candidates) and candidates[depth] not in taken:
-                wanted.setdefault(candidates[depth], []).append(name)
-        for label, claimants in sorted(wanted.items()):
-            if len(claimants) == 1:
-                labels[claimants[0]] = label
-                taken.add(label)
-    for name in options:  # whatever is left keeps its first choice
-        labels.setdefault(name, options[name][0])
-    return dict(sorted(labels.items()))
-
-
 #: The legend entry (not a stance) counting cells that show a confirm or deny while the authority also gave
 #: an NCND on something within the technology (``map_stances``' ``ncnd_within_id``); drawn as a dot.
 NCND_WITHIN = "ncnd_within"
@@ -500,7 +464,7 @@ def hex_map_block(context: ReportContext, technology_id: str, as_of: dt.date, su
     """The hex map block and the map frame it was drawn from (``with_undated``: the map as it stands now)."""
     stances = map_stances(context.inputs, technology_id, as_of, with_undated=with_undated)
     cells = hex_cells(context.inputs.authorities).join(stances, on="authority_id", how="left")
-    labels = hex_labels(cells.get_column("authority_name").drop_nulls().to_list())
+    labels = authority_hex_labels(cells.get_column("authority_id").to_list(), cells.get_column("authority_name").to_list())
     within_ids = stances.get_column("ncnd_within_id").drop_nulls().unique().to_list()
     within_names = {key: context.technology_name(key) for key in within_ids}
     # A cell that shows a confirm or deny but hides an NCND on something within the technology says so.
@@ -511,7 +475,7 @@ def hex_map_block(context: ReportContext, technology_id: str, as_of: dt.date, su
         cells.select(
             "authority_id",
             pl.col("authority_name").alias("name"),
-            pl.col("authority_name").replace_strict(labels, default="?").alias("short"),
+            pl.col("authority_id").replace_strict(labels, default="?").alias("short"),
             "x",
             "y",
             pl.col("map_stance").fill_null(MapStance.NOT_ASKED.value).alias("stance"),

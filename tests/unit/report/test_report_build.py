@@ -8,7 +8,8 @@ import pytest
 
 from mosaic.errors import MosaicError
 from mosaic.report import build_report
-from mosaic.report.common import hex_labels, say_share
+from mosaic.present.labels import hex_labels
+from mosaic.report.common import say_share
 from mosaic.report.model import Facts, HexMap, Notice, Table
 
 WEST_MERCIA_NCND = "e35b92f7575dc2ec"  # West Mercia's NCND of 14 March 2022 in the fixture (conftest.py)
