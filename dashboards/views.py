@@ -309,29 +309,30 @@ def legend_component(cells_visible: pl.DataFrame) -> html.Ul:
     )
 
 
-def headline_component(map_frame: pl.DataFrame, exposure: dict[str, Any] | None) -> html.Div:
-    """Headline numbers: coverage, base rate and what one more answer would add (``mosaic_exposure``).
+def headline_component(map_frame: pl.DataFrame, exposure: dict[str, Any] | None, technology: str = "", is_category: bool = False) -> html.Div:
+    """Headline numbers: who was asked and how much of the map is public, counted from the map itself (so
+    they agree with the legend), then ``mosaic_exposure``'s base rate and bits.
 
-    While the ``mosaic_exposure`` check is not available the coverage is counted from the map itself and
-    the other two cards say so, rather than showing a number computed differently from the check.
+    The exposure check reads answers naming the technology itself; a category's map also shows its
+    products. So for a category those two cards say whose answers they come from, rather than sit
+    beside the map's counts as if they were the same population ("26 of 42" beside a legend of 45).
     """
     counts = stance_counts(map_frame)
     asked = sum(v for k, v in counts.items() if k != MapStance.NOT_ASKED)
-    disclosed = counts[MapStance.CONFIRM] + counts[MapStance.DENY]
-    cards = [_card("Authorities asked", str(asked), "by the selected date")]
-    if exposure:
-        coverage = exposure.get("coverage")
-        low, high = exposure.get("coverage_low"), exposure.get("coverage_high")
-        interval = f" (95% CI {low:.0%}-{high:.0%})" if low is not None and high is not None else ""
-        cards.append(_card("Map already public", f"{coverage:.0%}" if coverage is not None else "-", f"{exposure.get('disclosed', disclosed)} of {exposure.get('asked', asked)} confirmed or denied{interval}"))
-        base = exposure.get("base_rate")
-        cards.append(_card("Base rate of use", f"{base:.0%}" if base is not None else "-", "among the authorities that answered (smoothed)"))
-        bits = exposure.get("mean_marginal_bits")
-        cards.append(_card("One more answer adds", f"{bits:.2f} bits" if bits is not None else "-", "on average, for an authority without a public answer"))
+    on_record = map_frame.filter((pl.col("map_stance") != MapStance.NOT_ASKED.value) & pl.col("public_stance").is_not_null()).height
+    scope_note = ", its products included" if is_category else ""
+    cards = [_card("Authorities asked", str(asked), f"by the selected date{scope_note}")]
+    share = f"{on_record / asked:.0%}" if asked >= 10 else f"{on_record}/{asked}"
+    cards.append(_card("Map already public", share, f"{on_record} of {asked} have a confirm or deny on record (a later NCND does not erase it)"))
+    whose = f" (answers naming {technology} itself)" if is_category else ""
+    base = (exposure or {}).get("base_rate")
+    bits = (exposure or {}).get("mean_marginal_bits")
+    if base is None:
+        cards.append(_card("Base rate of use", "-", f"no confirm or deny{' names ' + technology + ' itself' if is_category else ' yet'}: nothing to estimate from"))
     else:
-        share = f"{disclosed / asked:.0%}" if asked else "-"
-        cards.append(_card("Map already public", share if asked >= 10 else f"{disclosed}/{asked}", f"{disclosed} of {asked} confirmed or denied"))
-        cards.append(_card("Mosaic exposure", "not available", "the mosaic_exposure check is not installed"))
+        cards.append(_card("Base rate of use", f"{base:.0%}", f"among the authorities that answered (smoothed){whose}"))
+    if bits is not None:
+        cards.append(_card("One more answer adds", f"{bits:.2f} bits", f"on average, for an authority without a public answer{whose}"))
     return html.Div(cards, style={"display": "flex", "gap": "10px", "flexWrap": "wrap"})
 
 

@@ -152,7 +152,10 @@ def headline(data: DataAccess, technology_id: str, offset: int, dates: dict[str,
     """The headline cards for the selection (``mosaic_exposure``'s national numbers)."""
     as_of = as_of_date(dates["first"], offset)
     frame = data.map_frame(technology_id, as_of)
-    return views.headline_component(frame.filter(views.visible_expr(outcomes, regions)), data.exposure(technology_id, as_of))
+    row = data.inputs().technologies.filter(pl.col("technology_id") == technology_id)
+    name = row.item(0, "name") if row.height else technology_id
+    is_category = bool(row.height) and row.item(0, "level") == "category"
+    return views.headline_component(frame.filter(views.visible_expr(outcomes, regions)), data.exposure(technology_id, as_of), name, is_category)
 
 
 def clicked_authority(click_data: dict[str, Any] | None) -> str | None:

@@ -98,7 +98,10 @@ def technology_report(context: ReportContext, technology_id: str, as_of: dt.date
         summary.append(f"No authority gave a neither-confirm-nor-deny answer on {technology} by {say_date(cut_off)}.")
     exposure = findings.filter((pl.col("check") == "mosaic_exposure") & (pl.col("scope") == "technology") & (pl.col("technology_id") == technology_id))
     if exposure.height:
-        summary.append(exposure.item(0, "summary"))
+        sentence = exposure.item(0, "summary")
+        if len(scope) > 1:  # a category: the check reads answers naming it, the map shows its products too
+            sentence = f"Counting only answers that name {technology} itself (not its products): {sentence[:1].lower()}{sentence[1:]}"
+        summary.append(sentence)
 
     notices = synthetic_notice(context, scope)
     if asked.height == 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from mosaic.analyses import stance_counts
 
 import plotly.graph_objects as go
 import polars as pl
@@ -122,10 +123,10 @@ def test_authority_panel_lists_responses_in_time_order(tiny_data):
 def test_headline_without_and_with_exposure(tiny_data):
     frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31))
     plain = " ".join(strings_in(views.headline_component(frame, None)))
-    assert "1/3" in plain  # 3 asked, 1 confirmed or denied: small counts are shown as counts
+    assert "2/3" in plain  # 3 asked, 2 with a confirm or deny on record (one later NCNDed): small counts stay counts
     metrics = {"coverage": 0.5, "coverage_low": 0.2, "coverage_high": 0.8, "disclosed": 2, "asked": 4, "base_rate": 0.6, "mean_marginal_bits": 0.97}
     rich = " ".join(strings_in(views.headline_component(frame, metrics)))
-    assert "50%" in rich and "2 of 4" in rich and "60%" in rich and "0.97 bits" in rich
+    assert "2/3" in rich and "60%" in rich and "0.97 bits" in rich  # the map's own counts, the check's rate and bits
 
 
 def test_date_helpers():
@@ -211,3 +212,19 @@ def test_technology_options_list_what_the_data_holds_and_its_ancestors():
     assert "amazon-rekognition" not in values and "clearsight-match" not in values
     labels = {o["value"]: o["label"] for o in views.technology_options(load_technologies(), events)}
     assert labels["unresolved:quux-scanner"].strip("\u2003") == "Quux Scanner"
+
+
+def test_headline_counts_agree_with_the_legend_and_say_whose_answers_the_exposure_reads(tiny_data):
+    # Issue 13 item 13: a headline "26 of 42" sat beside a legend counting 45 (the exposure check reads
+    # answers naming the category itself; the category's map shows its products too).
+    as_of = dt.date(2021, 12, 31)
+    frame = tiny_data.map_frame("facial-recognition", as_of)
+    cards = views.headline_component(frame, tiny_data.exposure("facial-recognition", as_of), "Facial recognition", True)
+    texts = [[part.children for part in card.children] for card in cards.children]
+    counts = stance_counts(frame)
+    asked = sum(v for k, v in counts.items() if k != "not_asked")
+    assert texts[0][:2] == ["Authorities asked", str(asked)] and asked > 0
+    on_record = frame.filter((pl.col("map_stance") != "not_asked") & pl.col("public_stance").is_not_null()).height
+    assert texts[1][2].startswith(f"{on_record} of {asked} have a confirm or deny on record")
+    assert texts[2:] and all("Facial recognition itself" in card[2] for card in texts[2:])
+    assert not any("not installed" in " ".join(card) for card in texts)

@@ -171,6 +171,8 @@ def test_a_category_map_never_hides_a_product_ncnd():
     text = " ".join(model.summary) + " ".join(block.text for block in _blocks(model, Notice))
     assert "1 also gave an NCND on something within it by then (Kent Police on Amazon Rekognition)" in text
     assert "No authority gave a neither-confirm-nor-deny answer" not in text
+    # the exposure check reads answers naming the category itself: its sentence says so beside the map's counts
+    assert "Counting only answers that name Facial recognition itself (not its products): on " in text
     # before the NCND, nothing is marked
     earlier = build_report(AnalysisInputs.from_responses(frame(rows)), technology_id="facial-recognition", as_of=dt.date(2024, 1, 1))
     (past,) = _blocks(earlier, HexMap)
