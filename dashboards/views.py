@@ -145,6 +145,8 @@ def _hover(row: dict[str, Any]) -> str:
         lines.append(f"answered {row['response_date']}" + (f" ({_escape(row['outcome'])})" if row.get("outcome") else ""))
     if row.get("exemptions"):
         lines.append("exemptions: " + _escape(", ".join(row["exemptions"])))
+    if row.get("ncnd_within_name"):
+        lines.append(f"also an NCND on {_escape(row['ncnd_within_name'])}")
     if row.get("public_stance") and row["public_stance"] != stance:
         lines.append(f"earlier public answer: {row['public_stance']} ({row['public_date']})")
     lines.append("click for the evidence")
@@ -174,6 +176,22 @@ def hex_map_figure(cells: pl.DataFrame, *, title: str = "", selected_authority: 
         group = visible.filter(pl.col("map_stance") == stance.value)
         label = f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({counts[stance.value]})"
         data.append(_polygon_trace(group, STANCE_COLOURS[stance], STANCE_PATTERNS[stance], label, legend=True, pattern_colour=STANCE_PATTERN_COLOURS.get(stance)))
+    # A category's cell shows the strongest answer; a dot marks one whose authority also NCNDed something
+    # within it (a survey confirming facial recognition, then an NCND on a product), so none is hidden.
+    dotted = visible.filter(pl.col("ncnd_within_id").is_not_null()) if "ncnd_within_id" in visible.columns else visible.clear()
+    if dotted.height:
+        data.append(
+            {
+                "type": "scatter",
+                "x": dotted.get_column("x").to_list(),
+                "y": (dotted.get_column("y") + 0.3).to_list(),
+                "mode": "markers",
+                "marker": {"symbol": STANCE_SYMBOLS[MapStance.NCND], "size": 7, "color": STANCE_COLOURS[MapStance.NCND], "line": {"width": 1, "color": "#FFFFFF"}},
+                "name": f"{STANCE_MARKS[MapStance.NCND]} also an NCND within it ({dotted.height})",
+                "hoverinfo": "skip",
+                "showlegend": True,
+            }
+        )
     rows = cells.to_dicts()
     labels = authority_hex_labels([r["authority_id"] for r in rows], [r["authority_name"] for r in rows])
     data.append(
@@ -304,6 +322,11 @@ def legend_component(cells_visible: pl.DataFrame) -> html.Ul:
                 **{"data-stance": s.value},
             )
             for s in MapStance
+        ]
+        + [
+            html.Li(f"{STANCE_MARKS[MapStance.NCND]} of those, also an NCND within it: {hidden}", **{"data-stance": "ncnd_within"})
+            for hidden in [cells_visible.filter(pl.col("ncnd_within_id").is_not_null()).height if "ncnd_within_id" in cells_visible.columns else 0]
+            if hidden
         ],
         style={"listStyle": "none", "padding": 0, "margin": 0, "display": "flex", "flexWrap": "wrap", "gap": "14px"},
     )

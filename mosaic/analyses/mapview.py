@@ -47,7 +47,7 @@ _RANK = {stance.value: rank for rank, stance in enumerate(MapStance)}
 MAP_COLUMNS = (
     "authority_id", "authority_name", "kind", "region", "hex_col", "hex_row", "map_stance",
     "technology_id", "response_id", "response_date", "response_date_precision", "outcome", "exemptions",
-    "source_url", "public_stance", "public_date", "answer_count", "ncnd_within_id",
+    "source_url", "public_stance", "public_date", "answer_count", "ncnd_within_id", "ncnd_within_name",
 )  # fmt: skip
 
 
@@ -451,6 +451,8 @@ def map_stances(inputs: AnalysisInputs, technology_id: str, as_of: dt.date, *, w
         )
         .drop("__ncnd_id")
     )
+    names = inputs.technologies.lazy().select(pl.col("technology_id").alias("ncnd_within_id"), pl.col("name").alias("ncnd_within_name"))
+    strongest = strongest.join(names, on="ncnd_within_id", how="left").with_columns(pl.col("ncnd_within_name").fill_null(pl.col("ncnd_within_id")))
     register = inputs.authorities.lazy().select("authority_id", pl.col("name").alias("authority_name"), "kind", "region", "hex_col", "hex_row")
     return (
         register.join(strongest, on="authority_id", how="full", coalesce=True)

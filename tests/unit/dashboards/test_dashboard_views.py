@@ -228,3 +228,20 @@ def test_headline_counts_agree_with_the_legend_and_say_whose_answers_the_exposur
     assert texts[1][2].startswith(f"{on_record} of {asked} have a confirm or deny on record")
     assert texts[2:] and all("Facial recognition itself" in card[2] for card in texts[2:])
     assert not any("not installed" in " ".join(card) for card in texts)
+
+
+def test_a_category_map_marks_a_product_ncnd_behind_a_confirmed_cell():
+    # Issue 13 item 1, on the dashboard: Kent confirmed facial recognition in a survey, then NCNDed Amazon
+    # Rekognition; its category cell shows Confirmed, with a dot, a hover line and a legend count.
+    from dashboards.data import FakeData
+
+    from ..rows import frame, response
+
+    data = FakeData(frame([response("kent", "facial-recognition", "disclosed", "2023-01-20", source_type="survey"), response("kent", "amazon-rekognition", "ncnd", "2024-02-20")]))
+    cells = views.map_cells(data.map_frame("facial-recognition", dt.date(2024, 3, 1)), AUTHORITIES)
+    figure = views.hex_map_figure(cells)
+    dots = [trace for trace in figure["data"] if "also an NCND within it" in trace.get("name", "")]
+    assert len(dots) == 1 and len(dots[0]["x"]) == 1 and dots[0]["name"].endswith("(1)")
+    kent = figure["data"][-1]["customdata"].index("kent")
+    assert "also an NCND on Amazon Rekognition" in figure["data"][-1]["hovertext"][kent] and "Confirmed" in figure["data"][-1]["hovertext"][kent]
+    assert "also an NCND within it: 1" in " ".join(strings_in(views.legend_component(cells.filter(pl.col("visible")))))
