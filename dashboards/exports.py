@@ -1,13 +1,13 @@
 """Downloads: the findings as CSV and the consistency report of the current selection.
 
-The report comes from ``mosaic.report`` (the same model and renderer as ``mosaic report``); while that
-module lacks ``build_report`` the report button is disabled rather than producing a different document.
+The report comes from ``mosaic.report``, the same model and renderer as ``mosaic report``, and says which
+``mosaic report`` command rebuilds it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
+import shlex
 from typing import Any
 
 from dash import dcc
@@ -20,15 +20,6 @@ from dashboards.data import DataAccess
 from mosaic.analyses import technology_scope
 
 
-def report_available() -> bool:
-    """True when ``mosaic.report`` provides ``build_report`` and ``render_report``."""
-    try:
-        module = importlib.import_module("mosaic.report")
-    except ImportError:
-        return False
-    return hasattr(module, "build_report") and hasattr(module, "render_report")
-
-
 def findings_download(data: DataAccess, technology_id: str | None) -> dict[str, Any]:
     """Findings about the technology (and everything below it) as a CSV download."""
     scope = technology_scope(data.inputs(), technology_id) if technology_id else None
@@ -37,19 +28,33 @@ def findings_download(data: DataAccess, technology_id: str | None) -> dict[str, 
     return dcc.send_string(frame_csv(findings_table(frame)), name)
 
 
-def report_download(data: DataAccess, technology_id: str | None, as_of: dt.date, authority_id: str | None) -> dict[str, Any] | None:
-    """The consistency report for the selection (technology, date and, when chosen, authority), as HTML."""
-    if not report_available():
-        return None
-    report = importlib.import_module("mosaic.report")
-    model = report.build_report(
-        data.inputs(),
-        authority_id=authority_id or None,
-        technology_id=technology_id,
-        as_of=as_of,
+def report_download(data: DataAccess, technology_id: str | None, as_of: dt.date, authority_id: str | None) -> dict[str, Any]:
+    """The consistency report of the selection, as HTML: with an authority chosen, the dossier of its latest
+    NCND on the technology by the slider's date, stated as of that answer's own date (never the slider's:
+    that would count disclosures made after the NCND); else the technology report on the slider's date.
+    Its "Regenerate" line is the ``mosaic report`` command that rebuilds the same file."""
+    from mosaic.report import build_report, dossier_response_id, render_report
+
+    inputs = data.inputs()
+    response_id = dossier_response_id(inputs, authority_id, technology_id, as_of) if authority_id and technology_id else None
+    model = build_report(
+        inputs,
+        response_id=response_id,
+        authority_id=None if response_id else authority_id or None,
+        technology_id=None if response_id else technology_id,
+        as_of=None if response_id else as_of,
         workspace_hash=data.version(),
-        command="mosaic dashboard",
     )
-    content = report.render_report(model, "html")
-    subject = authority_id or technology_id or "all"
-    return dcc.send_bytes(content, f"mosaic-report-{subject}-{as_of.isoformat()}.html")
+    subject = response_id or authority_id or technology_id or "all"
+    filename = f"mosaic-report-{subject}-{model.meta.as_of}.html"
+    workspace = getattr(data, "workspace", None)
+    command = ["mosaic", "report"]
+    if workspace is not None:
+        command += ["--workspace", str(workspace.path)]
+    for flag, value in (("--response", response_id), ("--authority", None if response_id else authority_id), ("--technology", None if response_id else technology_id)):
+        if value:
+            command += [flag, value]
+    if "--as-of" in model.meta.command.split():
+        command += ["--as-of", model.meta.as_of]
+    model = model.with_command(shlex.join([*command, "--format", "html", "-o", filename]))
+    return dcc.send_bytes(render_report(model, "html"), filename)

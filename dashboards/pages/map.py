@@ -15,7 +15,6 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboards import views
 from dashboards.data import DataAccess
-from dashboards.exports import report_available
 from dashboards.ids import MapIds
 from mosaic.present.labels import STANCE_LABELS, STANCE_MARKS
 
@@ -71,8 +70,7 @@ def layout(data: DataAccess, has_boundaries: bool = False, technology: str | Non
                 "Download consistency report (HTML)",
                 id=MapIds.EXPORT_REPORT,
                 n_clicks=0,
-                disabled=not report_available(),
-                title="" if report_available() else "The reports module is not available in this installation.",
+                title="The dossier of the chosen authority's latest NCND (as of its own date), else the technology report on this date",
                 style={"marginLeft": "8px"},
             ),
             dcc.Download(id=MapIds.DOWNLOAD),

@@ -87,3 +87,14 @@ def build_report(
     if authority_id is None:
         raise MosaicError("say what to report on: --authority, --technology or --response")
     return authority_report(context, authority_id, technology_id, as_of, findings, params)
+
+
+def dossier_response_id(inputs: AnalysisInputs, authority_id: str, technology_id: str, as_of: dt.date | None) -> str | None:
+    """The answer a dossier of ``authority_id`` on ``technology_id`` is about when viewed on ``as_of``: its
+    latest NCND on the technology (or anything in it) by then; None when it gave none.
+
+    The dashboard asks this with its slider's date, then builds the dossier at the answer's own date: a
+    dossier stated as of a later day would count disclosures made after the NCND as if known at the time.
+    """
+    response = ReportContext(inputs, None, None, None).pick_response(None, authority_id, technology_id, as_of)
+    return None if response is None else response["response_id"]

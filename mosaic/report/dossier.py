@@ -296,7 +296,7 @@ def _dossier_summary(context: ReportContext, response: dict[str, Any], peer: pl.
         m = peer.item(0, "metrics")
         others = max((m.get("peers_asked") or 1) - 1, 0)
         exact = m.get("peers_exact") or 0
-        sentence = f"By {say_date(cut_off)}, {say_share(exact, others)} other authorities asked about {technology} had confirmed or denied it"
+        sentence = f"By {say_date(cut_off)}, {say_share(exact, others)} other {'authority' if others == 1 else 'authorities'} asked about {technology} had confirmed or denied it"
         extra = [f"{m.get('peers_broader') or 0} had done so for its broader category", f"{m.get('peers_narrower') or 0} for a product within it"]
         summary.append(sentence + "; " + " and ".join(extra) + ".")
     elif is_ncnd and "peer_disclosure" in context.check_titles:

@@ -283,3 +283,32 @@ def test_the_synthetic_banner_follows_provenance(tmp_path):
     assert ingest_files([edited], other).committed  # anything else never resolves to a fictional product
     assert not is_bundled_sample(other.responses())
     assert other.responses().filter(pl.col("technology_id") == "unresolved:clearsight-match").height > 0
+
+
+def test_the_report_download_is_the_dossier_at_the_answers_own_date_and_says_how_to_rebuild_it(tmp_path):
+    # Issue 13 item 6: with the slider on a later day, the dossier counted Surrey's disclosure of June 2024
+    # against Kent's NCND of March 2024, and its "Regenerate" line said `mosaic dashboard`.
+    from dashboards.data import WorkspaceData
+    from dashboards.exports import report_download
+    from mosaic.ingest.pipeline import ingest_files
+    from mosaic.store.workspace import Workspace
+
+    source = tmp_path / "answers.csv"
+    source.write_text(
+        "authority,technology,request_date,response_date,outcome,exemptions\n"
+        "Essex Police,Drones,2022-12-01,2023-01-10,disclosed,\n"
+        "Kent Police,Drones,2024-02-01,2024-03-01,ncnd,s24(2);s31(3)\n"
+        "Surrey Police,Drones,2024-05-01,2024-06-01,disclosed,\n",
+        encoding="utf-8",
+    )
+    workspace = Workspace(tmp_path / "ws")
+    assert ingest_files([source], workspace).committed
+    download = report_download(WorkspaceData(workspace), "drones", dt.date(2024, 12, 31), "kent")
+    html_text = base64.b64decode(download["content"]).decode("utf-8")
+    assert download["filename"].endswith("-2024-03-01.html")
+    assert "As of</dt><dd>2024-03-01</dd>" in html_text and "By 1 March 2024, 1 of 1 other authority asked" in html_text
+    assert f"mosaic report --workspace {workspace.path} --response " in html_text and "mosaic dashboard" not in html_text
+    # no authority chosen: the technology report on the slider's date
+    national = report_download(WorkspaceData(workspace), "drones", dt.date(2024, 12, 31), None)
+    assert national["filename"] == "mosaic-report-drones-2024-12-31.html"
+    assert "--technology drones --as-of 2024-12-31" in base64.b64decode(national["content"]).decode("utf-8")
