@@ -110,7 +110,7 @@ def ingest(
         )
     if as_json:
         out.print_json(json.dumps(report.as_dict()))
-    else:
+    elif report.committed or report.files:  # a refusal before any file was read is its one error line
         _print_ingest_report(report)
         if report.committed:
             _print_quarantine_preview(target, report.ingest_id)
@@ -678,7 +678,9 @@ def _open_workspace(given: Path | None):
 
 
 def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True)
+    """A spinner on a terminal; nothing at all when standard error is a pipe or a file (rich would leave a
+    blank line there, before the one-line error a script reads)."""
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
 
 
 def main() -> None:

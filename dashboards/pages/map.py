@@ -51,7 +51,7 @@ def layout(data: DataAccess, has_boundaries: bool = False, technology: str | Non
     total_days = max((last - first).days, 1)
     slider = html.Div(
         [
-            html.Div([html.Span("As of: "), html.Strong(str(chosen), id=MapIds.AS_OF_LABEL), html.Button("▶ Play", id=MapIds.PLAY, n_clicks=0, style={"marginLeft": "12px"}, title="Replay the answers in date order")]),
+            html.Div([html.Span("As of: "), html.Strong(str(chosen), id=MapIds.AS_OF_LABEL), html.Button("▶ Play", id=MapIds.PLAY, n_clicks=0, style={"marginLeft": "12px"}, title="Step the map through time, first date to last, in even steps")]),
             dcc.Slider(id=MapIds.AS_OF, min=0, max=total_days, step=1, value=(chosen - first).days, marks=views.slider_marks(first, last), updatemode="mouseup", allow_direct_input=False),
             dcc.Interval(id=MapIds.PLAY_TIMER, interval=700, disabled=True),
             dcc.Store(id=MapIds.DATES, data={"first": first.isoformat(), "last": last.isoformat()}),

@@ -74,7 +74,7 @@ def test_moving_the_date_changes_the_colours(page, server, screenshot):
     screenshot(page, "map-first-date")
 
 
-def test_play_replays_the_answers_in_date_order(page, server, screenshot):
+def test_play_steps_the_map_from_the_first_date_to_the_last(page, server, screenshot):
     open_map(page, server, "?technology=facial-recognition")
     last = page.inner_text(f"#{MapIds.AS_OF_LABEL}")
     page.click(f"#{MapIds.PLAY}")  # at the last date, Play starts again from the first

@@ -69,7 +69,9 @@ def test_unusable_input_is_one_line_and_nonzero(tmp_path, content, expected):
     bad.write_bytes(content)
     result = mosaic("ingest", str(bad), "-w", str(tmp_path / "ws"))
     assert result.returncode != 0
-    assert result.stderr.strip().splitlines()[0].startswith(expected)
+    # one line, and only that: no empty reconciliation table on stdout, no blank line before the error
+    assert result.stderr.splitlines() == [result.stderr.strip()] and result.stderr.startswith(expected)
+    assert result.stdout == ""
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "ws").exists()
 
