@@ -544,6 +544,8 @@ def timeline_figure(points: pl.DataFrame, grain: str, title: str) -> tuple[dict[
         .get_column("authority_label")
         .to_list()
     )
+    # plotly renders <a href>, <b> and <span style> in tick labels and titles: data is escaped to text.
+    order = [_escape(label) for label in order]
     data = []
     for stance in [s for s in MapStance if s != MapStance.NOT_ASKED]:
         group = points.filter(pl.col("map_stance") == stance.value)
@@ -551,7 +553,7 @@ def timeline_figure(points: pl.DataFrame, grain: str, title: str) -> tuple[dict[
             {
                 "type": "scatter",
                 "x": group.get_column("date").cast(pl.String).to_list(),
-                "y": group.get_column("authority_label").to_list(),
+                "y": [_escape(label) for label in group.get_column("authority_label").to_list()],
                 "mode": "markers",
                 "marker": {"color": STANCE_COLOURS[stance], "symbol": STANCE_SYMBOLS[stance], "size": 10, "line": {"width": 1, "color": "#FFFFFF"}},
                 "name": f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({group.get_column('n').sum()})",
@@ -561,7 +563,7 @@ def timeline_figure(points: pl.DataFrame, grain: str, title: str) -> tuple[dict[
         )
     layout = {
         "template": _default_template(),
-        "title": {"text": title, "x": 0.01, "y": 0.995, "yanchor": "top"},
+        "title": {"text": _escape(title), "x": 0.01, "y": 0.995, "yanchor": "top"},
         "height": max(400, 22 * len(order) + 120),
         "yaxis": {"categoryorder": "array", "categoryarray": order, "title": {}},
         "xaxis": {"title": {"text": "date the answer became public"}, "showgrid": True, "gridcolor": "#EEE"},

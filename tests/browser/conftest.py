@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
 HOSTILE_CSV = (
     "authority,technology,response_date,outcome,source_url,notes\n"
     'Kent Police,Facial recognition,2021-03-04,Neither confirm nor deny s24(2),javascript:alert(document.domain),"<script>window.__pwned=1</script><b>bold?</b>"\n'
+    '"<a href=""https://evil.example/phish"">Official Portal</a> Police",Facial recognition,2021-03-05,disclosed,https://example.org/x,\n'
 )
 
 

@@ -197,6 +197,9 @@ def test_timeline_and_network_pages_render(page, server, screenshot):
     page.goto(server["url"] + "/timeline?technology=facial-recognition")
     expect(page).to_have_title("Timeline · mosaic")
     page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=20000)
+    # issue 13 item 14: an authority named with markup is a label, never a live link or styled text
+    assert page.locator(".js-plotly-plot a[href*='evil.example']").count() == 0
+    assert page.locator(".js-plotly-plot .ytick text", has_text='<a href="https://evil.example/phish">Official Portal</a> Police').count() == 1
     screenshot(page, "timeline")
     page.goto(server["url"] + "/network?node=authority:kent")
     expect(page).to_have_title("Network · mosaic")
