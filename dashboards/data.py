@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from mosaic.analyses import AnalysisInputs, all_checks, empty_findings, map_stances, run_checks
+from mosaic.analyses import AnalysisInputs, CheckParams, all_checks, empty_findings, map_stances, run_checks
 from mosaic.analyses.mapview import pair_timelines
 
 from dashboards.views import findings_index
@@ -48,11 +48,11 @@ class DataAccess(Protocol):
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """``compute()`` cached under ``key`` for the current data version."""
 
-    def map_frame(self, technology_id: str, as_of: dt.date) -> pl.DataFrame:
-        """``map_stances`` for one technology on one date."""
+    def map_frame(self, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> pl.DataFrame:
+        """``map_stances`` for one technology on one date (``with_undated``: the data as it stands now)."""
 
-    def exposure(self, technology_id: str, as_of: dt.date) -> dict[str, Any] | None:
-        """The technology-wide ``mosaic_exposure`` metrics, or None while that check does not exist."""
+    def exposure(self, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> dict[str, Any] | None:
+        """The technology-wide ``mosaic_exposure`` metrics (``with_undated``: the data as it stands now)."""
 
     def graph(self) -> Any:
         """The whole disclosure graph (``mosaic.graph.build_graph``), or None while it is not available."""
@@ -171,21 +171,22 @@ class _CachedAnalyses:
         """Cache ``compute()`` under ``key`` for the current data version (for a page's own derived views)."""
         return self._cache.get(("memo", self.version(), *key), compute)
 
-    def map_frame(self, technology_id: str, as_of: dt.date) -> pl.DataFrame:
-        return self._cache.get(("map", self.version(), technology_id, as_of), lambda: map_stances(self.inputs(), technology_id, as_of))
+    def map_frame(self, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> pl.DataFrame:
+        key = ("map", self.version(), technology_id, as_of, with_undated)
+        return self._cache.get(key, lambda: map_stances(self.inputs(), technology_id, as_of, with_undated=with_undated))
 
-    def exposure(self, technology_id: str, as_of: dt.date) -> dict[str, Any] | None:
-        if "mosaic_exposure" not in all_checks():
-            return None
-
+    def exposure(self, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> dict[str, Any] | None:
         def compute() -> dict[str, Any] | None:
-            found = run_checks(self.inputs(), ["mosaic_exposure"], as_of=as_of, technology_ids=[technology_id])
+            # The data as it stands is the checks' "no --as-of" view, stated on the given day.
+            found = run_checks(
+                self.inputs(), ["mosaic_exposure"], as_of=None if with_undated else as_of, technology_ids=[technology_id], params=CheckParams(today=as_of)
+            )
             national = found.filter(pl.col("scope") == "technology")
             if national.height == 0:
                 return None
             return {k: v for k, v in national.row(0, named=True)["metrics"].items() if v is not None}
 
-        return self._cache.get(("exposure", self.version(), technology_id, as_of), compute)
+        return self._cache.get(("exposure", self.version(), technology_id, as_of, with_undated), compute)
 
     def graph(self) -> Any:
         api = graph_api()

@@ -96,6 +96,12 @@ def layout(data: DataAccess, has_boundaries: bool = False, technology: str | Non
     )
 
 
+def is_latest(dates: dict[str, str], as_of: dt.date) -> bool:
+    """The slider's last date shows the data as it stands: undated answers had been given by then too (at
+    an earlier date they cannot be placed, and are left off the map)."""
+    return as_of >= dt.date.fromisoformat(dates["last"])
+
+
 def as_of_date(first_iso: str, offset: int | None) -> dt.date:
     """The slider's day offset as a date."""
     return dt.date.fromisoformat(first_iso) + dt.timedelta(days=int(offset or 0))
@@ -125,10 +131,12 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
     the map, and the map should not wait for it."""
     inputs = data.inputs()
     as_of = as_of_date(dates["first"], offset)
-    frame = data.map_frame(technology_id, as_of)
+    is_now = is_latest(dates, as_of)
+    frame = data.map_frame(technology_id, as_of, with_undated=is_now)
     cells = views.map_cells(frame, inputs.authorities, outcomes, regions)
     name = inputs.technologies.filter(pl.col("technology_id") == technology_id).get_column("name")
-    title = f"{name[0] if name.len() else technology_id}: answers as they stood on {as_of:%d %B %Y}"
+    when = f"as they stand (latest dated answer {as_of:%d %B %Y}; undated answers included)" if is_now else f"as they stood on {as_of:%d %B %Y}"
+    title = f"{name[0] if name.len() else technology_id}: answers {when}"
     if view == GEO_VIEW and boundaries is not None:
         with_codes = frame.join(inputs.authorities.select("authority_id", "pfa_code"), on="authority_id", how="left")
         with_codes = with_codes.filter(views.visible_expr(outcomes, regions))
@@ -149,11 +157,12 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
 def headline(data: DataAccess, technology_id: str, offset: int, dates: dict[str, str], outcomes: list[str] | None, regions: list[str] | None) -> Any:
     """The headline cards for the selection (``mosaic_exposure``'s national numbers)."""
     as_of = as_of_date(dates["first"], offset)
-    frame = data.map_frame(technology_id, as_of)
+    is_now = is_latest(dates, as_of)
+    frame = data.map_frame(technology_id, as_of, with_undated=is_now)
     row = data.inputs().technologies.filter(pl.col("technology_id") == technology_id)
     name = row.item(0, "name") if row.height else technology_id
     is_category = bool(row.height) and row.item(0, "level") == "category"
-    return views.headline_component(frame.filter(views.visible_expr(outcomes, regions)), data.exposure(technology_id, as_of), name, is_category)
+    return views.headline_component(frame.filter(views.visible_expr(outcomes, regions)), data.exposure(technology_id, as_of, with_undated=is_now), name, is_category)
 
 
 def clicked_authority(click_data: dict[str, Any] | None) -> str | None:

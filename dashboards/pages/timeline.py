@@ -36,8 +36,16 @@ def update_timeline(data: DataAccess, technology_id: str) -> tuple[Any, str]:
     title = f"{name[0] if name.len() else technology_id}: responses in date order (earliest askers at the top)"
 
     def build() -> tuple[Any, str]:
-        points, grain = stance_timeline(inputs.events, technology_scope(inputs, technology_id), views.TIMELINE_POINT_LIMIT)
-        return views.timeline_figure(points, grain, title)
+        scope = technology_scope(inputs, technology_id)
+        points, grain = stance_timeline(inputs.events, scope, views.TIMELINE_POINT_LIMIT)
+        figure, note = views.timeline_figure(points, grain, title)
+        # An answer with no date has no place on a time axis; it is counted here so that none vanishes.
+        undated = inputs.events.filter(pl.col("technology_id").is_in(scope) & pl.col("response_end").is_null() & (pl.col("is_disclosure") | pl.col("is_ncnd")))
+        if undated.height:
+            who = undated.get_column("authority_label").unique().sort().to_list()
+            listed = ", ".join(who[:8]) + (f" and {len(who) - 8} more" if len(who) > 8 else "")
+            note = " ".join(part for part in (note, f"{undated.height} undated {'answer is' if undated.height == 1 else 'answers are'} not on the time axis ({listed}); the map shows them at its last date.") if part)
+        return figure, note
 
     return data.memo(("timeline", technology_id), build)
 

@@ -23,7 +23,7 @@ STANCE_LABELS: dict[str, str] = {
     MapStance.DENY: "Denied",
     MapStance.NCND_PARTIAL: "Partial NCND",
     MapStance.NCND: "NCND",
-    MapStance.NO_ANSWER: "No answer yet",
+    MapStance.NO_ANSWER: "No stance yet",  # awaiting an answer, or answered without one (refused, unreadable)
     MapStance.NOT_ASKED: "Not asked",
 }
 

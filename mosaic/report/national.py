@@ -80,7 +80,7 @@ def technology_report(context: ReportContext, technology_id: str, as_of: dt.date
     summary = [
         f"By {say_date(cut_off)}, {plural(asked.height, 'authority', 'authorities')} had been asked about {technology} "
         f"({context.category_path(technology_id)}). Of these, {counts['confirm']} confirmed, {counts['deny']} denied, "
-        f"{ncnd_count} neither confirmed nor denied ({counts['ncnd_partial']} of them in part), and {counts['no_answer']} had given no answer yet."
+        f"{ncnd_count} neither confirmed nor denied ({counts['ncnd_partial']} of them in part), and {counts['no_answer']} had not yet confirmed, denied or NCNDed (awaiting an answer, or answered without a stance)."
         if asked.height
         else f"By {say_date(cut_off)}, no authority in the workspace had been asked about {technology} ({context.category_path(technology_id)}).",
     ]

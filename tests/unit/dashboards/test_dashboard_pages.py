@@ -312,3 +312,22 @@ def test_the_report_download_is_the_dossier_at_the_answers_own_date_and_says_how
     national = report_download(WorkspaceData(workspace), "drones", dt.date(2024, 12, 31), None)
     assert national["filename"] == "mosaic-report-drones-2024-12-31.html"
     assert "--technology drones --as-of 2024-12-31" in base64.b64decode(national["content"]).decode("utf-8")
+
+
+def test_undated_answers_show_at_the_last_date_and_are_counted_on_the_timeline():
+    # Issue 13 item 4: undated answers vanished from the map and the timeline. At the slider's last date
+    # the map is the data as it stands (undated answers included); the timeline says which it cannot place.
+    from dashboards.pages import timeline as timeline_page
+
+    from ..rows import frame, response
+
+    data = FakeData(frame([response("kent", "drones", "ncnd", None), response("essex", "drones", "disclosed", "2023-05-01"), response("surrey", "drones", "ncnd", "2024-01-10")]))
+    dates = {"first": "2023-05-01", "last": "2024-01-10"}
+    last = (dt.date(2024, 1, 10) - dt.date(2023, 5, 1)).days
+    figure, legend, _, _, _, _ = map_page.update_map(data, "drones", last, dates, None, None, "hex", None)
+    stances = dict(zip(figure["data"][-1]["customdata"], [t.split("<br>")[1] for t in figure["data"][-1]["hovertext"]], strict=True))
+    assert stances["kent"].endswith("NCND") and "answers as they stand" in figure["layout"]["title"]["text"]
+    earlier, *_ = map_page.update_map(data, "drones", last - 1, dates, None, None, "hex", None)
+    assert dict(zip(earlier["data"][-1]["customdata"], [t.split("<br>")[1] for t in earlier["data"][-1]["hovertext"]], strict=True))["kent"].endswith("Not asked")
+    _, note = timeline_page.update_timeline(data, "drones")
+    assert "1 undated answer is not on the time axis (Kent Police)" in note
