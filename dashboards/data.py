@@ -55,10 +55,10 @@ class DataAccess(Protocol):
         """The technology-wide ``mosaic_exposure`` metrics (``with_undated``: the data as it stands now)."""
 
     def graph(self) -> Any:
-        """The whole disclosure graph (``mosaic.graph.build_graph``), or None while it is not available."""
+        """The whole disclosure graph (``mosaic.graph.build_graph``)."""
 
-    def communities(self, technology_id: str | None) -> pl.DataFrame | None:
-        """Agreement communities (authority_id, community...), or None while not available."""
+    def communities(self, technology_id: str | None) -> pl.DataFrame:
+        """Agreement communities (authority_id, community...)."""
 
     def ingest(self, paths: Sequence[Path]) -> Any:
         """Ingest files through the same pipeline as the CLI; returns its ``IngestReport``."""
@@ -189,32 +189,17 @@ class _CachedAnalyses:
         return self._cache.get(("exposure", self.version(), technology_id, as_of, with_undated), compute)
 
     def graph(self) -> Any:
-        api = graph_api()
-        if api is None:
-            return None
-        build_graph, _ = api
+        from mosaic.graph import build_graph
+
         return self._cache.get(("graph", self.version()), lambda: build_graph(self.inputs(), findings=self.findings()))
 
-    def communities(self, technology_id: str | None) -> pl.DataFrame | None:
+    def communities(self, technology_id: str | None) -> pl.DataFrame:
         """Agreement communities of the authorities (``mosaic.graph.agreement_projection``'s members)."""
-        try:
-            from mosaic.graph import agreement_projection
-        except ImportError:
-            return None
+        from mosaic.graph import agreement_projection
+
         whole = self.graph()
-        if whole is None:
-            return None
         key = ("communities", self.version(), technology_id)
         return self._cache.get(key, lambda: agreement_projection(whole, technology_ids=[technology_id] if technology_id else None).members)
-
-
-def graph_api() -> tuple[Callable, Callable] | None:
-    """``(build_graph, neighbourhood)`` from ``mosaic.graph``, or None where that package lacks them."""
-    try:
-        from mosaic.graph import build_graph, neighbourhood
-    except ImportError:
-        return None
-    return build_graph, neighbourhood
 
 
 class WorkspaceData(_CachedAnalyses):

@@ -22,19 +22,11 @@ from dashboards.data import DataAccess
 from dashboards.ids import LoadIds
 
 from mosaic.errors import MosaicError
+from mosaic.extract.text import DOCUMENT_SUFFIXES
+from mosaic.ingest.readers import SUPPORTED_SUFFIXES
 
-def _accepted_suffixes() -> tuple[str, ...]:
-    """What ``mosaic ingest`` reads: delimited text, workbooks and (with the documents reader) letters."""
-    from mosaic.ingest.readers import SUPPORTED_SUFFIXES
-
-    try:
-        from mosaic.extract.text import DOCUMENT_SUFFIXES
-    except ImportError:  # an installation without the documents reader
-        DOCUMENT_SUFFIXES = frozenset()
-    return tuple(sorted(SUPPORTED_SUFFIXES | DOCUMENT_SUFFIXES))
-
-
-ACCEPTED_SUFFIXES = _accepted_suffixes()
+#: What ``mosaic ingest`` reads: delimited text, workbooks, and letters and decision notices.
+ACCEPTED_SUFFIXES = tuple(sorted(SUPPORTED_SUFFIXES | DOCUMENT_SUFFIXES))
 
 
 def layout(data: DataAccess, limit_bytes: int = 50 * 1024 * 1024, **_ignored: Any) -> html.Div:

@@ -14,7 +14,7 @@ import polars as pl
 from dash import Dash, Input, Output, dcc, html
 
 from dashboards import views
-from dashboards.data import DataAccess, graph_api
+from dashboards.data import DataAccess
 from dashboards.ids import NetworkIds
 from mosaic.present.labels import STANCE_COLOURS, STANCE_LABELS, STANCE_MARKS
 
@@ -120,12 +120,10 @@ def elements(graph: Any, edges: Any, communities: dict[str, int] | None = None) 
 
 
 def update_network(data: DataAccess, node_id: str, technology_id: str | None, hops: int, show_communities: bool = False) -> tuple[list[dict[str, Any]], str]:
-    """Elements and a note for the chosen centre, or an explanation when the graph is not available."""
-    api = graph_api()
-    whole = data.graph() if api is not None else None
-    if whole is None:
-        return [], "The network view needs mosaic.graph, which this installation does not provide yet."
-    _, neighbourhood = api
+    """Elements and a note for the chosen centre (or the one-line reason it cannot be drawn)."""
+    from mosaic.graph import neighbourhood
+
+    whole = data.graph()
     try:
         view = neighbourhood(whole, node_id, hops=int(hops or 1), technology_ids=[technology_id] if technology_id else None, limit=NODE_LIMIT)
     except MosaicError as exc:
@@ -135,12 +133,9 @@ def update_network(data: DataAccess, node_id: str, technology_id: str | None, ho
     community_note, communities = "", None
     if show_communities:
         members = data.communities(technology_id)
-        if members is None:
-            community_note = " Agreement communities are not available in this installation."
-        else:
-            communities = dict(members.select("authority_id", "community").iter_rows())
-            sizes = members.group_by("community").len().sort("community")
-            community_note = " Agreement communities (authorities that tend to answer alike; C1 the largest): " + ", ".join(f"C{c} {n}" for c, n in sizes.iter_rows()) + "."
+        communities = dict(members.select("authority_id", "community").iter_rows())
+        sizes = members.group_by("community").len().sort("community")
+        community_note = " Agreement communities (authorities that tend to answer alike; C1 the largest): " + ", ".join(f"C{c} {n}" for c, n in sizes.iter_rows()) + "."
     links = f"{view.edges.height} links" if edges.height == view.edges.height else f"{view.edges.height} links ({edges.height} drawn: those leading outwards from the centre)"
     return elements(view, edges, communities), f"{view.nodes.height} nodes and {links} within {hops} hop(s){omitted}. Repeated answers between the same two nodes are drawn once, in the latest stance.{community_note}"
 
