@@ -116,7 +116,7 @@ def all_checks() -> dict[str, Check]:
 
 def resolve_check_ids(given: Iterable[str] | None) -> list[str]:
     """Return the check ids to run (all when none given); an unknown id is a MappingError naming close ones."""
-    import difflib
+    from mosaic.normalise.names import closest
 
     known = all_checks()
     if not given:
@@ -125,7 +125,7 @@ def resolve_check_ids(given: Iterable[str] | None) -> list[str]:
     for name in given:
         key = name.strip().lower().replace("-", "_")
         if key not in known:
-            close = [c for c in known if c.startswith(key) or key in c] or difflib.get_close_matches(key, list(known), n=3, cutoff=0.5)
+            close = [c for c in known if c.startswith(key) or key in c] or closest(key, {c: c for c in known})
             hint = f"; did you mean {', '.join(close)}?" if close else f"; known checks: {', '.join(known)}"
             raise MappingError(f"unknown check {name!r}{hint}")
         if key not in chosen:

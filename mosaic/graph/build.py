@@ -25,11 +25,11 @@ whose date is unknown (they cannot be shown to have been public).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Sequence
 
 import polars as pl
 
+from mosaic.normalise.names import closest
 from mosaic.analyses import AnalysisInputs, all_checks, empty_findings, run_checks
 from mosaic.errors import MappingError
 from mosaic.graph.frames import (
@@ -186,7 +186,7 @@ def technology_scope(graph: GraphFrames, technology_ids: Sequence[str]) -> tuple
     wanted = [str(t).removeprefix(prefix) for t in technology_ids]
     for technology_id in wanted:
         if technology_id not in known:
-            close = difflib.get_close_matches(technology_id, known, n=3, cutoff=0.6)
+            close = closest(technology_id, {k: k for k in known})
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise MappingError(f"unknown technology {technology_id!r}{hint}")
     links = graph.edges.filter(pl.col("relation") == Relation.IS_A.value).select("source", "target").rows()

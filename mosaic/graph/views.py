@@ -13,7 +13,6 @@ offsets), so a search touches only the links of the nodes it visits, not every l
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from mosaic.normalise.names import closest
 from mosaic.errors import MappingError
 from mosaic.graph.build import technology_scope
 from mosaic.graph.frames import DATED_RELATIONS, EDGE_SCHEMA, NODE_SCHEMA, GraphFrames, NodeKind, Relation, conform
@@ -205,9 +205,7 @@ def resolve_node(nodes: pl.DataFrame, node_id: str) -> str:
         if ids.is_in([candidate]).any():
             return candidate
     by_entity = dict(zip(nodes.get_column("entity_id").to_list(), ids.to_list(), strict=True))
-    close = difflib.get_close_matches(node_id, ids.to_list(), n=3, cutoff=0.6)
-    close += [by_entity[e] for e in difflib.get_close_matches(node_id, list(by_entity), n=3, cutoff=0.6)]
-    close = list(dict.fromkeys(close))[:3]
+    close = closest(node_id, {**{i: i for i in ids.to_list()}, **by_entity})
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise MappingError(f"no node {node_id!r} in the graph{hint}")
 
