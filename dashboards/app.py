@@ -20,6 +20,7 @@ from dash import Dash, dcc, html, set_props
 
 from dashboards.data import DataAccess
 from dashboards.ids import Shell
+from dashboards.pages.load import UPLOAD_FILES_AT_ONCE
 from dashboards.style import BANNER_STYLE, PAGE_STYLE
 from mosaic.errors import MosaicError
 
@@ -69,9 +70,10 @@ def create_app(
         serve_locally=True,
         on_error=_show_callback_error,
     )
-    # Requests carry base64 uploads: allow a third more than the limit, refuse anything larger outright,
-    # answering the upload callback with the same clear message the page gives for a file just over it.
-    app.server.config["MAX_CONTENT_LENGTH"] = int(upload_limit_bytes * 1.4) + 1024 * 1024
+    # Requests carry base64 uploads (a third larger than the files): a request may hold up to
+    # UPLOAD_FILES_AT_ONCE files each within the per-file limit (the page checks each one); anything larger
+    # is refused outright, answering the upload callback with a clear message rather than a bare 413.
+    app.server.config["MAX_CONTENT_LENGTH"] = int(upload_limit_bytes * 1.4 * UPLOAD_FILES_AT_ONCE) + 1024 * 1024
     _answer_oversized_uploads(app, upload_limit_bytes)
     modules = {"map": map_page, "timeline": timeline, "network": network, "findings": findings, "load": load}
     extra = {
@@ -153,7 +155,12 @@ def _answer_oversized_uploads(app: Dash, limit_bytes: int) -> None:
         message = html.Div(
             [
                 html.P("Nothing was written.", style={"fontWeight": "700"}),
-                html.P(f"The upload is larger than the {limit_bytes / 2**20:g} MB upload limit (MOSAIC_UPLOAD_LIMIT_MB); use 'mosaic ingest' for large files.", className="upload-error", role="alert"),
+                html.P(
+                    f"The upload is larger than {UPLOAD_FILES_AT_ONCE} files of the {limit_bytes / 2**20:g} MB per-file limit (MOSAIC_UPLOAD_LIMIT_MB) "
+                    "together: upload fewer files at a time, or use 'mosaic ingest' for large files.",
+                    className="upload-error",
+                    role="alert",
+                ),
             ]
         )
         body = json.loads(json.dumps({"multi": True, "response": {LoadIds.RESULT.value: {"children": message}}}, cls=PlotlyJSONEncoder))

@@ -33,3 +33,25 @@ def test_settings_table_matches_the_code():
     assert rows == {s.env: s.description for s in SETTINGS.values()}
     for s in SETTINGS.values():
         assert f"| `{s.env}` | `{s.default}` |" in README
+
+
+def test_a_setting_out_of_range_is_one_clear_line(monkeypatch):
+    # Issue 13 item 15: MOSAIC_UPLOAD_LIMIT_MB=-5 was accepted, then every upload was "too large".
+    import pytest
+
+    from mosaic import settings
+    from mosaic.errors import MappingError
+
+    for name, raw, message in (
+        ("MOSAIC_UPLOAD_LIMIT_MB", "-5", "must be more than 0"),
+        ("MOSAIC_UPLOAD_LIMIT_MB", "nan", "is not a finite number"),
+        ("MOSAIC_FUZZY_THRESHOLD", "150", "must be at most 100"),
+        ("MOSAIC_UPLOAD_LIMIT_MB", "ten", "is not a valid float"),
+    ):
+        monkeypatch.setenv(name, raw)
+        key = next(k for k, s in settings.SETTINGS.items() if s.env == name)
+        with pytest.raises(MappingError, match=message):
+            settings.get(key)
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("MOSAIC_UPLOAD_LIMIT_MB", "2.5")
+    assert settings.get("upload_limit_mb") == 2.5
