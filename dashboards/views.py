@@ -18,11 +18,11 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import html
 
-from mosaic.analyses import MapStance, stance_counts
+from mosaic.analyses import CheckParams, MapStance, all_checks, stance_counts
 from mosaic.registry import CATEGORY_SEPARATOR, technology_pairs
 from mosaic.registry.hexgrid import hex_cells, hex_corners
 
-from mosaic.present.labels import STANCE_COLOURS, STANCE_LABELS, STANCE_MARKS, STANCE_SYMBOLS, STANCE_TEXT_COLOURS, authority_hex_labels
+from mosaic.present.labels import GRADE_EXPLANATIONS, GRADE_LABELS, RELATION_TITLES, SEVERITY_ORDER, STANCE_COLOURS, STANCE_LABELS, STANCE_MARKS, STANCE_SYMBOLS, STANCE_TEXT_COLOURS, authority_hex_labels
 
 from dashboards.style import CARD_STYLE, FADED, STANCE_PATTERN_COLOURS, STANCE_PATTERNS
 
@@ -424,13 +424,13 @@ def authority_panel(
     response_rows = [
         html.Tr(
             [
-                html.Td(str(r["response_date"] or ""), style={"whiteSpace": "nowrap"}),
+                html.Td(str(r["response_date"] or "undated"), style={"whiteSpace": "nowrap"}),
                 html.Td(str(r["technology_label"] or "")),
                 html.Td(str(r["outcome"] or "")),
                 html.Td(str(r["stance"] or "")),
                 html.Td(", ".join(r["exemptions"] or [])),
-                html.Td(safe_link(r["source_url"])),
-                html.Td(str(r["notes"] or "")),
+                html.Td(safe_link(r["source_url"]), style={"overflowWrap": "anywhere"}),
+                html.Td(str(r["notes"] or ""), style={"overflowWrap": "anywhere", "minWidth": "160px"}),
             ]
         )
         for r in on_technology.tail(PANEL_RESPONSES_LIMIT).to_dicts()
@@ -439,7 +439,7 @@ def authority_panel(
         html.Table(
             [html.Thead(html.Tr([html.Th(h) for h in ("date", "technology", "outcome", "stance", "exemptions", "source", "notes")]))] + [html.Tbody(response_rows)],
             className="responses",
-            style={"borderCollapse": "collapse", "fontSize": "13px", "width": "100%"},
+            style={"borderCollapse": "collapse", "fontSize": "13px", "width": "100%", "tableLayout": "auto"},
         )
         if response_rows
         else html.P(f"No responses on {technology_name}.")
@@ -473,7 +473,7 @@ def authority_panel(
 def _panel_order(technology_scope: Sequence[str]) -> list[pl.Expr]:
     return [
         pl.col("technology_id").is_in(list(technology_scope)).not_(),
-        pl.col("severity").replace_strict(_SEVERITY_RANK, default=3, return_dtype=pl.Int64),
+        pl.col("severity").replace_strict(SEVERITY_ORDER, default=3, return_dtype=pl.Int64),
         pl.col("response_date"),
     ]
 
@@ -495,24 +495,38 @@ def _authority_events(inputs: Any, authority_id: str) -> pl.DataFrame:
     return inputs.coded_events.lazy().filter(pl.col("authority_code") == code).select(_PANEL_COLUMNS).collect()
 
 
+def _check_title(check_id: str) -> str:
+    """A check's title in words, its id after it ("Other authorities had already disclosed (peer_disclosure)")."""
+    check = all_checks().get(check_id)
+    return f"{check.title} ({check_id})" if check else check_id
+
+
 def _finding_item(finding: dict[str, Any]) -> html.Li:
     evidence = finding.get("evidence") or []
     evidence_items = [
         html.Li(
             [
-                f"{e.get('date') or ''} {e.get('authority') or ''}: {e.get('stance') or ''} on {e.get('technology') or ''}"
-                f" ({e.get('relation') or ''}, {e.get('grade') or 'ungraded'}) ",
+                f"{e.get('date') or 'undated'} {e.get('authority') or ''}: {e.get('stance') or ''} on {e.get('technology') or ''}"
+                f" ({RELATION_TITLES.get(e.get('relation') or '', e.get('relation') or '')}; ",
+                html.Span(GRADE_LABELS.get(e.get("grade") or "", "ungraded").lower(), title=GRADE_EXPLANATIONS.get(e.get("grade") or "", "")),
+                ") ",
                 safe_link(e.get("source_url")),
             ]
         )
         for e in evidence[:PANEL_EVIDENCE_LIMIT]
     ]
-    more = [html.Li(f"... and {len(evidence) - PANEL_EVIDENCE_LIMIT} more (in the findings CSV)")] if len(evidence) > PANEL_EVIDENCE_LIMIT else []
+    more: list[Any] = []
+    if len(evidence) > PANEL_EVIDENCE_LIMIT:
+        more.append(html.Li(f"... and {len(evidence) - PANEL_EVIDENCE_LIMIT} more (in the findings CSV)"))
+    if len(evidence) >= CheckParams().evidence_limit:
+        # A finding lists its first pieces of evidence only; its counts are always complete.
+        where = f"mosaic report --response {finding['response_id']}" if finding.get("response_id") else "mosaic report"
+        more.append(html.Li(f"Each finding lists its first {CheckParams().evidence_limit} pieces of evidence; its counts include every one, and '{where}' lists them all."))
     return html.Li(
         [
-            html.Strong(f"{finding['check']} [{finding['severity']}] "),
+            html.Strong(f"{_check_title(finding['check'])} [{finding['severity']}] "),
             str(finding.get("summary") or ""),
-            html.Details([html.Summary(f"Evidence ({len(evidence)})"), html.Ul(evidence_items + more)]) if evidence else "",
+            html.Details([html.Summary(f"Evidence ({len(evidence)} listed)"), html.Ul(evidence_items + more)]) if evidence else "",
         ]
     )
 
@@ -579,7 +593,6 @@ def timeline_figure(points: pl.DataFrame, grain: str, title: str) -> tuple[dict[
 FINDING_GRID_COLUMNS = ("severity", "check", "authority_name", "technology_name", "response_date", "summary", "authority_id", "technology_id")
 #: Rows sent to the browser at most (about 250 KB of summaries); the CSV export has them all.
 FINDINGS_ROW_LIMIT = 500
-_SEVERITY_RANK = {"strong": 0, "notable": 1, "info": 2}
 
 
 def findings_index(findings: pl.DataFrame) -> pl.DataFrame:
@@ -591,7 +604,7 @@ def findings_index(findings: pl.DataFrame) -> pl.DataFrame:
     data version, filtering it keeps that order, and only the rows shown are fetched whole (by ``row``).
     """
     return findings.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), *FINDING_GRID_COLUMNS).sort(
-        pl.col("severity").replace_strict(_SEVERITY_RANK, default=3, return_dtype=pl.Int64), "check", "authority_id", "response_date", nulls_last=True
+        pl.col("severity").replace_strict(SEVERITY_ORDER, default=3, return_dtype=pl.Int64), "check", "authority_id", "response_date", nulls_last=True
     )
 
 

@@ -317,7 +317,6 @@ def check(
 
 # --- analyse -------------------------------------------------------------------------------------
 
-_SEVERITY_ORDER = {"strong": 0, "notable": 1, "info": 2}
 _SEVERITY_STYLE = {"strong": "bold red", "notable": "yellow", "info": "dim"}
 
 
@@ -376,6 +375,8 @@ def analyse(
     if format_ == "csv":
         _emit(_findings_csv(findings), output)
         return
+    from mosaic.present.labels import SEVERITY_ORDER
+
     registered = all_checks()
     # To a file: rendered into memory, then written atomically like the other formats (no half-written file).
     to_file = output is not None and str(output) != "-"
@@ -383,9 +384,9 @@ def analyse(
     for check_id in checks:
         rows = findings.filter(pl.col("check") == check_id)
         counts = dict(rows.group_by("severity").len().iter_rows())
-        tally = ", ".join(f"{counts[s]} {s}" for s in _SEVERITY_ORDER if s in counts) or "no findings"
+        tally = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if s in counts) or "no findings"
         console.print(Text.assemble((f"{check_id}", "bold"), f": {registered[check_id].title} ({tally})"))
-        ordered = rows.with_columns(_order=pl.col("severity").replace_strict(_SEVERITY_ORDER, default=3)).sort("_order", "response_date", nulls_last=True)
+        ordered = rows.with_columns(_order=pl.col("severity").replace_strict(SEVERITY_ORDER, default=3)).sort("_order", "response_date", nulls_last=True)
         shown = ordered if limit == 0 else ordered.head(limit)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)

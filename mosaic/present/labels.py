@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mosaic.analyses import MapStance
-from mosaic.schema import Stance
+from mosaic.schema import Outcome, Stance
 
 #: An answer's own stance (not its cell on a map), as the reports' tables print it.
 ANSWER_STANCE_LABELS: dict[str, str] = {Stance.CONFIRM: "Confirmed", Stance.DENY: "Denied", Stance.NCND: "NCND", Stance.UNKNOWN: "No stance"}
@@ -64,6 +64,50 @@ STANCE_SYMBOLS: dict[str, str] = {
     MapStance.NCND: "square",
     MapStance.NO_ANSWER: "triangle-up",
     MapStance.NOT_ASKED: "circle-open",
+}
+
+
+# --- answers, sources, evidence and findings -----------------------------------------------------------
+
+OUTCOME_LABELS: dict[str, str] = {
+    Outcome.DISCLOSED: "Disclosed",
+    Outcome.PARTIALLY_DISCLOSED: "Partially disclosed",
+    Outcome.WITHHELD: "Held, withheld under an exemption",
+    Outcome.NOT_HELD: "Not held",
+    Outcome.NCND: "Neither confirm nor deny",
+    Outcome.NCND_PARTIAL: "Partial NCND (overt use answered, covert use NCND)",
+    Outcome.REFUSED: "Refused",
+    Outcome.NO_RESPONSE: "No response",
+    Outcome.WITHDRAWN: "Withdrawn",
+    Outcome.UNKNOWN: "Unknown",
+    Outcome.OTHER: "Other",
+}
+SOURCE_TYPE_LABELS: dict[str, str] = {
+    "foi_response": "FOI response", "press_release": "Press release", "procurement": "Procurement record",
+    "parliamentary_answer": "Parliamentary answer", "published_policy": "Published policy", "survey": "Official survey",
+    "media_report": "Media report", "leak": "Leak", "other": "Other",
+}  # fmt: skip
+GRADE_LABELS: dict[str, str] = {
+    "official_self": "Official, own", "official_linked": "Official, linked body", "official_peer": "Official, peer", "unofficial": "Unofficial",
+}  # fmt: skip
+RELATION_TITLES: dict[str, str] = {
+    "exact": "the same technology",
+    "broader": "the broader category",
+    "narrower": "a product or variant within it",
+}
+#: The order findings are read in (reports, the CLI and the dashboard): the evidence against an NCND first, then consistency, then the map.
+REPORT_CHECK_ORDER: tuple[str, ...] = (
+    "peer_disclosure", "self_acknowledgment", "series_consistency", "selective_ncnd", "exemption_consistency",
+    "ncnd_limb", "boilerplate", "mosaic_exposure", "ncnd_tell", "timeliness",
+)  # fmt: skip
+#: Strongest first, everywhere findings are listed.
+SEVERITY_ORDER: dict[str, int] = {"strong": 0, "notable": 1, "info": 2}
+#: An evidence grade in plain words (the dashboard's panel and the reports; docs/numbers.md explains them).
+GRADE_EXPLANATIONS: dict[str, str] = {
+    "official_self": "the authority's own official answer",
+    "official_linked": "an official answer by a linked body (a commissioner and its force)",
+    "official_peer": "another authority's official answer (an FOI response, press release, survey...)",
+    "unofficial": "a media report, leak or other unofficial source",
 }
 
 

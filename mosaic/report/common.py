@@ -30,7 +30,15 @@ from mosaic.registry import is_bundled_sample
 from mosaic.registry.hexgrid import hex_cells
 from mosaic.present.labels import ANSWER_STANCE_LABELS as STANCE_LABELS
 from mosaic.present.labels import STANCE_LABELS as MAP_STANCE_LABELS
-from mosaic.present.labels import authority_hex_labels
+from mosaic.present.labels import (  # noqa: F401  (re-exported for the report builders)
+    GRADE_LABELS,
+    OUTCOME_LABELS,
+    RELATION_TITLES,
+    REPORT_CHECK_ORDER,
+    SEVERITY_ORDER,
+    SOURCE_TYPE_LABELS,
+    authority_hex_labels,
+)
 from mosaic.report.model import REGENERATE_LABEL, Column, Facts, HexMap, Notice, Paragraph, ReportMeta, Section, Table
 from mosaic.schema import Outcome, Stance
 
@@ -38,38 +46,6 @@ from mosaic.schema import Outcome, Stance
 REPORT_EVIDENCE_LIMIT = 250
 
 
-OUTCOME_LABELS: dict[str, str] = {
-    Outcome.DISCLOSED: "Disclosed",
-    Outcome.PARTIALLY_DISCLOSED: "Partially disclosed",
-    Outcome.WITHHELD: "Held, withheld under an exemption",
-    Outcome.NOT_HELD: "Not held",
-    Outcome.NCND: "Neither confirm nor deny",
-    Outcome.NCND_PARTIAL: "Partial NCND (overt use answered, covert use NCND)",
-    Outcome.REFUSED: "Refused",
-    Outcome.NO_RESPONSE: "No response",
-    Outcome.WITHDRAWN: "Withdrawn",
-    Outcome.UNKNOWN: "Unknown",
-    Outcome.OTHER: "Other",
-}
-SOURCE_TYPE_LABELS: dict[str, str] = {
-    "foi_response": "FOI response", "press_release": "Press release", "procurement": "Procurement record",
-    "parliamentary_answer": "Parliamentary answer", "published_policy": "Published policy", "survey": "Official survey",
-    "media_report": "Media report", "leak": "Leak", "other": "Other",
-}  # fmt: skip
-GRADE_LABELS: dict[str, str] = {
-    "official_self": "Official, own", "official_linked": "Official, linked body", "official_peer": "Official, peer", "unofficial": "Unofficial",
-}  # fmt: skip
-RELATION_TITLES: dict[str, str] = {
-    "exact": "the same technology",
-    "broader": "the broader category",
-    "narrower": "a product or variant within it",
-}
-#: The order findings are read in: the evidence against an NCND first, then consistency, then the map.
-REPORT_CHECK_ORDER: tuple[str, ...] = (
-    "peer_disclosure", "self_acknowledgment", "series_consistency", "selective_ncnd", "exemption_consistency",
-    "ncnd_limb", "boilerplate", "mosaic_exposure", "ncnd_tell", "timeliness",
-)  # fmt: skip
-SEVERITY_ORDER: dict[str, int] = {"strong": 0, "notable": 1, "info": 2}
 #: Findings shown in the dossier's consistency section (the rest go under "Other findings").
 CONSISTENCY_CHECKS: tuple[str, ...] = ("self_acknowledgment", "series_consistency", "selective_ncnd", "exemption_consistency", "ncnd_limb", "boilerplate")  # fmt: skip
 

@@ -245,3 +245,24 @@ def test_a_category_map_marks_a_product_ncnd_behind_a_confirmed_cell():
     kent = figure["data"][-1]["customdata"].index("kent")
     assert "also an NCND on Amazon Rekognition" in figure["data"][-1]["hovertext"][kent] and "Confirmed" in figure["data"][-1]["hovertext"][kent]
     assert "also an NCND within it: 1" in " ".join(strings_in(views.legend_component(cells.filter(pl.col("visible")))))
+
+
+def test_panel_evidence_is_in_plain_words_and_says_when_more_exists():
+    # Issue 13 item 8: evidence read "official_peer", a check its id alone, and a finding listing 10 of
+    # its 21 disclosures said nothing of the other 11.
+    from mosaic.analyses import AnalysisInputs, all_checks
+
+    from ..rows import frame, response
+
+    rows = [response("kent", "drones", "ncnd", "2024-06-01")] + [response(a, "drones", "disclosed", f"2023-01-{i + 10:02d}") for i, a in enumerate(
+        ["essex", "surrey", "sussex", "norfolk", "suffolk", "durham", "cleveland", "cumbria", "lancashire", "merseyside", "cheshire", "dorset"])]
+    inputs = AnalysisInputs.from_responses(frame(rows))
+    from mosaic.analyses import run_checks
+
+    findings = run_checks(inputs, ["peer_disclosure"])
+    panel = views.authority_panel(inputs, findings, "kent", ["drones"], "Drones")
+    text = " ".join(strings_in(panel))
+    assert f"{all_checks()['peer_disclosure'].title} (peer_disclosure)" in text
+    assert "official, peer" in text and "official_peer" not in text
+    assert "Evidence (10 listed)" in text and "its counts include every one, and 'mosaic report --response " in text
+    assert "12 of the 12 other authorities" in text
