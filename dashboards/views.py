@@ -424,22 +424,25 @@ def authority_panel(
     response_rows = [
         html.Tr(
             [
-                html.Td(str(r["response_date"] or "undated"), style={"whiteSpace": "nowrap"}),
+                html.Td(str(r["response_date"] or "undated"), style={"overflowWrap": "anywhere"}),
                 html.Td(str(r["technology_label"] or "")),
                 html.Td(str(r["outcome"] or "")),
                 html.Td(str(r["stance"] or "")),
                 html.Td(", ".join(r["exemptions"] or [])),
                 html.Td(safe_link(r["source_url"]), style={"overflowWrap": "anywhere"}),
-                html.Td(str(r["notes"] or ""), style={"overflowWrap": "anywhere", "minWidth": "160px"}),
+                html.Td(str(r["notes"] or ""), style={"overflowWrap": "anywhere"}),
             ]
         )
         for r in on_technology.tail(PANEL_RESPONSES_LIMIT).to_dicts()
     ]
     responses_table = (
         html.Table(
-            [html.Thead(html.Tr([html.Th(h) for h in ("date", "technology", "outcome", "stance", "exemptions", "source", "notes")]))] + [html.Tbody(response_rows)],
+            # Fixed column widths: a long note wraps inside its column instead of running off the panel.
+            [html.Colgroup([html.Col(style={"width": w}) for w in ("13%", "14%", "13%", "8%", "14%", "9%", "29%")])]
+            + [html.Thead(html.Tr([html.Th(h, style={"textAlign": "left", "padding": "2px 6px 2px 0", "overflowWrap": "anywhere"}) for h in ("date", "technology", "outcome", "stance", "exemptions", "source", "notes")]))]
+            + [html.Tbody(response_rows)],
             className="responses",
-            style={"borderCollapse": "collapse", "fontSize": "13px", "width": "100%", "tableLayout": "auto"},
+            style={"borderCollapse": "collapse", "fontSize": "13px", "width": "100%", "tableLayout": "fixed"},
         )
         if response_rows
         else html.P(f"No responses on {technology_name}.")
