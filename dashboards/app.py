@@ -27,7 +27,14 @@ from mosaic.errors import MosaicError
 LOG = logging.getLogger(__name__)
 
 #: How the alert reads, on a page or above it: the data's own one-line message, never a traceback.
-ALERT_STYLE = {"background": "#FDECEA", "border": "1px solid #B3261E", "color": "#5F1410", "padding": "10px 14px", "margin": "8px 0", "fontWeight": "600"}
+ALERT_STYLE = {
+    "background": "#FDECEA",
+    "border": "1px solid #B3261E",
+    "color": "#5F1410",
+    "padding": "10px 14px",
+    "margin": "8px 0",
+    "fontWeight": "600",
+}
 
 #: (module, path, nav label, title) of every page, in navigation order.
 PAGES = (
@@ -38,7 +45,9 @@ PAGES = (
     ("load", "/load", "Load data", "Load data · mosaic"),
 )
 
-SAMPLE_BANNER = "SYNTHETIC SAMPLE: real force names, fictional products and events. Load your own data on the Load data page."
+SAMPLE_BANNER = (
+    "SYNTHETIC SAMPLE: real force names, fictional products and events. Load your own data on the Load data page."
+)
 
 
 def create_app(
@@ -57,7 +66,8 @@ def create_app(
         upload_limit_bytes: the largest file the Load data page accepts.
         password: when given, every request must carry it (HTTP basic auth, any user name).
     """
-    from dashboards.pages import findings, load, map as map_page, network, timeline
+    from dashboards.pages import findings, load, network, timeline
+    from dashboards.pages import map as map_page
 
     app = Dash(
         __name__,
@@ -85,9 +95,12 @@ def create_app(
         dash.register_page(key, path=path, name=name, title=title, layout=_alert_on_error(page_layout))
     app.layout = html.Div(
         [
-            html.Div(SAMPLE_BANNER, id=Shell.BANNER, style=BANNER_STYLE, role="status") if data_access.is_sample else html.Div(id=Shell.BANNER),
+            html.Div(SAMPLE_BANNER, id=Shell.BANNER, style=BANNER_STYLE, role="status")
+            if data_access.is_sample
+            else html.Div(id=Shell.BANNER),
             html.Nav(
-                [html.Strong("mosaic", style={"marginRight": "18px"})] + [dcc.Link(name, href=path, style={"marginRight": "14px"}) for _, path, name, _ in PAGES],
+                [html.Strong("mosaic", style={"marginRight": "18px"})]
+                + [dcc.Link(name, href=path, style={"marginRight": "14px"}) for _, path, name, _ in PAGES],
                 id=Shell.NAV,
                 style={"padding": "10px 0", "borderBottom": "1px solid #DDD", "marginBottom": "10px"},
             ),
@@ -132,7 +145,10 @@ def _show_callback_error(error: Exception) -> None:
         set_props(Shell.ALERT, {"children": alert(str(error))})
         return None
     LOG.error("dashboard callback failed", exc_info=error)
-    set_props(Shell.ALERT, {"children": alert(f"Something went wrong ({type(error).__name__}); the server log has the details.")})
+    set_props(
+        Shell.ALERT,
+        {"children": alert(f"Something went wrong ({type(error).__name__}); the server log has the details.")},
+    )
     return None
 
 
@@ -163,7 +179,11 @@ def _answer_oversized_uploads(app: Dash, limit_bytes: int) -> None:
                 ),
             ]
         )
-        body = json.loads(json.dumps({"multi": True, "response": {LoadIds.RESULT.value: {"children": message}}}, cls=PlotlyJSONEncoder))
+        body = json.loads(
+            json.dumps(
+                {"multi": True, "response": {LoadIds.RESULT.value: {"children": message}}}, cls=PlotlyJSONEncoder
+            )
+        )
         return jsonify(body), 200
 
 

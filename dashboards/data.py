@@ -19,10 +19,9 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from dashboards.views import findings_index
 from mosaic.analyses import AnalysisInputs, CheckParams, all_checks, empty_findings, map_stances, run_checks
 from mosaic.analyses.mapview import pair_timelines
-
-from dashboards.views import findings_index
 
 LOG = logging.getLogger(__name__)
 
@@ -179,7 +178,11 @@ class _CachedAnalyses:
         def compute() -> dict[str, Any] | None:
             # The data as it stands is the checks' "no --as-of" view, stated on the given day.
             found = run_checks(
-                self.inputs(), ["mosaic_exposure"], as_of=None if with_undated else as_of, technology_ids=[technology_id], params=CheckParams(today=as_of)
+                self.inputs(),
+                ["mosaic_exposure"],
+                as_of=None if with_undated else as_of,
+                technology_ids=[technology_id],
+                params=CheckParams(today=as_of),
             )
             national = found.filter(pl.col("scope") == "technology")
             if national.height == 0:
@@ -199,7 +202,9 @@ class _CachedAnalyses:
 
         whole = self.graph()
         key = ("communities", self.version(), technology_id)
-        return self._cache.get(key, lambda: agreement_projection(whole, technology_ids=[technology_id] if technology_id else None).members)
+        return self._cache.get(
+            key, lambda: agreement_projection(whole, technology_ids=[technology_id] if technology_id else None).members
+        )
 
 
 class WorkspaceData(_CachedAnalyses):
@@ -230,7 +235,9 @@ class WorkspaceData(_CachedAnalyses):
 class FakeData(_CachedAnalyses):
     """In-memory data for tests: a responses frame and, optionally, literal findings."""
 
-    def __init__(self, responses: pl.DataFrame, *, findings: pl.DataFrame | None = None, is_sample: bool = False) -> None:
+    def __init__(
+        self, responses: pl.DataFrame, *, findings: pl.DataFrame | None = None, is_sample: bool = False
+    ) -> None:
         super().__init__()
         self._responses = responses
         self._findings = findings

@@ -13,11 +13,10 @@ from typing import Any
 from dash import dcc
 
 from dashboards import views
+from dashboards.data import DataAccess
+from mosaic.analyses import technology_scope
 from mosaic.present.tables import findings_table
 from mosaic.present.writers import frame_csv
-from dashboards.data import DataAccess
-
-from mosaic.analyses import technology_scope
 
 
 def findings_download(data: DataAccess, technology_id: str | None) -> dict[str, Any]:
@@ -28,7 +27,9 @@ def findings_download(data: DataAccess, technology_id: str | None) -> dict[str, 
     return dcc.send_string(frame_csv(findings_table(frame)), name)
 
 
-def report_download(data: DataAccess, technology_id: str | None, as_of: dt.date, authority_id: str | None) -> dict[str, Any]:
+def report_download(
+    data: DataAccess, technology_id: str | None, as_of: dt.date, authority_id: str | None
+) -> dict[str, Any]:
     """The consistency report of the selection, as HTML: with an authority chosen, the dossier of its latest
     NCND on the technology by the slider's date, stated as of that answer's own date (never the slider's:
     that would count disclosures made after the NCND); else the technology report on the slider's date.
@@ -36,7 +37,9 @@ def report_download(data: DataAccess, technology_id: str | None, as_of: dt.date,
     from mosaic.report import build_report, dossier_response_id, render_report
 
     inputs = data.inputs()
-    response_id = dossier_response_id(inputs, authority_id, technology_id, as_of) if authority_id and technology_id else None
+    response_id = (
+        dossier_response_id(inputs, authority_id, technology_id, as_of) if authority_id and technology_id else None
+    )
     model = build_report(
         inputs,
         response_id=response_id,
@@ -51,7 +54,11 @@ def report_download(data: DataAccess, technology_id: str | None, as_of: dt.date,
     command = ["mosaic", "report"]
     if workspace is not None:
         command += ["--workspace", str(workspace.path)]
-    for flag, value in (("--response", response_id), ("--authority", None if response_id else authority_id), ("--technology", None if response_id else technology_id)):
+    for flag, value in (
+        ("--response", response_id),
+        ("--authority", None if response_id else authority_id),
+        ("--technology", None if response_id else technology_id),
+    ):
         if value:
             command += [flag, value]
     if "--as-of" in model.meta.command.split():

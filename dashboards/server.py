@@ -53,7 +53,9 @@ def load_boundaries(path: Path, pfa_codes: list[str]) -> dict[str, Any]:
     if not path.is_file():
         raise DataError(f"{path}: no such boundaries file")
     if path.stat().st_size > BOUNDARIES_LIMIT_BYTES:
-        raise DataError(f"{path}: boundaries file larger than {BOUNDARIES_LIMIT_BYTES // 2**20} MB; use a generalised version")
+        raise DataError(
+            f"{path}: boundaries file larger than {BOUNDARIES_LIMIT_BYTES // 2**20} MB; use a generalised version"
+        )
     try:
         geojson = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:

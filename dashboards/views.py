@@ -18,13 +18,22 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import html
 
+from dashboards.style import CARD_STYLE, FADED, STANCE_PATTERN_COLOURS, STANCE_PATTERNS
 from mosaic.analyses import CheckParams, MapStance, all_checks, stance_counts
+from mosaic.present.labels import (
+    GRADE_EXPLANATIONS,
+    GRADE_LABELS,
+    RELATION_TITLES,
+    SEVERITY_ORDER,
+    STANCE_COLOURS,
+    STANCE_LABELS,
+    STANCE_MARKS,
+    STANCE_SYMBOLS,
+    STANCE_TEXT_COLOURS,
+    authority_hex_labels,
+)
 from mosaic.registry import CATEGORY_SEPARATOR, technology_pairs
 from mosaic.registry.hexgrid import hex_cells, hex_corners
-
-from mosaic.present.labels import GRADE_EXPLANATIONS, GRADE_LABELS, RELATION_TITLES, SEVERITY_ORDER, STANCE_COLOURS, STANCE_LABELS, STANCE_MARKS, STANCE_SYMBOLS, STANCE_TEXT_COLOURS, authority_hex_labels
-
-from dashboards.style import CARD_STYLE, FADED, STANCE_PATTERN_COLOURS, STANCE_PATTERNS
 
 #: Hexagons are drawn slightly smaller than their cell so neighbours stay apart.
 HEX_SCALE = 0.94
@@ -50,15 +59,34 @@ def technology_options(technologies: pl.DataFrame, events: pl.DataFrame | None =
     """
     rows = technologies.select("technology_id", "name", "level", "category")
     if events is not None:
-        held = events.select("technology_id", "category", pl.coalesce("technology_label", "technology_id").alias("name")) if "technology_label" in events.columns else events.select("technology_id", "category", pl.col("technology_id").alias("name"))
+        held = (
+            events.select("technology_id", "category", pl.coalesce("technology_label", "technology_id").alias("name"))
+            if "technology_label" in events.columns
+            else events.select("technology_id", "category", pl.col("technology_id").alias("name"))
+        )
         held = held.drop_nulls("technology_id").unique("technology_id", keep="first")
         known = set(rows.get_column("technology_id").to_list())
-        pairs = technology_pairs(technologies).filter(pl.col("descendant_id").is_in(held.get_column("technology_id").implode()))
+        pairs = technology_pairs(technologies).filter(
+            pl.col("descendant_id").is_in(held.get_column("technology_id").implode())
+        )
         # an unresolved id sits under the path it was stored with: its taxonomy ancestors are on that path
-        paths = held.filter(~pl.col("technology_id").is_in(list(known))).get_column("category").drop_nulls().str.split(CATEGORY_SEPARATOR).explode()
-        wanted = set(pairs.get_column("ancestor_id").to_list()) | set(paths.to_list()) | set(held.get_column("technology_id").to_list())
+        paths = (
+            held.filter(~pl.col("technology_id").is_in(list(known)))
+            .get_column("category")
+            .drop_nulls()
+            .str.split(CATEGORY_SEPARATOR)
+            .explode()
+        )
+        wanted = (
+            set(pairs.get_column("ancestor_id").to_list())
+            | set(paths.to_list())
+            | set(held.get_column("technology_id").to_list())
+        )
         extra = held.filter(~pl.col("technology_id").is_in(list(known))).select(
-            "technology_id", "name", pl.lit("product").alias("level"), pl.coalesce("category", "technology_id").alias("category")
+            "technology_id",
+            "name",
+            pl.lit("product").alias("level"),
+            pl.coalesce("category", "technology_id").alias("category"),
         )
         rows = pl.concat([rows.filter(pl.col("technology_id").is_in(list(wanted))), extra], how="vertical_relaxed")
     options = []
@@ -73,7 +101,11 @@ def default_technology(events: pl.DataFrame, technologies: pl.DataFrame) -> str:
     """The technology asked about most often (what a first visitor most likely came for)."""
     if events.height == 0:
         return technologies.get_column("technology_id")[0]
-    counts = events.filter(pl.col("technology_id").is_in(technologies.get_column("technology_id").implode())).group_by("technology_id").len()
+    counts = (
+        events.filter(pl.col("technology_id").is_in(technologies.get_column("technology_id").implode()))
+        .group_by("technology_id")
+        .len()
+    )
     if counts.height == 0:
         return technologies.get_column("technology_id")[0]
     return counts.sort("len", "technology_id", descending=[True, False]).get_column("technology_id")[0]
@@ -81,7 +113,9 @@ def default_technology(events: pl.DataFrame, technologies: pl.DataFrame) -> str:
 
 def cached_default_technology(data: Any) -> str:
     """``default_technology`` for a ``DataAccess``, counted once per data version (every page load asks)."""
-    return data.memo(("default_technology",), lambda: default_technology(data.inputs().events, data.inputs().technologies))
+    return data.memo(
+        ("default_technology",), lambda: default_technology(data.inputs().events, data.inputs().technologies)
+    )
 
 
 def date_bounds(events: pl.DataFrame) -> tuple[dt.date, dt.date]:
@@ -142,7 +176,9 @@ def _hover(row: dict[str, Any]) -> str:
     stance = row["map_stance"]
     lines = [f"<b>{_escape(row['authority_name'])}</b>", f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]}"]
     if row.get("response_date"):
-        lines.append(f"answered {row['response_date']}" + (f" ({_escape(row['outcome'])})" if row.get("outcome") else ""))
+        lines.append(
+            f"answered {row['response_date']}" + (f" ({_escape(row['outcome'])})" if row.get("outcome") else "")
+        )
     if row.get("exemptions"):
         lines.append("exemptions: " + _escape(", ".join(row["exemptions"])))
     if row.get("ncnd_within_name"):
@@ -175,10 +211,23 @@ def hex_map_figure(cells: pl.DataFrame, *, title: str = "", selected_authority: 
     for stance in MapStance:
         group = visible.filter(pl.col("map_stance") == stance.value)
         label = f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({counts[stance.value]})"
-        data.append(_polygon_trace(group, STANCE_COLOURS[stance], STANCE_PATTERNS[stance], label, legend=True, pattern_colour=STANCE_PATTERN_COLOURS.get(stance)))
+        data.append(
+            _polygon_trace(
+                group,
+                STANCE_COLOURS[stance],
+                STANCE_PATTERNS[stance],
+                label,
+                legend=True,
+                pattern_colour=STANCE_PATTERN_COLOURS.get(stance),
+            )
+        )
     # A category's cell shows the strongest answer; a dot marks one whose authority also NCNDed something
     # within it (a survey confirming facial recognition, then an NCND on a product), so none is hidden.
-    dotted = visible.filter(pl.col("ncnd_within_id").is_not_null()) if "ncnd_within_id" in visible.columns else visible.clear()
+    dotted = (
+        visible.filter(pl.col("ncnd_within_id").is_not_null())
+        if "ncnd_within_id" in visible.columns
+        else visible.clear()
+    )
     if dotted.height:
         data.append(
             {
@@ -186,7 +235,12 @@ def hex_map_figure(cells: pl.DataFrame, *, title: str = "", selected_authority: 
                 "x": dotted.get_column("x").to_list(),
                 "y": (dotted.get_column("y") + 0.3).to_list(),
                 "mode": "markers",
-                "marker": {"symbol": STANCE_SYMBOLS[MapStance.NCND], "size": 7, "color": STANCE_COLOURS[MapStance.NCND], "line": {"width": 1, "color": "#FFFFFF"}},
+                "marker": {
+                    "symbol": STANCE_SYMBOLS[MapStance.NCND],
+                    "size": 7,
+                    "color": STANCE_COLOURS[MapStance.NCND],
+                    "line": {"width": 1, "color": "#FFFFFF"},
+                },
                 "name": f"{STANCE_MARKS[MapStance.NCND]} also an NCND within it ({dotted.height})",
                 "hoverinfo": "skip",
                 "showlegend": True,
@@ -201,8 +255,20 @@ def hex_map_figure(cells: pl.DataFrame, *, title: str = "", selected_authority: 
             "y": [r["y"] for r in rows],
             "mode": "markers+text",
             "text": [labels[r["authority_id"]] for r in rows],
-            "textfont": {"size": 10, "family": "Arial Black, Arial, sans-serif", "color": [STANCE_TEXT_COLOURS[r["map_stance"]] if r["visible"] else "#999999" for r in rows]},
-            "marker": {"symbol": "hexagon", "size": 34, "color": "rgba(0,0,0,0)", "line": {"width": [3 if r["authority_id"] == selected_authority else 0 for r in rows], "color": "#FFD700"}},
+            "textfont": {
+                "size": 10,
+                "family": "Arial Black, Arial, sans-serif",
+                "color": [STANCE_TEXT_COLOURS[r["map_stance"]] if r["visible"] else "#999999" for r in rows],
+            },
+            "marker": {
+                "symbol": "hexagon",
+                "size": 34,
+                "color": "rgba(0,0,0,0)",
+                "line": {
+                    "width": [3 if r["authority_id"] == selected_authority else 0 for r in rows],
+                    "color": "#FFD700",
+                },
+            },
             "customdata": [r["authority_id"] for r in rows],
             "hovertext": [_hover(r) for r in rows],
             "hoverinfo": "text",
@@ -218,14 +284,23 @@ def hex_map_figure(cells: pl.DataFrame, *, title: str = "", selected_authority: 
         "paper_bgcolor": "white",
         "margin": {"l": 4, "r": 4, "t": 36, "b": 4},
         "height": 720,
-        "legend": {"title": {"text": "Stance"}, "x": 0.0, "y": 0.28, "bgcolor": "rgba(255,255,255,0.85)", "itemclick": False, "itemdoubleclick": False},
+        "legend": {
+            "title": {"text": "Stance"},
+            "x": 0.0,
+            "y": 0.28,
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
         "dragmode": False,
         "hoverlabel": {"align": "left"},
     }
     return {"data": data, "layout": layout}
 
 
-def _polygon_trace(cells: pl.DataFrame, colour: str, pattern: str, name: str, *, legend: bool, pattern_colour: str | None = None) -> dict[str, Any]:
+def _polygon_trace(
+    cells: pl.DataFrame, colour: str, pattern: str, name: str, *, legend: bool, pattern_colour: str | None = None
+) -> dict[str, Any]:
     xs: list[float | None] = []
     ys: list[float | None] = []
     for x, y in cells.select("x", "y").iter_rows():
@@ -247,11 +322,18 @@ def _polygon_trace(cells: pl.DataFrame, colour: str, pattern: str, name: str, *,
         "showlegend": legend,
     }
     if pattern:
-        trace["fillpattern"] = {"shape": pattern, "fgcolor": pattern_colour or "#333333", "bgcolor": colour, "solidity": 0.2}
+        trace["fillpattern"] = {
+            "shape": pattern,
+            "fgcolor": pattern_colour or "#333333",
+            "bgcolor": colour,
+            "solidity": 0.2,
+        }
     return trace
 
 
-def choropleth_figure(map_frame: pl.DataFrame, geojson: dict[str, Any], feature_key: str, code_column: str = "pfa_code") -> go.Figure:
+def choropleth_figure(
+    map_frame: pl.DataFrame, geojson: dict[str, Any], feature_key: str, code_column: str = "pfa_code"
+) -> go.Figure:
     """A geographic choropleth on a blank background (``map_style="white-bg"``: no tiles are fetched).
 
     Args:
@@ -281,10 +363,17 @@ def choropleth_figure(map_frame: pl.DataFrame, geojson: dict[str, Any], feature_
                 hoverinfo="text",
             )
         )
-    drawn = {str((f.get("properties") or {}).get(feature_key.removeprefix("properties."))) for f in geojson.get("features") or []}
+    drawn = {
+        str((f.get("properties") or {}).get(feature_key.removeprefix("properties.")))
+        for f in geojson.get("features") or []
+    }
     shown = frame.filter(pl.col(code_column).is_in(sorted(drawn))).height
     figure.update_layout(
-        title={"text": f"{shown} areas from your boundaries file; authorities without an area there are on the hexagon map", "x": 0.01, "font": {"size": 13}},
+        title={
+            "text": f"{shown} areas from your boundaries file; authorities without an area there are on the hexagon map",
+            "x": 0.01,
+            "font": {"size": 13},
+        },
         map={"style": "white-bg", "center": {"lat": 52.7, "lon": -2.3}, "zoom": 5.4},
         margin={"l": 4, "r": 4, "t": 36, "b": 4},
         height=720,
@@ -316,7 +405,17 @@ def legend_component(cells_visible: pl.DataFrame) -> html.Ul:
         [
             html.Li(
                 [
-                    html.Span(style={"display": "inline-block", "width": "14px", "height": "14px", "background": STANCE_COLOURS[s], "border": "1px solid #999", "marginRight": "6px", "verticalAlign": "middle"}),
+                    html.Span(
+                        style={
+                            "display": "inline-block",
+                            "width": "14px",
+                            "height": "14px",
+                            "background": STANCE_COLOURS[s],
+                            "border": "1px solid #999",
+                            "marginRight": "6px",
+                            "verticalAlign": "middle",
+                        }
+                    ),
                     f"{STANCE_MARKS[s]} {STANCE_LABELS[s]}: {counts[s.value]}",
                 ],
                 **{"data-stance": s.value},
@@ -324,15 +423,24 @@ def legend_component(cells_visible: pl.DataFrame) -> html.Ul:
             for s in MapStance
         ]
         + [
-            html.Li(f"{STANCE_MARKS[MapStance.NCND]} of those, also an NCND within it: {hidden}", **{"data-stance": "ncnd_within"})
-            for hidden in [cells_visible.filter(pl.col("ncnd_within_id").is_not_null()).height if "ncnd_within_id" in cells_visible.columns else 0]
+            html.Li(
+                f"{STANCE_MARKS[MapStance.NCND]} of those, also an NCND within it: {hidden}",
+                **{"data-stance": "ncnd_within"},
+            )
+            for hidden in [
+                cells_visible.filter(pl.col("ncnd_within_id").is_not_null()).height
+                if "ncnd_within_id" in cells_visible.columns
+                else 0
+            ]
             if hidden
         ],
         style={"listStyle": "none", "padding": 0, "margin": 0, "display": "flex", "flexWrap": "wrap", "gap": "14px"},
     )
 
 
-def headline_component(map_frame: pl.DataFrame, exposure: dict[str, Any] | None, technology: str = "", is_category: bool = False) -> html.Div:
+def headline_component(
+    map_frame: pl.DataFrame, exposure: dict[str, Any] | None, technology: str = "", is_category: bool = False
+) -> html.Div:
     """Headline numbers: who was asked and how much of the map is public, counted from the map itself (so
     they agree with the legend), then ``mosaic_exposure``'s base rate and bits.
 
@@ -342,25 +450,52 @@ def headline_component(map_frame: pl.DataFrame, exposure: dict[str, Any] | None,
     """
     counts = stance_counts(map_frame)
     asked = sum(v for k, v in counts.items() if k != MapStance.NOT_ASKED)
-    on_record = map_frame.filter((pl.col("map_stance") != MapStance.NOT_ASKED.value) & pl.col("public_stance").is_not_null()).height
+    on_record = map_frame.filter(
+        (pl.col("map_stance") != MapStance.NOT_ASKED.value) & pl.col("public_stance").is_not_null()
+    ).height
     scope_note = ", its products included" if is_category else ""
     cards = [_card("Authorities asked", str(asked), f"by the selected date{scope_note}")]
     share = f"{on_record / asked:.0%}" if asked >= 10 else f"{on_record}/{asked}"
-    cards.append(_card("Map already public", share, f"{on_record} of {asked} have a confirm or deny on record (a later NCND does not erase it)"))
+    cards.append(
+        _card(
+            "Map already public",
+            share,
+            f"{on_record} of {asked} have a confirm or deny on record (a later NCND does not erase it)",
+        )
+    )
     whose = f" (answers naming {technology} itself)" if is_category else ""
     base = (exposure or {}).get("base_rate")
     bits = (exposure or {}).get("mean_marginal_bits")
     if base is None:
-        cards.append(_card("Base rate of use", "-", f"no confirm or deny{' names ' + technology + ' itself' if is_category else ' yet'}: nothing to estimate from"))
+        cards.append(
+            _card(
+                "Base rate of use",
+                "-",
+                f"no confirm or deny{' names ' + technology + ' itself' if is_category else ' yet'}: nothing to estimate from",
+            )
+        )
     else:
         cards.append(_card("Base rate of use", f"{base:.0%}", f"among the authorities that answered (smoothed){whose}"))
     if bits is not None:
-        cards.append(_card("One more answer adds", f"{bits:.2f} bits", f"on average, for an authority without a public answer{whose}"))
+        cards.append(
+            _card(
+                "One more answer adds",
+                f"{bits:.2f} bits",
+                f"on average, for an authority without a public answer{whose}",
+            )
+        )
     return html.Div(cards, style={"display": "flex", "gap": "10px", "flexWrap": "wrap"})
 
 
 def _card(title: str, value: str, note: str) -> html.Div:
-    return html.Div([html.Div(title, style={"fontSize": "12px", "color": "#555"}), html.Div(value, style={"fontSize": "22px", "fontWeight": "700"}), html.Div(note, style={"fontSize": "11px", "color": "#666"})], style=CARD_STYLE)
+    return html.Div(
+        [
+            html.Div(title, style={"fontSize": "12px", "color": "#555"}),
+            html.Div(value, style={"fontSize": "22px", "fontWeight": "700"}),
+            html.Div(note, style={"fontSize": "11px", "color": "#666"}),
+        ],
+        style=CARD_STYLE,
+    )
 
 
 def off_map_component(map_frame: pl.DataFrame, authorities: pl.DataFrame) -> html.Div | None:
@@ -369,8 +504,16 @@ def off_map_component(map_frame: pl.DataFrame, authorities: pl.DataFrame) -> htm
     rest = map_frame.filter(~pl.col("authority_id").is_in(cells) & (pl.col("map_stance") != MapStance.NOT_ASKED.value))
     if rest.height == 0:
         return None
-    items = [f"{r['authority_name']}: {STANCE_MARKS[r['map_stance']]} {STANCE_LABELS[r['map_stance']]}" for r in rest.sort("authority_name").to_dicts()]
-    return html.Details([html.Summary(f"Also asked, not on the map ({rest.height}): national bodies and commissioners"), html.Ul([html.Li(i) for i in items])])
+    items = [
+        f"{r['authority_name']}: {STANCE_MARKS[r['map_stance']]} {STANCE_LABELS[r['map_stance']]}"
+        for r in rest.sort("authority_name").to_dicts()
+    ]
+    return html.Details(
+        [
+            html.Summary(f"Also asked, not on the map ({rest.height}): national bodies and commissioners"),
+            html.Ul([html.Li(i) for i in items]),
+        ]
+    )
 
 
 # --- the authority panel ---------------------------------------------------------------------------------
@@ -414,12 +557,18 @@ def authority_panel(
     # copying every column of a wide million-row frame, or comparing a million strings, for one
     # authority's rows would cost more than all the rest of the panel.
     events = _authority_events(inputs, authority_id)
-    name = register.get_column("name")[0] if register.height else (events.get_column("authority_label")[0] if events.height else authority_id)
+    name = (
+        register.get_column("name")[0]
+        if register.height
+        else (events.get_column("authority_label")[0] if events.height else authority_id)
+    )
     facts = []
     if register.height:
         r = register.row(0, named=True)
         facts.append(f"{str(r['kind']).replace('_', ' ')}, {r['region']}")
-    on_technology = events.filter(pl.col("technology_id").is_in(list(technology_scope))).sort("response_end", "response_id")
+    on_technology = events.filter(pl.col("technology_id").is_in(list(technology_scope))).sort(
+        "response_end", "response_id"
+    )
     other_count = events.height - on_technology.height
     response_rows = [
         html.Tr(
@@ -439,7 +588,18 @@ def authority_panel(
         html.Table(
             # Fixed column widths: a long note wraps inside its column instead of running off the panel.
             [html.Colgroup([html.Col(style={"width": w}) for w in ("13%", "14%", "13%", "8%", "14%", "9%", "29%")])]
-            + [html.Thead(html.Tr([html.Th(h, style={"textAlign": "left", "padding": "2px 6px 2px 0", "overflowWrap": "anywhere"}) for h in ("date", "technology", "outcome", "stance", "exemptions", "source", "notes")]))]
+            + [
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th(
+                                h, style={"textAlign": "left", "padding": "2px 6px 2px 0", "overflowWrap": "anywhere"}
+                            )
+                            for h in ("date", "technology", "outcome", "stance", "exemptions", "source", "notes")
+                        ]
+                    )
+                )
+            ]
             + [html.Tbody(response_rows)],
             className="responses",
             style={"borderCollapse": "collapse", "fontSize": "13px", "width": "100%", "tableLayout": "fixed"},
@@ -463,10 +623,14 @@ def authority_panel(
         [
             html.H3(name, id="authority-name"),
             html.P(facts),
-            html.H4(f"Responses on {technology_name} ({on_technology.height}{f'; the latest {PANEL_RESPONSES_LIMIT} shown' if on_technology.height > PANEL_RESPONSES_LIMIT else ''})"),
+            html.H4(
+                f"Responses on {technology_name} ({on_technology.height}{f'; the latest {PANEL_RESPONSES_LIMIT} shown' if on_technology.height > PANEL_RESPONSES_LIMIT else ''})"
+            ),
             responses_table,
             html.P(f"{other_count} responses on other technologies." if other_count else ""),
-            html.H4(f"Findings ({total}{f'; the {PANEL_FINDINGS_LIMIT} most relevant shown, all on the Findings page' if total > PANEL_FINDINGS_LIMIT else ''})"),
+            html.H4(
+                f"Findings ({total}{f'; the {PANEL_FINDINGS_LIMIT} most relevant shown, all on the Findings page' if total > PANEL_FINDINGS_LIMIT else ''})"
+            ),
             html.Ul(finding_items) if finding_items else html.P("No check reported anything about this authority."),
         ],
         **{"data-authority": authority_id},
@@ -481,11 +645,15 @@ def _panel_order(technology_scope: Sequence[str]) -> list[pl.Expr]:
     ]
 
 
-def panel_findings(findings: pl.DataFrame, index: pl.DataFrame, authority_id: str, technology_scope: Sequence[str]) -> tuple[pl.DataFrame, int]:
+def panel_findings(
+    findings: pl.DataFrame, index: pl.DataFrame, authority_id: str, technology_scope: Sequence[str]
+) -> tuple[pl.DataFrame, int]:
     """The authority's findings the panel shows (at most ``PANEL_FINDINGS_LIMIT``, most relevant first)
     and how many it has: chosen on the ``findings_index``, so only the shown rows are fetched whole."""
     own = index.filter(pl.col("authority_id") == authority_id)
-    shown = own.sort(_panel_order(technology_scope), descending=[False, False, True], nulls_last=True).head(PANEL_FINDINGS_LIMIT)
+    shown = own.sort(_panel_order(technology_scope), descending=[False, False, True], nulls_last=True).head(
+        PANEL_FINDINGS_LIMIT
+    )
     return findings[shown.get_column("row")], own.height
 
 
@@ -511,7 +679,10 @@ def _finding_item(finding: dict[str, Any]) -> html.Li:
             [
                 f"{e.get('date') or 'undated'} {e.get('authority') or ''}: {e.get('stance') or ''} on {e.get('technology') or ''}"
                 f" ({RELATION_TITLES.get(e.get('relation') or '', e.get('relation') or '')}; ",
-                html.Span(GRADE_LABELS.get(e.get("grade") or "", "ungraded").lower(), title=GRADE_EXPLANATIONS.get(e.get("grade") or "", "")),
+                html.Span(
+                    GRADE_LABELS.get(e.get("grade") or "", "ungraded").lower(),
+                    title=GRADE_EXPLANATIONS.get(e.get("grade") or "", ""),
+                ),
                 ") ",
                 safe_link(e.get("source_url")),
             ]
@@ -524,12 +695,18 @@ def _finding_item(finding: dict[str, Any]) -> html.Li:
     if len(evidence) >= CheckParams().evidence_limit:
         # A finding lists its first pieces of evidence only; its counts are always complete.
         where = f"mosaic report --response {finding['response_id']}" if finding.get("response_id") else "mosaic report"
-        more.append(html.Li(f"Each finding lists its first {CheckParams().evidence_limit} pieces of evidence; its counts include every one, and '{where}' lists them all."))
+        more.append(
+            html.Li(
+                f"Each finding lists its first {CheckParams().evidence_limit} pieces of evidence; its counts include every one, and '{where}' lists them all."
+            )
+        )
     return html.Li(
         [
             html.Strong(f"{_check_title(finding['check'])} [{finding['severity']}] "),
             str(finding.get("summary") or ""),
-            html.Details([html.Summary(f"Evidence ({len(evidence)} listed)"), html.Ul(evidence_items + more)]) if evidence else "",
+            html.Details([html.Summary(f"Evidence ({len(evidence)} listed)"), html.Ul(evidence_items + more)])
+            if evidence
+            else "",
         ]
     )
 
@@ -553,7 +730,11 @@ def timeline_figure(points: pl.DataFrame, grain: str, title: str) -> tuple[dict[
     most a few thousand points). Returned as a plain figure dict with plotly's default template, like the
     hex map: plotly's validating objects cost more than the whole aggregation.
     """
-    note = f"Many responses: one mark per authority, {grain} and stance, at the start of the {grain} (hover for the count)." if grain != "day" else ""
+    note = (
+        f"Many responses: one mark per authority, {grain} and stance, at the start of the {grain} (hover for the count)."
+        if grain != "day"
+        else ""
+    )
     order = (
         points.group_by("authority_label")
         .agg(pl.col("date").min().alias("first"))
@@ -572,7 +753,12 @@ def timeline_figure(points: pl.DataFrame, grain: str, title: str) -> tuple[dict[
                 "x": group.get_column("date").cast(pl.String).to_list(),
                 "y": [_escape(label) for label in group.get_column("authority_label").to_list()],
                 "mode": "markers",
-                "marker": {"color": STANCE_COLOURS[stance], "symbol": STANCE_SYMBOLS[stance], "size": 10, "line": {"width": 1, "color": "#FFFFFF"}},
+                "marker": {
+                    "color": STANCE_COLOURS[stance],
+                    "symbol": STANCE_SYMBOLS[stance],
+                    "size": 10,
+                    "line": {"width": 1, "color": "#FFFFFF"},
+                },
                 "name": f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({group.get_column('n').sum()})",
                 "customdata": group.get_column("n").to_list(),
                 "hovertemplate": "%{y}<br>%{x}<br>" + STANCE_LABELS[stance] + " x%{customdata}<extra></extra>",
@@ -593,7 +779,16 @@ def timeline_figure(points: pl.DataFrame, grain: str, title: str) -> tuple[dict[
 
 # --- findings table ----------------------------------------------------------------------------------------
 
-FINDING_GRID_COLUMNS = ("severity", "check", "authority_name", "technology_name", "response_date", "summary", "authority_id", "technology_id")
+FINDING_GRID_COLUMNS = (
+    "severity",
+    "check",
+    "authority_name",
+    "technology_name",
+    "response_date",
+    "summary",
+    "authority_id",
+    "technology_id",
+)
 #: Rows sent to the browser at most (about 250 KB of summaries); the CSV export has them all.
 FINDINGS_ROW_LIMIT = 500
 
@@ -607,11 +802,20 @@ def findings_index(findings: pl.DataFrame) -> pl.DataFrame:
     data version, filtering it keeps that order, and only the rows shown are fetched whole (by ``row``).
     """
     return findings.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), *FINDING_GRID_COLUMNS).sort(
-        pl.col("severity").replace_strict(SEVERITY_ORDER, default=3, return_dtype=pl.Int64), "check", "authority_id", "response_date", nulls_last=True
+        pl.col("severity").replace_strict(SEVERITY_ORDER, default=3, return_dtype=pl.Int64),
+        "check",
+        "authority_id",
+        "response_date",
+        nulls_last=True,
     )
 
 
-def select_findings(index: pl.DataFrame, checks: Sequence[str] | None, severities: Sequence[str] | None, technology_scope: Sequence[str] | None) -> pl.DataFrame:
+def select_findings(
+    index: pl.DataFrame,
+    checks: Sequence[str] | None,
+    severities: Sequence[str] | None,
+    technology_scope: Sequence[str] | None,
+) -> pl.DataFrame:
     """The rows of a ``findings_index`` the controls select, in its (strongest first) order."""
     keep = pl.lit(True)
     if checks:
@@ -623,14 +827,26 @@ def select_findings(index: pl.DataFrame, checks: Sequence[str] | None, severitie
     return index.filter(keep)
 
 
-def filter_findings(findings: pl.DataFrame, checks: Sequence[str] | None, severities: Sequence[str] | None, technology_scope: Sequence[str] | None) -> pl.DataFrame:
+def filter_findings(
+    findings: pl.DataFrame,
+    checks: Sequence[str] | None,
+    severities: Sequence[str] | None,
+    technology_scope: Sequence[str] | None,
+) -> pl.DataFrame:
     """The findings the controls select, strongest first (whole rows; see ``findings_index`` for the fast path)."""
     return findings[select_findings(findings_index(findings), checks, severities, technology_scope).get_column("row")]
 
 
 def findings_grid_rows(frame: pl.DataFrame, limit: int = FINDINGS_ROW_LIMIT) -> list[dict[str, Any]]:
     """Flat rows for the grid (no nested evidence: it is in the authority panel and the CSV)."""
-    return frame.head(limit).select(pl.int_range(pl.len()).cast(pl.String).alias("row"), *(pl.col(c).cast(pl.String) for c in FINDING_GRID_COLUMNS)).to_dicts()
+    return (
+        frame.head(limit)
+        .select(
+            pl.int_range(pl.len()).cast(pl.String).alias("row"),
+            *(pl.col(c).cast(pl.String) for c in FINDING_GRID_COLUMNS),
+        )
+        .to_dicts()
+    )
 
 
 # --- load data ---------------------------------------------------------------------------------------------------
@@ -639,8 +855,20 @@ def findings_grid_rows(frame: pl.DataFrame, limit: int = FINDINGS_ROW_LIMIT) -> 
 def reconciliation_component(report: Any, quarantine: pl.DataFrame) -> html.Div:
     """The ingest's reconciliation as the CLI prints it, then the quarantined rows with their reasons."""
     header = ("file", "read", "accepted", "quarantined", "duplicates", "issues", "blank")
-    rows = [html.Tr([html.Td(f.source_file)] + [html.Td(str(v)) for v in (f.rows_read, f.accepted, f.quarantined, f.duplicates, f.issues, f.blank_rows)]) for f in report.files]
-    children: list[Any] = [html.Table([html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)], className="reconciliation", style={"borderCollapse": "collapse"})]
+    rows = [
+        html.Tr(
+            [html.Td(f.source_file)]
+            + [html.Td(str(v)) for v in (f.rows_read, f.accepted, f.quarantined, f.duplicates, f.issues, f.blank_rows)]
+        )
+        for f in report.files
+    ]
+    children: list[Any] = [
+        html.Table(
+            [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)],
+            className="reconciliation",
+            style={"borderCollapse": "collapse"},
+        )
+    ]
     if report.committed:
         children.append(
             html.P(
@@ -656,11 +884,25 @@ def reconciliation_component(report: Any, quarantine: pl.DataFrame) -> html.Div:
             children.append(html.P(f"note: {f.source_file}: {note}"))
     if quarantine.height:
         q_rows = [
-            html.Tr([html.Td(r["source_file"]), html.Td(str(r["source_row"])), html.Td(str(r["column"] or "")), html.Td(str(r["reason"])), html.Td(str(r["raw"]))])
+            html.Tr(
+                [
+                    html.Td(r["source_file"]),
+                    html.Td(str(r["source_row"])),
+                    html.Td(str(r["column"] or "")),
+                    html.Td(str(r["reason"])),
+                    html.Td(str(r["raw"])),
+                ]
+            )
             for r in quarantine.sort("source_file", "source_row").head(500).to_dicts()
         ]
         children += [
             html.H4(f"Quarantined rows ({quarantine.height})"),
-            html.Table([html.Thead(html.Tr([html.Th(h) for h in ("file", "row", "column", "reason", "raw cells")])), html.Tbody(q_rows)], className="quarantine"),
+            html.Table(
+                [
+                    html.Thead(html.Tr([html.Th(h) for h in ("file", "row", "column", "reason", "raw cells")])),
+                    html.Tbody(q_rows),
+                ],
+                className="quarantine",
+            ),
         ]
     return html.Div(children)

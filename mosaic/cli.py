@@ -71,7 +71,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
 ) -> None:
     """mosaic: disclosure consistency across authorities."""
 
@@ -81,18 +83,33 @@ def _root(
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="CSV, TSV or XLSX files of responses, or letters and decision notices (.txt, .md, .html, .pdf, .eml).", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="CSV, TSV or XLSX files of responses, or letters and decision notices (.txt, .md, .html, .pdf, .eml).",
+            show_default=False,
+        ),
+    ],
     workspace: WorkspaceOption = None,
     map_: Annotated[
         list[str] | None,
-        typer.Option("--map", help="COLUMN=FIELD: read an input column as a field (FIELD 'extra' keeps it aside). Repeatable."),
+        typer.Option(
+            "--map", help="COLUMN=FIELD: read an input column as a field (FIELD 'extra' keeps it aside). Repeatable."
+        ),
     ] = None,
     set_: Annotated[
         list[str] | None,
-        typer.Option("--set", help="FIELD=VALUE: fill a field the file lacks, or its blank cells (for a letter or notice: replace the extracted value). Repeatable."),
+        typer.Option(
+            "--set",
+            help="FIELD=VALUE: fill a field the file lacks, or its blank cells (for a letter or notice: replace the extracted value). Repeatable.",
+        ),
     ] = None,
-    monthfirst: Annotated[bool, typer.Option("--monthfirst", help="Read 05/07/2024 as May 7 (default: UK day first).")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Write nothing if any row is quarantined or any cell has a warning.")] = False,
+    monthfirst: Annotated[
+        bool, typer.Option("--monthfirst", help="Read 05/07/2024 as May 7 (default: UK day first).")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Write nothing if any row is quarantined or any cell has a warning.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Read response files into the workspace, accounting for every row."""
@@ -106,7 +123,11 @@ def ingest(
     with _progress() as progress:
         task = progress.add_task("starting", total=None)
         report = ingest_files(
-            files, target, mapping, options, on_progress=lambda stage, name: progress.update(task, description=f"{stage} {name}")
+            files,
+            target,
+            mapping,
+            options,
+            on_progress=lambda stage, name: progress.update(task, description=f"{stage} {name}"),
         )
     if as_json:
         out.print_json(json.dumps(report.as_dict()))
@@ -125,10 +146,17 @@ def _print_ingest_report(report) -> None:
     for column in ("file", "read", "accepted", "quarantined", "duplicates", "issues", "blank"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for f in report.files:
-        table.add_row(Text(f.source_file), *(str(v) for v in (f.rows_read, f.accepted, f.quarantined, f.duplicates, f.issues, f.blank_rows)))
+        table.add_row(
+            Text(f.source_file),
+            *(str(v) for v in (f.rows_read, f.accepted, f.quarantined, f.duplicates, f.issues, f.blank_rows)),
+        )
     if len(report.files) > 1:
         table.add_row(
-            "total", *(str(report.total(n)) for n in ("rows_read", "accepted", "quarantined", "duplicates", "issues", "blank_rows")),
+            "total",
+            *(
+                str(report.total(n))
+                for n in ("rows_read", "accepted", "quarantined", "duplicates", "issues", "blank_rows")
+            ),
             style="bold",
         )
     out.print(table)
@@ -167,9 +195,18 @@ def show_issues(
     as_json: JsonOption = False,
 ) -> None:
     """List cells that were cleaned to null or changed, with file, row, column and reason."""
-    frame = _shown(workspace, "issues", limit, as_json, ["source_file", "source_row", "column", "value", "issue", "severity", "message"])
+    frame = _shown(
+        workspace,
+        "issues",
+        limit,
+        as_json,
+        ["source_file", "source_row", "column", "value", "issue", "severity", "message"],
+    )
     for r in frame.iter_rows(named=True):
-        out.print(f"{r['source_file']}: row {r['source_row']}, column {r['column']!r}: {r['severity']}: {r['message']}", markup=False)
+        out.print(
+            f"{r['source_file']}: row {r['source_row']}, column {r['column']!r}: {r['severity']}: {r['message']}",
+            markup=False,
+        )
 
 
 @show_app.command("quarantine")
@@ -203,7 +240,9 @@ def _shown(workspace: Path | None, table_name: str, limit: int, as_json: bool, c
 @app.command()
 def sample(
     output: Annotated[str, typer.Option("--output", "-o", help="CSV file to write, or - for standard output.")],
-    rows: Annotated[int | None, typer.Option(help="Rows to generate (default: the bundled sample's waves).", min=1)] = None,
+    rows: Annotated[
+        int | None, typer.Option(help="Rows to generate (default: the bundled sample's waves).", min=1)
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same file.")] = 7,
 ) -> None:
     """Write realistic SYNTHETIC responses (real force names, fictional products) for trying mosaic out."""
@@ -238,7 +277,9 @@ def demo(as_json: JsonOption = False) -> None:
         target = Workspace(Path(folder) / "workspace")
         with _progress() as progress:
             task = progress.add_task("starting", total=None)
-            report = ingest_files([source], target, on_progress=lambda s, n: progress.update(task, description=f"{s} {n}"))
+            report = ingest_files(
+                [source], target, on_progress=lambda s, n: progress.update(task, description=f"{s} {n}")
+            )
         if not report.committed:
             raise MosaicError("; ".join(report.errors))
         if not as_json:
@@ -255,7 +296,14 @@ def _print_summary(workspace, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps({"workspace_hash": workspace.content_hash(), "technologies": overview.to_dicts()}))
         return
-    table = Table(title="Latest stance per authority, by technology", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, show_edge=False)
+    table = Table(
+        title="Latest stance per authority, by technology",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+        show_edge=False,
+    )
     table.add_column("technology", min_width=14)
     for column in ("asked", "confirm", "deny", "NCND", "unknown", "answering", "NCND, 95% CI"):
         table.add_column(column, justify="right", no_wrap=True)
@@ -287,31 +335,65 @@ def _print_summary(workspace, as_json: bool) -> None:
 @app.command()
 def check(
     workspace: WorkspaceOption = None,
-    repair: Annotated[bool, typer.Option("--repair", help="Drop damaged ingests from the manifest so their files can be ingested again (needs --yes).")] = False,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Drop damaged ingests from the manifest so their files can be ingested again (needs --yes).",
+        ),
+    ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="With --repair: really drop them.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Verify every part of the workspace against its checksum; with --repair --yes, drop the damaged ones."""
     target = _open_workspace(workspace)
     result = target.check()
-    dropped = target.repair(expected=result.damage) if repair and yes and result.damage and not result.manifest_problem else []
+    dropped = (
+        target.repair(expected=result.damage)
+        if repair and yes and result.damage and not result.manifest_problem
+        else []
+    )
     if as_json:
-        out.print_json(json.dumps({**result.as_dict(), "repaired": bool(dropped), "dropped": [d.ingest_id for d in dropped]}))
+        out.print_json(
+            json.dumps({**result.as_dict(), "repaired": bool(dropped), "dropped": [d.ingest_id for d in dropped]})
+        )
     elif result.manifest_problem is None:
-        out.print(f"workspace {target.path}: {result.ingests} ingests, {result.parts_verified} parts verified", markup=False, soft_wrap=True)
+        out.print(
+            f"workspace {target.path}: {result.ingests} ingests, {result.parts_verified} parts verified",
+            markup=False,
+            soft_wrap=True,
+        )
         for damage in result.damage:
             out.print(f"{'dropped' if dropped else 'damaged'}: {damage.describe()}", markup=False, soft_wrap=True)
         if result.leftovers:
-            out.print(f"{len(result.leftovers)} files left by an interrupted write (removed by the next ingest): {', '.join(result.leftovers[:3])}", markup=False, soft_wrap=True)
+            out.print(
+                f"{len(result.leftovers)} files left by an interrupted write (removed by the next ingest): {', '.join(result.leftovers[:3])}",
+                markup=False,
+                soft_wrap=True,
+            )
         if dropped:
             files = sorted({f for d in dropped for f in d.files})
-            out.print(f"Ingest these files again to restore what was dropped: {', '.join(files) or '(not recorded)'}", markup=False, soft_wrap=True)
+            out.print(
+                f"Ingest these files again to restore what was dropped: {', '.join(files) or '(not recorded)'}",
+                markup=False,
+                soft_wrap=True,
+            )
     if result.manifest_problem:
-        raise MosaicError(f"{result.manifest_problem}; it cannot be repaired automatically: move the folder aside and ingest the files again")
+        raise MosaicError(
+            f"{result.manifest_problem}; it cannot be repaired automatically: move the folder aside and ingest the files again"
+        )
     if result.damage and not dropped:
         lost = "; ".join(f"{d.ingest_id}: {d.holds}" for d in result.damage)
-        hint = "add --yes to drop them" if repair else "'mosaic check --repair --yes' drops them so their files can be ingested again"
-        err.print(f"mosaic: error: workspace {target.path} has {len(result.damage)} damaged ingest(s) ({lost}); {hint}", markup=False, soft_wrap=True)
+        hint = (
+            "add --yes to drop them"
+            if repair
+            else "'mosaic check --repair --yes' drops them so their files can be ingested again"
+        )
+        err.print(
+            f"mosaic: error: workspace {target.path} has {len(result.damage)} damaged ingest(s) ({lost}); {hint}",
+            markup=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(1)
 
 
@@ -333,16 +415,44 @@ def parse_date_option(value: str | None, option: str) -> dt.date | None:
 @app.command()
 def analyse(
     workspace: WorkspaceOption = None,
-    check: Annotated[list[str] | None, typer.Option("--check", "-c", help="Check id to run (repeatable; default: all). See 'mosaic checks'.")] = None,
-    technology: Annotated[list[str] | None, typer.Option("--technology", "-t", help="Only findings about this technology (name, alias or id; repeatable).")] = None,
-    authority: Annotated[list[str] | None, typer.Option("--authority", "-a", help="Only findings about this authority (name, alias or id; repeatable).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Judge everything as of this date (YYYY-MM-DD). Default: each response's own date; today for map-level checks.")] = None,
+    check: Annotated[
+        list[str] | None,
+        typer.Option("--check", "-c", help="Check id to run (repeatable; default: all). See 'mosaic checks'."),
+    ] = None,
+    technology: Annotated[
+        list[str] | None,
+        typer.Option("--technology", "-t", help="Only findings about this technology (name, alias or id; repeatable)."),
+    ] = None,
+    authority: Annotated[
+        list[str] | None,
+        typer.Option("--authority", "-a", help="Only findings about this authority (name, alias or id; repeatable)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Judge everything as of this date (YYYY-MM-DD). Default: each response's own date; today for map-level checks.",
+        ),
+    ] = None,
     format_: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output ('-' is standard output).")] = None,
-    limit: Annotated[int, typer.Option(help="Table format: findings shown per check, strongest first (0 = all).", min=0)] = 8,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output ('-' is standard output)."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(help="Table format: findings shown per check, strongest first (0 = all).", min=0)
+    ] = 8,
 ) -> None:
     """Run the consistency checks and print their findings (each with a one-sentence summary)."""
-    from mosaic.analyses import AnalysisInputs, all_checks, findings_records, resolve_authority_ids, resolve_check_ids, resolve_technology_ids, run_checks
+    from mosaic.analyses import (
+        AnalysisInputs,
+        all_checks,
+        findings_records,
+        resolve_authority_ids,
+        resolve_check_ids,
+        resolve_technology_ids,
+        run_checks,
+    )
 
     if format_ not in ("table", "json", "csv"):
         raise MappingError(f"--format {format_!r}: use table, json or csv")
@@ -386,19 +496,30 @@ def analyse(
         counts = dict(rows.group_by("severity").len().iter_rows())
         tally = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if s in counts) or "no findings"
         console.print(Text.assemble((f"{check_id}", "bold"), f": {registered[check_id].title} ({tally})"))
-        ordered = rows.with_columns(_order=pl.col("severity").replace_strict(SEVERITY_ORDER, default=3)).sort("_order", "response_date", nulls_last=True)
+        ordered = rows.with_columns(_order=pl.col("severity").replace_strict(SEVERITY_ORDER, default=3)).sort(
+            "_order", "response_date", nulls_last=True
+        )
         shown = ordered if limit == 0 else ordered.head(limit)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column()
         for row in shown.iter_rows(named=True):
-            grid.add_row(Text("  " + row["severity"], style=_SEVERITY_STYLE.get(row["severity"], "")), Text(row["summary"] or ""))
+            grid.add_row(
+                Text("  " + row["severity"], style=_SEVERITY_STYLE.get(row["severity"], "")), Text(row["summary"] or "")
+            )
         console.print(grid)
         if shown.height < rows.height:
-            console.print(Text(f"  ... and {rows.height - shown.height} more (--limit 0 shows all; --format json or csv for the data)", style="dim"))
+            console.print(
+                Text(
+                    f"  ... and {rows.height - shown.height} more (--limit 0 shows all; --format json or csv for the data)",
+                    style="dim",
+                )
+            )
         console.print()
     if date is None:
-        console.print(Text("As of: each response's own date; today for map-level checks. --as-of to change.", style="dim"))
+        console.print(
+            Text("As of: each response's own date; today for map-level checks. --as-of to change.", style="dim")
+        )
     if to_file:
         _emit(console.file.getvalue(), output)
 
@@ -442,20 +563,27 @@ def _emit(text: str, output: Path | None) -> None:
 @app.command()
 def dashboard(
     workspace: WorkspaceOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on. Anything but 127.0.0.1 needs $MOSAIC_DASHBOARD_PASSWORD.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on. Anything but 127.0.0.1 needs $MOSAIC_DASHBOARD_PASSWORD.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8050,
     boundaries: Annotated[
-        Path | None, typer.Option(help="GeoJSON of police force areas (e.g. ONS PFA boundaries) to offer a geographic map too.", show_default=False)
+        Path | None,
+        typer.Option(
+            help="GeoJSON of police force areas (e.g. ONS PFA boundaries) to offer a geographic map too.",
+            show_default=False,
+        ),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Dash debug mode (development only: never on a shared address).")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Dash debug mode (development only: never on a shared address).")
+    ] = False,
 ) -> None:
     """Serve the interactive map dashboard (the bundled synthetic sample when there is no workspace)."""
-    from mosaic.registry import is_bundled_sample, load_authorities
-    from mosaic.store.workspace import Workspace
-
     from dashboards.app import create_app
     from dashboards.data import WorkspaceData
     from dashboards.server import load_boundaries, required_password
+    from mosaic.registry import is_bundled_sample, load_authorities
+    from mosaic.store.workspace import Workspace
 
     password = required_password(host, settings.get("dashboard_password"))
     loaded = None
@@ -468,10 +596,17 @@ def dashboard(
         is_sample = False
         if not target.exists():
             if workspace is not None:
-                raise MosaicError(f"no workspace at {target.path}: run 'mosaic ingest FILE -w {target.path}' first, or leave out --workspace for the sample")
+                raise MosaicError(
+                    f"no workspace at {target.path}: run 'mosaic ingest FILE -w {target.path}' first, or leave out --workspace for the sample"
+                )
             target, is_sample = _sample_workspace(Path(folder)), True
-            err.print("No workspace: showing the bundled SYNTHETIC sample (uploads go to a temporary workspace).", markup=False)
-        data = WorkspaceData(target, is_sample=is_sample or is_bundled_sample(target.scan("responses").select("technology_id").collect()))
+            err.print(
+                "No workspace: showing the bundled SYNTHETIC sample (uploads go to a temporary workspace).",
+                markup=False,
+            )
+        data = WorkspaceData(
+            target, is_sample=is_sample or is_bundled_sample(target.scan("responses").select("technology_id").collect())
+        )
         application = create_app(data, boundaries=loaded, upload_limit_bytes=limit, password=password)
         where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
         err.print(f"mosaic dashboard on {where} (workspace {target.path}); Ctrl+C stops it.", markup=False)
@@ -500,13 +635,46 @@ _REPORT_FORMATS = ("html", "pdf", "md", "json", "csv", "xlsx")
 
 @app.command()
 def report(
-    output: Annotated[str, typer.Option("--output", "-o", help="File to write (replaced atomically), or - for standard output.", show_default=False)],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output", "-o", help="File to write (replaced atomically), or - for standard output.", show_default=False
+        ),
+    ],
     workspace: WorkspaceOption = None,
-    authority: Annotated[str | None, typer.Option("--authority", "-a", help="Authority (name, alias or id): its report, or with --technology its NCND dossier.")] = None,
-    technology: Annotated[str | None, typer.Option("--technology", "-t", help="Technology (name, alias or id): the national report, or with --authority a dossier.")] = None,
-    response: Annotated[str | None, typer.Option("--response", "-r", help="Response id (or a unique prefix of it): the dossier of that answer.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Only facts public by this date (YYYY-MM-DD). Default: the answer's date for a dossier (today for an undated answer), else the latest date in the workspace.")] = None,
-    format_: Annotated[str | None, typer.Option("--format", "-f", help="html, pdf, md, json, csv or xlsx (default: from the file name).", show_default=False)] = None,
+    authority: Annotated[
+        str | None,
+        typer.Option(
+            "--authority",
+            "-a",
+            help="Authority (name, alias or id): its report, or with --technology its NCND dossier.",
+        ),
+    ] = None,
+    technology: Annotated[
+        str | None,
+        typer.Option(
+            "--technology",
+            "-t",
+            help="Technology (name, alias or id): the national report, or with --authority a dossier.",
+        ),
+    ] = None,
+    response: Annotated[
+        str | None,
+        typer.Option("--response", "-r", help="Response id (or a unique prefix of it): the dossier of that answer."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Only facts public by this date (YYYY-MM-DD). Default: the answer's date for a dossier (today for an undated answer), else the latest date in the workspace.",
+        ),
+    ] = None,
+    format_: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="html, pdf, md, json, csv or xlsx (default: from the file name).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Write a consistency report: a dossier for one NCND answer, a technology's national picture, or an authority's answers."""
     import shlex
@@ -517,14 +685,20 @@ def report(
     fmt = (format_ or Path(output).suffix.lstrip(".")).lower()
     fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
     if fmt not in _REPORT_FORMATS:
-        raise MappingError(f"--format {format_ or fmt!r}: use one of {', '.join(_REPORT_FORMATS)} (or a file name ending in one)")
+        raise MappingError(
+            f"--format {format_ or fmt!r}: use one of {', '.join(_REPORT_FORMATS)} (or a file name ending in one)"
+        )
     if authority is None and technology is None and response is None:
         raise MappingError("say what to report on: --authority, --technology or --response")
     date = parse_date_option(as_of, "--as-of")
     store = _open_workspace(workspace)
     inputs = AnalysisInputs.from_workspace(store)
-    authority_id = resolve_authority_ids([authority], inputs.authorities, inputs.responses, one=True)[0] if authority else None
-    technology_id = resolve_technology_ids([technology], inputs.technologies, inputs.responses, one=True)[0] if technology else None
+    authority_id = (
+        resolve_authority_ids([authority], inputs.authorities, inputs.responses, one=True)[0] if authority else None
+    )
+    technology_id = (
+        resolve_technology_ids([technology], inputs.technologies, inputs.responses, one=True)[0] if technology else None
+    )
     response_id = _resolve_response_id(response, inputs.responses) if response else None
 
     command = ["mosaic", "report"]
@@ -533,7 +707,14 @@ def report(
     for flag, value in (("--response", response_id), ("--authority", authority_id), ("--technology", technology_id)):
         if value:
             command += [flag, value]
-    model = build_report(inputs, authority_id=authority_id, technology_id=technology_id, response_id=response_id, as_of=date, workspace_hash=store.content_hash())
+    model = build_report(
+        inputs,
+        authority_id=authority_id,
+        technology_id=technology_id,
+        response_id=response_id,
+        as_of=date,
+        workspace_hash=store.content_hash(),
+    )
     # The default as-of date is only known once the report is built; the command states it explicitly,
     # except for a report of the data as it stands now (a dossier of an undated answer), which the builder
     # marks by leaving --as-of out of its own regenerate command.
@@ -558,8 +739,12 @@ def _resolve_response_id(given: str, responses: pl.DataFrame) -> str:
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise MappingError(f"response id prefix {given!r} matches {len(matches)} responses ({', '.join(matches[:3])}, ...); give more characters")
-    raise MappingError(f"no response with id {given!r} in the workspace (ids are shown by 'mosaic analyse --format csv')")
+        raise MappingError(
+            f"response id prefix {given!r} matches {len(matches)} responses ({', '.join(matches[:3])}, ...); give more characters"
+        )
+    raise MappingError(
+        f"no response with id {given!r} in the workspace (ids are shown by 'mosaic analyse --format csv')"
+    )
 
 
 # --- extract -------------------------------------------------------------------------------------
@@ -567,10 +752,20 @@ def _resolve_response_id(given: str, responses: pl.DataFrame) -> str:
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="Response letters, disclosure-log pages or decision notices (.txt, .md, .html, .pdf, .eml).", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Response letters, disclosure-log pages or decision notices (.txt, .md, .html, .pdf, .eml).",
+            show_default=False,
+        ),
+    ],
     format_: Annotated[
         str,
-        typer.Option("--format", "-f", help="table (for people), json (every field with confidence and provenance), or csv (one row per document; 'mosaic ingest' reads it back)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (for people), json (every field with confidence and provenance), or csv (one row per document; 'mosaic ingest' reads it back).",
+        ),
     ] = "table",
 ) -> None:
     """Print the response found in each document: every field with its confidence and where it was found."""
@@ -603,7 +798,13 @@ def extract(
 
 
 def _print_extraction(described: dict) -> None:
-    table = Table(title=f"{described['file']} ({described['kind'].replace('_', ' ')})", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    table = Table(
+        title=f"{described['file']} ({described['kind'].replace('_', ' ')})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+    )
     table.add_column("field", overflow="fold", max_width=18)
     table.add_column("value", overflow="fold", ratio=3, min_width=16)
     table.add_column("reads as", overflow="fold", ratio=2, min_width=10)
@@ -611,12 +812,18 @@ def _print_extraction(described: dict) -> None:
         table.add_column(column, no_wrap=True)
     for name, field in described["fields"].items():
         if field["value"] is None:
-            shown = Text(f"not kept: {field['note'] or 'low confidence'}" + (f" (saw {field['seen']!r})" if field["seen"] else ""), style="yellow")
+            shown = Text(
+                f"not kept: {field['note'] or 'low confidence'}"
+                + (f" (saw {field['seen']!r})" if field["seen"] else ""),
+                style="yellow",
+            )
         else:
             text = field["value"]
             shown = Text(text if len(text) <= 100 else text[:99] + "\u2026")
         normalised = field["normalised"]
-        reads_as = ", ".join(normalised) if isinstance(normalised, list) else ("" if normalised is None else str(normalised))
+        reads_as = (
+            ", ".join(normalised) if isinstance(normalised, list) else ("" if normalised is None else str(normalised))
+        )
         table.add_row(name, shown, Text(reads_as), field["level"], Text(field["where"] or ""))
     out.print(table)
     if described["missing"]:
@@ -629,11 +836,25 @@ def _print_extraction(described: dict) -> None:
 
 @app.command()
 def graph(
-    output: Annotated[str, typer.Option("--output", "-o", help="File to write (replaced atomically), or - for standard output.", show_default=False)],
-    format_: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf or json (networkx node-link).", show_default=False)],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output", "-o", help="File to write (replaced atomically), or - for standard output.", show_default=False
+        ),
+    ],
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help="graphml, gexf or json (networkx node-link).", show_default=False)
+    ],
     workspace: WorkspaceOption = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Only what was public on this date (YYYY-MM-DD).")] = None,
-    technology: Annotated[list[str] | None, typer.Option("--technology", "-t", help="Only this technology and what is below it (name, alias or id; repeatable).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Only what was public on this date (YYYY-MM-DD).")
+    ] = None,
+    technology: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--technology", "-t", help="Only this technology and what is below it (name, alias or id; repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """Export the disclosure graph (authorities, technologies, exemptions, evidence) for Gephi, Cytoscape or networkx."""
     from mosaic.analyses import AnalysisInputs, resolve_technology_ids
@@ -648,7 +869,9 @@ def graph(
     with _progress() as progress:
         task = progress.add_task("reading workspace", total=None)
         inputs = AnalysisInputs.from_workspace(store)
-        technology_ids = resolve_technology_ids(technology, inputs.technologies, inputs.responses) if technology else None
+        technology_ids = (
+            resolve_technology_ids(technology, inputs.technologies, inputs.responses) if technology else None
+        )
         progress.update(task, description="finding evidence (peer disclosure, self-acknowledgment)")
         findings = evidence_findings(inputs)
         progress.update(task, description="building the graph")
@@ -681,7 +904,14 @@ def _open_workspace(given: Path | None):
 def _progress() -> Progress:
     """A spinner on a terminal; nothing at all when standard error is a pipe or a file (rich would leave a
     blank line there, before the one-line error a script reads)."""
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
 
 
 def main() -> None:

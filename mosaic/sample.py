@@ -365,8 +365,13 @@ def _synthetic_technologies(technologies: pl.DataFrame) -> tuple[_Questions, dic
 
         own = load_technologies(sample=True).filter(pl.col("is_synthetic"))
         own = own.select(
-            (pl.col(c).list.join(";") if own.schema[c] == pl.List(pl.String) and technologies.schema[c] == pl.String else pl.col(c)).cast(technologies.schema[c])
-            for c in technologies.columns if c in own.columns
+            (
+                pl.col(c).list.join(";")
+                if own.schema[c] == pl.List(pl.String) and technologies.schema[c] == pl.String
+                else pl.col(c)
+            ).cast(technologies.schema[c])
+            for c in technologies.columns
+            if c in own.columns
         )
         technologies = pl.concat([technologies, own], how="diagonal_relaxed")
     rows = {r["technology_id"]: r for r in technologies.iter_rows(named=True)}
@@ -687,6 +692,7 @@ def _assign_roles(forces: _Forces) -> dict[str, int]:
         raise ValueError(
             f"the default sample needs at least {len(_STORY_ROLES)} asked forces to plant its patterns, got {nf}"
         )
+
     def touched(role: str) -> set[int]:
         return set(PLANTED_ROLES[role][0]) | set(SKIPPED_WAVES.get(role, ()))
 

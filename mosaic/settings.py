@@ -49,14 +49,28 @@ class Setting:
 
 
 SETTINGS: dict[str, Setting] = {
-    "workspace": Setting("MOSAIC_WORKSPACE", "mosaic-workspace", "Workspace folder used when --workspace is not given.", str),
-    "fuzzy_threshold": Setting(
-        "MOSAIC_FUZZY_THRESHOLD", 90.0, "Lowest similarity (0-100) at which a misspelt authority or technology name is matched.", float, 0, 100
+    "workspace": Setting(
+        "MOSAIC_WORKSPACE", "mosaic-workspace", "Workspace folder used when --workspace is not given.", str
     ),
-    "lock_timeout": Setting("MOSAIC_LOCK_TIMEOUT", 60.0, "Seconds an ingest waits for another writer to release the workspace.", float, -1),
-    "upload_limit_mb": Setting("MOSAIC_UPLOAD_LIMIT_MB", 50.0, "Largest file (in MB) the dashboard's Load data page accepts.", float, 0),
+    "fuzzy_threshold": Setting(
+        "MOSAIC_FUZZY_THRESHOLD",
+        90.0,
+        "Lowest similarity (0-100) at which a misspelt authority or technology name is matched.",
+        float,
+        0,
+        100,
+    ),
+    "lock_timeout": Setting(
+        "MOSAIC_LOCK_TIMEOUT", 60.0, "Seconds an ingest waits for another writer to release the workspace.", float, -1
+    ),
+    "upload_limit_mb": Setting(
+        "MOSAIC_UPLOAD_LIMIT_MB", 50.0, "Largest file (in MB) the dashboard's Load data page accepts.", float, 0
+    ),
     "dashboard_password": Setting(
-        "MOSAIC_DASHBOARD_PASSWORD", "", "Password the dashboard requires when served on an address other than 127.0.0.1 (HTTP basic auth).", str
+        "MOSAIC_DASHBOARD_PASSWORD",
+        "",
+        "Password the dashboard requires when served on an address other than 127.0.0.1 (HTTP basic auth).",
+        str,
     ),
 }
 

@@ -9,12 +9,11 @@ import dash_ag_grid as dag
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboards import views
-from mosaic.present.tables import findings_table
-from mosaic.present.writers import frame_csv
 from dashboards.data import DataAccess
 from dashboards.ids import FindingsIds
-
 from mosaic.analyses import all_checks, technology_scope
+from mosaic.present.tables import findings_table
+from mosaic.present.writers import frame_csv
 
 SEVERITIES = ("strong", "notable", "info")
 COLUMN_DEFS = [
@@ -23,12 +22,25 @@ COLUMN_DEFS = [
     {"field": "authority_name", "headerName": "Authority", "width": 210},
     {"field": "technology_name", "headerName": "Technology", "width": 190},
     {"field": "response_date", "headerName": "Date", "width": 115},
-    {"field": "summary", "headerName": "Summary", "flex": 1, "minWidth": 360, "wrapText": True, "autoHeight": True,
-     "cellStyle": {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px", "wordBreak": "normal"}},
+    {
+        "field": "summary",
+        "headerName": "Summary",
+        "flex": 1,
+        "minWidth": 360,
+        "wrapText": True,
+        "autoHeight": True,
+        "cellStyle": {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px", "wordBreak": "normal"},
+    },
 ]
 
 
-def layout(data: DataAccess, technology: str | None = None, check: str | None = None, severity: str | None = None, **_ignored: Any) -> html.Div:
+def layout(
+    data: DataAccess,
+    technology: str | None = None,
+    check: str | None = None,
+    severity: str | None = None,
+    **_ignored: Any,
+) -> html.Div:
     """The findings page for ``?technology=&check=a,b&severity=strong``."""
     inputs = data.inputs()
     checks = all_checks()
@@ -37,21 +49,66 @@ def layout(data: DataAccess, technology: str | None = None, check: str | None = 
         [
             html.Div(
                 [
-                    html.Label(["Checks", dcc.Dropdown(id=FindingsIds.CHECKS, options=[{"label": c.title, "value": c.id} for c in checks.values()], value=[c for c in views.split_list(check) if c in checks], multi=True, placeholder="all checks")], style={"flex": "2 1 300px"}),
-                    html.Label(["Severity", dcc.Dropdown(id=FindingsIds.SEVERITY, options=list(SEVERITIES), value=[s for s in views.split_list(severity) if s in SEVERITIES], multi=True, placeholder="any severity")], style={"flex": "1 1 200px"}),
-                    html.Label(["Technology", dcc.Dropdown(id=FindingsIds.TECHNOLOGY, options=technology_choices, value=views.offered_technology(technology_choices, technology, None), placeholder="all technologies")], style={"flex": "2 1 300px"}),
+                    html.Label(
+                        [
+                            "Checks",
+                            dcc.Dropdown(
+                                id=FindingsIds.CHECKS,
+                                options=[{"label": c.title, "value": c.id} for c in checks.values()],
+                                value=[c for c in views.split_list(check) if c in checks],
+                                multi=True,
+                                placeholder="all checks",
+                            ),
+                        ],
+                        style={"flex": "2 1 300px"},
+                    ),
+                    html.Label(
+                        [
+                            "Severity",
+                            dcc.Dropdown(
+                                id=FindingsIds.SEVERITY,
+                                options=list(SEVERITIES),
+                                value=[s for s in views.split_list(severity) if s in SEVERITIES],
+                                multi=True,
+                                placeholder="any severity",
+                            ),
+                        ],
+                        style={"flex": "1 1 200px"},
+                    ),
+                    html.Label(
+                        [
+                            "Technology",
+                            dcc.Dropdown(
+                                id=FindingsIds.TECHNOLOGY,
+                                options=technology_choices,
+                                value=views.offered_technology(technology_choices, technology, None),
+                                placeholder="all technologies",
+                            ),
+                        ],
+                        style={"flex": "2 1 300px"},
+                    ),
                 ],
                 style={"display": "flex", "gap": "12px", "flexWrap": "wrap"},
             ),
             html.P(id=FindingsIds.COUNT),
-            html.Div([html.Button("Download these findings (CSV)", id=FindingsIds.EXPORT, n_clicks=0), dcc.Download(id=FindingsIds.DOWNLOAD)], style={"marginBottom": "8px"}),
+            html.Div(
+                [
+                    html.Button("Download these findings (CSV)", id=FindingsIds.EXPORT, n_clicks=0),
+                    dcc.Download(id=FindingsIds.DOWNLOAD),
+                ],
+                style={"marginBottom": "8px"},
+            ),
             dag.AgGrid(
                 id=FindingsIds.GRID,
                 columnDefs=COLUMN_DEFS,
                 rowData=[],
                 defaultColDef={"sortable": True, "filter": True, "resizable": True},
                 getRowId="params.data.row",
-                dashGridOptions={"pagination": True, "paginationPageSize": 50, "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}},
+                dashGridOptions={
+                    "pagination": True,
+                    "paginationPageSize": 50,
+                    "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                },
                 style={"height": "640px"},
             ),
             html.P("Click a row to open the authority on the map.", style={"fontSize": "13px", "color": "#555"}),
@@ -60,14 +117,18 @@ def layout(data: DataAccess, technology: str | None = None, check: str | None = 
     )
 
 
-def update_findings(data: DataAccess, checks: list[str] | None, severities: list[str] | None, technology_id: str | None) -> tuple[list[dict], str]:
+def update_findings(
+    data: DataAccess, checks: list[str] | None, severities: list[str] | None, technology_id: str | None
+) -> tuple[list[dict], str]:
     """Grid rows (at most ``FINDINGS_ROW_LIMIT``) and a line saying how many there are."""
     scope = technology_scope(data.inputs(), technology_id) if technology_id else None
     frame = views.select_findings(data.findings_index(), checks, severities, scope)
     rows = views.findings_grid_rows(frame)
     shown = f" (showing the first {len(rows)}, strongest first; the CSV has all)" if len(rows) < frame.height else ""
     failed = getattr(data, "failed_checks", None) or {}
-    problems = f" Checks that failed and are missing here: {', '.join(sorted(failed))} (see the server log)." if failed else ""
+    problems = (
+        f" Checks that failed and are missing here: {', '.join(sorted(failed))} (see the server log)." if failed else ""
+    )
     return rows, f"{frame.height} findings{shown}.{problems}"
 
 
@@ -103,7 +164,12 @@ def register_callbacks(app: Dash, data: DataAccess) -> None:
     def _findings(checks, severities, technology_id):
         return update_findings(data, checks, severities, technology_id)
 
-    @app.callback(Output(FindingsIds.LOCATION, "href"), Input(FindingsIds.GRID, "cellClicked"), State(FindingsIds.GRID, "rowData"), prevent_initial_call=True)
+    @app.callback(
+        Output(FindingsIds.LOCATION, "href"),
+        Input(FindingsIds.GRID, "cellClicked"),
+        State(FindingsIds.GRID, "rowData"),
+        prevent_initial_call=True,
+    )
     def _open(cell, rows):
         return clicked_target(cell, rows) or no_update
 
@@ -117,7 +183,9 @@ def register_callbacks(app: Dash, data: DataAccess) -> None:
     )
     def _export(_clicks, checks, severities, technology_id):
         scope = technology_scope(data.inputs(), technology_id) if technology_id else None
-        frame = data.findings()[views.select_findings(data.findings_index(), checks, severities, scope).get_column("row")]
+        frame = data.findings()[
+            views.select_findings(data.findings_index(), checks, severities, scope).get_column("row")
+        ]
         return dcc.send_string(frame_csv(findings_table(frame)), f"mosaic-findings-{data.version()[:8]}.csv")
 
     app.clientside_callback(

@@ -20,7 +20,6 @@ from dash import Dash, Input, Output, State, dcc, html
 from dashboards import views
 from dashboards.data import DataAccess
 from dashboards.ids import LoadIds
-
 from mosaic.errors import MosaicError
 from mosaic.extract.text import DOCUMENT_SUFFIXES
 from mosaic.ingest.readers import SUPPORTED_SUFFIXES
@@ -35,20 +34,42 @@ ACCEPTED_SUFFIXES = tuple(sorted(SUPPORTED_SUFFIXES | DOCUMENT_SUFFIXES))
 
 def layout(data: DataAccess, limit_bytes: int = 50 * 1024 * 1024, **_ignored: Any) -> html.Div:
     """The upload control and where its result appears."""
-    target = "a temporary copy of the synthetic sample (it is discarded when the server stops)" if data.is_sample else "the workspace"
+    target = (
+        "a temporary copy of the synthetic sample (it is discarded when the server stops)"
+        if data.is_sample
+        else "the workspace"
+    )
     return html.Div(
         [
             html.H2("Load data"),
-            html.P(f"Files are read by the same ingest as 'mosaic ingest' and added to {target}. Every row ends accepted, quarantined (with the reason) or duplicate."),
+            html.P(
+                f"Files are read by the same ingest as 'mosaic ingest' and added to {target}. Every row ends accepted, quarantined (with the reason) or duplicate."
+            ),
             dcc.Upload(
                 id=LoadIds.UPLOAD,
-                children=html.Div(["Drag and drop, or ", html.A("choose files", href="#", role="button"), f" (CSV, TSV, XLSX, or letters as PDF, HTML, text or e-mail; up to {limit_bytes / 2**20:g} MB each, {UPLOAD_FILES_AT_ONCE} at a time)"]),
+                children=html.Div(
+                    [
+                        "Drag and drop, or ",
+                        html.A("choose files", href="#", role="button"),
+                        f" (CSV, TSV, XLSX, or letters as PDF, HTML, text or e-mail; up to {limit_bytes / 2**20:g} MB each, {UPLOAD_FILES_AT_ONCE} at a time)",
+                    ]
+                ),
                 # No ``accept`` filter: the browser would drop a file of another kind without a word; each
                 # file is checked here instead, and one the ingest cannot read is named with the kinds it can.
                 multiple=True,
-                style={"border": "2px dashed #999", "borderRadius": "6px", "padding": "28px", "textAlign": "center", "background": "#FAFAFA"},
+                style={
+                    "border": "2px dashed #999",
+                    "borderRadius": "6px",
+                    "padding": "28px",
+                    "textAlign": "center",
+                    "background": "#FAFAFA",
+                },
             ),
-            html.P(f"Limit: {limit_bytes / 2**20:g} MB per file (setting MOSAIC_UPLOAD_LIMIT_MB).", id=LoadIds.LIMIT_NOTE, style={"fontSize": "12px", "color": "#555"}),
+            html.P(
+                f"Limit: {limit_bytes / 2**20:g} MB per file (setting MOSAIC_UPLOAD_LIMIT_MB).",
+                id=LoadIds.LIMIT_NOTE,
+                style={"fontSize": "12px", "color": "#555"},
+            ),
             dcc.Loading(html.Div(id=LoadIds.RESULT)),
         ]
     )
@@ -67,7 +88,9 @@ def decode_upload(contents: str, filename: str, limit_bytes: int) -> bytes:
     if not header.startswith("data:") or ";base64" not in header:
         raise MosaicError(f"{filename}: the upload could not be read")
     if len(payload) * 3 // 4 > limit_bytes + 3:
-        raise MosaicError(f"{filename}: larger than the {limit_bytes / 2**20:g} MB upload limit (MOSAIC_UPLOAD_LIMIT_MB); use 'mosaic ingest' for large files")
+        raise MosaicError(
+            f"{filename}: larger than the {limit_bytes / 2**20:g} MB upload limit (MOSAIC_UPLOAD_LIMIT_MB); use 'mosaic ingest' for large files"
+        )
     try:
         return base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
@@ -85,18 +108,32 @@ def ingest_uploads(data: DataAccess, contents: list[str], filenames: list[str], 
                 name = safe_name(filename, index)
                 if not name.lower().endswith(ACCEPTED_SUFFIXES):
                     raise MosaicError(f"{name}: not a file ingest reads ({', '.join(ACCEPTED_SUFFIXES)})")
-                path = Path(folder) / f"{index}-{name}" if any(p.name.endswith(name) for p in paths) else Path(folder) / name
+                path = (
+                    Path(folder) / f"{index}-{name}"
+                    if any(p.name.endswith(name) for p in paths)
+                    else Path(folder) / name
+                )
                 path.write_bytes(decode_upload(content, name, limit_bytes))
                 paths.append(path)
             report = data.ingest(paths)
     except MosaicError as exc:
-        return html.Div([html.P("Nothing was written.", style={"fontWeight": "700"}), html.P(str(exc), className="upload-error", role="alert")])
+        return html.Div(
+            [
+                html.P("Nothing was written.", style={"fontWeight": "700"}),
+                html.P(str(exc), className="upload-error", role="alert"),
+            ]
+        )
     quarantine = data.quarantine(report.ingest_id) if report.committed else None
     return views.reconciliation_component(report, quarantine if quarantine is not None else pl.DataFrame())
 
 
 def register_callbacks(app: Dash, data: DataAccess, limit_bytes: int) -> None:
-    @app.callback(Output(LoadIds.RESULT, "children"), Input(LoadIds.UPLOAD, "contents"), State(LoadIds.UPLOAD, "filename"), prevent_initial_call=True)
+    @app.callback(
+        Output(LoadIds.RESULT, "children"),
+        Input(LoadIds.UPLOAD, "contents"),
+        State(LoadIds.UPLOAD, "filename"),
+        prevent_initial_call=True,
+    )
     def _upload(contents, filenames):
         if isinstance(contents, str):
             contents, filenames = [contents], [filenames]

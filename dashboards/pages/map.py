@@ -16,9 +16,8 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from dashboards import views
 from dashboards.data import DataAccess
 from dashboards.ids import MapIds
-from mosaic.present.labels import STANCE_LABELS, STANCE_MARKS
-
 from mosaic.analyses import MapStance, technology_scope
+from mosaic.present.labels import STANCE_LABELS, STANCE_MARKS
 
 TITLE = "Map · mosaic"
 HEX_VIEW, GEO_VIEW = "hex", "geo"
@@ -36,32 +35,114 @@ def layout(data: DataAccess, has_boundaries: bool = False, technology: str | Non
     first, last = data.memo(("date_bounds",), lambda: views.date_bounds(inputs.events))
     chosen = min(max(views.parse_date(as_of, last), first), last)
     regions = sorted(r for r in inputs.authorities.get_column("region").unique().to_list() if r)
-    authority_options = [{"label": r["name"], "value": r["authority_id"]} for r in inputs.authorities.sort("name").select("authority_id", "name").to_dicts()]
+    authority_options = [
+        {"label": r["name"], "value": r["authority_id"]}
+        for r in inputs.authorities.sort("name").select("authority_id", "name").to_dicts()
+    ]
     known_authorities = {o["value"] for o in authority_options}
     stance_options = [{"label": f"{STANCE_MARKS[s]} {STANCE_LABELS[s]}", "value": s.value} for s in MapStance]
     controls = html.Div(
         [
-            html.Label(["Technology", dcc.Dropdown(id=MapIds.TECHNOLOGY, options=technology_choices, value=technology_id, clearable=False)], style={"flex": "2 1 320px"}),
-            html.Label(["Outcome", dcc.Dropdown(id=MapIds.OUTCOMES, options=stance_options, value=[o for o in views.split_list(outcome) if o in {s.value for s in MapStance}], multi=True, placeholder="all stances")], style={"flex": "1 1 220px"}),
-            html.Label(["Region", dcc.Dropdown(id=MapIds.REGIONS, options=regions, value=[r for r in views.split_list(region) if r in regions], multi=True, placeholder="all regions")], style={"flex": "1 1 220px"}),
-            html.Label(["Authority", dcc.Dropdown(id=MapIds.SEARCH, options=authority_options, value=authority if authority in known_authorities else None, placeholder="search an authority...")], style={"flex": "1 1 240px"}),
+            html.Label(
+                [
+                    "Technology",
+                    dcc.Dropdown(
+                        id=MapIds.TECHNOLOGY, options=technology_choices, value=technology_id, clearable=False
+                    ),
+                ],
+                style={"flex": "2 1 320px"},
+            ),
+            html.Label(
+                [
+                    "Outcome",
+                    dcc.Dropdown(
+                        id=MapIds.OUTCOMES,
+                        options=stance_options,
+                        value=[o for o in views.split_list(outcome) if o in {s.value for s in MapStance}],
+                        multi=True,
+                        placeholder="all stances",
+                    ),
+                ],
+                style={"flex": "1 1 220px"},
+            ),
+            html.Label(
+                [
+                    "Region",
+                    dcc.Dropdown(
+                        id=MapIds.REGIONS,
+                        options=regions,
+                        value=[r for r in views.split_list(region) if r in regions],
+                        multi=True,
+                        placeholder="all regions",
+                    ),
+                ],
+                style={"flex": "1 1 220px"},
+            ),
+            html.Label(
+                [
+                    "Authority",
+                    dcc.Dropdown(
+                        id=MapIds.SEARCH,
+                        options=authority_options,
+                        value=authority if authority in known_authorities else None,
+                        placeholder="search an authority...",
+                    ),
+                ],
+                style={"flex": "1 1 240px"},
+            ),
         ],
         style={"display": "flex", "gap": "12px", "flexWrap": "wrap", "alignItems": "flex-end"},
     )
     total_days = max((last - first).days, 1)
     slider = html.Div(
         [
-            html.Div([html.Span("As of: "), html.Strong(str(chosen), id=MapIds.AS_OF_LABEL), html.Button("▶ Play", id=MapIds.PLAY, n_clicks=0, style={"marginLeft": "12px"}, title="Step the map through time, first date to last, in even steps")]),
-            dcc.Slider(id=MapIds.AS_OF, min=0, max=total_days, step=1, value=(chosen - first).days, marks=views.slider_marks(first, last), updatemode="mouseup", allow_direct_input=False),
+            html.Div(
+                [
+                    html.Span("As of: "),
+                    html.Strong(str(chosen), id=MapIds.AS_OF_LABEL),
+                    html.Button(
+                        "▶ Play",
+                        id=MapIds.PLAY,
+                        n_clicks=0,
+                        style={"marginLeft": "12px"},
+                        title="Step the map through time, first date to last, in even steps",
+                    ),
+                ]
+            ),
+            dcc.Slider(
+                id=MapIds.AS_OF,
+                min=0,
+                max=total_days,
+                step=1,
+                value=(chosen - first).days,
+                marks=views.slider_marks(first, last),
+                updatemode="mouseup",
+                allow_direct_input=False,
+            ),
             dcc.Interval(id=MapIds.PLAY_TIMER, interval=700, disabled=True),
             dcc.Store(id=MapIds.DATES, data={"first": first.isoformat(), "last": last.isoformat()}),
         ],
         style={"margin": "12px 0"},
     )
     view_choice = (
-        dcc.RadioItems(id=MapIds.VIEW, options=[{"label": " Hexagon cartogram", "value": HEX_VIEW}, {"label": " Geographic (your boundaries file)", "value": GEO_VIEW}], value=view if view in (HEX_VIEW, GEO_VIEW) else HEX_VIEW, inline=True, inputStyle={"marginLeft": "12px"})
+        dcc.RadioItems(
+            id=MapIds.VIEW,
+            options=[
+                {"label": " Hexagon cartogram", "value": HEX_VIEW},
+                {"label": " Geographic (your boundaries file)", "value": GEO_VIEW},
+            ],
+            value=view if view in (HEX_VIEW, GEO_VIEW) else HEX_VIEW,
+            inline=True,
+            inputStyle={"marginLeft": "12px"},
+        )
         if has_boundaries
-        else dcc.RadioItems(id=MapIds.VIEW, options=[{"label": " Hexagon cartogram", "value": HEX_VIEW}], value=HEX_VIEW, inline=True, style={"display": "none"})
+        else dcc.RadioItems(
+            id=MapIds.VIEW,
+            options=[{"label": " Hexagon cartogram", "value": HEX_VIEW}],
+            value=HEX_VIEW,
+            inline=True,
+            style={"display": "none"},
+        )
     )
     exports = html.Div(
         [
@@ -85,8 +166,30 @@ def layout(data: DataAccess, has_boundaries: bool = False, technology: str | Non
             html.Div(id=MapIds.HEADLINE),
             html.Div(
                 [
-                    html.Div([view_choice, dcc.Loading(dcc.Graph(id=MapIds.GRAPH, config={"displayModeBar": False, "scrollZoom": False}), delay_show=300), html.Div(id=MapIds.LEGEND), html.Div(id=MapIds.OFF_MAP)], style={"flex": "3 1 560px", "minWidth": 0}),
-                    html.Div([html.H3("Authority"), html.Div(html.P("Click a hexagon or search an authority to see its answers and the evidence."), id=MapIds.PANEL)], style={"flex": "2 1 380px", "minWidth": 0, "maxHeight": "900px", "overflowY": "auto"}, role="region", **{"aria-label": "authority panel"}),
+                    html.Div(
+                        [
+                            view_choice,
+                            dcc.Loading(
+                                dcc.Graph(id=MapIds.GRAPH, config={"displayModeBar": False, "scrollZoom": False}),
+                                delay_show=300,
+                            ),
+                            html.Div(id=MapIds.LEGEND),
+                            html.Div(id=MapIds.OFF_MAP),
+                        ],
+                        style={"flex": "3 1 560px", "minWidth": 0},
+                    ),
+                    html.Div(
+                        [
+                            html.H3("Authority"),
+                            html.Div(
+                                html.P("Click a hexagon or search an authority to see its answers and the evidence."),
+                                id=MapIds.PANEL,
+                            ),
+                        ],
+                        style={"flex": "2 1 380px", "minWidth": 0, "maxHeight": "900px", "overflowY": "auto"},
+                        role="region",
+                        **{"aria-label": "authority panel"},
+                    ),
                 ],
                 style={"display": "flex", "gap": "16px", "flexWrap": "wrap"},
             ),
@@ -135,7 +238,11 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
     frame = data.map_frame(technology_id, as_of, with_undated=is_now)
     cells = views.map_cells(frame, inputs.authorities, outcomes, regions)
     name = inputs.technologies.filter(pl.col("technology_id") == technology_id).get_column("name")
-    when = f"as they stand (latest dated answer {as_of:%d %B %Y}; undated answers included)" if is_now else f"as they stood on {as_of:%d %B %Y}"
+    when = (
+        f"as they stand (latest dated answer {as_of:%d %B %Y}; undated answers included)"
+        if is_now
+        else f"as they stood on {as_of:%d %B %Y}"
+    )
     title = f"{name[0] if name.len() else technology_id}: answers {when}"
     if view == GEO_VIEW and boundaries is not None:
         with_codes = frame.join(inputs.authorities.select("authority_id", "pfa_code"), on="authority_id", how="left")
@@ -143,7 +250,14 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
         figure = views.choropleth_figure(with_codes, boundaries["geojson"], boundaries["feature_key"])
     else:
         figure = views.hex_map_figure(cells, title=title, selected_authority=authority_id)
-    state = {"technology": technology_id, "as_of": as_of.isoformat(), "authority": authority_id or "", "outcome": ",".join(outcomes or []), "region": ",".join(regions or []), "view": view if view == GEO_VIEW else ""}
+    state = {
+        "technology": technology_id,
+        "as_of": as_of.isoformat(),
+        "authority": authority_id or "",
+        "outcome": ",".join(outcomes or []),
+        "region": ",".join(regions or []),
+        "view": view if view == GEO_VIEW else "",
+    }
     return (
         figure,
         views.legend_component(cells.filter(pl.col("visible"))),
@@ -154,7 +268,14 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
     )
 
 
-def headline(data: DataAccess, technology_id: str, offset: int, dates: dict[str, str], outcomes: list[str] | None, regions: list[str] | None) -> Any:
+def headline(
+    data: DataAccess,
+    technology_id: str,
+    offset: int,
+    dates: dict[str, str],
+    outcomes: list[str] | None,
+    regions: list[str] | None,
+) -> Any:
     """The headline cards for the selection (``mosaic_exposure``'s national numbers)."""
     as_of = as_of_date(dates["first"], offset)
     is_now = is_latest(dates, as_of)
@@ -162,7 +283,12 @@ def headline(data: DataAccess, technology_id: str, offset: int, dates: dict[str,
     row = data.inputs().technologies.filter(pl.col("technology_id") == technology_id)
     name = row.item(0, "name") if row.height else technology_id
     is_category = bool(row.height) and row.item(0, "level") == "category"
-    return views.headline_component(frame.filter(views.visible_expr(outcomes, regions)), data.exposure(technology_id, as_of, with_undated=is_now), name, is_category)
+    return views.headline_component(
+        frame.filter(views.visible_expr(outcomes, regions)),
+        data.exposure(technology_id, as_of, with_undated=is_now),
+        name,
+        is_category,
+    )
 
 
 def clicked_authority(click_data: dict[str, Any] | None) -> str | None:
@@ -183,7 +309,9 @@ def panel(data: DataAccess, authority_id: str | None, technology_id: str) -> Any
     name = inputs.technologies.filter(pl.col("technology_id") == technology_id).get_column("name")
     # Only the findings shown are fetched whole (by row number), never filtered out of them all.
     shown, total = views.panel_findings(data.findings(), data.findings_index(), authority_id, scope)
-    return views.authority_panel(inputs, shown, authority_id, scope, name[0] if name.len() else technology_id, findings_total=total)
+    return views.authority_panel(
+        inputs, shown, authority_id, scope, name[0] if name.len() else technology_id, findings_total=total
+    )
 
 
 def play_step(n_intervals: int | None, offset: int, maximum: int) -> tuple[int, bool]:

@@ -155,8 +155,10 @@ def layout(
 def score(cells: dict[str, tuple[int, int]], neighbours: dict[str, set[str]]) -> int:
     """Count land-neighbour pairs that are also adjacent on the grid."""
     return sum(
-        1 for a, ns in neighbours.items() for b in ns if a < b and a in cells and b in cells
-        and cells[b] in hex_neighbours(*cells[a])
+        1
+        for a, ns in neighbours.items()
+        for b in ns
+        if a < b and a in cells and b in cells and cells[b] in hex_neighbours(*cells[a])
     )
 
 

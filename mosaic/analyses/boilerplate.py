@@ -37,7 +37,15 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from mosaic.analyses.findings import EvidenceRelation, FindingScope, empty_findings, grade_expr, metrics_struct, subject_columns, technology_columns
+from mosaic.analyses.findings import (
+    EvidenceRelation,
+    FindingScope,
+    empty_findings,
+    grade_expr,
+    metrics_struct,
+    subject_columns,
+    technology_columns,
+)
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.procedure import gather_rows, latest_rows, numbered
 from mosaic.analyses.registry import CheckParams, register
@@ -49,7 +57,10 @@ SIMILAR = 0.85
 #: Fewer statements than this on a technology give no national line.
 MIN_STATEMENTS = 3
 #: Columns holding statements, and how a summary names them.
-STATEMENT_KINDS: dict[str, str] = {"harm_statement": "harm statement", "public_interest_statement": "public interest statement"}
+STATEMENT_KINDS: dict[str, str] = {
+    "harm_statement": "harm statement",
+    "public_interest_statement": "public interest statement",
+}
 _EXCERPT = 90
 
 
@@ -61,7 +72,11 @@ def latest_statements(inputs: AnalysisInputs, cutoff: dt.date) -> pl.DataFrame:
     """
     events = inputs.events
     # A column with no text at all (most CSV imports) is skipped outright: its null count is known.
-    present = [kind for kind in STATEMENT_KINDS if kind in events.columns and events.get_column(kind).null_count() < events.height]
+    present = [
+        kind
+        for kind in STATEMENT_KINDS
+        if kind in events.columns and events.get_column(kind).null_count() < events.height
+    ]
     if not present:
         return pl.DataFrame()
     # Which response is each authority's latest statement is decided on row numbers and dates alone;
@@ -70,16 +85,20 @@ def latest_statements(inputs: AnalysisInputs, cutoff: dt.date) -> pl.DataFrame:
     long = pl.concat(
         [
             # "Has a non-blank character": what stripping and measuring said, without copying every text.
-            gather_rows(events, latest_rows(dated.filter(pl.col(kind).str.contains(r"\S")), ["technology_id", "authority_id"])).with_columns(
-                statement_kind=pl.lit(kind), statement=pl.col(kind)
-            )
+            gather_rows(
+                events, latest_rows(dated.filter(pl.col(kind).str.contains(r"\S")), ["technology_id", "authority_id"])
+            ).with_columns(statement_kind=pl.lit(kind), statement=pl.col(kind))
             for kind in present
         ],
         how="vertical_relaxed",
     )
     own_name = pl.col("statement")
     for name_column in ("authority_label", "authority_name"):
-        own_name = pl.when(pl.col(name_column).is_not_null()).then(own_name.str.split(pl.col(name_column)).list.join("the authority")).otherwise(own_name)
+        own_name = (
+            pl.when(pl.col(name_column).is_not_null())
+            .then(own_name.str.split(pl.col(name_column)).list.join("the authority"))
+            .otherwise(own_name)
+        )
     return (
         long.with_columns(folded=own_name.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars())
         .sort("technology_id", "statement_kind", "response_end", "authority_id")
@@ -87,7 +106,9 @@ def latest_statements(inputs: AnalysisInputs, cutoff: dt.date) -> pl.DataFrame:
     )
 
 
-def cluster_statements(folded: list[str], first_dates: list[dt.date | None]) -> tuple[list[int], list[float], list[int], int | None]:
+def cluster_statements(
+    folded: list[str], first_dates: list[dt.date | None]
+) -> tuple[list[int], list[float], list[int], int | None]:
     """Cluster one technology's statements; return per statement its cluster, its mean similarity to
     the national line, its cluster's size, and the national line's cluster id (None when there is none).
 
@@ -147,9 +168,22 @@ def score_statements(statements: pl.DataFrame) -> pl.DataFrame:
     groups = statements.partition_by("technology_id", "statement_kind", maintain_order=True)
     if not groups:
         return statements
-    values: dict[str, list] = {name: [] for name in ("cluster", "similarity", "cluster_size", "in_line", "largest_cluster_size", "has_line", "statements")}
+    values: dict[str, list] = {
+        name: []
+        for name in (
+            "cluster",
+            "similarity",
+            "cluster_size",
+            "in_line",
+            "largest_cluster_size",
+            "has_line",
+            "statements",
+        )
+    }
     for group in groups:
-        clusters, similarity, sizes, line = cluster_statements(group.get_column("folded").to_list(), group.get_column("response_end").to_list())
+        clusters, similarity, sizes, line = cluster_statements(
+            group.get_column("folded").to_list(), group.get_column("response_end").to_list()
+        )
         values["cluster"] += clusters
         values["similarity"] += similarity
         values["cluster_size"] += sizes
@@ -158,9 +192,11 @@ def score_statements(statements: pl.DataFrame) -> pl.DataFrame:
         values["has_line"] += [line is not None] * group.height
         values["statements"] += [group.height] * group.height
     dtypes = {"similarity": pl.Float64, "in_line": pl.Boolean, "has_line": pl.Boolean}
-    return pl.concat(groups, how="vertical_relaxed").with_columns(
-        pl.Series(name, column, dtype=dtypes.get(name, pl.Int64)) for name, column in values.items()
-    ).with_columns(pl.col("similarity").fill_nan(None))
+    return (
+        pl.concat(groups, how="vertical_relaxed")
+        .with_columns(pl.Series(name, column, dtype=dtypes.get(name, pl.Int64)) for name, column in values.items())
+        .with_columns(pl.col("similarity").fill_nan(None))
+    )
 
 
 @register("boilerplate", "Departures from the national wording", "map")
@@ -187,22 +223,28 @@ def boilerplate(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckPara
     scored = scored.with_columns(
         __item=evidence_item(
             grade_expr(pl.col("source_type"), pl.lit(False)),
-            pl.when(pl.col("departs")).then(pl.lit("departs")).when(pl.col("in_line")).then(pl.lit("national_line")).otherwise(pl.lit("statement")),
+            pl.when(pl.col("departs"))
+            .then(pl.lit("departs"))
+            .when(pl.col("in_line"))
+            .then(pl.lit("national_line"))
+            .otherwise(pl.lit("statement")),
         )
     )
-    per_technology = (
-        scored.group_by("technology_id", "statement_kind", maintain_order=True)
-        .agg(
-            pl.col("technology_label", "kind_label", "statements", "largest_cluster_size", "has_line").first(),
-            pl.col("similarity").filter(pl.col("in_line")).mean().alias("line_similarity"),
-            pl.col("departs").sum().alias("departing"),
-            pl.col("authority_label").filter(pl.col("departs")).sort().str.join(", ").alias("departing_names"),
-            pl.concat([pl.col("__item").filter(pl.col("departs")), pl.col("__item").filter(~pl.col("departs"))]).head(params.evidence_limit).alias("evidence"),
-        )
+    per_technology = scored.group_by("technology_id", "statement_kind", maintain_order=True).agg(
+        pl.col("technology_label", "kind_label", "statements", "largest_cluster_size", "has_line").first(),
+        pl.col("similarity").filter(pl.col("in_line")).mean().alias("line_similarity"),
+        pl.col("departs").sum().alias("departing"),
+        pl.col("authority_label").filter(pl.col("departs")).sort().str.join(", ").alias("departing_names"),
+        pl.concat([pl.col("__item").filter(pl.col("departs")), pl.col("__item").filter(~pl.col("departs"))])
+        .head(params.evidence_limit)
+        .alias("evidence"),
     )
     technology_findings = per_technology.select(
         *technology_columns("boilerplate", FindingScope.TECHNOLOGY, cutoff),
-        pl.when(pl.col("departing") > 0).then(pl.lit(Severity.NOTABLE.value)).otherwise(pl.lit(Severity.INFO.value)).alias("severity"),
+        pl.when(pl.col("departing") > 0)
+        .then(pl.lit(Severity.NOTABLE.value))
+        .otherwise(pl.lit(Severity.INFO.value))
+        .alias("severity"),
         metrics_struct(
             similarity=pl.col("line_similarity"),
             cluster_size=pl.col("largest_cluster_size"),
@@ -256,7 +298,7 @@ def boilerplate(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckPara
         ),
         pl.concat_list(pl.col("__item")).alias("evidence"),
         pl.format(
-            "{}'s {} on {} ({}) departs from the national line of {} authorities (similarity {}): \"{}\"",
+            '{}\'s {} on {} ({}) departs from the national line of {} authorities (similarity {}): "{}"',
             pl.col("authority_label"),
             pl.col("kind_label"),
             pl.col("technology_label"),

@@ -1,10 +1,12 @@
 """Import every check module so its checks register; ``CHECK_ORDER`` is the order everyone lists them in."""
 
-from mosaic.analyses import peer  # noqa: F401  peer_disclosure, self_acknowledgment
-from mosaic.analyses import series  # noqa: F401  selective_ncnd, series_consistency
-from mosaic.analyses import exposure  # noqa: F401  mosaic_exposure, ncnd_tell
-from mosaic.analyses import procedure  # noqa: F401  exemption_consistency, ncnd_limb, timeliness
-from mosaic.analyses import boilerplate  # noqa: F401  boilerplate (documents)
+from mosaic.analyses import (
+    boilerplate,  # noqa: F401  boilerplate (documents)
+    exposure,  # noqa: F401  mosaic_exposure, ncnd_tell
+    peer,  # noqa: F401  peer_disclosure, self_acknowledgment
+    procedure,  # noqa: F401  exemption_consistency, ncnd_limb, timeliness
+    series,  # noqa: F401  selective_ncnd, series_consistency
+)
 
 #: The order the CLI, reports and dashboard list checks in (registration order would depend on imports).
 CHECK_ORDER: tuple[str, ...] = (

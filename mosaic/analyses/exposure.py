@@ -13,7 +13,15 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from mosaic.analyses.findings import EVIDENCE_STRUCT, STRONG_MIN_ANSWERS, EvidenceRelation, FindingScope, grade_expr, metrics_struct, technology_columns
+from mosaic.analyses.findings import (
+    EVIDENCE_STRUCT,
+    STRONG_MIN_ANSWERS,
+    EvidenceRelation,
+    FindingScope,
+    grade_expr,
+    metrics_struct,
+    technology_columns,
+)
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.mapview import answer_rows, read_rows
 from mosaic.analyses.overview import wilson_bounds
@@ -35,7 +43,9 @@ EVIDENCE_COLUMNS = (
 )  # fmt: skip
 
 
-def exposure_universe(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequence[str] | None = None, *, with_undated: bool = False) -> pl.LazyFrame:
+def exposure_universe(
+    inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequence[str] | None = None, *, with_undated: bool = False
+) -> pl.LazyFrame:
     """One row per (technology, authority asked by ``cutoff``) with its public answer, if any.
 
     Columns: technology_id, authority_id, labels, region, ``public_stance`` (the latest confirm or deny
@@ -46,7 +56,11 @@ def exposure_universe(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: S
     those few rows are read, so the evidence is built for one answer per pair rather than for every one.
     """
     rows = answer_rows(inputs, cutoff, technology_ids, with_undated=with_undated)
-    asked = read_rows(inputs, rows.get_column("first_row"), ["technology_id", "authority_id", "authority_label", "technology_label", "region"])
+    asked = read_rows(
+        inputs,
+        rows.get_column("first_row"),
+        ["technology_id", "authority_id", "authority_label", "technology_label", "region"],
+    )
     latest = read_rows(
         inputs,
         rows.get_column("latest_row"),
@@ -61,12 +75,20 @@ def exposure_universe(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: S
         pl.col("stance").alias("public_stance"),
         pl.col("response_end").alias("public_end"),
         pl.when(pl.col("response_id").is_not_null())
-        .then(evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), "public answer", EvidenceRelation.EXACT.value))
+        .then(
+            evidence_item(
+                grade_expr(pl.col("source_type"), pl.lit(False)), "public answer", EvidenceRelation.EXACT.value
+            )
+        )
         .alias("public_item"),
     )
     # A linked body (a commissioner) is its own authority but has no cell of its own on the national map:
     # its answers never count as its force's, nor as another cell in coverage, base rates or predictions.
-    return pl.concat([asked, latest, rows.select("has_ncnd"), public], how="horizontal").lazy().filter(~pl.col("authority_id").is_in(inputs.linked_body_ids))
+    return (
+        pl.concat([asked, latest, rows.select("has_ncnd"), public], how="horizontal")
+        .lazy()
+        .filter(~pl.col("authority_id").is_in(inputs.linked_body_ids))
+    )
 
 
 def _category_answers(inputs: AnalysisInputs, universe: pl.DataFrame) -> pl.LazyFrame:
@@ -77,13 +99,30 @@ def _category_answers(inputs: AnalysisInputs, universe: pl.DataFrame) -> pl.Lazy
     the nearest one when several). Why deny wins: not using facial recognition at all means not using
     any product of it, whereas a confirmation of the category says nothing about which product.
     """
-    above = inputs.pairs.lazy().filter(pl.col("distance") > 0).select(pl.col("ancestor_id").alias("__category"), pl.col("descendant_id").alias("technology_id"), "distance")
-    answers = universe.lazy().filter(pl.col("public_stance").is_not_null()).select(
-        pl.col("technology_id").alias("__category"), "authority_id", "public_stance", pl.col("technology_label").alias("category_label")
+    above = (
+        inputs.pairs.lazy()
+        .filter(pl.col("distance") > 0)
+        .select(pl.col("ancestor_id").alias("__category"), pl.col("descendant_id").alias("technology_id"), "distance")
+    )
+    answers = (
+        universe.lazy()
+        .filter(pl.col("public_stance").is_not_null())
+        .select(
+            pl.col("technology_id").alias("__category"),
+            "authority_id",
+            "public_stance",
+            pl.col("technology_label").alias("category_label"),
+        )
     )
     return (
         answers.join(above, on="__category")
-        .sort("technology_id", "authority_id", pl.col("public_stance") == Stance.DENY.value, "distance", descending=[False, False, True, False])
+        .sort(
+            "technology_id",
+            "authority_id",
+            pl.col("public_stance") == Stance.DENY.value,
+            "distance",
+            descending=[False, False, True, False],
+        )
         .group_by("technology_id", "authority_id", maintain_order=True)
         .agg(pl.col("public_stance").first().alias("category_stance"), pl.col("category_label").first())
     )
@@ -91,7 +130,9 @@ def _category_answers(inputs: AnalysisInputs, universe: pl.DataFrame) -> pl.Lazy
 
 #: An authority finding with nothing public to estimate its use from: no neighbour and no authority at all
 #: had confirmed or denied the technology, and it had not itself confirmed or denied a category containing it.
-_NOTHING_PUBLIC = (pl.col("disclosed_neighbours") == 0) & (pl.col("__map_disclosed") == 0) & pl.col("category_stance").is_null()
+_NOTHING_PUBLIC = (
+    (pl.col("disclosed_neighbours") == 0) & (pl.col("__map_disclosed") == 0) & pl.col("category_stance").is_null()
+)
 
 
 @register("mosaic_exposure", "How much of the map is already public", "map")
@@ -133,7 +174,14 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     # Per technology, neighbours included: only the technology focus can narrow the work. The categories
     # above the focus are read too: their answers bear on the products below them (see the docstring).
     focus_ids = params.focus_technology_ids
-    broader_ids = None if focus_ids is None else inputs.pairs.filter(pl.col("descendant_id").is_in(list(focus_ids))).get_column("ancestor_id").unique().to_list()
+    broader_ids = (
+        None
+        if focus_ids is None
+        else inputs.pairs.filter(pl.col("descendant_id").is_in(list(focus_ids)))
+        .get_column("ancestor_id")
+        .unique()
+        .to_list()
+    )
     everything = exposure_universe(inputs, cutoff, broader_ids, with_undated=as_of is None).collect(engine="in-memory")
     universe = everything.lazy().filter(params.focus(authority=False, response=False)).collect(engine="in-memory")
     lazy = universe.lazy()
@@ -155,12 +203,18 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     # The broader map: every authority's answer on a category containing the technology (not only those
     # asked about the technology itself), and among the authorities that confirmed such a category and
     # answered on the technology too, how often they used it.
-    with_product = category.join(lazy.select("technology_id", "authority_id", "public_stance"), on=["technology_id", "authority_id"], how="left")
+    with_product = category.join(
+        lazy.select("technology_id", "authority_id", "public_stance"), on=["technology_id", "authority_id"], how="left"
+    )
     broader = with_product.group_by("technology_id").agg(
         (pl.col("category_stance") == Stance.CONFIRM.value).sum().alias("category_confirms"),
         (pl.col("category_stance") == Stance.DENY.value).sum().alias("category_denies"),
-        ((pl.col("category_stance") == Stance.CONFIRM.value) & (pl.col("public_stance") == Stance.CONFIRM.value)).sum().alias("__both_confirm"),
-        ((pl.col("category_stance") == Stance.CONFIRM.value) & pl.col("public_stance").is_not_null()).sum().alias("__both_public"),
+        ((pl.col("category_stance") == Stance.CONFIRM.value) & (pl.col("public_stance") == Stance.CONFIRM.value))
+        .sum()
+        .alias("__both_confirm"),
+        ((pl.col("category_stance") == Stance.CONFIRM.value) & pl.col("public_stance").is_not_null())
+        .sum()
+        .alias("__both_public"),
         pl.col("category_label").unique().sort().str.join(", ").alias("category_label"),
     )
     tech = tech.join(broader, on="technology_id", how="left").with_columns(
@@ -190,12 +244,29 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     # The prior for an authority: the technology's base rate; the rate among category confirmers when it
     # confirmed a category containing the technology; nothing to predict (p = 0) when it denied one.
     prior = (
-        pl.when(pl.col("category_stance") == Stance.CONFIRM.value).then(pl.col("conditional_rate")).otherwise(pl.col("base_rate"))
+        pl.when(pl.col("category_stance") == Stance.CONFIRM.value)
+        .then(pl.col("conditional_rate"))
+        .otherwise(pl.col("base_rate"))
     )
     predicted = (
         hidden.join(around, on=["technology_id", "authority_id"], how="left")
-        .join(tech.select("technology_id", "base_rate", "conditional_rate", "category_label", pl.col("disclosed").alias("__map_disclosed")), on="technology_id")
-        .join(category.select("technology_id", "authority_id", "category_stance", pl.col("category_label").alias("__own_category")), on=["technology_id", "authority_id"], how="left")
+        .join(
+            tech.select(
+                "technology_id",
+                "base_rate",
+                "conditional_rate",
+                "category_label",
+                pl.col("disclosed").alias("__map_disclosed"),
+            ),
+            on="technology_id",
+        )
+        .join(
+            category.select(
+                "technology_id", "authority_id", "category_stance", pl.col("category_label").alias("__own_category")
+            ),
+            on=["technology_id", "authority_id"],
+            how="left",
+        )
         .with_columns(pl.col("disclosed_neighbours", "confirming_neighbours").fill_null(0))
         .with_columns(
             predicted_use_probability=pl.when(pl.col("category_stance") == Stance.DENY.value)
@@ -257,7 +328,9 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             pl.when(pl.col("asked") == 1).then(pl.lit("authority")).otherwise(pl.lit("authorities")),
             pl.col("confirms"),
             pl.col("denies"),
-            pl.when(pl.col("asked") < STRONG_MIN_ANSWERS).then(pl.lit(", too few answers to speak of a map")).otherwise(pl.lit("")),
+            pl.when(pl.col("asked") < STRONG_MIN_ANSWERS)
+            .then(pl.lit(", too few answers to speak of a map"))
+            .otherwise(pl.lit("")),
             pl.when(pl.col("disclosed") > 0)
             .then(pl.format("base rate of use {}", pl.col("base_rate").round(2)))
             .otherwise(pl.lit("no public answer to estimate a rate of use from")),
@@ -265,7 +338,9 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             .then(
                 pl.format(
                     "; on the broader {} ({}), {} had confirmed and {} denied (a category confirmation shows use of some such technology, not of {}; a category denial means {} is not used either)",
-                    pl.when(pl.col("category_label").str.contains(", ", literal=True)).then(pl.lit("categories")).otherwise(pl.lit("category")),
+                    pl.when(pl.col("category_label").str.contains(", ", literal=True))
+                    .then(pl.lit("categories"))
+                    .otherwise(pl.lit("category")),
                     pl.col("category_label"),
                     plural(pl.col("category_confirms"), "authority", "authorities"),
                     pl.col("category_denies"),
@@ -275,7 +350,13 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             )
             .otherwise(pl.lit("")),
             pl.when(pl.col("__top_name").is_not_null())
-            .then(pl.format("; an answer from {} would add {} bits, the most of any authority without a public answer", pl.col("__top_name"), pl.col("__top_bits").round(2)))
+            .then(
+                pl.format(
+                    "; an answer from {} would add {} bits, the most of any authority without a public answer",
+                    pl.col("__top_name"),
+                    pl.col("__top_bits").round(2),
+                )
+            )
             .otherwise(pl.lit("")),
         ).alias("summary"),
     )
@@ -325,7 +406,10 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
         pl.col("latest_response_id").alias("response_id"),
         pl.col("latest_date").alias("response_date"),
         pl.lit(cutoff).alias("as_of"),
-        pl.when(pl.col("predictability") >= 0.75).then(pl.lit(Severity.NOTABLE.value)).otherwise(pl.lit(Severity.INFO.value)).alias("severity"),
+        pl.when(pl.col("predictability") >= 0.75)
+        .then(pl.lit(Severity.NOTABLE.value))
+        .otherwise(pl.lit(Severity.INFO.value))
+        .alias("severity"),
         # When nothing public bears on it (the summary's second case), the probability is the bare 0.5
         # prior: it is left out rather than reported as something the public map reveals.
         metrics_struct(
@@ -336,7 +420,10 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             predictability=pl.when(~_NOTHING_PUBLIC).then(pl.col("predictability")),
             marginal_bits=pl.col("marginal_bits"),
         ),
-        pl.col("__neighbour_items").fill_null(pl.lit([], dtype=pl.List(universe.schema["public_item"]))).list.head(params.evidence_limit).alias("evidence"),
+        pl.col("__neighbour_items")
+        .fill_null(pl.lit([], dtype=pl.List(universe.schema["public_item"])))
+        .list.head(params.evidence_limit)
+        .alias("evidence"),
         pl.when(pl.col("category_stance") == Stance.DENY.value)
         .then(
             pl.format(
@@ -372,11 +459,18 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
                     )
                 ),
                 pl.when(pl.col("category_stance") == Stance.CONFIRM.value)
-                .then(pl.format(" and it had itself confirmed {}, a category containing it (which shows use of some such technology, not which)", pl.col("__own_category")))
+                .then(
+                    pl.format(
+                        " and it had itself confirmed {}, a category containing it (which shows use of some such technology, not which)",
+                        pl.col("__own_category"),
+                    )
+                )
                 .otherwise(pl.lit("")),
                 pl.col("technology_label"),
                 pl.col("predicted_use_probability").round(2),
-                pl.when(pl.col("disclosed_neighbours") == 0).then(pl.lit("the rest of the public map")).otherwise(pl.lit("the public map")),
+                pl.when(pl.col("disclosed_neighbours") == 0)
+                .then(pl.lit("the rest of the public map"))
+                .otherwise(pl.lit("the public map")),
                 pl.col("authority_label"),
                 pl.col("marginal_bits").round(2),
             )
@@ -436,22 +530,34 @@ def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     < 0.05, else ``info``.
     """
     cutoff = params.map_as_of(as_of)
-    rows = answer_rows(inputs, cutoff, params.focus_technology_ids, first_stance=True, with_undated=as_of is None).filter(pl.col("first_stance_row").is_not_null())
+    rows = answer_rows(
+        inputs, cutoff, params.focus_technology_ids, first_stance=True, with_undated=as_of is None
+    ).filter(pl.col("first_stance_row").is_not_null())
     first = read_rows(
         inputs,
         rows.get_column("first_stance_row"),
-        ["technology_id", "authority_id", pl.col("is_ncnd").alias("started_ncnd"), pl.col("response_end").alias("__first_end"), "technology_label"],
+        [
+            "technology_id",
+            "authority_id",
+            pl.col("is_ncnd").alias("started_ncnd"),
+            pl.col("response_end").alias("__first_end"),
+            "technology_label",
+        ],
     )
-    disclosure = read_rows(inputs, rows.get_column("public_row"), [pl.col("stance").alias("__latest_disclosure"), pl.col("response_date").alias("__latest_disclosure_start")])
+    disclosure = read_rows(
+        inputs,
+        rows.get_column("public_row"),
+        [pl.col("stance").alias("__latest_disclosure"), pl.col("response_date").alias("__latest_disclosure_start")],
+    )
     per_authority = (
         pl.concat([first, disclosure], how="horizontal")
         .lazy()
         .filter(params.focus(authority=False, response=False) & ~pl.col("authority_id").is_in(inputs.linked_body_ids))
         .with_columns(
             # certainly after the NCND: the answer's first possible day after the NCND's last possible day
-            known_use=pl.when(~pl.col("started_ncnd") | (pl.col("__latest_disclosure_start") > pl.col("__first_end"))).then(
-                pl.col("__latest_disclosure") == Stance.CONFIRM.value
-            )
+            known_use=pl.when(
+                ~pl.col("started_ncnd") | (pl.col("__latest_disclosure_start") > pl.col("__first_end"))
+            ).then(pl.col("__latest_disclosure") == Stance.CONFIRM.value)
         )
         .filter(pl.col("known_use").is_not_null())
         .sort("technology_id", "authority_id")  # a technology's label is its first authority's
@@ -479,15 +585,35 @@ def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
         if sufficient:
             ratio, low, high = haldane_odds_ratio(*counts)
             p = fisher_exact_p(*counts)
-        rows.append({"technology_id": row["technology_id"], "odds_ratio": ratio, "odds_ratio_low": low, "odds_ratio_high": high, "fisher_p": p})
+        rows.append(
+            {
+                "technology_id": row["technology_id"],
+                "odds_ratio": ratio,
+                "odds_ratio_low": low,
+                "odds_ratio_high": high,
+                "fisher_p": p,
+            }
+        )
     stats = pl.DataFrame(
-        rows, schema={"technology_id": pl.String, "odds_ratio": pl.Float64, "odds_ratio_low": pl.Float64, "odds_ratio_high": pl.Float64, "fisher_p": pl.Float64}
+        rows,
+        schema={
+            "technology_id": pl.String,
+            "odds_ratio": pl.Float64,
+            "odds_ratio_low": pl.Float64,
+            "odds_ratio_high": pl.Float64,
+            "fisher_p": pl.Float64,
+        },
     )
     frame = tables.join(stats, on="technology_id", how="left").lazy()
     return frame.select(
         *technology_columns("ncnd_tell", FindingScope.TECHNOLOGY, cutoff),
-        pl.when(pl.col("fisher_p") < 0.05).then(pl.lit(Severity.NOTABLE.value)).otherwise(pl.lit(Severity.INFO.value)).alias("severity"),
-        metrics_struct(**{name: pl.col(name) for name in (*cells, "odds_ratio", "odds_ratio_low", "odds_ratio_high", "fisher_p")}),
+        pl.when(pl.col("fisher_p") < 0.05)
+        .then(pl.lit(Severity.NOTABLE.value))
+        .otherwise(pl.lit(Severity.INFO.value))
+        .alias("severity"),
+        metrics_struct(
+            **{name: pl.col(name) for name in (*cells, "odds_ratio", "odds_ratio_low", "odds_ratio_high", "fisher_p")}
+        ),
         pl.when(pl.col("odds_ratio").is_null())
         .then(
             pl.format(

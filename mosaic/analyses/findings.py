@@ -90,23 +90,44 @@ EVIDENCE_DTYPE = pl.List(EVIDENCE_STRUCT)
 #: Every metric any check reports: name -> (dtype, meaning). Counts are of distinct authorities.
 METRICS: dict[str, tuple[pl.DataType, str]] = {
     # peer_disclosure
-    "peers_exact": (pl.Int64(), "Other authorities that had confirmed or denied the same technology before the cut-off."),
+    "peers_exact": (
+        pl.Int64(),
+        "Other authorities that had confirmed or denied the same technology before the cut-off.",
+    ),
     "peers_broader": (pl.Int64(), "Other authorities that had confirmed or denied a category containing it."),
     "peers_narrower": (pl.Int64(), "Other authorities that had confirmed or denied a product or variant inside it."),
     "peers_official_exact": (pl.Int64(), "Of peers_exact, those with an official source (grade official_peer)."),
     "peers_asked": (pl.Int64(), "Authorities (this one included) asked about the same technology by the as-of date."),
-    "peer_share": (pl.Float64(), "peers_exact / (peers_asked - 1): share of the other authorities asked that had answered."),
+    "peer_share": (
+        pl.Float64(),
+        "peers_exact / (peers_asked - 1): share of the other authorities asked that had answered.",
+    ),
     "peer_share_low": (pl.Float64(), "Lower end of the 95% Wilson interval of peer_share."),
     "peer_share_high": (pl.Float64(), "Upper end of the 95% Wilson interval of peer_share."),
     "days_since_earliest_peer": (pl.Int64(), "Days from the earliest exact peer disclosure to the cut-off."),
-    "peers_around": (pl.Int64(), "Other authorities whose first answer on the same technology may have come just before or just after the NCND (same day, or dates too imprecise to order); not in peers_exact."),
+    "peers_around": (
+        pl.Int64(),
+        "Other authorities whose first answer on the same technology may have come just before or just after the NCND (same day, or dates too imprecise to order); not in peers_exact.",
+    ),
     # self_acknowledgment / series_consistency / selective_ncnd
     "earlier_exact": (pl.Int64(), "The authority's own earlier confirm or deny answers on the same technology."),
     "earlier_broader": (pl.Int64(), "The authority's own earlier confirm or deny answers on a category containing it."),
-    "days_since_acknowledgment": (pl.Int64(), "Days from the authority's own latest earlier confirm or deny to this answer."),
-    "reversals": (pl.Int64(), "The authority's NCNDs on the technology given certainly after a confirm or deny of its own on it."),
-    "ncnd_then_answered": (pl.Int64(), "The authority's confirm or deny answers on the technology given certainly after an NCND of its own on it."),
-    "answered_same_time": (pl.Int64(), "The authority's NCNDs given around the same time as a confirm or deny of its own (same day, or dates too imprecise to order)."),
+    "days_since_acknowledgment": (
+        pl.Int64(),
+        "Days from the authority's own latest earlier confirm or deny to this answer.",
+    ),
+    "reversals": (
+        pl.Int64(),
+        "The authority's NCNDs on the technology given certainly after a confirm or deny of its own on it.",
+    ),
+    "ncnd_then_answered": (
+        pl.Int64(),
+        "The authority's confirm or deny answers on the technology given certainly after an NCND of its own on it.",
+    ),
+    "answered_same_time": (
+        pl.Int64(),
+        "The authority's NCNDs given around the same time as a confirm or deny of its own (same day, or dates too imprecise to order).",
+    ),
     "series_length": (pl.Int64(), "Answers in the authority's series on the technology up to the as-of date."),
     "denied_siblings": (pl.Int64(), "Other products of the same category the authority denied within the window."),
     "window_days": (pl.Int64(), "The time window the check used, in days."),
@@ -118,16 +139,28 @@ METRICS: dict[str, tuple[pl.DataType, str]] = {
     "coverage": (pl.Float64(), "disclosed / asked: the share of the map already public."),
     "coverage_low": (pl.Float64(), "Lower end of the 95% Wilson interval of coverage."),
     "coverage_high": (pl.Float64(), "Upper end of the 95% Wilson interval of coverage."),
-    "base_rate": (pl.Float64(), "(confirms + 1) / (confirms + denies + 2): the smoothed rate of use among disclosures."),
+    "base_rate": (
+        pl.Float64(),
+        "(confirms + 1) / (confirms + denies + 2): the smoothed rate of use among disclosures.",
+    ),
     "disclosed_neighbours": (pl.Int64(), "Land neighbours in the universe with a public answer."),
     "confirming_neighbours": (pl.Int64(), "Of the disclosed neighbours, those that confirmed."),
-    "predicted_use_probability": (pl.Float64(), "Probability of use an adversary can already infer from the public map."),
+    "predicted_use_probability": (
+        pl.Float64(),
+        "Probability of use an adversary can already infer from the public map.",
+    ),
     "predictability": (pl.Float64(), "max(p, 1 - p) of the predicted use probability."),
     "marginal_bits": (pl.Float64(), "Binary entropy of the prediction: what one more answer would add, in bits."),
     "mean_marginal_bits": (pl.Float64(), "Mean marginal_bits over the authorities without a public answer."),
     "undisclosed": (pl.Int64(), "Authorities asked without a public answer (NCND, refused or no answer)."),
-    "category_confirms": (pl.Int64(), "Authorities that had publicly confirmed a category containing the technology (use of some such technology, not necessarily this one)."),
-    "category_denies": (pl.Int64(), "Authorities that had publicly denied a category containing the technology (so not using this one either)."),
+    "category_confirms": (
+        pl.Int64(),
+        "Authorities that had publicly confirmed a category containing the technology (use of some such technology, not necessarily this one).",
+    ),
+    "category_denies": (
+        pl.Int64(),
+        "Authorities that had publicly denied a category containing the technology (so not using this one either).",
+    ),
     "oldest_disclosure_days": (pl.Int64(), "Age in days of the oldest answer still counted as the public one."),
     # ncnd_tell
     "ncnd_used": (pl.Int64(), "2x2 table: NCND at the time and later known to use."),
@@ -226,7 +259,9 @@ def _as_of_expr(as_of: str | dt.date | pl.Expr) -> pl.Expr:
     return (pl.col(as_of) if isinstance(as_of, str) else pl.lit(as_of)).alias("as_of")
 
 
-def subject_columns(check: str, scope: FindingScope, as_of: str | dt.date | pl.Expr, *, with_response: bool = True) -> list[pl.Expr]:
+def subject_columns(
+    check: str, scope: FindingScope, as_of: str | dt.date | pl.Expr, *, with_response: bool = True
+) -> list[pl.Expr]:
     """The identity columns of a finding about one authority's answer(s), from a row shaped like ``events``.
 
     ``as_of`` is a column name, a date or an expression. ``with_response`` adds ``response_id`` and
@@ -289,7 +324,9 @@ def finalise_findings(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     result = lazy.select(FINDING_SCHEMA.names()).collect(engine="in-memory")
     bad = result.filter(~pl.col("severity").is_in(FINDING_SEVERITIES))
     if bad.height:
-        raise SchemaError(f"findings have severities outside {FINDING_SEVERITIES}: {bad.get_column('severity').unique().to_list()}")
+        raise SchemaError(
+            f"findings have severities outside {FINDING_SEVERITIES}: {bad.get_column('severity').unique().to_list()}"
+        )
     return result
 
 

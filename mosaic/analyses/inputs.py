@@ -43,7 +43,9 @@ class AnalysisInputs:
     technologies: pl.DataFrame
 
     @classmethod
-    def from_workspace(cls, workspace: Workspace, *, authorities: pl.DataFrame | None = None, technologies: pl.DataFrame | None = None) -> AnalysisInputs:
+    def from_workspace(
+        cls, workspace: Workspace, *, authorities: pl.DataFrame | None = None, technologies: pl.DataFrame | None = None
+    ) -> AnalysisInputs:
         """Read the workspace's responses and pair them with the (default) registers (``technologies_for``:
         the sample's fictional products only for data from the bundled sample)."""
         responses = workspace.responses()
@@ -75,7 +77,9 @@ class AnalysisInputs:
         taxonomy = technology_pairs(self.technologies)
         if placed.is_empty():
             return taxonomy
-        extra = technology_pairs(placed.select("technology_id", "category")).filter(pl.col("descendant_id").is_in(placed.get_column("technology_id").implode()))
+        extra = technology_pairs(placed.select("technology_id", "category")).filter(
+            pl.col("descendant_id").is_in(placed.get_column("technology_id").implode())
+        )
         return pl.concat([taxonomy, extra]).unique().sort("descendant_id", "distance", "ancestor_id")
 
     @functools.cached_property
@@ -99,8 +103,17 @@ class AnalysisInputs:
         region = dict(self.authorities.select("authority_id", "region").iter_rows())
         taxonomy_name = dict(self.technologies.select("technology_id", "name").iter_rows())
         return responses.with_columns(
-            authority_label=pl.coalesce(pl.col("authority_id").replace_strict(register_name, default=None, return_dtype=pl.String), "authority_name", "authority_id"),
-            technology_label=pl.coalesce(pl.col("technology_id").replace_strict(taxonomy_name, default=None, return_dtype=pl.String), "product", "technology_name", "technology_id"),
+            authority_label=pl.coalesce(
+                pl.col("authority_id").replace_strict(register_name, default=None, return_dtype=pl.String),
+                "authority_name",
+                "authority_id",
+            ),
+            technology_label=pl.coalesce(
+                pl.col("technology_id").replace_strict(taxonomy_name, default=None, return_dtype=pl.String),
+                "product",
+                "technology_name",
+                "technology_id",
+            ),
             region=pl.col("authority_id").replace_strict(region, default=None, return_dtype=pl.String),
             response_end=period_end("response_date", "response_date_precision"),
             request_end=period_end("request_date", "request_date_precision"),
@@ -122,10 +135,16 @@ class AnalysisInputs:
         """
         return {
             "authority_id": pl.Enum(
-                pl.concat([self.responses.get_column("authority_id"), self.authorities.get_column("authority_id")]).drop_nulls().unique().sort()
+                pl.concat([self.responses.get_column("authority_id"), self.authorities.get_column("authority_id")])
+                .drop_nulls()
+                .unique()
+                .sort()
             ),
             "technology_id": pl.Enum(
-                pl.concat([self.responses.get_column("technology_id"), self.technologies.get_column("technology_id")]).drop_nulls().unique().sort()
+                pl.concat([self.responses.get_column("technology_id"), self.technologies.get_column("technology_id")])
+                .drop_nulls()
+                .unique()
+                .sort()
             ),
         }
 
@@ -145,14 +164,30 @@ class AnalysisInputs:
     def linked_pairs(self) -> pl.DataFrame:
         """(authority_id, linked_id), both directions: bodies linked in the register (a Police and Crime
         Commissioner and its force). Each is its own authority; the link only grades evidence."""
-        pairs = self.authorities.filter(pl.col("linked_authority_id").is_not_null()).select("authority_id", pl.col("linked_authority_id").alias("linked_id"))
-        return pl.concat([pairs, pairs.select(pl.col("linked_id").alias("authority_id"), pl.col("authority_id").alias("linked_id"))]).unique().sort("authority_id", "linked_id")
+        pairs = self.authorities.filter(pl.col("linked_authority_id").is_not_null()).select(
+            "authority_id", pl.col("linked_authority_id").alias("linked_id")
+        )
+        return (
+            pl.concat(
+                [
+                    pairs,
+                    pairs.select(pl.col("linked_id").alias("authority_id"), pl.col("authority_id").alias("linked_id")),
+                ]
+            )
+            .unique()
+            .sort("authority_id", "linked_id")
+        )
 
     @functools.cached_property
     def linked_body_ids(self) -> list[str]:
         """Authorities that are a linked body of another (commissioners): they have no cell of their own on
         the national map, so map-level checks leave them out of coverage, base rates and predictions."""
-        return self.authorities.filter(pl.col("linked_authority_id").is_not_null()).get_column("authority_id").sort().to_list()
+        return (
+            self.authorities.filter(pl.col("linked_authority_id").is_not_null())
+            .get_column("authority_id")
+            .sort()
+            .to_list()
+        )
 
     @functools.cached_property
     def neighbours(self) -> pl.DataFrame:
@@ -162,7 +197,14 @@ class AnalysisInputs:
             .explode("neighbour_id")
             .drop_nulls()
         )
-        both = pl.concat([pairs, pairs.select(pl.col("neighbour_id").alias("authority_id"), pl.col("authority_id").alias("neighbour_id"))])
+        both = pl.concat(
+            [
+                pairs,
+                pairs.select(
+                    pl.col("neighbour_id").alias("authority_id"), pl.col("authority_id").alias("neighbour_id")
+                ),
+            ]
+        )
         return both.unique().sort("authority_id", "neighbour_id")
 
 

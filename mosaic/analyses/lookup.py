@@ -40,7 +40,14 @@ def held_names(responses: pl.DataFrame | None, kind: str) -> pl.DataFrame:
     return pl.concat(frames).drop_nulls("id").unique().sort("id", "name", nulls_last=True)
 
 
-def _matcher(kind: str, register: pl.DataFrame, id_column: str, resolve: Callable[[str], str | None], responses: pl.DataFrame | None, key: Callable[[str], str]) -> Callable[[str], list[str]]:
+def _matcher(
+    kind: str,
+    register: pl.DataFrame,
+    id_column: str,
+    resolve: Callable[[str], str | None],
+    responses: pl.DataFrame | None,
+    key: Callable[[str], str],
+) -> Callable[[str], list[str]]:
     """A function from one typed name to its ids, best first (empty when nothing fits); see ``_candidates``."""
     registered = set(register.get_column(id_column).to_list())
     held = held_names(responses, kind)
@@ -68,7 +75,9 @@ def _matcher(kind: str, register: pl.DataFrame, id_column: str, resolve: Callabl
     return candidates
 
 
-def _unknown(kind: str, text: str, register: pl.DataFrame, id_column: str, responses: pl.DataFrame | None) -> MappingError:
+def _unknown(
+    kind: str, text: str, register: pl.DataFrame, id_column: str, responses: pl.DataFrame | None
+) -> MappingError:
     """The one-line error for a name nothing matches, naming the closest register and data entries."""
     names = dict(zip(register.get_column(id_column).to_list(), register.get_column("name").to_list(), strict=True))
     choices = {name: i for i, name in names.items()} | {i: i for i in names}
@@ -82,8 +91,17 @@ def _unknown(kind: str, text: str, register: pl.DataFrame, id_column: str, respo
     return MappingError(f"unknown {kind} {text!r}" + (f"; closest: {shown}" if shown else ""))
 
 
-def _resolve_ids(kind: str, names: Sequence[str], register: pl.DataFrame, id_column: str, resolve: Callable[[str], str | None],
-                 responses: pl.DataFrame | None, key: Callable[[str], str], *, one: bool) -> list[str]:
+def _resolve_ids(
+    kind: str,
+    names: Sequence[str],
+    register: pl.DataFrame,
+    id_column: str,
+    resolve: Callable[[str], str | None],
+    responses: pl.DataFrame | None,
+    key: Callable[[str], str],
+    *,
+    one: bool,
+) -> list[str]:
     """Ids for names (or ids) in order, without repeats. ``one``: the best id per name, else all of them."""
     candidates = _matcher(kind, register, id_column, resolve, responses, key)
     resolved: list[str] = []
@@ -96,7 +114,9 @@ def _resolve_ids(kind: str, names: Sequence[str], register: pl.DataFrame, id_col
     return list(dict.fromkeys(resolved))
 
 
-def resolve_authority_ids(names: Sequence[str], authorities: pl.DataFrame, responses: pl.DataFrame | None = None, *, one: bool = False) -> list[str]:
+def resolve_authority_ids(
+    names: Sequence[str], authorities: pl.DataFrame, responses: pl.DataFrame | None = None, *, one: bool = False
+) -> list[str]:
     """Ids for authority names or ids, in order; unknown names raise ``MappingError``.
 
     Args:
@@ -115,7 +135,9 @@ def resolve_authority_ids(names: Sequence[str], authorities: pl.DataFrame, respo
     return _resolve_ids("authority", names, authorities, "authority_id", resolve, responses, fold, one=one)
 
 
-def resolve_technology_ids(names: Sequence[str], technologies: pl.DataFrame, responses: pl.DataFrame | None = None, *, one: bool = False) -> list[str]:
+def resolve_technology_ids(
+    names: Sequence[str], technologies: pl.DataFrame, responses: pl.DataFrame | None = None, *, one: bool = False
+) -> list[str]:
     """Ids for technology names or ids, in order; unknown names raise ``MappingError``.
 
     Same arguments as ``resolve_authority_ids``. Example: with a workspace holding rows kept as
@@ -124,7 +146,10 @@ def resolve_technology_ids(names: Sequence[str], technologies: pl.DataFrame, res
     """
 
     def resolve(text: str) -> str | None:
-        rows = pl.DataFrame({"technology_name": [text], "product": [None], "vendor": [None]}, schema=dict.fromkeys(KEY_COLUMNS, pl.String))
+        rows = pl.DataFrame(
+            {"technology_name": [text], "product": [None], "vendor": [None]},
+            schema=dict.fromkeys(KEY_COLUMNS, pl.String),
+        )
         match = resolve_technologies(rows, technologies)
         return match.item(0, "technology_id") if match.height else None
 

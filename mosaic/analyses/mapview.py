@@ -141,7 +141,9 @@ def _id_codes(inputs: AnalysisInputs) -> tuple[np.ndarray, int, np.ndarray, int,
     the codes of strings no Categorical holds).
     """
     events = inputs.events
-    if isinstance(getattr(type(inputs), "coded_events", None), functools.cached_property) and hasattr(inputs, "id_enums"):
+    if isinstance(getattr(type(inputs), "coded_events", None), functools.cached_property) and hasattr(
+        inputs, "id_enums"
+    ):
         frame = inputs.coded_events
         if {"authority_code", "technology_code"} <= set(frame.columns):
             authorities = len(inputs.id_enums["authority_id"].categories)
@@ -153,9 +155,15 @@ def _id_codes(inputs: AnalysisInputs) -> tuple[np.ndarray, int, np.ndarray, int,
 
     def codes(name: str) -> pl.Expr:
         column = pl.col(name)
-        return (column if isinstance(events.schema[name], pl.Categorical | pl.Enum) else column.cast(pl.Categorical)).to_physical()
+        return (
+            column if isinstance(events.schema[name], pl.Categorical | pl.Enum) else column.cast(pl.Categorical)
+        ).to_physical()
 
-    frame = events.lazy().select(authority=codes("authority_id"), technology=codes("technology_id")).collect(engine="in-memory")
+    frame = (
+        events.lazy()
+        .select(authority=codes("authority_id"), technology=codes("technology_id"))
+        .collect(engine="in-memory")
+    )
     authority, authority_count = _dense_codes(frame.get_column("authority"))
     technology, technology_count = _dense_codes(frame.get_column("technology"))
     return authority, authority_count, technology, technology_count, None
@@ -173,15 +181,25 @@ def pair_timelines(inputs: AnalysisInputs) -> PairTimelines:
         return found
     events = inputs.events
     authority, authority_count, technology, technology_count, technology_ids = _id_codes(inputs)
-    frame = events.lazy().select(
-        end=pl.col("response_end").cast(pl.Int32).fill_null(_NEVER),
-        asked=pl.col("asked_on").cast(pl.Int32).fill_null(_NEVER),
-        is_disclosure=pl.col("is_disclosure").fill_null(False),
-        is_ncnd=pl.col("is_ncnd").fill_null(False),
-        last_day=pl.max_horizontal(pl.col("response_end").max(), pl.col("asked_on").max()).cast(pl.Int32),
-    ).collect(engine="in-memory")
+    frame = (
+        events.lazy()
+        .select(
+            end=pl.col("response_end").cast(pl.Int32).fill_null(_NEVER),
+            asked=pl.col("asked_on").cast(pl.Int32).fill_null(_NEVER),
+            is_disclosure=pl.col("is_disclosure").fill_null(False),
+            is_ncnd=pl.col("is_ncnd").fill_null(False),
+            last_day=pl.max_horizontal(pl.col("response_end").max(), pl.col("asked_on").max()).cast(pl.Int32),
+        )
+        .collect(engine="in-memory")
+    )
     pair_count = authority_count * technology_count
-    small = np.int16 if pair_count <= np.iinfo(np.int16).max else np.int32 if pair_count <= np.iinfo(np.int32).max else np.int64
+    small = (
+        np.int16
+        if pair_count <= np.iinfo(np.int16).max
+        else np.int32
+        if pair_count <= np.iinfo(np.int32).max
+        else np.int64
+    )
     pair = technology.astype(small) * small(authority_count) + authority.astype(small)
     row = np.argsort(pair, kind="stable")  # a radix sort for 16-bit codes
     pair = pair[row]
@@ -189,7 +207,11 @@ def pair_timelines(inputs: AnalysisInputs) -> PairTimelines:
     pairs = pair[starts].astype(np.int64)
     if technology_ids is None:  # every technology code has rows: its id from the first row of its first pair
         first_pair = np.searchsorted(pairs, np.arange(technology_count) * authority_count)
-        technology_ids = events.get_column("technology_id").cast(pl.String).gather(row[starts[first_pair]].tolist()).to_numpy() if len(row) else np.zeros(0, dtype=object)
+        technology_ids = (
+            events.get_column("technology_id").cast(pl.String).gather(row[starts[first_pair]].tolist()).to_numpy()
+            if len(row)
+            else np.zeros(0, dtype=object)
+        )
     last_day = frame.get_column("last_day")[0] if frame.height else None
     coded = PairTimelines(
         row=row,
@@ -214,7 +236,12 @@ def _day(date: dt.date) -> int:
 
 
 def answer_rows(
-    inputs: AnalysisInputs, cutoff: dt.date, technology_ids: Sequence[str] | None = None, *, first_stance: bool = False, with_undated: bool = False
+    inputs: AnalysisInputs,
+    cutoff: dt.date,
+    technology_ids: Sequence[str] | None = None,
+    *,
+    first_stance: bool = False,
+    with_undated: bool = False,
 ) -> pl.DataFrame:
     """Per authority-technology pair asked by ``cutoff``: which events rows hold its answers by then.
 
@@ -263,12 +290,17 @@ _ANSWER_SCHEMA = {
 }  # fmt: skip
 
 
-def _answer_rows(inputs: AnalysisInputs, coded: PairTimelines, day: int, technology_ids: Sequence[str] | None, with_undated: bool) -> pl.DataFrame:
+def _answer_rows(
+    inputs: AnalysisInputs, coded: PairTimelines, day: int, technology_ids: Sequence[str] | None, with_undated: bool
+) -> pl.DataFrame:
     """``answer_rows`` computed (``first_stance_row`` included) for a day number."""
     segments = np.arange(len(coded.starts))
     if technology_ids is not None:  # the wanted technologies' pairs: one stretch of segments each
         chosen = set(technology_ids)
-        wanted = np.array([i for i, technology_id in enumerate(coded.technology_ids.tolist()) if technology_id in chosen], dtype=np.int64)
+        wanted = np.array(
+            [i for i, technology_id in enumerate(coded.technology_ids.tolist()) if technology_id in chosen],
+            dtype=np.int64,
+        )
         bounds = np.searchsorted(coded.pairs, np.stack([wanted, wanted + 1]) * coded.authority_count)
         segments = np.concatenate([segments[low:high] for low, high in bounds.T] or [segments[:0]])
     if len(segments) == 0:
@@ -305,7 +337,11 @@ def _answer_rows(inputs: AnalysisInputs, coded: PairTimelines, day: int, technol
         "answer_count": np.add.reduceat(answered, starts, dtype=np.int64),
         "ncnd_count": np.add.reduceat(answered & ncnd, starts, dtype=np.int64),
     }
-    masks = {"latest": (answered, True), "public": (answered & disclosure, True), "first_stance": (answered & ~undated & (disclosure | ncnd), False)}
+    masks = {
+        "latest": (answered, True),
+        "public": (answered & disclosure, True),
+        "first_stance": (answered & ~undated & (disclosure | ncnd), False),
+    }
     for name, (mask, last) in masks.items():
         # Each pair's extreme date, then the rows on that date; the response id settles a tie.
         floor = _FLOOR if last else _NEVER
@@ -330,7 +366,9 @@ def _answer_rows(inputs: AnalysisInputs, coded: PairTimelines, day: int, technol
     )
 
 
-def _settle_ties(groups: np.ndarray, rows: np.ndarray, events: pl.DataFrame, *, last: bool) -> tuple[np.ndarray, np.ndarray]:
+def _settle_ties(
+    groups: np.ndarray, rows: np.ndarray, events: pl.DataFrame, *, last: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """One row per group among candidate (group, events row) entries, sorted by group: the only one, or
     among several the one with the greatest (``last``) or least response id. Ties are few: settled in
     Python."""
@@ -356,8 +394,14 @@ def read_rows(inputs: AnalysisInputs, rows: pl.Series, columns: Sequence[str | p
     gives nulls). A list column in several chunks is read through a mask (chunk by chunk): gathering
     from it would first copy the whole column."""
     events = inputs.events
-    lists = [c for c in columns if isinstance(c, str) and isinstance(events.schema[c], pl.List) and events.get_column(c).n_chunks() > 1]
-    picked = events.select([c for c in columns if not (isinstance(c, str) and c in lists)]).select(pl.all().gather(rows))
+    lists = [
+        c
+        for c in columns
+        if isinstance(c, str) and isinstance(events.schema[c], pl.List) and events.get_column(c).n_chunks() > 1
+    ]
+    picked = events.select([c for c in columns if not (isinstance(c, str) and c in lists)]).select(
+        pl.all().gather(rows)
+    )
     if not lists:
         return picked
     wanted = _sorted_unique(rows.drop_nulls().to_numpy())
@@ -380,10 +424,14 @@ def answer_map_stance(*, codes: bool = False) -> pl.Expr:
     """How one answer (an events row) shows on the map: its stance, a partial NCND kept apart, no stance
     (``unknown``) as ``no_answer``. With ``codes``, the stance's place in ``MapStance`` (Int64) instead."""
     if codes:
-        expr = pl.when(pl.col("outcome") == Outcome.NCND_PARTIAL.value).then(pl.lit(_RANK[MapStance.NCND_PARTIAL.value], pl.Int64))
+        expr = pl.when(pl.col("outcome") == Outcome.NCND_PARTIAL.value).then(
+            pl.lit(_RANK[MapStance.NCND_PARTIAL.value], pl.Int64)
+        )
         for stance in (Stance.CONFIRM, Stance.DENY, Stance.NCND):
             expr = expr.when(pl.col("stance") == stance.value).then(pl.lit(_RANK[stance.value], pl.Int64))
-        return expr.when(pl.col("stance") == Stance.UNKNOWN.value).then(pl.lit(_RANK[MapStance.NO_ANSWER.value], pl.Int64))
+        return expr.when(pl.col("stance") == Stance.UNKNOWN.value).then(
+            pl.lit(_RANK[MapStance.NO_ANSWER.value], pl.Int64)
+        )
     return (
         pl.when(pl.col("outcome") == Outcome.NCND_PARTIAL.value)
         .then(pl.lit(MapStance.NCND_PARTIAL.value))
@@ -393,7 +441,9 @@ def answer_map_stance(*, codes: bool = False) -> pl.Expr:
     )
 
 
-def map_stances(inputs: AnalysisInputs, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> pl.DataFrame:
+def map_stances(
+    inputs: AnalysisInputs, technology_id: str, as_of: dt.date, *, with_undated: bool = False
+) -> pl.DataFrame:
     """One row per authority in the register: how its cell looks for ``technology_id`` on ``as_of``.
 
     ``with_undated``: the map is *now* (``as_of`` is today's date, no ``--as-of`` given), so answers
@@ -419,41 +469,87 @@ def map_stances(inputs: AnalysisInputs, technology_id: str, as_of: dt.date, *, w
     latest = read_rows(
         inputs,
         rows.get_column("latest_row"),
-        ["response_id", "response_date", "response_date_precision", "outcome", "exemptions", "source_url", "response_end", "stance"],
+        [
+            "response_id",
+            "response_date",
+            "response_date_precision",
+            "outcome",
+            "exemptions",
+            "source_url",
+            "response_end",
+            "stance",
+        ],
     )
-    public = read_rows(inputs, rows.get_column("public_row"), [pl.col("stance").alias("public_stance"), pl.col("response_date").alias("public_date")])
+    public = read_rows(
+        inputs,
+        rows.get_column("public_row"),
+        [pl.col("stance").alias("public_stance"), pl.col("response_date").alias("public_date")],
+    )
     per_technology = (
         pl.concat([ids, latest, public, rows.select("answer_count")], how="horizontal")
         .lazy()
-        .with_columns(map_stance=pl.when(pl.col("answer_count") == 0).then(pl.lit(MapStance.NO_ANSWER.value)).otherwise(answer_map_stance()))
+        .with_columns(
+            map_stance=pl.when(pl.col("answer_count") == 0)
+            .then(pl.lit(MapStance.NO_ANSWER.value))
+            .otherwise(answer_map_stance())
+        )
         .with_columns(_rank=pl.col("map_stance").replace_strict(_RANK, return_dtype=pl.Int64))
     )
     strongest = (
         per_technology.sort(
-            "_rank", pl.col("response_end").fill_null(dt.date.min), "response_id", "technology_id", descending=[False, True, True, False], nulls_last=True
+            "_rank",
+            pl.col("response_end").fill_null(dt.date.min),
+            "response_id",
+            "technology_id",
+            descending=[False, True, True, False],
+            nulls_last=True,
         )
         .group_by("authority_id", maintain_order=True)
         .agg(
-            pl.col("map_stance", "technology_id", "response_id", "response_date", "response_date_precision", "outcome", "exemptions", "source_url").first(),
-            pl.col("public_stance").sort_by("public_date", "technology_id", descending=[False, True], nulls_last=False).drop_nulls().last(),
+            pl.col(
+                "map_stance",
+                "technology_id",
+                "response_id",
+                "response_date",
+                "response_date_precision",
+                "outcome",
+                "exemptions",
+                "source_url",
+            ).first(),
+            pl.col("public_stance")
+            .sort_by("public_date", "technology_id", descending=[False, True], nulls_last=False)
+            .drop_nulls()
+            .last(),
             pl.col("public_date").drop_nulls().max(),
             pl.col("answer_count").sum().cast(pl.Int64),
             # A category's cell shows the strongest stance, which must not hide an NCND on something in it
             # (a force that confirmed the category in a survey and later NCNDed a product): the latest one.
             pl.col("technology_id")
             .sort_by(pl.col("response_end").fill_null(dt.date.min), "technology_id")
-            .filter(pl.col("map_stance").sort_by(pl.col("response_end").fill_null(dt.date.min), "technology_id").is_in([MapStance.NCND.value, MapStance.NCND_PARTIAL.value]))
+            .filter(
+                pl.col("map_stance")
+                .sort_by(pl.col("response_end").fill_null(dt.date.min), "technology_id")
+                .is_in([MapStance.NCND.value, MapStance.NCND_PARTIAL.value])
+            )
             .last()
             .alias("__ncnd_id"),
         )
         .with_columns(
-            ncnd_within_id=pl.when(~pl.col("map_stance").is_in([MapStance.NCND.value, MapStance.NCND_PARTIAL.value])).then(pl.col("__ncnd_id"))
+            ncnd_within_id=pl.when(
+                ~pl.col("map_stance").is_in([MapStance.NCND.value, MapStance.NCND_PARTIAL.value])
+            ).then(pl.col("__ncnd_id"))
         )
         .drop("__ncnd_id")
     )
-    names = inputs.technologies.lazy().select(pl.col("technology_id").alias("ncnd_within_id"), pl.col("name").alias("ncnd_within_name"))
-    strongest = strongest.join(names, on="ncnd_within_id", how="left").with_columns(pl.col("ncnd_within_name").fill_null(pl.col("ncnd_within_id")))
-    register = inputs.authorities.lazy().select("authority_id", pl.col("name").alias("authority_name"), "kind", "region", "hex_col", "hex_row")
+    names = inputs.technologies.lazy().select(
+        pl.col("technology_id").alias("ncnd_within_id"), pl.col("name").alias("ncnd_within_name")
+    )
+    strongest = strongest.join(names, on="ncnd_within_id", how="left").with_columns(
+        pl.col("ncnd_within_name").fill_null(pl.col("ncnd_within_id"))
+    )
+    register = inputs.authorities.lazy().select(
+        "authority_id", pl.col("name").alias("authority_name"), "kind", "region", "hex_col", "hex_row"
+    )
     return (
         register.join(strongest, on="authority_id", how="full", coalesce=True)
         .with_columns(
@@ -501,7 +597,9 @@ def _months(days: np.ndarray) -> np.ndarray:
     return table[days - low]
 
 
-def _points(subject: np.ndarray, bucket: np.ndarray, weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _points(
+    subject: np.ndarray, bucket: np.ndarray, weight: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct (subject, bucket) pairs and their summed weights (counts when no weights)."""
     if len(subject) == 0:
         return subject, bucket, np.zeros(0, dtype=np.int64)
@@ -517,7 +615,9 @@ def _points(subject: np.ndarray, bucket: np.ndarray, weight: np.ndarray | None =
         packed = packed[order]
         starts = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
         keys = packed[starts]
-        counts = np.add.reduceat(np.ones(len(packed), dtype=np.int64) if weight is None else weight[order], starts).astype(np.int64)
+        counts = np.add.reduceat(
+            np.ones(len(packed), dtype=np.int64) if weight is None else weight[order], starts
+        ).astype(np.int64)
     return keys // span, keys % span + low, counts
 
 
@@ -534,7 +634,9 @@ def stance_timeline(events: pl.DataFrame, technology_ids: Sequence[str], limit: 
     """
     rows = (
         events.lazy()
-        .filter(pl.col("technology_id").cast(pl.String).is_in(list(technology_ids)) & pl.col("response_end").is_not_null())
+        .filter(
+            pl.col("technology_id").cast(pl.String).is_in(list(technology_ids)) & pl.col("response_end").is_not_null()
+        )
         .select(
             pl.col("authority_label").cast(pl.String).cast(pl.Categorical).to_physical().alias("code"),
             pl.col("authority_label").cast(pl.String),
@@ -554,7 +656,12 @@ def stance_timeline(events: pl.DataFrame, technology_ids: Sequence[str], limit: 
         who, when, count = points
         dates = when.astype(f"datetime64[{unit}]").astype("datetime64[D]")
         frame = _small_frame(
-            {"authority_label": names[who // len(_RANK)], "date": dates, "map_stance": _STANCE_NAMES[who % len(_RANK)], "n": count},
+            {
+                "authority_label": names[who // len(_RANK)],
+                "date": dates,
+                "map_stance": _STANCE_NAMES[who % len(_RANK)],
+                "n": count,
+            },
             schema={"authority_label": pl.String, "date": pl.Date, "map_stance": pl.String, "n": pl.UInt32},
         )
         return frame.sort("authority_label", "date", "map_stance"), grain

@@ -51,7 +51,12 @@ def stance_overview(responses: pl.DataFrame) -> pl.DataFrame:
         .group_by("technology_id")
         .agg(
             pl.len().alias("response_count"),
-            pl.coalesce(pl.col("product"), pl.col("technology_name")).drop_nulls().mode().sort().first().alias("technology_label"),
+            pl.coalesce(pl.col("product"), pl.col("technology_name"))
+            .drop_nulls()
+            .mode()
+            .sort()
+            .first()
+            .alias("technology_label"),
         )
     )
     return (
@@ -60,8 +65,15 @@ def stance_overview(responses: pl.DataFrame) -> pl.DataFrame:
             coverage_share=(pl.col("confirm_count") + pl.col("deny_count")) / pl.col("asked_count"),
         )
         .select(
-            "technology_id", "technology_label", "response_count", "asked_count",
-            "confirm_count", "deny_count", "ncnd_count", "unknown_count", "coverage_share",
+            "technology_id",
+            "technology_label",
+            "response_count",
+            "asked_count",
+            "confirm_count",
+            "deny_count",
+            "ncnd_count",
+            "unknown_count",
+            "coverage_share",
         )  # fmt: skip
         .sort(["asked_count", "technology_id"], descending=[True, False])
         .collect(engine="in-memory")

@@ -12,11 +12,30 @@ import datetime as dt
 import polars as pl
 import polars.selectors as cs
 
-from mosaic.analyses.findings import EVIDENCE_DTYPE, EVIDENCE_STRUCT, STRONG_MIN_ANSWERS, EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns
+from mosaic.analyses.findings import (
+    EVIDENCE_DTYPE,
+    EVIDENCE_STRUCT,
+    STRONG_MIN_ANSWERS,
+    EvidenceRelation,
+    FindingScope,
+    grade_expr,
+    metrics_struct,
+    subject_columns,
+)
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.overview import wilson_bounds
 from mosaic.analyses.registry import CheckParams, register
-from mosaic.analyses.timeline import EVIDENCE_SOURCE_COLUMNS, count_before, date_text, evidence_item, first_disclosures, iso, plural, retarget, with_limits
+from mosaic.analyses.timeline import (
+    EVIDENCE_SOURCE_COLUMNS,
+    count_before,
+    date_text,
+    evidence_item,
+    first_disclosures,
+    iso,
+    plural,
+    retarget,
+    with_limits,
+)
 from mosaic.schema import EvidenceGrade, Severity
 
 _RELATIONS = (EvidenceRelation.EXACT, EvidenceRelation.BROADER, EvidenceRelation.NARROWER)
@@ -41,7 +60,9 @@ def _ordered_slots(columns: list[str], offsets: dict[str, int]) -> list[pl.Expr]
     (row, value) pairs.
     """
     return [
-        pl.coalesce([pl.when(pl.col(f"__position_{name}") == k).then(pl.col(name) + offsets[name]) for name in columns]).alias(f"__slot_{k}")
+        pl.coalesce(
+            [pl.when(pl.col(f"__position_{name}") == k).then(pl.col(name) + offsets[name]) for name in columns]
+        ).alias(f"__slot_{k}")
         for k in range(len(columns))
     ]
 
@@ -50,7 +71,11 @@ def _slot_positions(columns: list[str]) -> list[pl.Expr]:
     """``__position_<name>``: how many of the row's other non-null ``columns`` are smaller (null when null)."""
     return [
         pl.when(pl.col(name).is_not_null())
-        .then(pl.sum_horizontal([(pl.col(other) < pl.col(name)).fill_null(False).cast(pl.Int64) for other in columns if other != name]))
+        .then(
+            pl.sum_horizontal(
+                [(pl.col(other) < pl.col(name)).fill_null(False).cast(pl.Int64) for other in columns if other != name]
+            )
+        )
         .alias(f"__position_{name}")
         for name in columns
     ]
@@ -107,7 +132,10 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     firsts = first_disclosures(inputs, as_of=as_of, undated_end=_UNDATED_ASKED).collect(engine="in-memory").lazy()
     targeted = {
         relation: retarget(firsts, inputs.pairs, relation)
-        .with_columns(inputs.id_code("target_id", "technology_id", "technology_code"), inputs.id_code("authority_id", alias="authority_code"))
+        .with_columns(
+            inputs.id_code("target_id", "technology_id", "technology_code"),
+            inputs.id_code("authority_id", alias="authority_code"),
+        )
         .collect(engine="in-memory")
         for relation in _RELATIONS
     }
@@ -130,23 +158,46 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
     )
     # Who *may* have answered before: a first answer whose earliest possible day is on or before the NCND's
     # latest possible day. Those not certainly before are "around the same time".
-    possible = targeted[EvidenceRelation.EXACT].group_by("technology_code", "authority_code").agg(pl.col("response_date").min().alias("date"))
+    possible = (
+        targeted[EvidenceRelation.EXACT]
+        .group_by("technology_code", "authority_code")
+        .agg(pl.col("response_date").min().alias("date"))
+    )
 
     candidates = _evidence_candidates(targeted)
-    prefixes = {f"__prefix_{relation.value}": frame.select("technology_code", "date") for relation, frame in candidates.items()}
+    prefixes = {
+        f"__prefix_{relation.value}": frame.select("technology_code", "date") for relation, frame in candidates.items()
+    }
     counted = count_before(subjects, _KEYS, "__peer_limit", **peers, **prefixes)
     counted = count_before(counted, _KEYS, "as_of", strict=False, __possible=possible)
     counted = count_before(counted, _KEYS, "__asked_by", strict=False, peers_asked=asked)
     # The counts include the authority itself when its own first answer came before: take it out once.
     own = _own_dates({**peers, "peers_asked": asked, "__possible": possible})
-    counted = counted.join(own, on=["technology_code", "authority_code"], how="left", maintain_order="left").with_columns(
-        *[(pl.col(name) - (pl.col(f"__own_{name}") < pl.col("__peer_limit")).fill_null(False).cast(pl.Int64)).alias(name) for name in peers],
-        (pl.col("peers_asked") - (pl.col("__own_peers_asked") <= pl.col("__asked_by")).fill_null(False).cast(pl.Int64) + 1).alias("peers_asked"),
-        (pl.col("__possible") - (pl.col("__own___possible") <= pl.col("as_of")).fill_null(False).cast(pl.Int64)).alias("__possible"),
-    ).drop(cs.starts_with("__own_")).with_columns(
-        # Every peer certainly before may also have been; an undated NCND has no "around" at all.
-        peers_around=pl.when(~pl.col("is_undated")).then(pl.col("__possible") - pl.col("peers_exact"))
-    ).drop("__possible")
+    counted = (
+        counted.join(own, on=["technology_code", "authority_code"], how="left", maintain_order="left")
+        .with_columns(
+            *[
+                (
+                    pl.col(name) - (pl.col(f"__own_{name}") < pl.col("__peer_limit")).fill_null(False).cast(pl.Int64)
+                ).alias(name)
+                for name in peers
+            ],
+            (
+                pl.col("peers_asked")
+                - (pl.col("__own_peers_asked") <= pl.col("__asked_by")).fill_null(False).cast(pl.Int64)
+                + 1
+            ).alias("peers_asked"),
+            (
+                pl.col("__possible") - (pl.col("__own___possible") <= pl.col("as_of")).fill_null(False).cast(pl.Int64)
+            ).alias("__possible"),
+        )
+        .drop(cs.starts_with("__own_"))
+        .with_columns(
+            # Every peer certainly before may also have been; an undated NCND has no "around" at all.
+            peers_around=pl.when(~pl.col("is_undated")).then(pl.col("__possible") - pl.col("peers_exact"))
+        )
+        .drop("__possible")
+    )
 
     # Earliest exact peer: the two earliest first disclosures per technology, skipping this authority.
     # Each carries its own date and precision as given (for the sentence) beside its period end (for the test).
@@ -179,7 +230,9 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
         .drop("__ends", "__dates", "__precisions", "__ids", "__end", "__date", "__precision")
     )
 
-    linked = inputs.linked_pairs.select(inputs.id_code("authority_id", alias="__self"), inputs.id_code("linked_id", "authority_id", "authority_code")).drop_nulls()
+    linked = inputs.linked_pairs.select(
+        inputs.id_code("authority_id", alias="__self"), inputs.id_code("linked_id", "authority_id", "authority_code")
+    ).drop_nulls()
     frame = _with_peer_evidence(counted, candidates, params.evidence_limit, linked)
     frame = frame.with_columns(
         peer_share=pl.when(pl.col("peers_asked") > 1).then(pl.col("peers_exact") / (pl.col("peers_asked") - 1)),
@@ -219,31 +272,51 @@ def _peer_summary() -> pl.Expr:
     the NCND's earliest possible day; dates print at their precision; an undated NCND gets no "before".
     """
     others = pl.col("peers_asked") - 1
-    earliest = pl.when(pl.col("earliest_peer_date").is_not_null()).then(
-        pl.format("; earliest {}", date_text(pl.col("earliest_peer_date"), pl.col("earliest_peer_precision")))
-    ).otherwise(pl.lit(""))
-    around = pl.when(pl.col("peers_around") > 0).then(
-        pl.format(
-            "; {} more answered around the same time (the same day, or dates too imprecise to say which came first)",
-            pl.col("peers_around"),
+    earliest = (
+        pl.when(pl.col("earliest_peer_date").is_not_null())
+        .then(pl.format("; earliest {}", date_text(pl.col("earliest_peer_date"), pl.col("earliest_peer_precision"))))
+        .otherwise(pl.lit(""))
+    )
+    around = (
+        pl.when(pl.col("peers_around") > 0)
+        .then(
+            pl.format(
+                "; {} more answered around the same time (the same day, or dates too imprecise to say which came first)",
+                pl.col("peers_around"),
+            )
         )
-    ).otherwise(pl.lit(""))
-    wider = pl.when(pl.col("peers_broader") + pl.col("peers_narrower") > 0).then(
-        pl.format("; {} had answered about a category containing it and {} about a product inside it", pl.col("peers_broader"), pl.col("peers_narrower"))
-    ).otherwise(pl.lit(""))
-    counts = pl.when(others == 0).then(
-        # "0 of the 0 other authorities asked" says nothing: say plainly that nobody else had been asked.
-        pl.format("no other authority in the data had been asked about it{}{}.", around, wider)
-    ).otherwise(pl.format(
-        "{} of the {} other {} asked had confirmed or denied it ({} officially{}){}{}.",
-        pl.col("peers_exact"),
-        others,
-        pl.when(others == 1).then(pl.lit("authority")).otherwise(pl.lit("authorities")),
-        pl.col("peers_official_exact"),
-        earliest,
-        around,
-        wider,
-    ))
+        .otherwise(pl.lit(""))
+    )
+    wider = (
+        pl.when(pl.col("peers_broader") + pl.col("peers_narrower") > 0)
+        .then(
+            pl.format(
+                "; {} had answered about a category containing it and {} about a product inside it",
+                pl.col("peers_broader"),
+                pl.col("peers_narrower"),
+            )
+        )
+        .otherwise(pl.lit(""))
+    )
+    counts = (
+        pl.when(others == 0)
+        .then(
+            # "0 of the 0 other authorities asked" says nothing: say plainly that nobody else had been asked.
+            pl.format("no other authority in the data had been asked about it{}{}.", around, wider)
+        )
+        .otherwise(
+            pl.format(
+                "{} of the {} other {} asked had confirmed or denied it ({} officially{}){}{}.",
+                pl.col("peers_exact"),
+                others,
+                pl.when(others == 1).then(pl.lit("authority")).otherwise(pl.lit("authorities")),
+                pl.col("peers_official_exact"),
+                earliest,
+                around,
+                wider,
+            )
+        )
+    )
     dated = pl.format(
         "Before {}'s NCND of {} on {}, {}",
         pl.col("authority_label"),
@@ -275,7 +348,9 @@ def _evidence_candidates(targeted: dict[EvidenceRelation, pl.DataFrame]) -> dict
     }
 
 
-def _with_peer_evidence(subjects: pl.DataFrame, candidates: dict[EvidenceRelation, pl.DataFrame], limit: int, linked: pl.DataFrame) -> pl.DataFrame:
+def _with_peer_evidence(
+    subjects: pl.DataFrame, candidates: dict[EvidenceRelation, pl.DataFrame], limit: int, linked: pl.DataFrame
+) -> pl.DataFrame:
     """Add ``evidence`` to each NCND: the earliest disclosures by other authorities, up to ``limit``,
     exact first, then broader, then narrower. A disclosure by a body linked to the NCND's authority
     (``linked``: ``__self``, ``authority_code`` pairs; a commissioner and its force) is graded
@@ -291,12 +366,19 @@ def _with_peer_evidence(subjects: pl.DataFrame, candidates: dict[EvidenceRelatio
     """
     prefixes = [f"__prefix_{relation.value}" for relation in candidates]
     codes = ["technology_code", "authority_code", *prefixes]
-    subjects = subjects.with_columns(pl.min_horizontal(pl.col(name), pl.lit(limit + 2, pl.Int64)).alias(name) for name in prefixes)
+    subjects = subjects.with_columns(
+        pl.min_horizontal(pl.col(name), pl.lit(limit + 2, pl.Int64)).alias(name) for name in prefixes
+    )
     distinct = subjects.select(codes).unique().with_row_index("__list")
     chosen = []
     for rank, (relation, frame) in enumerate(candidates.items()):
         chosen.append(
-            distinct.select("__list", "technology_code", pl.col("authority_code").alias("__self"), pl.int_ranges(0, f"__prefix_{relation.value}").alias("__position"))
+            distinct.select(
+                "__list",
+                "technology_code",
+                pl.col("authority_code").alias("__self"),
+                pl.int_ranges(0, f"__prefix_{relation.value}").alias("__position"),
+            )
             .explode("__position")
             .join(frame, on=["technology_code", "__position"], how="inner")
             .filter(pl.col("authority_code") != pl.col("__self"))
@@ -310,14 +392,17 @@ def _with_peer_evidence(subjects: pl.DataFrame, candidates: dict[EvidenceRelatio
             chosen.join(distinct.select("__list", pl.col("authority_code").alias("__self")), on="__list", how="left")
             .join(linked.with_columns(__linked=pl.lit(True)), on=["__self", "authority_code"], how="left")
             .with_columns(
-                __item=pl.when(pl.col("__linked") & (pl.col("__item").struct.field("grade") == EvidenceGrade.OFFICIAL_PEER.value))
-                .then(pl.col("__item").struct.with_fields(grade=pl.lit(EvidenceGrade.OFFICIAL_LINKED.value, grade_dtype)))
+                __item=pl.when(
+                    pl.col("__linked") & (pl.col("__item").struct.field("grade") == EvidenceGrade.OFFICIAL_PEER.value)
+                )
+                .then(
+                    pl.col("__item").struct.with_fields(grade=pl.lit(EvidenceGrade.OFFICIAL_LINKED.value, grade_dtype))
+                )
                 .otherwise(pl.col("__item"))
             )
         )
     lists = (
-        chosen
-        .sort("__list", "__rank", "__position")
+        chosen.sort("__list", "__rank", "__position")
         .group_by("__list", maintain_order=True)
         .agg(pl.col("__item").head(limit).alias("evidence"))
     )
@@ -367,25 +452,47 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
         own = disclosures.select(*keys, pl.col("response_end").alias("date"), "__rank")
         if relation == EvidenceRelation.BROADER:
             below = inputs.pairs.filter(pl.col("distance") > 0).select(
-                inputs.id_code("ancestor_id", "technology_id", "technology_code"), inputs.id_code("descendant_id", "technology_id", "__target")
+                inputs.id_code("ancestor_id", "technology_id", "technology_code"),
+                inputs.id_code("descendant_id", "technology_id", "__target"),
             )
-            own = own.join(below, on="technology_code", how="inner").drop("technology_code").rename({"__target": "technology_code"})
+            own = (
+                own.join(below, on="technology_code", how="inner")
+                .drop("technology_code")
+                .rename({"__target": "technology_code"})
+            )
         # Each answer's position in its series (date order), read with one as-of join: the last answer
         # strictly before the cut-off (among answers on the same date, the as-of join takes the last
         # row, which has the highest rank) gives the count (position + 1) and the latest rank.
         own = own.sort("__rank").with_columns(__position=pl.int_range(pl.len(), dtype=pl.Int64).over(keys))
         first = own.filter(pl.col("__position") == 0).select(*keys, pl.col("__rank").alias(f"__first_{relation.value}"))
-        latest = own.select(*keys, "date", (pl.col("__position") + 1).alias(f"earlier_{relation.value}"), pl.col("__rank").alias(f"__latest_{relation.value}"))
+        latest = own.select(
+            *keys,
+            "date",
+            (pl.col("__position") + 1).alias(f"earlier_{relation.value}"),
+            pl.col("__rank").alias(f"__latest_{relation.value}"),
+        )
         queries = (
-            queries.join_asof(latest, left_on="limit", right_on="date", by=keys, strategy="backward", allow_exact_matches=False, check_sortedness=False)
+            queries.join_asof(
+                latest,
+                left_on="limit",
+                right_on="date",
+                by=keys,
+                strategy="backward",
+                allow_exact_matches=False,
+                check_sortedness=False,
+            )
             .drop("date")
             .join(first, on=keys, how="left", maintain_order="left")
             .with_columns(
                 pl.col(f"earlier_{relation.value}").fill_null(0),
                 # The first answer is evidence only if some answer came before the cut-off; when it is
                 # also the latest, it is listed once.
-                pl.when(pl.col(f"earlier_{relation.value}").is_not_null()).then(pl.col(f"__first_{relation.value}")).alias(f"__first_{relation.value}"),
-                pl.when(pl.col(f"__latest_{relation.value}") != pl.col(f"__first_{relation.value}")).then(pl.col(f"__latest_{relation.value}")).alias(f"__latest_{relation.value}"),
+                pl.when(pl.col(f"earlier_{relation.value}").is_not_null())
+                .then(pl.col(f"__first_{relation.value}"))
+                .alias(f"__first_{relation.value}"),
+                pl.when(pl.col(f"__latest_{relation.value}") != pl.col(f"__first_{relation.value}"))
+                .then(pl.col(f"__latest_{relation.value}"))
+                .alias(f"__latest_{relation.value}"),
             )
         )
     picked = [f"__{which}_{relation.value}" for relation in relations for which in ("first", "latest")]
@@ -401,8 +508,16 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
     # millions of struct items back into lists cost several times more.
     answers = inputs.events.select(*EVIDENCE_SOURCE_COLUMNS)[disclosures.get_column("__event")]
     n = answers.height
-    exact = answers.select(evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), "earlier answer", EvidenceRelation.EXACT.value).alias("item"))
-    broader = exact.select(pl.col("item").struct.with_fields(relation=pl.lit(EvidenceRelation.BROADER.value).cast(EVIDENCE_STRUCT.to_schema()["relation"])))
+    exact = answers.select(
+        evidence_item(
+            grade_expr(pl.col("source_type"), pl.lit(True)), "earlier answer", EvidenceRelation.EXACT.value
+        ).alias("item")
+    )
+    broader = exact.select(
+        pl.col("item").struct.with_fields(
+            relation=pl.lit(EvidenceRelation.BROADER.value).cast(EVIDENCE_STRUCT.to_schema()["relation"])
+        )
+    )
     items = pl.concat([exact, broader]).to_series().rechunk()
     offsets = {name: (n if name.endswith(EvidenceRelation.BROADER.value) else 0) for name in picked}
     latest = counted.select(pl.max_horizontal(picked)).to_series()
@@ -421,7 +536,9 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
     index = pl.concat(slots.get_columns(), rechunk=True).gather((interleave % width) * rows + interleave // width)
     present = index.is_not_null()
     evidence = (
-        pl.DataFrame({"__subject": (interleave // width).filter(present), "evidence": items.gather(index.filter(present))})
+        pl.DataFrame(
+            {"__subject": (interleave // width).filter(present), "evidence": items.gather(index.filter(present))}
+        )
         .with_columns(pl.col("__subject").set_sorted())
         .group_by("__subject", maintain_order=True)
         .agg("evidence")
@@ -430,7 +547,10 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
     frame = counted.with_columns(evidence.get_column("evidence")).lazy()
     return frame.select(
         *subject_columns("self_acknowledgment", FindingScope.RESPONSE, "as_of"),
-        pl.when((pl.col("earlier_exact") > 0) & ~pl.col("is_undated")).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
+        pl.when((pl.col("earlier_exact") > 0) & ~pl.col("is_undated"))
+        .then(pl.lit(Severity.STRONG.value))
+        .otherwise(pl.lit(Severity.NOTABLE.value))
+        .alias("severity"),
         metrics_struct(
             earlier_exact=pl.col("earlier_exact"),
             earlier_broader=pl.col("earlier_broader"),

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 import holidays
 import polars as pl
 
-from mosaic.analyses.findings import EvidenceRelation, FindingScope, grade_expr, metrics_struct, subject_columns, technology_columns
+from mosaic.analyses.findings import (
+    EvidenceRelation,
+    FindingScope,
+    grade_expr,
+    metrics_struct,
+    subject_columns,
+    technology_columns,
+)
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.registry import CheckParams, register
 from mosaic.analyses.timeline import date_text, evidence_item, iso, plural, with_limits
@@ -132,10 +139,17 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
         # cannot be placed and are left out.
         undated = all_events.filter(pl.col("is_ncnd") & pl.col("response_end").is_null())
         dated_pairs = events.filter(pl.col("is_ncnd")).select(pair).unique()
-        only_undated = undated.join(dated_pairs, on=pair, how="anti").group_by(pair).agg(pl.col(_ROW).max_by("response_id")).select(_ROW)
+        only_undated = (
+            undated.join(dated_pairs, on=pair, how="anti")
+            .group_by(pair)
+            .agg(pl.col(_ROW).max_by("response_id"))
+            .select(_ROW)
+        )
         chosen = pl.concat([chosen, only_undated.collect(engine="in-memory")]).sort(_ROW)
     latest = gather_rows(inputs.events, chosen).with_columns(
-        set_key=_set_key("exemptions"), exemptions=pl.col("exemptions").list.unique().list.sort(), law=law_expr("exemptions")
+        set_key=_set_key("exemptions"),
+        exemptions=pl.col("exemptions").list.unique().list.sort(),
+        law=law_expr("exemptions"),
     )
     modal = (
         latest.group_by("technology_id", "law", "set_key")
@@ -149,15 +163,23 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
             pl.len().alias("distinct_sets"),
         )
     )
-    decided = pl.col("decision_outcome").is_not_null() & (pl.col("decision_date").is_null() | (pl.col("decision_date") <= cutoff))
+    decided = pl.col("decision_outcome").is_not_null() & (
+        pl.col("decision_date").is_null() | (pl.col("decision_date") <= cutoff)
+    )
     decisions = (
         gather_rows(inputs.events, events.filter(decided).select(_ROW).collect(engine="in-memory"))
-        .with_columns(__outcome=pl.col("decision_outcome").str.to_lowercase().str.strip_chars(), law=law_expr("exemptions"))
+        .with_columns(
+            __outcome=pl.col("decision_outcome").str.to_lowercase().str.strip_chars(), law=law_expr("exemptions")
+        )
         .group_by("technology_id", "law")
         .agg(
             pl.col("__outcome").n_unique().alias("regulator_outcomes"),
             pl.col("decision_outcome").unique().sort().str.join("; ").alias("__outcomes_text"),
-            evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), pl.format("regulator: {}", pl.col("decision_outcome")), EvidenceRelation.EXACT.value)
+            evidence_item(
+                grade_expr(pl.col("source_type"), pl.lit(False)),
+                pl.format("regulator: {}", pl.col("decision_outcome")),
+                EvidenceRelation.EXACT.value,
+            )
             .sort_by("decision_date", "response_id", nulls_last=True)
             .head(params.evidence_limit)
             .alias("__decision_items"),
@@ -174,12 +196,20 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
         .agg(
             pl.len().alias("ncnd_count"),
             pl.col("modal_key", "modal_set_count", "distinct_sets", "technology_label").first(),
-            pl.col("__item").filter(pl.col("set_key") != pl.col("modal_key")).sort_by(pl.col("authority_id").filter(pl.col("set_key") != pl.col("modal_key"))).head(params.evidence_limit).alias("__deviations"),
+            pl.col("__item")
+            .filter(pl.col("set_key") != pl.col("modal_key"))
+            .sort_by(pl.col("authority_id").filter(pl.col("set_key") != pl.col("modal_key")))
+            .head(params.evidence_limit)
+            .alias("__deviations"),
         )
         .join(decisions, on=["technology_id", "law"], how="left")
         .with_columns(pl.col("regulator_outcomes").fill_null(0))
     )
-    under = pl.when(pl.col("law") == "foia").then(pl.lit("")).otherwise(pl.format(" under {}", pl.col("law").replace_strict(LAW_NAMES, default=pl.col("law"))))
+    under = (
+        pl.when(pl.col("law") == "foia")
+        .then(pl.lit(""))
+        .otherwise(pl.format(" under {}", pl.col("law").replace_strict(LAW_NAMES, default=pl.col("law"))))
+    )
     technology_findings = per_technology.select(
         *technology_columns("exemption_consistency", FindingScope.TECHNOLOGY, cutoff),
         pl.when((pl.col("distinct_sets") > 1) | (pl.col("regulator_outcomes") > 1))
@@ -192,7 +222,9 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
             distinct_sets=pl.col("distinct_sets"),
             regulator_outcomes=pl.col("regulator_outcomes"),
         ),
-        pl.concat_list(pl.col("__deviations"), pl.col("__decision_items").fill_null(pl.lit([], dtype=pl.List(pl.Null)))).alias("evidence"),
+        pl.concat_list(
+            pl.col("__deviations"), pl.col("__decision_items").fill_null(pl.lit([], dtype=pl.List(pl.Null)))
+        ).alias("evidence"),
         pl.format(
             "{} on {}{} cited {} ({} cited the most common set, {}){}.",
             plural(pl.col("ncnd_count"), "authority's latest NCND", "authorities' latest NCNDs"),
@@ -202,13 +234,22 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
             pl.col("modal_set_count"),
             pl.col("modal_key"),
             pl.when(pl.col("regulator_outcomes") > 1)
-            .then(pl.format("; the regulator reached {} different outcomes ({})", pl.col("regulator_outcomes"), pl.col("__outcomes_text")))
+            .then(
+                pl.format(
+                    "; the regulator reached {} different outcomes ({})",
+                    pl.col("regulator_outcomes"),
+                    pl.col("__outcomes_text"),
+                )
+            )
             .otherwise(pl.lit("")),
         ).alias("summary"),
     )
     deviation_findings = scored.filter(pl.col("set_key") != pl.col("modal_key")).select(
         *subject_columns("exemption_consistency", FindingScope.RESPONSE, cutoff),
-        pl.when(pl.col("jaccard_distance") >= 0.5).then(pl.lit(Severity.NOTABLE.value)).otherwise(pl.lit(Severity.INFO.value)).alias("severity"),
+        pl.when(pl.col("jaccard_distance") >= 0.5)
+        .then(pl.lit(Severity.NOTABLE.value))
+        .otherwise(pl.lit(Severity.INFO.value))
+        .alias("severity"),
         metrics_struct(jaccard_distance=pl.col("jaccard_distance"), modal_set_count=pl.col("modal_set_count")),
         pl.concat_list(pl.col("__item")).alias("evidence"),
         pl.format(
@@ -241,17 +282,38 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     malformed = numbered(inputs.events).filter(pl.col("is_ncnd") & params.focus() & ((limbs == 0) | (never > 0)))
     picked = with_limits(malformed, as_of, params.today).select(_ROW, "as_of").collect(engine="in-memory")
     flagged = gather_rows(inputs.events, picked).with_columns(
-        __never=never, __cited=pl.col("exemptions").list.len(), __codes=_set_key("exemptions"), relation=pl.lit(EvidenceRelation.EXACT.value)
+        __never=never,
+        __cited=pl.col("exemptions").list.len(),
+        __codes=_set_key("exemptions"),
+        relation=pl.lit(EvidenceRelation.EXACT.value),
     )
     return flagged.select(
         *subject_columns("ncnd_limb", FindingScope.RESPONSE, "as_of"),
-        pl.when(pl.col("__cited") == 0).then(pl.lit(Severity.INFO.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
+        pl.when(pl.col("__cited") == 0)
+        .then(pl.lit(Severity.INFO.value))
+        .otherwise(pl.lit(Severity.NOTABLE.value))
+        .alias("severity"),
         metrics_struct(cited_codes=pl.col("__cited")),
         pl.concat_list(evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), "ncnd")).alias("evidence"),
         pl.when(pl.col("__cited") == 0)
-        .then(pl.format("{}'s NCND on {} ({}) records no exemption, so its limb cannot be checked.", pl.col("authority_label"), pl.col("technology_label"), date_text(pl.col("response_date"), pl.col("response_date_precision"))))
+        .then(
+            pl.format(
+                "{}'s NCND on {} ({}) records no exemption, so its limb cannot be checked.",
+                pl.col("authority_label"),
+                pl.col("technology_label"),
+                date_text(pl.col("response_date"), pl.col("response_date_precision")),
+            )
+        )
         .when(pl.col("__never") > 0)
-        .then(pl.format("{}'s NCND on {} ({}) cites {}: s21 has no neither-confirm-nor-deny limb.", pl.col("authority_label"), pl.col("technology_label"), date_text(pl.col("response_date"), pl.col("response_date_precision")), pl.col("__codes")))
+        .then(
+            pl.format(
+                "{}'s NCND on {} ({}) cites {}: s21 has no neither-confirm-nor-deny limb.",
+                pl.col("authority_label"),
+                pl.col("technology_label"),
+                date_text(pl.col("response_date"), pl.col("response_date_precision")),
+                pl.col("__codes"),
+            )
+        )
         .otherwise(
             pl.format(
                 "{}'s NCND on {} ({}) cites only {}, none of them a confirm-or-deny limb such as s24(2) or s31(3).",
@@ -285,7 +347,8 @@ def subdivision_code(authorities: pl.DataFrame) -> pl.Expr:
     register onto every response: cheaper, and unknown authorities fall to England and Wales as before.
     """
     countries = authorities.select(
-        "authority_id", pl.col("country").replace_strict(_HOLIDAY_SUBDIVISION, default=_SUBDIVISIONS[0]).alias("subdivision")
+        "authority_id",
+        pl.col("country").replace_strict(_HOLIDAY_SUBDIVISION, default=_SUBDIVISIONS[0]).alias("subdivision"),
     )
     code = pl.lit(0, pl.Int32)
     for index, subdivision in enumerate(_SUBDIVISIONS[1:], start=1):
@@ -360,19 +423,33 @@ def late_or_missing(inputs: AnalysisInputs, cutoff: dt.date, deadline: int, keep
     earliest = inputs.events.get_column("request_date").min()
     # Every day looked up lies between the day after the earliest request and two days after the
     # cut-off (a response dated before its request is counted from one day later, see ``count``).
-    calendar = WorkingDayTable.build(earliest if earliest is not None and earliest <= cutoff else cutoff, cutoff + dt.timedelta(days=2))
+    calendar = WorkingDayTable.build(
+        earliest if earliest is not None and earliest <= cutoff else cutoff, cutoff + dt.timedelta(days=2)
+    )
     request, response = day_number(pl.col("request_date")), day_number(pl.col("response_date"))
-    answered = pl.col("response_date").is_not_null() & (pl.col("response_date_precision") == "day") & (pl.col("response_date") <= cutoff)
+    answered = (
+        pl.col("response_date").is_not_null()
+        & (pl.col("response_date_precision") == "day")
+        & (pl.col("response_date") <= cutoff)
+    )
     # Not answered: the letter says so (no_response), nothing at all was recorded for the request, or the
     # answer came after the cut-off. An answer with an outcome and no date is an answer (undated): its
     # timeliness cannot be assessed, and it is never "not answered" (domain.md, "Undated answers").
-    nothing_recorded = pl.col("response_date").is_null() & pl.col("outcome_text").is_null() & (pl.col("outcome") == Outcome.UNKNOWN.value)
-    unanswered = (pl.col("outcome") == Outcome.NO_RESPONSE.value) | nothing_recorded | (pl.col("response_date") > cutoff)
+    nothing_recorded = (
+        pl.col("response_date").is_null()
+        & pl.col("outcome_text").is_null()
+        & (pl.col("outcome") == Outcome.UNKNOWN.value)
+    )
+    unanswered = (
+        (pl.col("outcome") == Outcome.NO_RESPONSE.value) | nothing_recorded | (pl.col("response_date") > cutoff)
+    )
     return (
         numbered(inputs.events)
         .filter(
             keep
-            & pl.col("request_date").is_not_null() & (pl.col("request_date_precision") == "day") & (pl.col("request_date") <= cutoff)
+            & pl.col("request_date").is_not_null()
+            & (pl.col("request_date_precision") == "day")
+            & (pl.col("request_date") <= cutoff)
             # An answer within ``deadline`` calendar days cannot be late (working days never outnumber
             # days): most responses leave here, before their subdivision is looked up and days counted.
             & (unanswered.fill_null(False) | (answered & (response - request > deadline)))
@@ -387,17 +464,24 @@ def late_or_missing(inputs: AnalysisInputs, cutoff: dt.date, deadline: int, keep
         )
         .with_columns(
             working_days=calendar.count(pl.col("__request") + 1, pl.col("__response") + 1, pl.col("__code")),
-            __elapsed=calendar.count(pl.col("__request") + 1, pl.lit((cutoff - _EPOCH).days + 1, pl.Int32), pl.col("__code")),
+            __elapsed=calendar.count(
+                pl.col("__request") + 1, pl.lit((cutoff - _EPOCH).days + 1, pl.Int32), pl.col("__code")
+            ),
         )
         .with_columns(
             __late=pl.col("working_days") > deadline,
-            __missing=pl.col("__unanswered") & (pl.col("outcome") != Outcome.WITHDRAWN.value).fill_null(True) & (pl.col("__elapsed") > deadline),
+            __missing=pl.col("__unanswered")
+            & (pl.col("outcome") != Outcome.WITHDRAWN.value).fill_null(True)
+            & (pl.col("__elapsed") > deadline),
         )
         .filter(pl.col("__late") | pl.col("__missing"))
         .select(
             _ROW,
             "working_days",
-            pl.when(pl.col("__late")).then(pl.col("working_days") - deadline).otherwise(pl.col("__elapsed") - deadline).alias("days_late"),
+            pl.when(pl.col("__late"))
+            .then(pl.col("working_days") - deadline)
+            .otherwise(pl.col("__elapsed") - deadline)
+            .alias("days_late"),
             pl.col("__missing").fill_null(False),
         )
         .collect(engine="in-memory")
@@ -441,8 +525,12 @@ def timeliness(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParam
     )
     return pl.concat(
         [
-            _timeliness_findings(gather_rows(inputs.events, timed.filter(pl.col("__missing"))), cutoff, deadline, missing),
-            _timeliness_findings(gather_rows(inputs.events, timed.filter(~pl.col("__missing"))), cutoff, deadline, late),
+            _timeliness_findings(
+                gather_rows(inputs.events, timed.filter(pl.col("__missing"))), cutoff, deadline, missing
+            ),
+            _timeliness_findings(
+                gather_rows(inputs.events, timed.filter(~pl.col("__missing"))), cutoff, deadline, late
+            ),
         ]
     )
 
@@ -455,7 +543,9 @@ def _timeliness_findings(flagged: pl.LazyFrame, cutoff: dt.date, deadline: int, 
         .then(pl.lit(Severity.STRONG.value))
         .otherwise(pl.lit(Severity.NOTABLE.value))
         .alias("severity"),
-        metrics_struct(working_days=pl.col("working_days"), days_late=pl.col("days_late"), deadline_working_days=deadline),
+        metrics_struct(
+            working_days=pl.col("working_days"), days_late=pl.col("days_late"), deadline_working_days=deadline
+        ),
         pl.concat_list(
             evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), "response", EvidenceRelation.EXACT.value)
         ).alias("evidence"),

@@ -54,7 +54,9 @@ def _positions(rows: pl.Series, size: int) -> pl.Series:
 
     Reading it with ``gather`` maps row numbers to positions far more cheaply than a hash join.
     """
-    return pl.repeat(0, size, dtype=pl.UInt32, eager=True).scatter(rows, pl.int_range(rows.len(), dtype=pl.UInt32, eager=True))
+    return pl.repeat(0, size, dtype=pl.UInt32, eager=True).scatter(
+        rows, pl.int_range(rows.len(), dtype=pl.UInt32, eager=True)
+    )
 
 
 def _day(column: str) -> pl.Expr:
@@ -69,11 +71,20 @@ def sibling_products(inputs: AnalysisInputs) -> pl.LazyFrame:
     a live and a retrospective facial recognition product are siblings under "facial recognition".
     """
     pairs = inputs.pairs.lazy()
-    products = inputs.technologies.lazy().filter(pl.col("level") != "category").select(pl.col("technology_id").alias("sibling_id"))
+    products = (
+        inputs.technologies.lazy()
+        .filter(pl.col("level") != "category")
+        .select(pl.col("technology_id").alias("sibling_id"))
+    )
     up = pairs.filter(pl.col("distance") > 0).select(pl.col("descendant_id").alias("technology_id"), "ancestor_id")
     down = pairs.filter(pl.col("distance") > 0).select("ancestor_id", pl.col("descendant_id").alias("sibling_id"))
     related = pairs.select(pl.col("descendant_id").alias("technology_id"), pl.col("ancestor_id").alias("sibling_id"))
-    related = pl.concat([related, related.select(pl.col("sibling_id").alias("technology_id"), pl.col("technology_id").alias("sibling_id"))])
+    related = pl.concat(
+        [
+            related,
+            related.select(pl.col("sibling_id").alias("technology_id"), pl.col("technology_id").alias("sibling_id")),
+        ]
+    )
     return (
         up.join(down, on="ancestor_id")
         .join(products, on="sibling_id")
@@ -100,14 +111,25 @@ def _nearest_denials(inputs: AnalysisInputs, cutoff: dt.date, params: CheckParam
     width = max(len(inputs.id_enums["technology_id"].categories), 1)  # (authority, technology) as one integer
     siblings = (
         sibling_products(inputs)
-        .select(inputs.id_code("technology_id", alias="__tech"), inputs.id_code("sibling_id", "technology_id", "__sibling"))
+        .select(
+            inputs.id_code("technology_id", alias="__tech"), inputs.id_code("sibling_id", "technology_id", "__sibling")
+        )
         .collect(engine="in-memory")
     )
     rows = (
         inputs.coded_events.lazy()
         .with_row_index("__event")
-        .filter((pl.col("response_end") <= cutoff) & ((pl.col("is_ncnd") & params.focus()) | (pl.col("stance") == Stance.DENY.value)))
-        .select("__event", "is_ncnd", "response_end", (pl.col("authority_code").cast(pl.UInt64) * width).alias("__authority"), pl.col("technology_code").alias("__tech"))
+        .filter(
+            (pl.col("response_end") <= cutoff)
+            & ((pl.col("is_ncnd") & params.focus()) | (pl.col("stance") == Stance.DENY.value))
+        )
+        .select(
+            "__event",
+            "is_ncnd",
+            "response_end",
+            (pl.col("authority_code").cast(pl.UInt64) * width).alias("__authority"),
+            pl.col("technology_code").alias("__tech"),
+        )
         .collect(engine="in-memory")
     )
     # Rows without an authority or technology can never pair (null keys do not join); technologies outside
@@ -117,16 +139,27 @@ def _nearest_denials(inputs: AnalysisInputs, cutoff: dt.date, params: CheckParam
         rows.filter(~pl.col("is_ncnd"))
         .sort("response_end")
         .filter(pairable)
-        .select(pl.col("__event").alias("__denial"), (pl.col("__authority") + pl.col("__tech")).alias("__pair"), _day("response_end").alias("__denial_day"))
+        .select(
+            pl.col("__event").alias("__denial"),
+            (pl.col("__authority") + pl.col("__tech")).alias("__pair"),
+            _day("response_end").alias("__denial_day"),
+        )
     )
     queries = (
         rows.filter(pl.col("is_ncnd") & pairable)
         .sort("response_end")
         .join(siblings, on="__tech", how="inner", maintain_order="left")  # still in date order, as the as-of join needs
-        .select("__event", "__sibling", (pl.col("__authority") + pl.col("__sibling")).alias("__pair"), _day("response_end").alias("__day"))
+        .select(
+            "__event",
+            "__sibling",
+            (pl.col("__authority") + pl.col("__sibling")).alias("__pair"),
+            _day("response_end").alias("__day"),
+        )
     )
     return (
-        queries.join_asof(denials, left_on="__day", right_on="__denial_day", by="__pair", strategy="nearest", check_sortedness=False)
+        queries.join_asof(
+            denials, left_on="__day", right_on="__denial_day", by="__pair", strategy="nearest", check_sortedness=False
+        )
         .filter((pl.col("__denial_day") - pl.col("__day")).abs() <= params.selective_window_days)
         .select("__event", "__denial", "__sibling", "__denial_day")
     )
@@ -151,7 +184,13 @@ def _sibling_names(nearest: pl.DataFrame, denials: pl.DataFrame) -> pl.DataFrame
         .unique("__code")
         .sort("__name")
         .with_row_index("__rank")
-        .select("__code", "__name", "__rank", (pl.col("__rank") // bits).alias("__word"), pl.lit(2, pl.Int64).pow(pl.col("__rank") % bits).alias("__bit"))
+        .select(
+            "__code",
+            "__name",
+            "__rank",
+            (pl.col("__rank") // bits).alias("__word"),
+            pl.lit(2, pl.Int64).pow(pl.col("__rank") % bits).alias("__bit"),
+        )
     )
     words = [f"__word{w}" for w in range(max(1, -(-names.height // bits)))]
     # Two siblings may share a name: a name's bit counts once per NCND (a sum is far faster than bitwise_or).
@@ -159,7 +198,13 @@ def _sibling_names(nearest: pl.DataFrame, denials: pl.DataFrame) -> pl.DataFrame
     sets = (
         nearest.select("__event", coded.get_column("__code").gather(nearest.get_column("__shown")))
         .join(names, on="__code", how="left")
-        .select("__event", *[pl.when(first & (pl.col("__word") == w)).then(pl.col("__bit")).otherwise(0).alias(word) for w, word in enumerate(words)])
+        .select(
+            "__event",
+            *[
+                pl.when(first & (pl.col("__word") == w)).then(pl.col("__bit")).otherwise(0).alias(word)
+                for w, word in enumerate(words)
+            ],
+        )
         .group_by("__event")
         .agg(pl.len().alias("denied_siblings"), pl.col(words).sum())
     )
@@ -167,7 +212,11 @@ def _sibling_names(nearest: pl.DataFrame, denials: pl.DataFrame) -> pl.DataFrame
         sets.select(words)
         .unique()
         .join(names, how="cross")
-        .filter(pl.any_horizontal([(pl.col("__word") == w) & ((pl.col(word) & pl.col("__bit")) != 0) for w, word in enumerate(words)]))
+        .filter(
+            pl.any_horizontal(
+                [(pl.col("__word") == w) & ((pl.col(word) & pl.col("__bit")) != 0) for w, word in enumerate(words)]
+            )
+        )
         .sort("__rank")
         .group_by(words, maintain_order=True)
         .agg(pl.col("__name").str.join(", ").alias("__names"))
@@ -194,16 +243,16 @@ def _selective_evidence(ncnds: pl.DataFrame, denials: pl.DataFrame, nearest: pl.
     # Item positions: NCND i is item i, denial j is item len(ncnds) + j. Denials are put in order (NCND,
     # then day and sibling rank packed in one integer), the NCND items stacked in front, and a stable
     # sort by NCND brings each NCND's own item before its denials.
-    shown_denials = (
-        nearest.select(
-            "__event",
-            (pl.col("__shown") + ncnds.height).alias("__item"),
-            ((pl.col("__denial_day") + 2**31) * 2**31 + pl.col("__sibling")).alias("__key"),
-        )
-        .sort("__event", "__key")
-    )
+    shown_denials = nearest.select(
+        "__event",
+        (pl.col("__shown") + ncnds.height).alias("__item"),
+        ((pl.col("__denial_day") + 2**31) * 2**31 + pl.col("__sibling")).alias("__key"),
+    ).sort("__event", "__key")
     order = pl.concat(
-        [ncnds.select("__event", pl.int_range(pl.len(), dtype=pl.UInt32).alias("__item")), shown_denials.select("__event", "__item")]
+        [
+            ncnds.select("__event", pl.int_range(pl.len(), dtype=pl.UInt32).alias("__item")),
+            shown_denials.select("__event", "__item"),
+        ]
     ).sort("__event", maintain_order=True)
     lists = (
         pl.DataFrame({"__event": order.get_column("__event"), "evidence": items.gather(order.get_column("__item"))})
@@ -232,19 +281,28 @@ def selective_ncnd(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckP
     nearest = _nearest_denials(inputs, cutoff, params)
     # The rows shown, flagged NCNDs and their denials alike, read from ``events`` in one pass, by row number.
     shown = pl.concat([nearest.get_column("__event").unique(), nearest.get_column("__denial").unique()]).sort()
-    rows = _rows_at(events, shown, (*dict.fromkeys((*_ITEM_COLUMNS, *_SUBJECT_COLUMNS)), "is_ncnd")).with_columns(shown.alias("__row"))
+    rows = _rows_at(events, shown, (*dict.fromkeys((*_ITEM_COLUMNS, *_SUBJECT_COLUMNS)), "is_ncnd")).with_columns(
+        shown.alias("__row")
+    )
     denials = rows.filter(~pl.col("is_ncnd"))
     # Each (NCND, sibling) row learns where its denial is among those rows.
-    nearest = nearest.with_columns(_positions(denials.get_column("__row"), events.height).gather(nearest.get_column("__denial")).alias("__shown"))
+    nearest = nearest.with_columns(
+        _positions(denials.get_column("__row"), events.height).gather(nearest.get_column("__denial")).alias("__shown")
+    )
     counted = _sibling_names(nearest, denials)  # one row per flagged NCND, by row number
     ncnds = rows.filter(pl.col("is_ncnd"))
-    if not ncnds.get_column("__row").equals(counted.get_column("__event"), check_names=False):  # the same NCNDs, in order
+    if not ncnds.get_column("__row").equals(
+        counted.get_column("__event"), check_names=False
+    ):  # the same NCNDs, in order
         raise RuntimeError("selective_ncnd: flagged NCNDs out of step with their rows")
     flagged = pl.concat([counted, ncnds.drop("__row")], how="horizontal")
     findings = flagged.with_columns(evidence=_selective_evidence(flagged, denials, nearest))
     return findings.select(
         *subject_columns("selective_ncnd", FindingScope.RESPONSE, cutoff),
-        pl.when(pl.col("denied_siblings") >= 2).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
+        pl.when(pl.col("denied_siblings") >= 2)
+        .then(pl.lit(Severity.STRONG.value))
+        .otherwise(pl.lit(Severity.NOTABLE.value))
+        .alias("severity"),
         metrics_struct(denied_siblings=pl.col("denied_siblings"), window_days=params.selective_window_days),
         "evidence",
         pl.format(
@@ -325,7 +383,9 @@ def _latest_certainly_before(queries: pl.DataFrame, others: pl.DataFrame, span: 
         right.select(_packed("__end", span).alias("__other_key"), pl.col("__series").alias("__other_series"), "__before").sort("__other_key", "__before"),
         left_on="__key", right_on="__other_key", strategy="backward", allow_exact_matches=False, check_sortedness=False,
     )  # fmt: skip
-    return joined.with_columns(__before=pl.when(pl.col("__other_series") == pl.col("__series")).then(pl.col("__before"))).drop("__key", "__other_key", "__other_series")
+    return joined.with_columns(
+        __before=pl.when(pl.col("__other_series") == pl.col("__series")).then(pl.col("__before"))
+    ).drop("__key", "__other_key", "__other_series")
 
 
 def _same_time(queries: pl.DataFrame, others: pl.DataFrame, span: int | None) -> pl.DataFrame:
@@ -349,18 +409,36 @@ def _same_time(queries: pl.DataFrame, others: pl.DataFrame, span: int | None) ->
         running = reach.cum_max().over("__series")
     right = ordered.select(pl.col("__series").alias("__other_series"), "__start", running.alias("__reach"))
     if span is None:
-        joined = queries.sort("__end").join_asof(
-            right.rename({"__start": "__other_start"}).sort("__other_start"),
-            left_on="__end", right_on="__other_start", left_by="__series", right_by="__other_series", strategy="backward", check_sortedness=False,
-        ).drop("__other_start")
+        joined = (
+            queries.sort("__end")
+            .join_asof(
+                right.rename({"__start": "__other_start"}).sort("__other_start"),
+                left_on="__end",
+                right_on="__other_start",
+                left_by="__series",
+                right_by="__other_series",
+                strategy="backward",
+                check_sortedness=False,
+            )
+            .drop("__other_start")
+        )
     else:
         # sorted by (series, start) already, so by the packed key too
-        right = right.select(pl.col("__other_series").cast(pl.Int64).mul(span).add(pl.col("__start")).alias("__other_key"), "__other_series", "__reach")
-        joined = queries.with_columns(__key=_packed("__end", span)).sort("__key").join_asof(
-            right, left_on="__key", right_on="__other_key", strategy="backward", check_sortedness=False
-        ).drop("__key", "__other_key")
+        right = right.select(
+            pl.col("__other_series").cast(pl.Int64).mul(span).add(pl.col("__start")).alias("__other_key"),
+            "__other_series",
+            "__reach",
+        )
+        joined = (
+            queries.with_columns(__key=_packed("__end", span))
+            .sort("__key")
+            .join_asof(right, left_on="__key", right_on="__other_key", strategy="backward", check_sortedness=False)
+            .drop("__key", "__other_key")
+        )
     overlaps = (pl.col("__other_series") == pl.col("__series")) & ((pl.col("__reach") // 2**32) >= pl.col("__start"))
-    return joined.with_columns(__overlap=pl.when(overlaps).then((pl.col("__reach") % 2**32).cast(pl.UInt32))).drop("__other_series", "__reach")
+    return joined.with_columns(__overlap=pl.when(overlaps).then((pl.col("__reach") % 2**32).cast(pl.UInt32))).drop(
+        "__other_series", "__reach"
+    )
 
 
 @register("series_consistency", "Reversals in an authority's own series of answers", "map")
@@ -401,8 +479,18 @@ def series_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params: Ch
         "__series", "__event", "__end", "__start", "is_ncnd", pl.lit(None, pl.UInt32).alias("__other"),
         pl.when(pl.col("is_ncnd")).then(pl.lit(2, pl.UInt8)).otherwise(pl.lit(1, pl.UInt8)).alias("__kind"),
     )  # fmt: skip
-    same_time = _same_time(ncnds, answers, span).filter(pl.col("__overlap").is_not_null()).select(
-        "__series", "__event", "__end", "__start", "is_ncnd", pl.col("__overlap").alias("__other"), pl.lit(0, pl.UInt8).alias("__kind")
+    same_time = (
+        _same_time(ncnds, answers, span)
+        .filter(pl.col("__overlap").is_not_null())
+        .select(
+            "__series",
+            "__event",
+            "__end",
+            "__start",
+            "is_ncnd",
+            pl.col("__overlap").alias("__other"),
+            pl.lit(0, pl.UInt8).alias("__kind"),
+        )
     )
     pairs = pl.concat([same_time, after])
     counts = pairs.group_by("__series").agg(
@@ -414,7 +502,11 @@ def series_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params: Ch
     # earlier answer first. One packed integer orders a series' pairs: day, then event, then kind.
     order = pl.col("__end").cast(pl.Int64) * 2**34 + pl.col("__event").cast(pl.Int64) * 4 + pl.col("__kind")
     # (ranked within each series and filtered before sorting: sorting every pair cost several times more)
-    shown = pairs.filter(order.rank("ordinal").over("__series") <= params.evidence_limit).sort("__series", order).with_row_index("__pair")
+    shown = (
+        pairs.filter(order.rank("ordinal").over("__series") <= params.evidence_limit)
+        .sort("__series", order)
+        .with_row_index("__pair")
+    )
     later = shown.filter(pl.col("__kind") > 0)
     partners = pl.concat(
         [
@@ -422,32 +514,62 @@ def series_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params: Ch
             _latest_certainly_before(later.filter(~pl.col("is_ncnd")).drop("__other"), ncnds, span),
         ]
     ).select("__pair", "__before")
-    shown = shown.join(partners, on="__pair", how="left").with_columns(__other=pl.coalesce("__other", "__before")).sort("__pair")
+    shown = (
+        shown.join(partners, on="__pair", how="left")
+        .with_columns(__other=pl.coalesce("__other", "__before"))
+        .sort("__pair")
+    )
     roles = pl.Series([role for _, *both in kinds for role in both], dtype=pl.String)
     sides = pl.concat(
         [
-            shown.select("__series", pl.col("__other").alias("__row"), pl.lit(roles).gather(pl.col("__kind").cast(pl.Int64) * 2).alias("__role"), pl.int_range(pl.len()).alias("__order")),
-            shown.select("__series", pl.col("__event").alias("__row"), pl.lit(roles).gather(pl.col("__kind").cast(pl.Int64) * 2 + 1).alias("__role"), pl.int_range(pl.len()).alias("__order")),
+            shown.select(
+                "__series",
+                pl.col("__other").alias("__row"),
+                pl.lit(roles).gather(pl.col("__kind").cast(pl.Int64) * 2).alias("__role"),
+                pl.int_range(pl.len()).alias("__order"),
+            ),
+            shown.select(
+                "__series",
+                pl.col("__event").alias("__row"),
+                pl.lit(roles).gather(pl.col("__kind").cast(pl.Int64) * 2 + 1).alias("__role"),
+                pl.int_range(pl.len()).alias("__order"),
+            ),
         ]
     ).sort("__order", maintain_order=True)
-    item = evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), pl.col("__role"), EvidenceRelation.EXACT.value)
+    item = evidence_item(
+        grade_expr(pl.col("source_type"), pl.lit(True)), pl.col("__role"), EvidenceRelation.EXACT.value
+    )
     evidence = (
-        pl.concat([sides.select("__series", "__role"), _rows_at(events, sides.get_column("__row"), _ITEM_COLUMNS)], how="horizontal")
+        pl.concat(
+            [sides.select("__series", "__role"), _rows_at(events, sides.get_column("__row"), _ITEM_COLUMNS)],
+            how="horizontal",
+        )
         .select("__series", item.alias("evidence"))
         .group_by("__series", maintain_order=True)
         .agg("evidence")
     )
     counts = counts.sort("__series")
-    findings = pl.concat([counts, _rows_at(events, counts.get_column("__first"), _SUBJECT_COLUMNS)], how="horizontal").join(lengths, on="__series").join(evidence, on="__series")
-    same_time_text = pl.when(pl.col("answered_same_time") > 0).then(
-        pl.format(
-            "; {} around the same time as an answer of its own (the same day, or dates too imprecise to say which came first)",
-            plural(pl.col("answered_same_time"), "NCND was given", "NCNDs were given"),
+    findings = (
+        pl.concat([counts, _rows_at(events, counts.get_column("__first"), _SUBJECT_COLUMNS)], how="horizontal")
+        .join(lengths, on="__series")
+        .join(evidence, on="__series")
+    )
+    same_time_text = (
+        pl.when(pl.col("answered_same_time") > 0)
+        .then(
+            pl.format(
+                "; {} around the same time as an answer of its own (the same day, or dates too imprecise to say which came first)",
+                plural(pl.col("answered_same_time"), "NCND was given", "NCNDs were given"),
+            )
         )
-    ).otherwise(pl.lit(""))
+        .otherwise(pl.lit(""))
+    )
     return findings.select(
         *subject_columns("series_consistency", FindingScope.AUTHORITY, cutoff, with_response=False),
-        pl.when(pl.col("reversals") > 0).then(pl.lit(Severity.STRONG.value)).otherwise(pl.lit(Severity.NOTABLE.value)).alias("severity"),
+        pl.when(pl.col("reversals") > 0)
+        .then(pl.lit(Severity.STRONG.value))
+        .otherwise(pl.lit(Severity.NOTABLE.value))
+        .alias("severity"),
         metrics_struct(
             reversals=pl.col("reversals"),
             ncnd_then_answered=pl.col("ncnd_then_answered"),

@@ -72,7 +72,14 @@ def step_counts(events: pl.DataFrame | pl.LazyFrame, keys: list[str], date: str,
     )
 
 
-def count_before(queries: pl.DataFrame | pl.LazyFrame, keys: list[str], query_date: str, *, strict: bool = True, **events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+def count_before(
+    queries: pl.DataFrame | pl.LazyFrame,
+    keys: list[str],
+    query_date: str,
+    *,
+    strict: bool = True,
+    **events: pl.DataFrame | pl.LazyFrame,
+) -> pl.DataFrame:
     """For each query row, count the rows of each named event frame with the same ``keys`` dated before it.
 
     ``events`` maps an output column name to a frame with ``keys`` and a ``date`` column (one row per
@@ -95,12 +102,22 @@ def count_before(queries: pl.DataFrame | pl.LazyFrame, keys: list[str], query_da
         steps = step if steps is None else steps.join(step, on=[*keys, "__step"], how="full", coalesce=True)
     steps = steps.sort(*keys, "__step").with_columns(pl.col(*events).forward_fill().over(keys))
     narrow = narrow.join_asof(
-        steps, left_on=query_date, right_on="__step", by=keys, strategy="backward", allow_exact_matches=not strict, check_sortedness=False
-    ).with_columns(pl.when(pl.col(query_date).is_not_null()).then(pl.col(name).fill_null(0)).alias(name) for name in events)
+        steps,
+        left_on=query_date,
+        right_on="__step",
+        by=keys,
+        strategy="backward",
+        allow_exact_matches=not strict,
+        check_sortedness=False,
+    ).with_columns(
+        pl.when(pl.col(query_date).is_not_null()).then(pl.col(name).fill_null(0)).alias(name) for name in events
+    )
     return queries.hstack(narrow.sort(index).select(*events).get_columns())
 
 
-def first_disclosures(inputs: AnalysisInputs, *, as_of: dt.date | None = None, undated_end: dt.date | None = None) -> pl.LazyFrame:
+def first_disclosures(
+    inputs: AnalysisInputs, *, as_of: dt.date | None = None, undated_end: dt.date | None = None
+) -> pl.LazyFrame:
     """Each authority's earliest dated confirm or deny per technology, official and unofficial apart.
 
     Columns: ``technology_id``, ``authority_id``, ``is_official``, ``first_end`` plus the evidence fields
@@ -173,7 +190,9 @@ EVIDENCE_SOURCE_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def evidence_item(grade: pl.Expr, role: str | pl.Expr, relation: str | pl.Expr | None = None, date: str = "response_date") -> pl.Expr:
+def evidence_item(
+    grade: pl.Expr, role: str | pl.Expr, relation: str | pl.Expr | None = None, date: str = "response_date"
+) -> pl.Expr:
     """Build one ``EVIDENCE_STRUCT`` value from the columns of an events row (``relation`` defaults to its column)."""
     fields = {
         "authority_id": pl.col("authority_id"),
@@ -188,7 +207,9 @@ def evidence_item(grade: pl.Expr, role: str | pl.Expr, relation: str | pl.Expr |
         "grade": grade,
         "source_url": pl.col("source_url"),
         "source_type": pl.col("source_type"),
-        "relation": pl.col("relation") if relation is None else (relation if isinstance(relation, pl.Expr) else pl.lit(relation)),
+        "relation": pl.col("relation")
+        if relation is None
+        else (relation if isinstance(relation, pl.Expr) else pl.lit(relation)),
         "role": role if isinstance(role, pl.Expr) else pl.lit(role),
         "response_id": pl.col("response_id"),
     }
@@ -196,7 +217,7 @@ def evidence_item(grade: pl.Expr, role: str | pl.Expr, relation: str | pl.Expr |
 
 
 def plural(count: pl.Expr, singular: str, plural_form: str | None = None) -> pl.Expr:
-    """"1 authority" / "3 authorities" as a string expression."""
+    """ "1 authority" / "3 authorities" as a string expression."""
     many = plural_form or singular + "s"
     return pl.format("{} {}", count, pl.when(count == 1).then(pl.lit(singular)).otherwise(pl.lit(many)))
 
@@ -217,10 +238,28 @@ def iso(date: pl.Expr) -> pl.Expr:
     """A date as ISO text for summaries ('undated' when null)."""
     day = date.cast(pl.Int32) - _EPOCH_OFFSET
     in_table = (day >= 0) & (day < _ISO_DAYS)
-    return pl.when(in_table).then(pl.lit(_iso_table()).gather(day.clip(0, _ISO_DAYS - 1))).otherwise(date.dt.strftime("%Y-%m-%d")).fill_null("undated")
+    return (
+        pl.when(in_table)
+        .then(pl.lit(_iso_table()).gather(day.clip(0, _ISO_DAYS - 1)))
+        .otherwise(date.dt.strftime("%Y-%m-%d"))
+        .fill_null("undated")
+    )
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @functools.cache
@@ -237,7 +276,11 @@ def date_text(date: pl.Expr, precision: pl.Expr) -> pl.Expr:
     """
     months = (date.dt.year().cast(pl.Int64) - _ISO_FIRST.year) * 12 + date.dt.month().cast(pl.Int64) - 1
     in_table = (months >= 0) & (months < _month_table().len())
-    month = pl.when(in_table).then(pl.lit(_month_table()).gather(months.clip(0, _month_table().len() - 1))).otherwise(date.dt.strftime("%B %Y"))
+    month = (
+        pl.when(in_table)
+        .then(pl.lit(_month_table()).gather(months.clip(0, _month_table().len() - 1)))
+        .otherwise(date.dt.strftime("%B %Y"))
+    )
     return (
         pl.when(precision == "month")
         .then(month)

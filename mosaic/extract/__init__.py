@@ -111,7 +111,14 @@ class DocumentTable:
 
 
 ISSUE_FRAME_SCHEMA = pl.Schema(
-    {"source_row": pl.Int64(), "column": pl.String(), "value": pl.String(), "issue": pl.String(), "severity": pl.String(), "message": pl.String()}
+    {
+        "source_row": pl.Int64(),
+        "column": pl.String(),
+        "value": pl.String(),
+        "issue": pl.String(),
+        "severity": pl.String(),
+        "message": pl.String(),
+    }
 )
 
 
@@ -120,16 +127,20 @@ def record(extraction: Extraction) -> dict[str, str | None]:
     and the notes on fields that were not kept."""
     cells: dict[str, str | None] = {name: extraction.value(name) for name in RECORD_COLUMNS}
     cells["document_kind"] = extraction.kind
-    cells["provenance"] = "; ".join(
-        f"{name} {found.where}" + ("" if found.level == "high" else f" ({found.level})")
-        for name, found in extraction.fields.items()
-        if found.kept and found.where
-    ) or None
+    cells["provenance"] = (
+        "; ".join(
+            f"{name} {found.where}" + ("" if found.level == "high" else f" ({found.level})")
+            for name, found in extraction.fields.items()
+            if found.kept and found.where
+        )
+        or None
+    )
     # Why a field was not kept travels with the row, so a quarantined letter (no authority kept, say)
     # still shows the reason in its raw cells.
-    cells["extraction_notes"] = "; ".join(
-        f"{name}: {found.note}" for name, found in extraction.fields.items() if not found.kept and found.note
-    ) or None
+    cells["extraction_notes"] = (
+        "; ".join(f"{name}: {found.note}" for name, found in extraction.fields.items() if not found.kept and found.note)
+        or None
+    )
     return cells
 
 
@@ -151,7 +162,16 @@ def issue_rows(extraction: Extraction) -> pl.DataFrame:
         if name in extraction.fields:
             continue
         code = "core_field_not_found" if name in extraction.core else "field_not_found"
-        rows.append((1, name, None, code, ISSUE_SEVERITY[code].value, f"No {name.replace('_', ' ')} found in the {extraction.kind.replace('_', ' ')}."))
+        rows.append(
+            (
+                1,
+                name,
+                None,
+                code,
+                ISSUE_SEVERITY[code].value,
+                f"No {name.replace('_', ' ')} found in the {extraction.kind.replace('_', ' ')}.",
+            )
+        )
     return pl.DataFrame(rows, schema=ISSUE_FRAME_SCHEMA, orient="row")
 
 
@@ -163,7 +183,9 @@ def document_table(path: Path) -> DocumentTable:
     return DocumentTable(source_file=Path(path).name, header=list(cells), frame=frame, issues=issue_rows(extraction))
 
 
-def apply_user_values(frame: pl.DataFrame, issues: pl.DataFrame, values: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def apply_user_values(
+    frame: pl.DataFrame, issues: pl.DataFrame, values: dict[str, str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Put the values the user set explicitly (``--set FIELD=VALUE``) over a document's extracted cells.
 
     For a CSV, ``--set`` only fills blanks: the file is the user's own data. For a document the cells are
@@ -194,7 +216,7 @@ def apply_user_values(frame: pl.DataFrame, issues: pl.DataFrame, values: dict[st
             continue
         replaced[name] = value
         at = next((i for i, entry in enumerate(provenance) if entry.startswith(f"{name} ")), None)
-        where = provenance[at][len(name) + 1:] if at is not None else None
+        where = provenance[at][len(name) + 1 :] if at is not None else None
         if extracted is None:
             cited = f"{name} --set"
         else:
@@ -232,7 +254,12 @@ def describe(extraction: Extraction) -> dict[str, Any]:
             "note": found.note,
             "normalised": _normalised(name, found.value, extraction) if found.kept else None,
         }
-    return {"file": extraction.source_file, "kind": extraction.kind, "fields": fields, "missing": [m for m in extraction.missing if m not in fields]}
+    return {
+        "file": extraction.source_file,
+        "kind": extraction.kind,
+        "fields": fields,
+        "missing": [m for m in extraction.missing if m not in fields],
+    }
 
 
 def _normalised(name: str, value: str | None, extraction: Extraction) -> Any:
@@ -243,13 +270,18 @@ def _normalised(name: str, value: str | None, extraction: Extraction) -> Any:
     if name == "outcome":
         # Read exactly as ingest reads the row: the outcome text with the exemptions the document cites.
         cited = exemption_codes(extraction.value("exemptions") or "")
-        return classify_outcome_rows(pl.Series([value], dtype=pl.String), pl.Series([cited], dtype=pl.List(pl.String))).item(0, "outcome")
+        return classify_outcome_rows(
+            pl.Series([value], dtype=pl.String), pl.Series([cited], dtype=pl.List(pl.String))
+        ).item(0, "outcome")
     if name == "exemptions":
         return exemption_codes(value)
     if name == "authority":
         return resolve_names([value]).get(value)
     if name == "technology":
-        rows = pl.DataFrame({"technology_name": [value], "product": [None], "vendor": [None]}, schema=dict.fromkeys(("technology_name", "product", "vendor"), pl.String))
+        rows = pl.DataFrame(
+            {"technology_name": [value], "product": [None], "vendor": [None]},
+            schema=dict.fromkeys(("technology_name", "product", "vendor"), pl.String),
+        )
         technology_id = resolve_technologies(rows, load_technologies()).item(0, "technology_id")
         return None if technology_id is None or technology_id.startswith("unresolved:") else technology_id
     return None

@@ -169,7 +169,9 @@ def iso_date(text: str | None) -> str | None:
     return parsed.isoformat() if parsed is not None else None
 
 
-def date_near(paragraphs: Iterable[Paragraph], cue: re.Pattern[str], name: str, *, confidence: float = HIGH, window: int = 120) -> Found | None:
+def date_near(
+    paragraphs: Iterable[Paragraph], cue: re.Pattern[str], name: str, *, confidence: float = HIGH, window: int = 120
+) -> Found | None:
     """The date closest after (or else before) a cue phrase, in the first paragraph that has both.
 
     "Nottinghamshire Police responded on 5 July 2024" and "On 11 June 2024, the complainant wrote to..."
@@ -247,7 +249,9 @@ def sections(paragraphs: list[Paragraph], headings: dict[str, re.Pattern[str]]) 
     current = ""
     for paragraph in paragraphs:
         text = paragraph.text.strip().rstrip(":").strip()
-        heading = next((name for name, pattern in headings.items() if len(text) <= 90 and pattern.fullmatch(text)), None)
+        heading = next(
+            (name for name, pattern in headings.items() if len(text) <= 90 and pattern.fullmatch(text)), None
+        )
         if heading is not None:
             current = heading
             grouped.setdefault(current, [])
@@ -259,7 +263,9 @@ def sections(paragraphs: list[Paragraph], headings: dict[str, re.Pattern[str]]) 
 def is_heading(paragraph: Paragraph) -> bool:
     """A short paragraph without closing punctuation: a heading."""
     text = paragraph.text.strip()
-    return 0 < len(text.split()) <= 10 and len(text) <= 90 and not re.search(r"[.;!?,]\s*$", text) and text[:1].isupper()
+    return (
+        0 < len(text.split()) <= 10 and len(text) <= 90 and not re.search(r"[.;!?,]\s*$", text) and text[:1].isupper()
+    )
 
 
 # --- authority --------------------------------------------------------------------------------------
@@ -272,7 +278,9 @@ _AUTHORITY_PHRASE = re.compile(
     r"|\bMetropolitan\s+Police(?:\s+Service)?\b|\bBritish\s+Transport\s+Police\b"
 )
 _LEADING_TITLE = re.compile(r"^(?:the\s+)?(?:chief\s+constable\s+of\s+(?:the\s+)?|commissioner\s+of\s+)", re.IGNORECASE)
-_LEADING_WORDS = re.compile(r"^(?:(?:The|To|From|Dear|Your|Our|Of|And|For|At|By|In|On|Contact|Signed|Yours)\s+)+", re.IGNORECASE)
+_LEADING_WORDS = re.compile(
+    r"^(?:(?:The|To|From|Dear|Your|Our|Of|And|For|At|By|In|On|Contact|Signed|Yours)\s+)+", re.IGNORECASE
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -312,7 +320,7 @@ def labelled_authority(paragraphs: list[Paragraph], label: re.Pattern[str], name
         match = label.search(paragraph.text)
         if not match:
             continue
-        rest = paragraph.text[match.end():].strip()
+        rest = paragraph.text[match.end() :].strip()
         rest = re.split(r"\s+(?:Address|Date|Reference|Case Ref|Applicant)\b\s*:?", rest)[0].strip(" .;,")
         candidate = _LEADING_TITLE.sub("", rest).strip()
         ids = resolve_names([candidate])
@@ -321,7 +329,13 @@ def labelled_authority(paragraphs: list[Paragraph], label: re.Pattern[str], name
         inner = [c for c in authority_candidates(rest) if resolve_names([c])]
         if inner:
             return Found(name, inner[0], HIGH, paragraph.where)
-        return Found(name, None, LOW, paragraph.where, note=f"the label names {rest[:80]!r}, which matches no authority in the register")
+        return Found(
+            name,
+            None,
+            LOW,
+            paragraph.where,
+            note=f"the label names {rest[:80]!r}, which matches no authority in the register",
+        )
     return None
 
 
@@ -337,7 +351,10 @@ def authority_by_mentions(paragraphs: list[Paragraph], *, top: int = 6, name: st
     first_seen: dict[str, tuple[str, str]] = {}
     edge = set(range(1, top + 1)) | set(range(max(1, len(paragraphs) - top + 1), len(paragraphs) + 1))
     in_edge: set[str] = set()
-    mentions = [(position, paragraph, authority_candidates(paragraph.text)) for position, paragraph in enumerate(paragraphs, start=1)]
+    mentions = [
+        (position, paragraph, authority_candidates(paragraph.text))
+        for position, paragraph in enumerate(paragraphs, start=1)
+    ]
     resolved = resolve_names(list(dict.fromkeys(name for _, _, names in mentions for name in names)))
     for position, paragraph, names in mentions:
         for phrase, authority_id in ((n, resolved[n]) for n in names if n in resolved):
@@ -427,7 +444,13 @@ def technology_from(paragraphs: list[Paragraph], confidence: float, name: str = 
     where = mentions[deepest[0]][1]
     if common:
         shared = by_id[common[-1][0]]
-        return Found(name, shared.name, MEDIUM, where, note=f"the request names several technologies ({names}); recorded as their common category")
+        return Found(
+            name,
+            shared.name,
+            MEDIUM,
+            where,
+            note=f"the request names several technologies ({names}); recorded as their common category",
+        )
     return Found(name, None, LOW, where, note=f"the request names unrelated technologies ({names})")
 
 
@@ -467,7 +490,13 @@ def narrowest_named(found: Found | None, paragraphs: list[Paragraph], confidence
     narrower = [c for c in common if c != base and base in by_id[c].within]
     if narrower:
         names = ", ".join(by_id[i].name for i in deepest)
-        return Found(found.name, by_id[narrower[-1]].name, MEDIUM, found.where, note=f"the request names several technologies ({names}); recorded as their common category")
+        return Found(
+            found.name,
+            by_id[narrower[-1]].name,
+            MEDIUM,
+            found.where,
+            note=f"the request names several technologies ({names}); recorded as their common category",
+        )
     return found
 
 
@@ -520,7 +549,14 @@ def is_placeholder_reference(reference: str) -> bool:
 
 def placeholder_found(name: str, reference: str, where: str | None) -> Found:
     """A field holding only a placeholder reference: not kept, with an issue saying what was seen."""
-    return Found(name, reference, LOW, where, note=f"only a placeholder reference ({reference}) was seen, not a real one", issue="placeholder_reference")
+    return Found(
+        name,
+        reference,
+        LOW,
+        where,
+        note=f"only a placeholder reference ({reference}) was seen, not a real one",
+        issue="placeholder_reference",
+    )
 
 
 def first_sentence_with(paragraphs: Iterable[Paragraph], pattern: re.Pattern[str]) -> tuple[str, Paragraph] | None:
@@ -539,5 +575,10 @@ def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences (good enough for letters: ". " before a capital); a leading
     paragraph number ("4.") is not a sentence."""
     text = re.sub(r"^\s*\(?\d{1,3}[.)]\s+", "", text)
-    protected = re.sub(r"\b(s|ss|sec|no|para|paras|reg|e\.g|i\.e|mr|mrs|ms|dr|st)\.\s", lambda m: m.group(0).replace(". ", "\x00 "), text, flags=re.IGNORECASE)
+    protected = re.sub(
+        r"\b(s|ss|sec|no|para|paras|reg|e\.g|i\.e|mr|mrs|ms|dr|st)\.\s",
+        lambda m: m.group(0).replace(". ", "\x00 "),
+        text,
+        flags=re.IGNORECASE,
+    )
     return [s.replace("\x00", ".").strip() for s in _SENTENCE_END.split(protected) if s.strip()]

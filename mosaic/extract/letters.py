@@ -54,32 +54,55 @@ from mosaic.normalise.outcomes import classify_outcome_rows, classify_outcomes
 
 CORE_FIELDS = ("authority", "technology", "response_date", "outcome")
 
-_HARM_HEADING = re.compile(r"^(?:(?:evidence|overall|statement|likelihood|risk)\s+of\s+harm|(?:overall\s+)?harm\b.*|.*\bharm(?:s)?\s*(?:test|statement)?)$", re.IGNORECASE)
+_HARM_HEADING = re.compile(
+    r"^(?:(?:evidence|overall|statement|likelihood|risk)\s+of\s+harm|(?:overall\s+)?harm\b.*|.*\bharm(?:s)?\s*(?:test|statement)?)$",
+    re.IGNORECASE,
+)
 _PI_HEADING = re.compile(
     r"^(?:public\s+interest\b.*|factors\s+(?:favouring|in\s+favour\s+of|against|for)\b.*|balanc(?:e|ing)(?:\s+test)?\b.*|.*\bpublic\s+interest\s+(?:test|considerations?))$",
     re.IGNORECASE,
 )
-_CLOSING = re.compile(r"^(?:yours\s+(?:sincerely|faithfully)|kind\s+regards|regards|complaint\s+rights|your\s+right\s+to\s+complain.*|right\s+of\s+(?:review|appeal))\b", re.IGNORECASE)
+_CLOSING = re.compile(
+    r"^(?:yours\s+(?:sincerely|faithfully)|kind\s+regards|regards|complaint\s+rights|your\s+right\s+to\s+complain.*|right\s+of\s+(?:review|appeal))\b",
+    re.IGNORECASE,
+)
 
-_DISCLAIMER = re.compile(r"\bno\s+inference\b|\bshould\s+not\s+be\s+taken\s+as\s+an\s+indication\b|\bis\s+or\s+is\s+not\s+held\b", re.IGNORECASE)
+_DISCLAIMER = re.compile(
+    r"\bno\s+inference\b|\bshould\s+not\s+be\s+taken\s+as\s+an\s+indication\b|\bis\s+or\s+is\s+not\s+held\b",
+    re.IGNORECASE,
+)
 _REQUEST_CUE = re.compile(
     r"\brequest(?:\s+for\s+information)?\b[^.]{0,80}?\b(?:dated|received|of|made|submitted|sent)\b|\byou\s+asked\b|\byour\s+(?:e-?mail|letter)\s+(?:dated|of|received)\b|\breceived\s+on\b",
     re.IGNORECASE,
 )
-_DATE_LABEL = re.compile(r"^(?:date(?:\s+of\s+(?:response|reply|letter|disclosure|publication))?|response\s+date|date\s+(?:responded|sent|published))\s*[:\-]?\s*", re.IGNORECASE)
+_DATE_LABEL = re.compile(
+    r"^(?:date(?:\s+of\s+(?:response|reply|letter|disclosure|publication))?|response\s+date|date\s+(?:responded|sent|published))\s*[:\-]?\s*",
+    re.IGNORECASE,
+)
 
-_NCND = re.compile(r"\bneither\s+confirm\s+nor\s+deny\b|\bN\.?C\.?N\.?D\b|\b(?:cannot|can\s*not|will\s+not|unable\s+to)\s+confirm\s+or\s+deny\b|\bduty\s+to\s+confirm\s+or\s+deny\b[^.]{0,40}\b(?:does\s+not|do\s+not)\s+apply", re.IGNORECASE)
+_NCND = re.compile(
+    r"\bneither\s+confirm\s+nor\s+deny\b|\bN\.?C\.?N\.?D\b|\b(?:cannot|can\s*not|will\s+not|unable\s+to)\s+confirm\s+or\s+deny\b|\bduty\s+to\s+confirm\s+or\s+deny\b[^.]{0,40}\b(?:does\s+not|do\s+not)\s+apply",
+    re.IGNORECASE,
+)
 _NOT_HELD = re.compile(
     r"\b(?:does|do|did)\s+not\s+(?:hold|use|have|possess)\b|\bnot\s+held\b|\bholds?\s+no\b|\bno\s+(?:relevant\s+|recorded\s+)?information\s+(?:is\s+)?held\b|\bhas\s+never\s+used\b|\bis\s+not\s+used\b",
     re.IGNORECASE,
 )
-_NOT_ANSWER = re.compile(r"\bis\s+or\s+is\s+not\s+held\b|\bwhether\s+or\s+not\b|\bshould\s+not\s+be\s+taken\b|\bindication\b|\bif\s+(?:it|the\s+force)\b|\bwould\b", re.IGNORECASE)
+_NOT_ANSWER = re.compile(
+    r"\bis\s+or\s+is\s+not\s+held\b|\bwhether\s+or\s+not\b|\bshould\s+not\s+be\s+taken\b|\bindication\b|\bif\s+(?:it|the\s+force)\b|\bwould\b",
+    re.IGNORECASE,
+)
 _DISCLOSED = re.compile(
     r"\b(?:can|am\s+able\s+to|is\s+able\s+to|are\s+able\s+to)\s+confirm\s+that\b|\bplease\s+find\s+(?:attached|below|enclosed)\b|\bthe\s+(?:requested\s+)?information\s+is\s+(?:attached|provided|enclosed|below)\b|\bwe\s+(?:do\s+)?use\b",
     re.IGNORECASE,
 )
-_WITHHELD = re.compile(r"\b(?:is|are|has\s+been|have\s+been|being)\s+withheld\b|\bexempt\s+from\s+disclosure\b|\bheld\s+but\b", re.IGNORECASE)
-_REFUSED = re.compile(r"\bexceed\w*\s+the\s+(?:appropriate|cost|fees?)\s+limit\b|\bvexatious\b|\bappropriate\s+limit\b", re.IGNORECASE)
+_WITHHELD = re.compile(
+    r"\b(?:is|are|has\s+been|have\s+been|being)\s+withheld\b|\bexempt\s+from\s+disclosure\b|\bheld\s+but\b",
+    re.IGNORECASE,
+)
+_REFUSED = re.compile(
+    r"\bexceed\w*\s+the\s+(?:appropriate|cost|fees?)\s+limit\b|\bvexatious\b|\bappropriate\s+limit\b", re.IGNORECASE
+)
 _SPLIT = re.compile(r"\b(?:overt|covert)(?:ly)?\b", re.IGNORECASE)
 
 
@@ -181,7 +204,9 @@ def _response_date(paragraphs: list[Paragraph]) -> Found | None:
         return Found("response_date", alone[0][0], MEDIUM, alone[0][1].where)
     if len(alone) > 1:
         shown = ", ".join(d for d, _ in alone)
-        return Found("response_date", None, LOW, alone[0][1].where, note=f"several dates stand alone near the top ({shown})")
+        return Found(
+            "response_date", None, LOW, alone[0][1].where, note=f"several dates stand alone near the top ({shown})"
+        )
     return None
 
 
@@ -193,7 +218,11 @@ def _answer_sentences(body: list[Paragraph]) -> list[tuple[str, Paragraph]]:
     for paragraph in body:
         for sentence in split_sentences(paragraph.text):
             if _NCND.search(sentence):
-                if re.search(r"\bshould\s+not\s+be\s+taken\b|\bindication\b|\bwhen\s+(?:the|a)\s+(?:force|authority)\b", sentence, re.IGNORECASE):
+                if re.search(
+                    r"\bshould\s+not\s+be\s+taken\b|\bindication\b|\bwhen\s+(?:the|a)\s+(?:force|authority)\b",
+                    sentence,
+                    re.IGNORECASE,
+                ):
                     continue
                 picked.append((sentence, paragraph))
             elif _NOT_HELD.search(sentence) and not _NOT_ANSWER.search(sentence):
@@ -238,7 +267,9 @@ def _outcome(answer: list[tuple[str, Paragraph]]) -> Found | None:
     result = classify_outcomes(pl.Series([text]))
     outcome, issue = result.item(0, "outcome"), result.item(0, "issue")
     if outcome in ("other", "unknown") or issue == "unrecognised_outcome":
-        return Found("outcome", None, LOW, where, note=f"the answer sentences were not recognised as an outcome: {text[:120]!r}")
+        return Found(
+            "outcome", None, LOW, where, note=f"the answer sentences were not recognised as an outcome: {text[:120]!r}"
+        )
     return Found("outcome", text, HIGH if issue is None else MEDIUM, where)
 
 

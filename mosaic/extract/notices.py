@@ -65,7 +65,9 @@ _ICO_HEADINGS = {
     "decision": re.compile(r"decision\s*\(including\s+any\s+steps\s+ordered\)|decision", re.IGNORECASE),
     "request": re.compile(r"(?:the\s+)?request\s+and\s+response|background", re.IGNORECASE),
     "scope": re.compile(r"scope\s+of\s+the\s+case|investigation", re.IGNORECASE),
-    "reasons": re.compile(r"reasons\s+for\s+decision|commissioner['\u2019]?s\s+analysis(?:\s+and\s+findings)?|analysis", re.IGNORECASE),
+    "reasons": re.compile(
+        r"reasons\s+for\s+decision|commissioner['\u2019]?s\s+analysis(?:\s+and\s+findings)?|analysis", re.IGNORECASE
+    ),
     "summary": re.compile(r"summary", re.IGNORECASE),
     "statutory": re.compile(r"relevant\s+statutory\s+provisions", re.IGNORECASE),
     "other": re.compile(r"other\s+matters|procedural\s+matters", re.IGNORECASE),
@@ -77,12 +79,30 @@ _ICO_REFERENCE = re.compile(r"\b(?:IC-\d{5,7}-[A-Z0-9]{4}|FS5\d{7}|FER0\d{6})\b"
 _SCOTTISH_REFERENCE = re.compile(r"\bDecision(?:\s+Notice)?\s+(\d{1,4}/\d{4})\b", re.IGNORECASE)
 _DATE_LABEL = re.compile(r"\b(?:date\s+of\s+decision|decision\s+date|date)\s*:\s*", re.IGNORECASE)
 
-_REQUEST = re.compile(r"\b(?:wrote\s+to|requested|made\s+(?:a|the\s+following)\s+request|made\s+an?\s+information\s+request|submitted\s+a\s+request|asked)\b", re.IGNORECASE)
-_RESPONSE = re.compile(r"\b(?:responded|replied|provided\s+(?:its|a)\s+response|issued\s+(?:its|a)\s+(?:response|refusal\s+notice))\b", re.IGNORECASE)
-_REVIEW = re.compile(r"\binternal\s+review\b|\boutcome\s+of\s+its\s+review\b|\brequiring\s+a\s+review\b|\breview\s+outcome\b", re.IGNORECASE)
-_REVIEW_RESULT = re.compile(r"\bmaintained\b|\bupheld\s+its\b|\bconfirmed\s+its\b|\brevised\b|\boverturned\b|\bchanged\s+its\s+position\b|\bsubstituted\b|\bwithout\s+(?:any\s+)?modification\b|\bwith\s+modification\b", re.IGNORECASE)
-_REVIEW_DONE = re.compile(r"\boutcome\s+of\s+(?:its|the)\s+(?:internal\s+)?review\b|\bwrote\s+to\s+the\s+(?:complainant|applicant)\b|\bnotified\s+the\s+(?:complainant|applicant)\b|\breview\s+(?:response|outcome|result)\b", re.IGNORECASE)
-_COMPLAINT = re.compile(r"\b(?:contacted|complained\s+to|applied\s+to|wrote\s+to)\s+the\s+Commissioner\b|\bcomplaint\s+to\s+the\s+Commissioner\b", re.IGNORECASE)
+_REQUEST = re.compile(
+    r"\b(?:wrote\s+to|requested|made\s+(?:a|the\s+following)\s+request|made\s+an?\s+information\s+request|submitted\s+a\s+request|asked)\b",
+    re.IGNORECASE,
+)
+_RESPONSE = re.compile(
+    r"\b(?:responded|replied|provided\s+(?:its|a)\s+response|issued\s+(?:its|a)\s+(?:response|refusal\s+notice))\b",
+    re.IGNORECASE,
+)
+_REVIEW = re.compile(
+    r"\binternal\s+review\b|\boutcome\s+of\s+its\s+review\b|\brequiring\s+a\s+review\b|\breview\s+outcome\b",
+    re.IGNORECASE,
+)
+_REVIEW_RESULT = re.compile(
+    r"\bmaintained\b|\bupheld\s+its\b|\bconfirmed\s+its\b|\brevised\b|\boverturned\b|\bchanged\s+its\s+position\b|\bsubstituted\b|\bwithout\s+(?:any\s+)?modification\b|\bwith\s+modification\b",
+    re.IGNORECASE,
+)
+_REVIEW_DONE = re.compile(
+    r"\boutcome\s+of\s+(?:its|the)\s+(?:internal\s+)?review\b|\bwrote\s+to\s+the\s+(?:complainant|applicant)\b|\bnotified\s+the\s+(?:complainant|applicant)\b|\breview\s+(?:response|outcome|result)\b",
+    re.IGNORECASE,
+)
+_COMPLAINT = re.compile(
+    r"\b(?:contacted|complained\s+to|applied\s+to|wrote\s+to)\s+the\s+Commissioner\b|\bcomplaint\s+to\s+the\s+Commissioner\b",
+    re.IGNORECASE,
+)
 
 _UPHELD = re.compile(
     r"\b(?:was|is|were)\s+entitled\s+to\b|\bcorrectly\s+(?:relied|applied|cited|refused)\b|\b(?:was|is)\s+engaged\b|\bcomplied\s+with\s+part\s+1\b"
@@ -110,7 +130,9 @@ _COST_LIMIT = re.compile(
 #: A sentence giving the Commissioner's own view, not the authority's answer (cited sections there are not
 #: what the authority relied on). Findings that report which section the authority used are kept.
 _CLAUSE_BREAK = re.compile(r",?\s+but\s+|;\s+|\.\s+However,?\s+", re.IGNORECASE)
-_COMMISSIONER_SPEAKS = re.compile(r"\bCommissioner['\u2019]?s?\s+(?:decision|finds|considers|has\s+not)\b", re.IGNORECASE)
+_COMMISSIONER_SPEAKS = re.compile(
+    r"\bCommissioner['\u2019]?s?\s+(?:decision|finds|considers|has\s+not)\b", re.IGNORECASE
+)
 # "has not gone on to consider", "did not need to consider", "has therefore not considered", "has not
 # deemed it necessary to consider", "has not found it necessary to consider", "it is not necessary to
 # consider", "need not consider", "there is no need to consider": the exemption was not decided.
@@ -122,8 +144,14 @@ _NOT_CONSIDERED = re.compile(
     rf"|\bneed\s+not\s+{_GO_ON}consider\b|\bno\s+(?:need|requirement)\s+(?:for\s+(?:him|her|them|the\s+Commissioner)\s+)?to\s+{_GO_ON}consider\b",
     re.IGNORECASE,
 )
-_NO_STEPS = re.compile(r"\bdoes\s+not\s+require\b[^.]{0,60}\bsteps\b|\bno\s+(?:further\s+)?(?:action|steps)\s+(?:is|are)\s+required\b|\bdoes\s+not\s+require\s+(?:the\s+\w+\s+)?to\s+take\s+any\s+(?:further\s+)?(?:action|steps)\b", re.IGNORECASE)
-_STEPS_INTRO = re.compile(r"\brequires?\s+the\s+[\w\s]{0,40}?\s+to\s+(?:take\s+the\s+following\s+steps|(?=confirm|issue|disclose|provide|respond))", re.IGNORECASE)
+_NO_STEPS = re.compile(
+    r"\bdoes\s+not\s+require\b[^.]{0,60}\bsteps\b|\bno\s+(?:further\s+)?(?:action|steps)\s+(?:is|are)\s+required\b|\bdoes\s+not\s+require\s+(?:the\s+\w+\s+)?to\s+take\s+any\s+(?:further\s+)?(?:action|steps)\b",
+    re.IGNORECASE,
+)
+_STEPS_INTRO = re.compile(
+    r"\brequires?\s+the\s+[\w\s]{0,40}?\s+to\s+(?:take\s+the\s+following\s+steps|(?=confirm|issue|disclose|provide|respond))",
+    re.IGNORECASE,
+)
 _STEP_DAYS = re.compile(r"\bwithin\s+(\d{1,3})\s+(?:calendar\s+|working\s+)?days\b", re.IGNORECASE)
 _STEP_BY_DATE = re.compile(r"\bby\s+(\d{1,2}\s+\w+\s+\d{4})\b")
 
@@ -131,10 +159,14 @@ _STEP_BY_DATE = re.compile(r"\bby\s+(\d{1,2}\s+\w+\s+\d{4})\b")
 def notice_kind(paragraphs: list[Paragraph]) -> str | None:
     """``ico_decision_notice``, ``scottish_decision_notice`` or None (not a decision notice)."""
     head = " ".join(p.text for p in paragraphs[:25])
-    if re.search(r"Scottish\s+Information\s+Commissioner|FOI\s*\(S\)\s*A|FOISA", head) and _SCOTTISH_REFERENCE.search(head):
+    if re.search(r"Scottish\s+Information\s+Commissioner|FOI\s*\(S\)\s*A|FOISA", head) and _SCOTTISH_REFERENCE.search(
+        head
+    ):
         return SCOTTISH_KIND
     if re.search(r"\bDecision\s+notice\b", head, re.IGNORECASE) and (
-        re.search(r"Public\s+Authority\s*:", head, re.IGNORECASE) or re.search(r"Commissioner['\u2019]s\s+decision", head) or _ICO_REFERENCE.search(head)
+        re.search(r"Public\s+Authority\s*:", head, re.IGNORECASE)
+        or re.search(r"Commissioner['\u2019]s\s+decision", head)
+        or _ICO_REFERENCE.search(head)
     ):
         return ICO_KIND
     return None
@@ -163,17 +195,30 @@ def extract_notice(paragraphs: list[Paragraph], extraction: Extraction) -> Extra
     response_paragraphs = [p for p in narrative if _RESPONSE.search(p.text) and not _REVIEW.search(p.text)]
     extraction.add(date_near(response_paragraphs, _RESPONSE, "response_date"), "response_date")
     review_paragraphs = [p for p in narrative if _REVIEW.search(p.text) and find_dates(p.text)]
-    review_result = [p for p in review_paragraphs if _REVIEW_RESULT.search(p.text) or re.search(r"outcome\s+of\s+its\s+review|review\s+outcome", p.text, re.IGNORECASE)]
-    review_date = date_near(review_result, _REVIEW_DONE, "review_date", window=200) or date_near(review_result or review_paragraphs[-1:], _REVIEW, "review_date", window=200)
+    review_result = [
+        p
+        for p in review_paragraphs
+        if _REVIEW_RESULT.search(p.text)
+        or re.search(r"outcome\s+of\s+its\s+review|review\s+outcome", p.text, re.IGNORECASE)
+    ]
+    review_date = date_near(review_result, _REVIEW_DONE, "review_date", window=200) or date_near(
+        review_result or review_paragraphs[-1:], _REVIEW, "review_date", window=200
+    )
     extraction.add(review_date, "review_date")
     extraction.add(_review_outcome(review_paragraphs), "review_outcome")
     extraction.add(date_near([*scope, *narrative], _COMPLAINT, "complaint_date", window=120), "complaint_date")
 
-    asked = [*request_paragraphs[:1], *[p for p in narrative if p.text.lstrip().startswith(("\"", "\u201c", "'", "\u2018"))], *early]
+    asked = [
+        *request_paragraphs[:1],
+        *[p for p in narrative if p.text.lstrip().startswith(('"', "\u201c", "'", "\u2018"))],
+        *early,
+    ]
     # The request set out as items rather than a quotation still names what was asked: a product named
     # there wins over the category of the summary (not one named in the regulator's reasoning).
     request_text = [*asked, *request] if request else asked
-    technology = narrowest_named(technology_from(asked, HIGH), request_text, HIGH) or technology_from(paragraphs, MEDIUM)
+    technology = narrowest_named(technology_from(asked, HIGH), request_text, HIGH) or technology_from(
+        paragraphs, MEDIUM
+    )
     extraction.add(technology, "technology")
 
     answer_sources = [*response_paragraphs, *early, *review_paragraphs]
@@ -203,7 +248,9 @@ def _reference(paragraphs: list[Paragraph], scottish: bool) -> Found | None:
     if not seen:
         return placeholder
     if len(seen) > 1:
-        return Found("regulator_reference", None, LOW, next(iter(seen.values())), note=f"several references: {', '.join(seen)}")
+        return Found(
+            "regulator_reference", None, LOW, next(iter(seen.values())), note=f"several references: {', '.join(seen)}"
+        )
     reference, where = next(iter(seen.items()))
     return Found("regulator_reference", reference, HIGH, where)
 
@@ -225,10 +272,20 @@ def _review_outcome(review_paragraphs: list[Paragraph]) -> Found | None:
             match = _REVIEW_RESULT.search(sentence)
             if match:
                 word = match.group(0).lower()
-                value = "revised" if word in ("revised", "overturned", "changed its position", "substituted", "with modification") else "maintained"
+                value = (
+                    "revised"
+                    if word in ("revised", "overturned", "changed its position", "substituted", "with modification")
+                    else "maintained"
+                )
                 return Found("review_outcome", f"{value}: {sentence}", HIGH, p.where)
     if review_paragraphs:
-        return Found("review_outcome", None, LOW, review_paragraphs[0].where, note="an internal review is mentioned but its result is not stated")
+        return Found(
+            "review_outcome",
+            None,
+            LOW,
+            review_paragraphs[0].where,
+            note="an internal review is mentioned but its result is not stated",
+        )
     return None
 
 
@@ -243,7 +300,9 @@ def _authority_answer(paragraphs: list[Paragraph]) -> Found | None:
     """The sentence reporting what the authority answered ("It refused to confirm or deny ..., citing ...")."""
     for p in paragraphs:
         for sentence in split_sentences(p.text):
-            if re.search(r"\bCommissioner\b", sentence) and not re.search(r"\bthe\s+public\s+authority\b|\bthe\s+Authority\b\s+(?:refused|responded)", sentence):
+            if re.search(r"\bCommissioner\b", sentence) and not re.search(
+                r"\bthe\s+public\s+authority\b|\bthe\s+Authority\b\s+(?:refused|responded)", sentence
+            ):
                 continue
             if not _ANSWER.search(sentence):
                 continue
@@ -321,12 +380,16 @@ def _regulator_decision(paragraphs: list[Paragraph], scottish: bool) -> list[Fou
             intro = _STEPS_INTRO.search(sentence)
             if intro:
                 in_steps = True
-                rest = re.sub(r"^to\s+ensure\s+compliance\s+with\s+the\s+legislation\.?", "", sentence[intro.end():].strip(" :")).strip(" :")
+                rest = re.sub(
+                    r"^to\s+ensure\s+compliance\s+with\s+the\s+legislation\.?", "", sentence[intro.end() :].strip(" :")
+                ).strip(" :")
                 if rest:
                     steps.append(rest)
                 continue
             if in_steps:
-                if re.search(r"\bmust\s+take\s+these\s+steps\b|\bfailure\s+to\s+comply\b|\bcontempt\b", sentence, re.IGNORECASE):
+                if re.search(
+                    r"\bmust\s+take\s+these\s+steps\b|\bfailure\s+to\s+comply\b|\bcontempt\b", sentence, re.IGNORECASE
+                ):
                     in_steps = False
                 elif not _STEP_DAYS.search(sentence):
                     steps.append(re.sub(r"^[\-\u2022\u2013*]\s*", "", sentence))
@@ -356,7 +419,11 @@ def _regulator_decision(paragraphs: list[Paragraph], scottish: bool) -> list[Fou
     elif rejected or ordered:
         outcome = "not_upheld"
     else:
-        found.append(Found("decision_outcome", None, LOW, where, note="the decision section states no finding this tool recognises"))
+        found.append(
+            Found(
+                "decision_outcome", None, LOW, where, note="the decision section states no finding this tool recognises"
+            )
+        )
         return found
     found.append(Found("decision_outcome", outcome, HIGH if (upheld or rejected) else MEDIUM, where))
     return found

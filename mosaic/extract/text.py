@@ -167,7 +167,13 @@ def paragraphs_from_text(text: str) -> list[str]:
 def _is_heading(line: str) -> bool:
     """A short line without closing punctuation, starting with a capital: a heading on its own line."""
     words = line.split()
-    return 0 < len(words) <= 8 and len(line) <= 70 and not _TERMINAL.search(line) and line[0].isupper() and not line.endswith((*HYPHENS, ","))
+    return (
+        0 < len(words) <= 8
+        and len(line) <= 70
+        and not _TERMINAL.search(line)
+        and line[0].isupper()
+        and not line.endswith((*HYPHENS, ","))
+    )
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -293,7 +299,9 @@ def _pdf_blocks(name: str, data: bytes) -> list[tuple[str, int]]:
             reader.decrypt("")
         pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise DataError(f"{name}: cannot be read as a PDF ({str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__})") from None
+        raise DataError(
+            f"{name}: cannot be read as a PDF ({str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__})"
+        ) from None
     page_lines = [[_SPACES.sub(" ", line).strip() for line in text.split("\n")] for text in pages]
     running = _running_lines(page_lines)
     blocks: list[tuple[str, int]] = []

@@ -20,7 +20,15 @@ Public API:
 
 from mosaic.graph.agreement import AgreementProjection, agreement_projection, latest_answers, national_line
 from mosaic.graph.build import EVIDENCE_CHECKS, as_of_view, build_graph, evidence_findings, restrict, technology_scope
-from mosaic.graph.export import FORMATS, LIST_SEPARATOR, decode_attributes, graph_bytes, read_graph, to_networkx, write_graph
+from mosaic.graph.export import (
+    FORMATS,
+    LIST_SEPARATOR,
+    decode_attributes,
+    graph_bytes,
+    read_graph,
+    to_networkx,
+    write_graph,
+)
 from mosaic.graph.frames import (
     DATED_RELATIONS,
     EDGE_COLUMNS,

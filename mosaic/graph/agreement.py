@@ -95,7 +95,9 @@ class AgreementProjection:
     seed: int
 
 
-def latest_answers(graph: GraphFrames, *, as_of: dt.date | None = None, technology_ids: Sequence[str] | None = None) -> pl.DataFrame:
+def latest_answers(
+    graph: GraphFrames, *, as_of: dt.date | None = None, technology_ids: Sequence[str] | None = None
+) -> pl.DataFrame:
     """Each authority's latest answer (confirm, deny or NCND) per technology, within the filters.
 
     Returns:
@@ -109,7 +111,10 @@ def latest_answers(graph: GraphFrames, *, as_of: dt.date | None = None, technolo
         .select(
             pl.col("source").str.strip_prefix(f"{NodeKind.AUTHORITY.value}:").alias("authority_id"),
             pl.col("target").str.strip_prefix(f"{NodeKind.TECHNOLOGY.value}:").alias("technology_id"),
-            "stance", "response_id", "public_on", "date",
+            "stance",
+            "response_id",
+            "public_on",
+            "date",
         )  # fmt: skip
         .sort(["public_on", "date", "response_id"], nulls_last=False)
         .group_by("authority_id", "technology_id")
@@ -177,7 +182,11 @@ def agreement_projection(
         found = []
     ordered = sorted((sorted(c) for c in found), key=lambda members: (-len(members), members[0]))
     has_weight = positive.height > 0
-    modularity = float(nx.community.modularity(projected, ordered, weight="weight", resolution=resolution)) if has_weight else 0.0
+    modularity = (
+        float(nx.community.modularity(projected, ordered, weight="weight", resolution=resolution))
+        if has_weight
+        else 0.0
+    )
     community_of = pl.DataFrame(
         [(member, number, len(members)) for number, members in enumerate(ordered, start=1) for member in members],
         schema={"authority_id": pl.String(), "community": pl.Int64(), "community_size": pl.Int64()},
@@ -195,9 +204,13 @@ def _modal_stances(frame: pl.LazyFrame, group: list[str]) -> pl.LazyFrame:
 
 def _departures(answers: pl.DataFrame, community_of: pl.DataFrame, graph: GraphFrames) -> pl.DataFrame:
     placed = answers.lazy().join(community_of.lazy(), on="authority_id", how="left")
-    usual = _modal_stances(placed, ["community", "technology_id"]).select("community", "technology_id", "stance", pl.lit(True).alias("_usual"))
-    names = graph.nodes.lazy().filter(pl.col("kind") == NodeKind.AUTHORITY.value).select(
-        pl.col("entity_id").alias("authority_id"), pl.col("label").alias("authority_name")
+    usual = _modal_stances(placed, ["community", "technology_id"]).select(
+        "community", "technology_id", "stance", pl.lit(True).alias("_usual")
+    )
+    names = (
+        graph.nodes.lazy()
+        .filter(pl.col("kind") == NodeKind.AUTHORITY.value)
+        .select(pl.col("entity_id").alias("authority_id"), pl.col("label").alias("authority_name"))
     )
     return (
         placed.join(usual, on=["community", "technology_id", "stance"], how="left")
@@ -214,7 +227,9 @@ def _departures(answers: pl.DataFrame, community_of: pl.DataFrame, graph: GraphF
     )
 
 
-def national_line(graph: GraphFrames, *, as_of: dt.date | None = None, technology_ids: Sequence[str] | None = None) -> pl.DataFrame:
+def national_line(
+    graph: GraphFrames, *, as_of: dt.date | None = None, technology_ids: Sequence[str] | None = None
+) -> pl.DataFrame:
     """Per technology: the modal stance across the authorities that answered, and who departed from it.
 
     Returns:
@@ -238,8 +253,10 @@ def national_line(graph: GraphFrames, *, as_of: dt.date | None = None, technolog
         .group_by("technology_id")
         .agg(pl.col("authority_id").sort().alias("departed_authority_ids"))
     )
-    names = graph.nodes.lazy().filter(pl.col("kind") == NodeKind.TECHNOLOGY.value).select(
-        pl.col("entity_id").alias("technology_id"), pl.col("label").alias("technology_name")
+    names = (
+        graph.nodes.lazy()
+        .filter(pl.col("kind") == NodeKind.TECHNOLOGY.value)
+        .select(pl.col("entity_id").alias("technology_id"), pl.col("label").alias("technology_name"))
     )
     return (
         answers.group_by("technology_id")
@@ -251,7 +268,10 @@ def national_line(graph: GraphFrames, *, as_of: dt.date | None = None, technolog
         .join(departed, on="technology_id", how="left")
         .join(names, on="technology_id", how="left")
         .with_columns(
-            pl.when(pl.col("is_tied")).then(None).otherwise(pl.col("national_count") / pl.col("answered_count")).alias("national_share"),
+            pl.when(pl.col("is_tied"))
+            .then(None)
+            .otherwise(pl.col("national_count") / pl.col("answered_count"))
+            .alias("national_share"),
             pl.col("departed_authority_ids").fill_null(pl.lit([], pl.List(pl.String()))),
         )
         .with_columns(pl.col("departed_authority_ids").list.len().cast(pl.Int64).alias("departed_count"))

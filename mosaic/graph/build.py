@@ -29,7 +29,6 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from mosaic.normalise.names import closest
 from mosaic.analyses import AnalysisInputs, all_checks, empty_findings, run_checks
 from mosaic.errors import MappingError
 from mosaic.graph.frames import (
@@ -43,6 +42,7 @@ from mosaic.graph.frames import (
 )
 from mosaic.normalise.dates import period_end
 from mosaic.normalise.exemptions import NCND_LIMBS
+from mosaic.normalise.names import closest
 from mosaic.registry import CATEGORY_SEPARATOR
 from mosaic.schema import Stance
 
@@ -112,7 +112,9 @@ def as_of_view(graph: GraphFrames, as_of: dt.date) -> GraphFrames:
     return restrict(graph, as_of=as_of)
 
 
-def restrict(graph: GraphFrames, *, as_of: dt.date | None = None, technology_ids: Sequence[str] | None = None) -> GraphFrames:
+def restrict(
+    graph: GraphFrames, *, as_of: dt.date | None = None, technology_ids: Sequence[str] | None = None
+) -> GraphFrames:
     """Restrict a graph to a date and/or to technologies, recomputing the aggregates it holds.
 
     Rules: dated edges (``DATED_RELATIONS``) are kept when ``public_on <= as_of``; with technologies,
@@ -226,7 +228,10 @@ def _build(inputs: AnalysisInputs, findings: pl.DataFrame) -> GraphFrames:
     # every node comes from the registers or the responses, so only evidence (from findings that may name
     # authorities absent here) could point outside the graph: such items are dropped, not given nodes
     known_authorities = pl.concat(
-        [inputs.authorities.get_column("authority_id"), events.select(pl.col("authority_id").unique()).collect().get_column("authority_id")]
+        [
+            inputs.authorities.get_column("authority_id"),
+            events.select(pl.col("authority_id").unique()).collect().get_column("authority_id"),
+        ]
     ).unique()
     responded = _responded_edges(events).collect()
     edge_parts = [
@@ -264,7 +269,14 @@ def _responded_edges(events: pl.LazyFrame) -> pl.LazyFrame:
             pl.col("response_date").alias("date"),
             pl.col("response_date_precision").alias("date_precision"),
             pl.col("response_end").alias("public_on"),
-            "response_id", "request_id", "technology_id", "stance", "outcome", "exemptions", "source_url", "source_type",
+            "response_id",
+            "request_id",
+            "technology_id",
+            "stance",
+            "outcome",
+            "exemptions",
+            "source_url",
+            "source_type",
         ),  # fmt: skip
         EDGE_SCHEMA,
     )
@@ -289,7 +301,9 @@ def cited_edges(edges: pl.DataFrame) -> pl.DataFrame:
             "source",
             _prefixed(NodeKind.EXEMPTION, "exemptions").alias("target"),
             pl.lit(Relation.CITED.value).alias("relation"),
-            "public_on", "count", "ncnd_count",
+            "public_on",
+            "count",
+            "ncnd_count",
         ),  # fmt: skip
         EDGE_SCHEMA,
     ).collect()
@@ -329,14 +343,21 @@ def _technology_paths(technologies: pl.DataFrame, events: pl.LazyFrame) -> pl.Da
     and an unknown technology can head its own path, so the ids come from the paths, not the taxonomy.
     """
     # sorted, so that an unresolved id found under two paths always takes the same (first) one
-    categories = pl.concat([technologies.lazy().select("category"), events.select("category")]).unique().drop_nulls().sort("category")
+    categories = (
+        pl.concat([technologies.lazy().select("category"), events.select("category")])
+        .unique()
+        .drop_nulls()
+        .sort("category")
+    )
     return (
         categories.with_row_index("_p")
         .with_columns(pl.col("category").str.split(CATEGORY_SEPARATOR).alias("technology_id"))
         .explode("technology_id")
         .with_columns(pl.int_range(pl.len()).over("_p").alias("_pos"))
         .with_columns(
-            (pl.col("technology_id").str.len_chars().cum_sum().over("_p") + len(CATEGORY_SEPARATOR) * pl.col("_pos")).alias("_end"),
+            (
+                pl.col("technology_id").str.len_chars().cum_sum().over("_p") + len(CATEGORY_SEPARATOR) * pl.col("_pos")
+            ).alias("_end"),
             pl.col("technology_id").shift(1).over("_p").alias("parent_id"),
         )
         .select("technology_id", pl.col("category").str.slice(0, pl.col("_end")).alias("path"), "parent_id")
@@ -347,11 +368,15 @@ def _technology_paths(technologies: pl.DataFrame, events: pl.LazyFrame) -> pl.Da
 
 
 def _taxonomy_edges(technologies: pl.DataFrame, events: pl.LazyFrame, paths: pl.DataFrame) -> pl.LazyFrame:
-    is_a = paths.lazy().drop_nulls("parent_id").select(
-        pl.concat_str(pl.lit(f"{Relation.IS_A.value}:"), "technology_id").alias("edge_id"),
-        _prefixed(NodeKind.TECHNOLOGY, "technology_id").alias("source"),
-        _prefixed(NodeKind.TECHNOLOGY, "parent_id").alias("target"),
-        pl.lit(Relation.IS_A.value).alias("relation"),
+    is_a = (
+        paths.lazy()
+        .drop_nulls("parent_id")
+        .select(
+            pl.concat_str(pl.lit(f"{Relation.IS_A.value}:"), "technology_id").alias("edge_id"),
+            _prefixed(NodeKind.TECHNOLOGY, "technology_id").alias("source"),
+            _prefixed(NodeKind.TECHNOLOGY, "parent_id").alias("target"),
+            pl.lit(Relation.IS_A.value).alias("relation"),
+        )
     )
     if "also_under" in technologies.columns:  # a variant's second category: is_a that one too
         also = (
@@ -360,28 +385,31 @@ def _taxonomy_edges(technologies: pl.DataFrame, events: pl.LazyFrame, paths: pl.
             .explode("parent_id")
             .drop_nulls("parent_id")
             .select(
-                pl.concat_str(pl.lit(f"{Relation.IS_A.value}:"), "technology_id", pl.lit("|"), "parent_id").alias("edge_id"),
+                pl.concat_str(pl.lit(f"{Relation.IS_A.value}:"), "technology_id", pl.lit("|"), "parent_id").alias(
+                    "edge_id"
+                ),
                 _prefixed(NodeKind.TECHNOLOGY, "technology_id").alias("source"),
                 _prefixed(NodeKind.TECHNOLOGY, "parent_id").alias("target"),
                 pl.lit(Relation.IS_A.value).alias("relation"),
             )
         )
         is_a = pl.concat([is_a, also])
-    made_by = (
-        _vendors(technologies, events)
-        .select(
-            pl.concat_str(pl.lit(f"{Relation.MADE_BY.value}:"), "technology_id", pl.lit("|"), "vendor_slug").alias("edge_id"),
-            _prefixed(NodeKind.TECHNOLOGY, "technology_id").alias("source"),
-            _prefixed(NodeKind.VENDOR, "vendor_slug").alias("target"),
-            pl.lit(Relation.MADE_BY.value).alias("relation"),
-        )
+    made_by = _vendors(technologies, events).select(
+        pl.concat_str(pl.lit(f"{Relation.MADE_BY.value}:"), "technology_id", pl.lit("|"), "vendor_slug").alias(
+            "edge_id"
+        ),
+        _prefixed(NodeKind.TECHNOLOGY, "technology_id").alias("source"),
+        _prefixed(NodeKind.VENDOR, "vendor_slug").alias("target"),
+        pl.lit(Relation.MADE_BY.value).alias("relation"),
     )
     return pl.concat([is_a, made_by])
 
 
 def _vendors(technologies: pl.DataFrame, events: pl.LazyFrame) -> pl.LazyFrame:
     """(technology_id, vendor, vendor_slug): taxonomy products' vendors, and vendors given for unresolved ones."""
-    registered = technologies.lazy().filter(pl.col("level").is_in(["product", "variant"])).select("technology_id", "vendor")
+    registered = (
+        technologies.lazy().filter(pl.col("level").is_in(["product", "variant"])).select("technology_id", "vendor")
+    )
     unregistered = events.join(technologies.lazy().select("technology_id"), on="technology_id", how="anti").select(
         "technology_id", "vendor"
     )
@@ -397,7 +425,10 @@ def _vendors(technologies: pl.DataFrame, events: pl.LazyFrame) -> pl.LazyFrame:
 def _request_edges(events: pl.LazyFrame) -> pl.LazyFrame:
     requested = events.drop_nulls("request_id")
     parts = []
-    for relation, column, kind in ((Relation.ASKED, "authority_id", NodeKind.AUTHORITY), (Relation.ABOUT, "technology_id", NodeKind.TECHNOLOGY)):
+    for relation, column, kind in (
+        (Relation.ASKED, "authority_id", NodeKind.AUTHORITY),
+        (Relation.ABOUT, "technology_id", NodeKind.TECHNOLOGY),
+    ):
         parts.append(
             requested.group_by("request_id", column, maintain_order=True)
             .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("asked_on").min().alias("public_on"))
@@ -406,7 +437,9 @@ def _request_edges(events: pl.LazyFrame) -> pl.LazyFrame:
                 _prefixed(NodeKind.REQUEST, "request_id").alias("source"),
                 _prefixed(kind, column).alias("target"),
                 pl.lit(relation.value).alias("relation"),
-                "public_on", "request_id", "count",
+                "public_on",
+                "request_id",
+                "count",
             )  # fmt: skip
         )
     return pl.concat(parts)
@@ -444,7 +477,17 @@ def _evidence_edges(findings: pl.DataFrame, events: pl.LazyFrame, known_authorit
     per_finding = per_finding.drop("_ncnd_date").hstack(public)
     # the disclosure's outcome, exemptions and source type stay on its own responded edge (response_id):
     # at a million responses there are several million evidence items, and copies would double the graph
-    wanted = ["authority_id", "technology_id", "date", "date_precision", "stance", "grade", "source_url", "relation", "response_id"]
+    wanted = [
+        "authority_id",
+        "technology_id",
+        "date",
+        "date_precision",
+        "stance",
+        "grade",
+        "source_url",
+        "relation",
+        "response_id",
+    ]
     items = (
         per_finding.with_columns(pl.col("evidence").list.eval(pl.struct(pl.element().struct.field(*wanted))))
         .explode("evidence")
@@ -495,7 +538,12 @@ def _technology_nodes(technologies: pl.DataFrame, events: pl.LazyFrame, paths: p
     labels = events.group_by("technology_id").agg(pl.col("technology_label").drop_nulls().first().alias("_given"))
     vendors = events.group_by("technology_id").agg(pl.col("vendor").drop_nulls().first().alias("_given_vendor"))
     taxonomy = technologies.lazy().select(
-        "technology_id", pl.col("name").alias("_name"), "level", "vendor", "is_synthetic", pl.lit(True).alias("is_registered")
+        "technology_id",
+        pl.col("name").alias("_name"),
+        "level",
+        "vendor",
+        "is_synthetic",
+        pl.lit(True).alias("is_registered"),
     )
     return (
         paths.lazy()
@@ -544,15 +592,12 @@ def _region_nodes(authorities: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _exemption_nodes(events: pl.LazyFrame) -> pl.LazyFrame:
-    return (
-        events.select(pl.col("exemptions").explode().drop_nulls().unique().alias("code"))
-        .select(
-            _prefixed(NodeKind.EXEMPTION, "code").alias("node_id"),
-            pl.lit(NodeKind.EXEMPTION.value).alias("kind"),
-            pl.col("code").alias("label"),
-            pl.col("code").alias("entity_id"),
-            pl.col("code").is_in(sorted(NCND_LIMBS)).alias("is_ncnd_limb"),
-        )
+    return events.select(pl.col("exemptions").explode().drop_nulls().unique().alias("code")).select(
+        _prefixed(NodeKind.EXEMPTION, "code").alias("node_id"),
+        pl.lit(NodeKind.EXEMPTION.value).alias("kind"),
+        pl.col("code").alias("label"),
+        pl.col("code").alias("entity_id"),
+        pl.col("code").is_in(sorted(NCND_LIMBS)).alias("is_ncnd_limb"),
     )
 
 
@@ -596,15 +641,23 @@ def _finish(
     kind = pl.col("kind")
     if prune:
         touched = pl.concat([edges.get_column("source").unique(), edges.get_column("target").unique()]).unique()
-        keep = (kind.is_in(_ALWAYS_KEPT) & pl.col("is_registered").fill_null(True)) | pl.col("node_id").is_in(touched.implode())
+        keep = (kind.is_in(_ALWAYS_KEPT) & pl.col("is_registered").fill_null(True)) | pl.col("node_id").is_in(
+            touched.implode()
+        )
         if keep_technologies is not None:
-            keep = pl.when(kind == NodeKind.TECHNOLOGY.value).then(pl.col("node_id").is_in(keep_technologies.implode())).otherwise(keep)
+            keep = (
+                pl.when(kind == NodeKind.TECHNOLOGY.value)
+                .then(pl.col("node_id").is_in(keep_technologies.implode()))
+                .otherwise(keep)
+            )
         else:
             keep = keep | ((kind == NodeKind.TECHNOLOGY.value) & pl.col("is_registered"))
         dropped = nodes.filter(~keep).get_column("node_id")
         if dropped.len():
             nodes = nodes.filter(keep)
-            edges = edges.filter(~pl.col("source").is_in(dropped.implode()) & ~pl.col("target").is_in(dropped.implode()))
+            edges = edges.filter(
+                ~pl.col("source").is_in(dropped.implode()) & ~pl.col("target").is_in(dropped.implode())
+            )
     responded = edges.lazy().filter(pl.col("relation") == Relation.RESPONDED.value)
     counts = (
         pl.concat(
@@ -612,7 +665,9 @@ def _finish(
                 responded.select(pl.col("source").alias("node_id")),
                 responded.select(pl.col("target").alias("node_id")),
                 responded.drop_nulls("request_id").select(_prefixed(NodeKind.REQUEST, "request_id").alias("node_id")),
-                responded.select(_prefixed(NodeKind.EXEMPTION, pl.col("exemptions").explode()).alias("node_id")).drop_nulls(),
+                responded.select(
+                    _prefixed(NodeKind.EXEMPTION, pl.col("exemptions").explode()).alias("node_id")
+                ).drop_nulls(),
             ]
         )
         .group_by("node_id")

@@ -42,8 +42,8 @@ import networkx as nx
 import polars as pl
 
 from mosaic.errors import MappingError
-from mosaic.store.files import write_atomically
 from mosaic.graph.frames import GraphFrames
+from mosaic.store.files import write_atomically
 
 LOG = logging.getLogger(__name__)
 GraphFormat = Literal["graphml", "gexf", "json"]
@@ -99,7 +99,9 @@ def _records(frame: pl.DataFrame, encode: Callable[[Any], Any]) -> Iterator[dict
         yield {key: encode(value) for key, value in row.items() if value is not None}
 
 
-def _networkx(graph: GraphFrames, encode: Callable[[Any], Any], *, name: str = "mosaic disclosure graph") -> nx.MultiDiGraph:
+def _networkx(
+    graph: GraphFrames, encode: Callable[[Any], Any], *, name: str = "mosaic disclosure graph"
+) -> nx.MultiDiGraph:
     result = nx.MultiDiGraph(name=name)
     if graph.as_of is not None:
         result.graph["as_of"] = graph.as_of.isoformat()
@@ -187,7 +189,9 @@ def read_graph(path: str | Path, fmt: str) -> nx.MultiDiGraph:
         for _, _, data in graph.edges(data=True):
             data.pop("id", None)
     elif fmt == "json":
-        graph = nx.node_link_graph(json.loads(Path(path).read_text(encoding="utf-8")), directed=True, multigraph=True, edges="edges")
+        graph = nx.node_link_graph(
+            json.loads(Path(path).read_text(encoding="utf-8")), directed=True, multigraph=True, edges="edges"
+        )
     else:
         raise MappingError(f"unknown graph format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return decode_attributes(graph)

@@ -75,7 +75,10 @@ NODE_COLUMNS: dict[str, tuple[pl.DataType, str]] = {
     "node_id": (pl.String(), "Unique id: the kind, a colon, and the id within the kind (authority:kent)."),
     "kind": (pl.String(), "NodeKind: authority, technology, vendor, exemption, region or request."),
     "label": (pl.String(), "Display name: register or taxonomy name, else the name as given."),
-    "entity_id": (pl.String(), "The id within its kind: authority_id, technology_id, exemption code, region or vendor name, request reference."),
+    "entity_id": (
+        pl.String(),
+        "The id within its kind: authority_id, technology_id, exemption code, region or vendor name, request reference.",
+    ),
     "authority_kind": (pl.String(), "Authority: register kind (territorial_force, national_body...)."),
     "country": (pl.String(), "Authority: country."),
     "region": (pl.String(), "Authority: region name."),
@@ -90,7 +93,10 @@ NODE_COLUMNS: dict[str, tuple[pl.DataType, str]] = {
     "is_ncnd_limb": (pl.Boolean(), "Exemption: the code excludes the duty to confirm or deny (s24(2), s23(5)...)."),
     "is_registered": (pl.Boolean(), "Authority/technology: in the register or taxonomy (false for unresolved:<slug>)."),
     "public_on": (pl.Date(), "Request: the earliest date by which it had certainly been asked."),
-    "response_count": (pl.Int64(), "Authority, technology, exemption, request: responded edges in this view that touch it (exemption: responses citing it)."),
+    "response_count": (
+        pl.Int64(),
+        "Authority, technology, exemption, request: responded edges in this view that touch it (exemption: responses citing it).",
+    ),
     "distance": (pl.Int64(), "neighbourhood: hops from the centre node (0 for the centre); null in other views."),
 }
 
@@ -99,13 +105,25 @@ EDGE_COLUMNS: dict[str, tuple[pl.DataType, str]] = {
     "edge_id": (pl.String(), "Unique id (the networkx multigraph key): the relation and what identifies the edge."),
     "source": (pl.String(), "node_id of the source."),
     "target": (pl.String(), "node_id of the target."),
-    "relation": (pl.String(), "Relation: responded, cited, borders, in_region, is_a, made_by, asked, about, evidence_for."),
+    "relation": (
+        pl.String(),
+        "Relation: responded, cited, borders, in_region, is_a, made_by, asked, about, evidence_for.",
+    ),
     "date": (pl.Date(), "responded/evidence_for: the response or disclosure date as given (first day of its period)."),
     "date_precision": (pl.String(), "responded: precision of date (day, month or year)."),
-    "public_on": (pl.Date(), "Dated relations: the first day the fact was certainly public (end of the date's period; for cited/asked/about the earliest such day); null for register facts."),
-    "response_id": (pl.String(), "responded: the response; evidence_for: the disclosure's response (its responded edge has the outcome, exemptions and source type)."),
+    "public_on": (
+        pl.Date(),
+        "Dated relations: the first day the fact was certainly public (end of the date's period; for cited/asked/about the earliest such day); null for register facts.",
+    ),
+    "response_id": (
+        pl.String(),
+        "responded: the response; evidence_for: the disclosure's response (its responded edge has the outcome, exemptions and source type).",
+    ),
     "request_id": (pl.String(), "responded/asked/about: the request reference."),
-    "technology_id": (pl.String(), "responded: the technology answered about; evidence_for: the technology the disclosure was about."),
+    "technology_id": (
+        pl.String(),
+        "responded: the technology answered about; evidence_for: the technology the disclosure was about.",
+    ),
     "stance": (pl.String(), "responded/evidence_for: confirm, deny, ncnd or unknown."),
     "outcome": (pl.String(), "responded: what the letter did (Outcome)."),
     "exemptions": (pl.List(pl.String()), "responded: exemption codes cited, sorted."),
@@ -113,10 +131,16 @@ EDGE_COLUMNS: dict[str, tuple[pl.DataType, str]] = {
     "source_type": (pl.String(), "responded: kind of source (decides the evidence grade)."),
     "ncnd_response_id": (pl.String(), "evidence_for: the NCND response the disclosure bears on."),
     "ncnd_technology_id": (pl.String(), "evidence_for: the technology of that NCND."),
-    "evidence_relation": (pl.String(), "evidence_for: exact, broader, narrower or sibling (the disclosure's technology against the NCND's)."),
+    "evidence_relation": (
+        pl.String(),
+        "evidence_for: exact, broader, narrower or sibling (the disclosure's technology against the NCND's).",
+    ),
     "grade": (pl.String(), "evidence_for: official_self, official_linked, official_peer or unofficial."),
     "check": (pl.String(), "evidence_for: the check whose finding listed the evidence."),
-    "count": (pl.Int64(), "cited: responses citing the code; asked: responses to the request; a collapsed neighbourhood edge: edges it stands for."),
+    "count": (
+        pl.Int64(),
+        "cited: responses citing the code; asked: responses to the request; a collapsed neighbourhood edge: edges it stands for.",
+    ),
     "ncnd_count": (pl.Int64(), "cited: of those, NCND responses."),
 }
 
@@ -171,7 +195,8 @@ def conform(frame: pl.DataFrame | pl.LazyFrame, schema: pl.Schema) -> pl.LazyFra
     if unknown:
         raise SchemaError(f"graph frame has unknown column(s): {', '.join(unknown)}")
     return lazy.select(
-        (pl.col(name).cast(dtype) if name in present else pl.lit(None, dtype)).alias(name) for name, dtype in schema.items()
+        (pl.col(name).cast(dtype) if name in present else pl.lit(None, dtype)).alias(name)
+        for name, dtype in schema.items()
     )
 
 
@@ -192,7 +217,10 @@ def validate(graph: GraphFrames) -> GraphFrames:
     builders and by tests; cheap (a few vectorised passes).
     """
     nodes, edges = graph.nodes, graph.edges
-    for name, frame, required, key in (("nodes", nodes, _REQUIRED_NODE, "node_id"), ("edges", edges, _REQUIRED_EDGE, "edge_id")):
+    for name, frame, required, key in (
+        ("nodes", nodes, _REQUIRED_NODE, "node_id"),
+        ("edges", edges, _REQUIRED_EDGE, "edge_id"),
+    ):
         for column in required:
             if frame.get_column(column).null_count():
                 raise SchemaError(f"graph {name}: {column} has nulls")

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from mosaic.normalise.names import closest
 from mosaic.errors import MappingError
 from mosaic.graph.build import technology_scope
 from mosaic.graph.frames import DATED_RELATIONS, EDGE_SCHEMA, NODE_SCHEMA, GraphFrames, NodeKind, Relation, conform
+from mosaic.normalise.names import closest
 from mosaic.schema import Stance
 
 #: Relations whose parallel edges (same source, target) a neighbourhood collapses into one, counting them.
@@ -34,7 +34,6 @@ KIND_PRIORITY: tuple[str, ...] = (
     NodeKind.AUTHORITY.value, NodeKind.TECHNOLOGY.value, NodeKind.EXEMPTION.value, NodeKind.REGION.value,
     NodeKind.VENDOR.value, NodeKind.REQUEST.value,
 )  # fmt: skip
-
 
 
 @dataclass(frozen=True)
@@ -111,16 +110,19 @@ def _build_index(graph: GraphFrames) -> _LinkIndex:
 
     relation = pl.col("relation")
     relation_code = relation.replace_strict({name: i for i, name in enumerate(_RELATIONS)}, return_dtype=pl.Int8)
-    days = {
-        name: pl.col(name).cast(pl.Int32).fill_null(_NEVER).alias(name) for name in ("public_on", "date")
-    }
+    days = {name: pl.col(name).cast(pl.Int32).fill_null(_NEVER).alias(name) for name in ("public_on", "date")}
     links = (
         graph.edges.lazy()
         .with_row_index("row")
         .filter(relation != Relation.CITED.value)
         .with_columns(code(pl.col("source")).alias("src"), code(pl.col("target")).alias("dst"))
         .select(
-            "row", "src", "dst", relation_code.alias("relation"), days["public_on"], days["date"],
+            "row",
+            "src",
+            "dst",
+            relation_code.alias("relation"),
+            days["public_on"],
+            days["date"],
             pl.when(relation.is_in([Relation.RESPONDED.value, Relation.ABOUT.value]))
             .then(pl.col("dst"))
             .when(relation == Relation.EVIDENCE_FOR.value)
@@ -152,7 +154,9 @@ def _build_index(graph: GraphFrames) -> _LinkIndex:
         )
         .collect()
     )
-    every = pl.concat([links.drop("exemptions"), citations.drop("exemptions")]).filter((pl.col("src") >= 0) & (pl.col("dst") >= 0))
+    every = pl.concat([links.drop("exemptions"), citations.drop("exemptions")]).filter(
+        (pl.col("src") >= 0) & (pl.col("dst") >= 0)
+    )
     arrays = {name: every.get_column(name).to_numpy() for name in _LINK_ARRAYS}
     for name in ("src", "dst", "scope_key", "request_code", "row"):
         arrays[name] = arrays[name].astype(np.int32 if name != "row" else np.uint32)
@@ -172,9 +176,11 @@ def _build_index(graph: GraphFrames) -> _LinkIndex:
         + np.bincount(arrays["dst"][cited], minlength=size)
     )
     requests = arrays["request_code"][responded]
-    arrays["response_counts"][: size] += np.bincount(requests[requests >= 0], minlength=size)
+    arrays["response_counts"][:size] += np.bincount(requests[requests >= 0], minlength=size)
     arrays["pair_key"] = (arrays["src"].astype(np.int64) * size + arrays["dst"]) * len(_RELATIONS) + relation
-    undated_first = {name: np.where(arrays[name] == _NEVER, np.iinfo(np.int32).min, arrays[name]) for name in ("public_on", "date")}
+    undated_first = {
+        name: np.where(arrays[name] == _NEVER, np.iinfo(np.int32).min, arrays[name]) for name in ("public_on", "date")
+    }
     arrays["by_rank"] = np.lexsort((arrays["row"], undated_first["date"], undated_first["public_on"]))
     arrays["rank"] = np.empty_like(arrays["by_rank"])
     arrays["rank"][arrays["by_rank"]] = np.arange(arrays["by_rank"].size)
@@ -311,7 +317,9 @@ def neighbourhood(
         .collect()
     )
     scope = tuple(sorted(set(technology_ids or ()) | set(graph.technology_ids or ()))) or None
-    return GraphFrames(nodes=nodes, edges=edges, as_of=as_of, technology_ids=scope, omitted_node_count=ranked.height - kept.height)
+    return GraphFrames(
+        nodes=nodes, edges=edges, as_of=as_of, technology_ids=scope, omitted_node_count=ranked.height - kept.height
+    )
 
 
 def _link_filter(
@@ -327,7 +335,11 @@ def _link_filter(
     as_of_day = None if as_of is None else (as_of - dt.date(1970, 1, 1)).days
 
     def public(ids: np.ndarray) -> np.ndarray:
-        return np.ones(ids.size, dtype=bool) if as_of_day is None else ~dated[relation[ids]] | (public_on[ids] <= as_of_day)
+        return (
+            np.ones(ids.size, dtype=bool)
+            if as_of_day is None
+            else ~dated[relation[ids]] | (public_on[ids] <= as_of_day)
+        )
 
     if not technology_ids:
         return (lambda ids: ids) if as_of_day is None else (lambda ids: ids[public(ids)])
@@ -349,7 +361,9 @@ def _link_filter(
         kind = rule[relation[ids]]
         key = scope_key[ids]
         passes = np.select(
-            [kind == 1, kind == 2, kind == 3], [in_scope[key], in_keep[key], request_in_scope[index.src[ids]]], default=True
+            [kind == 1, kind == 2, kind == 3],
+            [in_scope[key], in_keep[key], request_in_scope[index.src[ids]]],
+            default=True,
         )
         return ids[passes & public(ids)]
 
@@ -392,8 +406,11 @@ def _view_edges(graph: GraphFrames, index: _LinkIndex, inside: np.ndarray) -> pl
     citations = (
         pl.DataFrame(
             {
-                "key": index.pair_key[citing], "src": index.src[citing].astype(np.int64), "dst": index.dst[citing].astype(np.int64),
-                "is_ncnd": index.is_ncnd[citing], "public_on": index.public_on[citing],
+                "key": index.pair_key[citing],
+                "src": index.src[citing].astype(np.int64),
+                "dst": index.dst[citing].astype(np.int64),
+                "is_ncnd": index.is_ncnd[citing],
+                "public_on": index.public_on[citing],
             }
         )  # fmt: skip
         .lazy()
@@ -409,14 +426,22 @@ def _view_edges(graph: GraphFrames, index: _LinkIndex, inside: np.ndarray) -> pl
         .join(node_of.rename({"code": "dst", "node_id": "target"}), on="dst", how="left")
         .select(
             pl.concat_str(
-                pl.lit(f"{Relation.CITED.value}:"), "source", pl.lit("|"), pl.col("target").str.strip_prefix(f"{NodeKind.EXEMPTION.value}:")
+                pl.lit(f"{Relation.CITED.value}:"),
+                "source",
+                pl.lit("|"),
+                pl.col("target").str.strip_prefix(f"{NodeKind.EXEMPTION.value}:"),
             ).alias("edge_id"),
-            "source", "target", pl.lit(Relation.CITED.value).alias("relation"),
+            "source",
+            "target",
+            pl.lit(Relation.CITED.value).alias("relation"),
             pl.when(pl.col("public_on") < _NEVER).then(pl.col("public_on")).cast(pl.Date).alias("public_on"),
-            "count", "ncnd_count",
+            "count",
+            "ncnd_count",
         )  # fmt: skip
     )
-    return pl.concat([graph.edges[pl.Series(index.row[plain])], collapsed, conform(citations, EDGE_SCHEMA).collect()]).sort("relation", "edge_id")
+    return pl.concat(
+        [graph.edges[pl.Series(index.row[plain])], collapsed, conform(citations, EDGE_SCHEMA).collect()]
+    ).sort("relation", "edge_id")
 
 
 def _response_counts(index: _LinkIndex, keep: Callable[[np.ndarray], np.ndarray], codes: np.ndarray) -> np.ndarray:

@@ -88,7 +88,16 @@ _SENT_EVENTS = ("sent",)
 _RESPONSE_EVENT = "response"
 #: Event states that mean an incoming message was only an acknowledgement, a clarification or a holding
 #: reply, not the answer: the response date is the first response classified otherwise.
-_NOT_AN_ANSWER = frozenset({"waiting_response", "waiting_response_overdue", "waiting_response_very_overdue", "waiting_clarification", "waiting_classification", "internal_review"})
+_NOT_AN_ANSWER = frozenset(
+    {
+        "waiting_response",
+        "waiting_response_overdue",
+        "waiting_response_very_overdue",
+        "waiting_clarification",
+        "waiting_classification",
+        "internal_review",
+    }
+)
 #: Cells of a platform row: ingest's field names first, then extra columns (kept in ``extra``).
 JSON_COLUMNS: tuple[str, ...] = (
     "authority", "technology", "request_id", "request_date", "response_date", "outcome", "exemptions",
@@ -180,14 +189,28 @@ def read_alaveteli_json(name: str, document: Any):
     for index, item in enumerate(items, start=1):
         kind = _item_kind(item)
         if kind is None:
-            what = type(item).__name__ if not isinstance(item, dict) else "an object without url_title/described_state or info_request/event_type"
-            ragged.append({"source_row": index, "reason": f"item {index} ($[{index - 1}]) is not a WhatDoTheyKnow request or event ({what})", "raw": json.dumps(item, ensure_ascii=False, default=str)[:2000]})
+            what = (
+                type(item).__name__
+                if not isinstance(item, dict)
+                else "an object without url_title/described_state or info_request/event_type"
+            )
+            ragged.append(
+                {
+                    "source_row": index,
+                    "reason": f"item {index} ($[{index - 1}]) is not a WhatDoTheyKnow request or event ({what})",
+                    "raw": json.dumps(item, ensure_ascii=False, default=str)[:2000],
+                }
+            )
             continue
         request = item["info_request"] if kind == "event" else item
         key = str(request.get("id") or request.get("url_title") or f"item-{index}")
         gathered = requests.get(key)
         if gathered is None:
-            gathered = requests[key] = _Request(row=index, request=request, body=item.get("public_body") if isinstance(item.get("public_body"), dict) else None)
+            gathered = requests[key] = _Request(
+                row=index,
+                request=request,
+                body=item.get("public_body") if isinstance(item.get("public_body"), dict) else None,
+            )
         if gathered.body is None and isinstance(item.get("public_body"), dict):
             gathered.body = item["public_body"]
         if kind == "event":
@@ -196,7 +219,11 @@ def read_alaveteli_json(name: str, document: Any):
             if isinstance(event, dict):
                 gathered.events.append(event)
     rows = [_request_cells(r) for r in requests.values()]
-    frame = pl.DataFrame(rows, schema={c: pl.String for c in JSON_COLUMNS}, orient="row") if rows else pl.DataFrame(schema={c: pl.String for c in JSON_COLUMNS})
+    frame = (
+        pl.DataFrame(rows, schema={c: pl.String for c in JSON_COLUMNS}, orient="row")
+        if rows
+        else pl.DataFrame(schema={c: pl.String for c in JSON_COLUMNS})
+    )
     frame = frame.with_columns(pl.Series(ROW_COLUMN, [r.row for r in requests.values()], dtype=pl.Int64))
     ragged_frame = pl.DataFrame(ragged, schema=_empty_ragged().schema) if ragged else _empty_ragged()
     return RawTable(source_file=name, header=list(JSON_COLUMNS), frame=frame, ragged=ragged_frame, encoding="utf-8")
@@ -232,7 +259,9 @@ def _sorted_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: dict[Any, dict[str, Any]] = {}
     for position, event in enumerate(events):
         seen.setdefault(event.get("id", f"#{position}"), event)
-    return sorted(seen.values(), key=lambda e: (uk_date(e.get("created_at")) or "9999", _text(e.get("created_at")) or ""))
+    return sorted(
+        seen.values(), key=lambda e: (uk_date(e.get("created_at")) or "9999", _text(e.get("created_at")) or "")
+    )
 
 
 def _request_cells(gathered: _Request) -> list[str | None]:
@@ -255,7 +284,15 @@ def _request_cells(gathered: _Request) -> list[str | None]:
         if request_date:
             provenance.append("request_date created_at (no sent event)")
     responses = [e for e in events if e.get("event_type") == _RESPONSE_EVENT]
-    answer = next((e for e in responses if (e.get("described_state") or e.get("calculated_state")) and (e.get("described_state") or e.get("calculated_state")) not in _NOT_AN_ANSWER), None)
+    answer = next(
+        (
+            e
+            for e in responses
+            if (e.get("described_state") or e.get("calculated_state"))
+            and (e.get("described_state") or e.get("calculated_state")) not in _NOT_AN_ANSWER
+        ),
+        None,
+    )
     state = _text(request.get("described_state"))
     response_date = None
     if answer is not None:
@@ -284,7 +321,13 @@ def _request_cells(gathered: _Request) -> list[str | None]:
 
     authority = _text(body.get("url_name")) or _text(body.get("name"))
     tags = request.get("tags") or []
-    tag_text = "; ".join(":".join(str(p) for p in pair if p not in (None, "")) if isinstance(pair, list) else str(pair) for pair in tags) or None
+    tag_text = (
+        "; ".join(
+            ":".join(str(p) for p in pair if p not in (None, "")) if isinstance(pair, list) else str(pair)
+            for pair in tags
+        )
+        or None
+    )
     return [
         authority,
         technology,
@@ -339,14 +382,19 @@ def _letter_reading(text: str) -> tuple[str, str | None, str] | None:
     if answer is None:
         return None
     codes = exemption_codes(cited or "")
-    outcome = classify_outcome_rows(pl.Series([answer], dtype=pl.String), pl.Series([codes], dtype=pl.List(pl.String))).item(0, "outcome")
+    outcome = classify_outcome_rows(
+        pl.Series([answer], dtype=pl.String), pl.Series([codes], dtype=pl.List(pl.String))
+    ).item(0, "outcome")
     return answer, cited, outcome
 
 
 # --- correspondence ZIP ---------------------------------------------------------------------------
 
 _SEPARATOR = re.compile(r"^-{20,}\s*$")
-_INTRO = re.compile(r'request\s+"(?P<title>.+?)"\.?\s+The latest, full version is available online at\s+(?P<url>\S+?)\.?\s*$', re.IGNORECASE | re.DOTALL)
+_INTRO = re.compile(
+    r'request\s+"(?P<title>.+?)"\.?\s+The latest, full version is available online at\s+(?P<url>\S+?)\.?\s*$',
+    re.IGNORECASE | re.DOTALL,
+)
 _ATTACHMENT_MEMBER = re.compile(r"^(?P<message>\d+)_(?P<part>\d+)_(?P<file>.+)$")
 _ATTACHMENT_LINE = re.compile(r"^Attachment:\s")
 _READABLE = frozenset({".pdf", ".txt", ".html", ".htm", ".md"})
@@ -405,7 +453,9 @@ def read_correspondence_zip(name: str, data: bytes):
         raise DataError(f"{name}: cannot be read as a ZIP ({str(exc).strip() or type(exc).__name__})") from None
     thread_name = next((n for n in CORRESPONDENCE_NAMES if n in members), None)
     if thread_name is None:
-        raise DataError(f"{name}: a ZIP without correspondence.txt or correspondence.pdf, so not a WhatDoTheyKnow correspondence download")
+        raise DataError(
+            f"{name}: a ZIP without correspondence.txt or correspondence.pdf, so not a WhatDoTheyKnow correspondence download"
+        )
     attachments: dict[int, list[tuple[str, bytes]]] = {}
     for member, content in sorted(members.items()):
         match = _ATTACHMENT_MEMBER.match(PurePosixPath(member).name)
@@ -450,7 +500,12 @@ def read_correspondence_zip(name: str, data: bytes):
         candidates = []
         for number, message in enumerate(incoming, start=1):
             own = [(f"From: {message.sender}", None, None), (f"Date: {message.date}", None, None)]
-            own += [(t, None, None) for t in paragraphs_from_text("\n".join(line for line in message.body if not _ATTACHMENT_LINE.match(line)))]
+            own += [
+                (t, None, None)
+                for t in paragraphs_from_text(
+                    "\n".join(line for line in message.body if not _ATTACHMENT_LINE.match(line))
+                )
+            ]
             candidates.append((number, message, own + attachment_blocks(number)))
         chosen = next((c for c in candidates if _answers(c[2])), candidates[-1] if candidates else None)
         if chosen is None:
@@ -484,8 +539,16 @@ def read_correspondence_zip(name: str, data: bytes):
             if found is not None and found.kept:
                 cells["technology"] = found.value
                 provenance.append("technology title")
-    overridden = {k for k, v in filled.items() if v} | ({"request_id"} if title else set()) | ({"outcome"} if no_answer else set())
-    kept = [entry for entry in (cells.get("provenance") or "").split("; ") if entry and entry.split(" ", 1)[0] not in overridden]
+    overridden = (
+        {k for k, v in filled.items() if v}
+        | ({"request_id"} if title else set())
+        | ({"outcome"} if no_answer else set())
+    )
+    kept = [
+        entry
+        for entry in (cells.get("provenance") or "").split("; ")
+        if entry and entry.split(" ", 1)[0] not in overridden
+    ]
     cells["provenance"] = "; ".join(kept + provenance) or None
     cells["document_kind"] = "wdtk_correspondence"
     cells["source_url"] = WDTK_REQUEST_URL.format(url_title) if url_title else None
@@ -495,8 +558,15 @@ def read_correspondence_zip(name: str, data: bytes):
     if overridden or cells.get("technology"):
         done = overridden | ({"technology"} if cells.get("technology") else set())
         issues = issues.filter(~pl.col("column").is_in(list(done)))
-    frame = pl.DataFrame({k: [v] for k, v in cells.items()}, schema={k: pl.String for k in cells}).with_columns(pl.lit(1, dtype=pl.Int64).alias(ROW_COLUMN))
-    return RawTable(source_file=name, header=list(cells), frame=frame, document_issues=issues.cast(ISSUE_FRAME_SCHEMA) if issues.height else pl.DataFrame(schema=ISSUE_FRAME_SCHEMA))
+    frame = pl.DataFrame({k: [v] for k, v in cells.items()}, schema={k: pl.String for k in cells}).with_columns(
+        pl.lit(1, dtype=pl.Int64).alias(ROW_COLUMN)
+    )
+    return RawTable(
+        source_file=name,
+        header=list(cells),
+        frame=frame,
+        document_issues=issues.cast(ISSUE_FRAME_SCHEMA) if issues.height else pl.DataFrame(schema=ISSUE_FRAME_SCHEMA),
+    )
 
 
 def _answers(blocks: list[tuple[str, int | None, str | None]]) -> bool:

@@ -107,7 +107,9 @@ class ColumnMapping:
     """field name -> value filling the field where the file has no column or a blank cell."""
 
     @classmethod
-    def from_options(cls, maps: list[str] | tuple[str, ...] = (), sets: list[str] | tuple[str, ...] = ()) -> ColumnMapping:
+    def from_options(
+        cls, maps: list[str] | tuple[str, ...] = (), sets: list[str] | tuple[str, ...] = ()
+    ) -> ColumnMapping:
         """Build from ``COLUMN=FIELD`` and ``FIELD=VALUE`` strings; raise ``MappingError`` on a bad one."""
         mapped: dict[str, str] = {}
         for option in maps:
@@ -123,7 +125,9 @@ class ColumnMapping:
             name, sep, value = option.partition("=")
             target_field = _field_named(name.strip())
             if not sep or target_field is None or target_field == IGNORE:
-                raise MappingError(f"--set {option!r}: expected FIELD=VALUE with FIELD one of {_field_list(extra=False)}")
+                raise MappingError(
+                    f"--set {option!r}: expected FIELD=VALUE with FIELD one of {_field_list(extra=False)}"
+                )
             if not value.strip():
                 raise MappingError(f"--set {option!r}: the value is blank")
             defaults[target_field] = value.strip()
@@ -156,7 +160,9 @@ class ColumnMapping:
                 extras.append(column)
             elif target in assigned:
                 extras.append(column)
-                notes.append(f"column {column!r} also looks like {target} (taken from {assigned[target]!r}); kept as extra")
+                notes.append(
+                    f"column {column!r} also looks like {target} (taken from {assigned[target]!r}); kept as extra"
+                )
             else:
                 assigned[target] = column
         return assigned, extras, notes

@@ -196,7 +196,9 @@ def ingest_files(
             for table in tables:
                 seen_keys.update(header_key(h) for h in table.header)
                 progress("normalising", table.source_file)
-                batches.append(normalise_table(table, mapping, registers or Registers.for_file(Path(path)), options, ingest_id))
+                batches.append(
+                    normalise_table(table, mapping, registers or Registers.for_file(Path(path)), options, ingest_id)
+                )
         except (DataError, MappingError) as exc:
             report.errors.append(str(exc))
     report.errors.extend(_unused_maps(mapping, seen_keys))
@@ -295,7 +297,9 @@ def normalise_table(
     quarantine = quarantine.with_columns(
         quarantine_id=plh.concat_str(
             pl.col("source_file"), pl.col("source_row").cast(pl.String), pl.col("raw"), separator="\x1f"
-        ).chash.sha2_256().str.slice(0, ID_LENGTH)
+        )
+        .chash.sha2_256()
+        .str.slice(0, ID_LENGTH)
     )
 
     report.rows_read = raw.rows_read
@@ -322,7 +326,8 @@ def _require_fields(raw: RawTable, assigned: dict[str, str], mapping: ColumnMapp
         looked_for = ", ".join(repr(a) for a in HEADER_ALIASES[required][:6])
         raise DataError(
             f"{raw.source_file}: no {required} column (looked for {looked_for}, ...); "
-            f"name one with --map COLUMN={required}" + (f" or --set {required}=VALUE" if required == "technology" else "")
+            f"name one with --map COLUMN={required}"
+            + (f" or --set {required}=VALUE" if required == "technology" else "")
         )
 
 
@@ -385,11 +390,19 @@ def _content_hash(columns: list[str]) -> pl.Expr:
     The same response ingested again, from the same file or a copy, gets the same id and is skipped.
     """
     parts = [pl.col(c).fill_null("\x00") for c in columns if c != "extra" and c not in HASH_IF_PRESENT]
-    extra = pl.col("extra").list.eval(
-        pl.concat_str(pl.element().struct.field("column"), pl.element().struct.field("value"), separator="=")
-    ).list.join("\x1e")
+    extra = (
+        pl.col("extra")
+        .list.eval(
+            pl.concat_str(pl.element().struct.field("column"), pl.element().struct.field("value"), separator="=")
+        )
+        .list.join("\x1e")
+    )
     late = [pl.col(c) for c in columns if c in HASH_IF_PRESENT]  # null ones are skipped by ignore_nulls
-    return plh.concat_str(*parts, extra, *late, separator="\x1f", ignore_nulls=True).chash.sha2_256().str.slice(0, ID_LENGTH)
+    return (
+        plh.concat_str(*parts, extra, *late, separator="\x1f", ignore_nulls=True)
+        .chash.sha2_256()
+        .str.slice(0, ID_LENGTH)
+    )
 
 
 def _document_issues(document_issues: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
@@ -439,7 +452,9 @@ def _clean(
     joins: list[tuple[list[str], pl.DataFrame]] = []
     severity = pl.col("issue").replace_strict(ISSUE_SEVERITY, default=Severity.WARNING.value, return_dtype=pl.String)
 
-    def attach(keys: list[str], cleaned: pl.DataFrame, label: str, *, join: bool = True, hidden: tuple[str, ...] = ()) -> None:
+    def attach(
+        keys: list[str], cleaned: pl.DataFrame, label: str, *, join: bool = True, hidden: tuple[str, ...] = ()
+    ) -> None:
         """Queue the join of a cleaner's per-value results on ``keys`` and collect its issues.
 
         ``hidden`` keys take part in the join but not in the issue's ``value`` (a derived flag, say).
@@ -448,7 +463,11 @@ def _clean(
         flagged = cleaned.filter(pl.col("issue").is_not_null()).select(*keys, "issue", "message")
         if flagged.height:
             shown = [k for k in keys if k not in hidden]
-            value = pl.concat_str([pl.col(k) for k in shown], separator=" | ", ignore_nulls=True) if len(shown) > 1 else pl.col(shown[0])
+            value = (
+                pl.concat_str([pl.col(k) for k in shown], separator=" | ", ignore_nulls=True)
+                if len(shown) > 1
+                else pl.col(shown[0])
+            )
             issue_frames.append(
                 rows.lazy()
                 .select("response_id", "source_row", *keys)
@@ -471,7 +490,10 @@ def _clean(
     url = pl.col("source_url")
     plain_url = url.str.contains(PLAIN_URL_PATTERN)
     queries = {
-        **{c: rows.lazy().select(pl.col(c).drop_nulls().unique()) for c in (*DATE_FIELDS, "outcome_text", "exemptions_text", "source_type", "authority_name")},
+        **{
+            c: rows.lazy().select(pl.col(c).drop_nulls().unique())
+            for c in (*DATE_FIELDS, "outcome_text", "exemptions_text", "source_type", "authority_name")
+        },
         "technology": rows.lazy().select("technology_name", "product", "vendor").unique(),
         # Per authority name too: a Scottish authority's "s18" is FOISA s18 (see the exemptions block).
         "exemption_pairs": rows.lazy().select("exemptions_text", "outcome_text", "authority_name").unique(),
@@ -515,12 +537,35 @@ def _clean(
         parsed = parse_exemptions(texts.get_column("exemptions_text"), scottish_authority=scottish)
         column_parts.append(parsed.rename({"value": "exemptions_text"}).with_columns(__scottish=pl.lit(scottish)))
         parsed = parse_exemptions(texts.get_column("outcome_text"), scottish_authority=scottish)
-        outcome_parts.append(parsed.select(pl.col("value").alias("outcome_text"), pl.col("exemptions").alias("__ex_outcome"), __scottish=pl.lit(scottish)))
-    from_column = pl.concat(column_parts) if column_parts else parse_exemptions(pl.Series([], dtype=pl.String)).rename({"value": "exemptions_text"}).with_columns(__scottish=pl.lit(False))
+        outcome_parts.append(
+            parsed.select(
+                pl.col("value").alias("outcome_text"),
+                pl.col("exemptions").alias("__ex_outcome"),
+                __scottish=pl.lit(scottish),
+            )
+        )
+    from_column = (
+        pl.concat(column_parts)
+        if column_parts
+        else parse_exemptions(pl.Series([], dtype=pl.String))
+        .rename({"value": "exemptions_text"})
+        .with_columns(__scottish=pl.lit(False))
+    )
     attach(["exemptions_text", "__scottish"], from_column, labels["exemptions"], join=False, hidden=("__scottish",))
-    from_outcome = pl.concat(outcome_parts) if outcome_parts else pl.DataFrame(schema={"outcome_text": pl.String, "__ex_outcome": pl.List(pl.String), "__scottish": pl.Boolean})
+    from_outcome = (
+        pl.concat(outcome_parts)
+        if outcome_parts
+        else pl.DataFrame(
+            schema={"outcome_text": pl.String, "__ex_outcome": pl.List(pl.String), "__scottish": pl.Boolean}
+        )
+    )
     pairs = (
-        pairs.join(from_column.select("exemptions_text", "__scottish", pl.col("exemptions").alias("__ex_column")), on=["exemptions_text", "__scottish"], how="left", nulls_equal=True)
+        pairs.join(
+            from_column.select("exemptions_text", "__scottish", pl.col("exemptions").alias("__ex_column")),
+            on=["exemptions_text", "__scottish"],
+            how="left",
+            nulls_equal=True,
+        )
         .join(from_outcome, on=["outcome_text", "__scottish"], how="left", nulls_equal=True)
         .select(
             "exemptions_text",
@@ -536,7 +581,9 @@ def _clean(
     )
     # outcome (stance is derived below): read from the text together with every code the row cites, so
     # "Partial" with s24(2) in the exemptions column is a partial NCND, not a confirmation.
-    classified = pairs.hstack(classify_outcome_rows(pairs.get_column("outcome_text"), pairs.get_column("exemptions")).get_columns())
+    classified = pairs.hstack(
+        classify_outcome_rows(pairs.get_column("outcome_text"), pairs.get_column("exemptions")).get_columns()
+    )
     keys = ["outcome_text", "exemptions_text", "__scottish"]
     attach(keys, classified.drop("exemptions"), labels["outcome"], join=False, hidden=("exemptions_text", "__scottish"))
     joins.append((keys, classified.select(*keys, "exemptions", "outcome")))
@@ -566,7 +613,13 @@ def _clean(
         pl.col("vendor_resolved").alias("vendor"),
     ).with_columns(stance_expr("outcome").alias("stance"))
     typed = typed.drop(
-        *(f"{name}__parsed" for name in DATE_FIELDS), "__plain_url", "__scottish", "__url", "__source_type", "product_resolved", "vendor_resolved"
+        *(f"{name}__parsed" for name in DATE_FIELDS),
+        "__plain_url",
+        "__scottish",
+        "__url",
+        "__source_type",
+        "product_resolved",
+        "vendor_resolved",
     )
     if issue_frames:
         rows, *issue_parts = pl.collect_all([typed, *issue_frames], engine=_ENGINE)
@@ -597,7 +650,11 @@ def _merge(batches: list[Batch]) -> Batch:
     # Per file by position, not by name: two files may share a name (a/same.csv, b/same.csv).
     for batch, report, fresh in zip(batches, files, kept, strict=True):
         whole = fresh.height == batch.responses.height
-        report.issues = batch.issues.height if whole else batch.issues.filter(pl.col("response_id").is_in(fresh.get_column("response_id").implode())).height
+        report.issues = (
+            batch.issues.height
+            if whole
+            else batch.issues.filter(pl.col("response_id").is_in(fresh.get_column("response_id").implode())).height
+        )
     quarantine = pl.concat([b.quarantine for b in batches]).unique("quarantine_id", keep="first", maintain_order=True)
     return Batch(responses, issues, quarantine, files)
 
@@ -610,9 +667,16 @@ def _apportion_workspace_duplicates(batch: Batch, accepted_ids: pl.Series) -> No
     """
     if accepted_ids.len() == batch.responses.height:
         return  # the workspace had none of them: every count stands as ``_merge`` made it
-    owners = pl.DataFrame({"__file": range(len(batch.files)), "__n": [f.accepted for f in batch.files]}, schema={"__file": pl.Int64, "__n": pl.Int64})
+    owners = pl.DataFrame(
+        {"__file": range(len(batch.files)), "__n": [f.accepted for f in batch.files]},
+        schema={"__file": pl.Int64, "__n": pl.Int64},
+    )
     owner = owners.select(pl.col("__file").repeat_by("__n").explode().drop_nulls()).to_series()
-    stored = batch.responses.select("response_id").with_columns(owner).filter(pl.col("response_id").is_in(accepted_ids.implode()))
+    stored = (
+        batch.responses.select("response_id")
+        .with_columns(owner)
+        .filter(pl.col("response_id").is_in(accepted_ids.implode()))
+    )
     accepted = dict(stored.group_by("__file").len().iter_rows())
     issues = dict(batch.issues.join(stored, on="response_id", how="inner").group_by("__file").len().iter_rows())
     for index, file in enumerate(batch.files):
@@ -625,7 +689,9 @@ def _apportion_workspace_duplicates(batch: Batch, accepted_ids: pl.Series) -> No
 def _strict_problems(batch: Batch) -> list[str]:
     """Under --strict, each quarantined row and each warning is a reason to write nothing."""
     problems = [
-        f"{r['source_file']}: row {r['source_row']}" + (f", column {r['column']!r}" if r["column"] else "") + f": {r['reason']}"
+        f"{r['source_file']}: row {r['source_row']}"
+        + (f", column {r['column']!r}" if r["column"] else "")
+        + f": {r['reason']}"
         for r in batch.quarantine.head(20).iter_rows(named=True)
     ]
     warnings = batch.issues.filter(pl.col("severity").is_in([Severity.WARNING.value, Severity.ERROR.value]))

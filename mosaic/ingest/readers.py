@@ -358,9 +358,14 @@ def _careful_parse(name: str, text: str, delimiter: str, encoding: str) -> RawTa
                 }
             )
     columns = list(zip(*good, strict=True)) if good else [()] * width
-    body = pl.DataFrame({f"column_{i + 1}": list(col) for i, col in enumerate(columns)}, schema={f"column_{i + 1}": pl.String for i in range(width)})
+    body = pl.DataFrame(
+        {f"column_{i + 1}": list(col) for i, col in enumerate(columns)},
+        schema={f"column_{i + 1}": pl.String for i in range(width)},
+    )
     ragged = pl.DataFrame(ragged_rows, schema=_empty_ragged().schema) if ragged_rows else _empty_ragged()
-    return _assemble(name, header, body, first_row=None, row_numbers=good_rows, ragged=ragged, encoding=encoding, delimiter=delimiter)
+    return _assemble(
+        name, header, body, first_row=None, row_numbers=good_rows, ragged=ragged, encoding=encoding, delimiter=delimiter
+    )
 
 
 # --- spreadsheets -----------------------------------------------------------------------------
@@ -449,7 +454,9 @@ def _assemble(
         body = body.with_row_index(ROW_COLUMN, offset=first_row or 2).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
     is_blank = pl.all_horizontal(pl.exclude(ROW_COLUMN).str.strip_chars().eq(""))
     # Only rows whose first cell is blank can be blank: test the whole row on those alone.
-    first_blank = body.select(pl.col(header[0]).str.strip_chars().eq("").arg_true()).to_series() if body.height else None
+    first_blank = (
+        body.select(pl.col(header[0]).str.strip_chars().eq("").arg_true()).to_series() if body.height else None
+    )
     blank_rows = 0
     if first_blank is not None and first_blank.len():
         blank_rows = body[first_blank].select(is_blank.sum()).item()

@@ -94,14 +94,18 @@ _WEEKDAYS: dict[str, int] = {
 
 _MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = re.compile(r"^(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+")
-_TIME = r"(?:[t ]\s*(?:[01]?\d|2[0-3])[:.][0-5]\d(?:[:.][0-5]\d(?:[.,]\d+)?)?\s*(?:am|pm|z|utc|gmt|bst|[+-]\d{2}:?\d{2})?)?"
+_TIME = (
+    r"(?:[t ]\s*(?:[01]?\d|2[0-3])[:.][0-5]\d(?:[:.][0-5]\d(?:[.,]\d+)?)?\s*(?:am|pm|z|utc|gmt|bst|[+-]\d{2}:?\d{2})?)?"
+)
 
 _ISO = re.compile(r"^(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})" + _TIME + "$")
 _NUMERIC = re.compile(r"^(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})" + _TIME + "$")
 _DAY_MONTH_YEAR = re.compile(
     r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/]*" + _MONTH + r"[\s\-/,]*(?P<year>\d{4}|\d{2})" + _TIME + "$"
 )
-_MONTH_DAY_YEAR = re.compile(r"^" + _MONTH + r"[\s\-]*(?P<day>\d{1,2})(?:st|nd|rd|th)?[\s,]+(?P<year>\d{4})" + _TIME + "$")
+_MONTH_DAY_YEAR = re.compile(
+    r"^" + _MONTH + r"[\s\-]*(?P<day>\d{1,2})(?:st|nd|rd|th)?[\s,]+(?P<year>\d{4})" + _TIME + "$"
+)
 _MONTH_YEAR = re.compile(r"^" + _MONTH + r"(?:[\s\-/,]*(?P<year>\d{4})|\s*[-'\u2019]\s*(?P<yy>\d{2}))$")
 _YEAR_MONTH = re.compile(r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})$")
 _MONTH_SLASH_YEAR = re.compile(r"^(?P<month>\d{1,2})[-/.](?P<year>\d{4})$")
@@ -126,13 +130,20 @@ def _year(text: str) -> int:
 def _make(value: str, year: int, month: int, day: int, precision: DatePrecision) -> Parsed:
     """Build a date, rejecting implausible years and impossible days with a message naming ``value``."""
     if not MIN_YEAR <= year <= MAX_YEAR:
-        return None, None, "implausible_date", (
-            f"{_quote(value)} is dated {year}, outside the plausible range {MIN_YEAR}-{MAX_YEAR}; it was left blank."
+        return (
+            None,
+            None,
+            "implausible_date",
+            (f"{_quote(value)} is dated {year}, outside the plausible range {MIN_YEAR}-{MAX_YEAR}; it was left blank."),
         )
     try:
         date = dt.date(year, month, day)
     except ValueError:
-        why = f"there is no month {month}" if not 1 <= month <= 12 else f"{dt.date(year, month, 1):%B %Y} has no day {day}"
+        why = (
+            f"there is no month {month}"
+            if not 1 <= month <= 12
+            else f"{dt.date(year, month, 1):%B %Y} has no day {day}"
+        )
         return None, None, "unparseable_date", f"{_quote(value)} is not a real date: {why}."
     return date, precision.value, None, None
 
@@ -155,9 +166,14 @@ def _parse_numeric(value: str, match: re.Match[str], monthfirst: bool) -> Parsed
     result = _make(value, year, month, day, DatePrecision.DAY)
     if contradicts and result[0] is not None:
         setting = "month first" if monthfirst else "day first"
-        return result[0], result[1], "date_order_contradicts_setting", (
-            f"{_quote(value)} only makes sense as {_nice(result[0])}, although dates were set to be read {setting}; "
-            "check whether the column's other dates are in the order you expect."
+        return (
+            result[0],
+            result[1],
+            "date_order_contradicts_setting",
+            (
+                f"{_quote(value)} only makes sense as {_nice(result[0])}, although dates were set to be read {setting}; "
+                "check whether the column's other dates are in the order you expect."
+            ),
         )
     return result
 
@@ -179,8 +195,11 @@ def _parse_one(value: str, monthfirst: bool) -> Parsed:
         days = int(match["days"])
         if _SERIAL_MIN <= days <= _SERIAL_MAX:
             date = _EXCEL_EPOCH + dt.timedelta(days=days)
-            return date, DatePrecision.DAY.value, "excel_serial_date", (
-                f"{_quote(value)} was read as a spreadsheet serial number, meaning {_nice(date)}."
+            return (
+                date,
+                DatePrecision.DAY.value,
+                "excel_serial_date",
+                (f"{_quote(value)} was read as a spreadsheet serial number, meaning {_nice(date)}."),
             )
         return None, None, "unparseable_date", f"{_quote(value)} is a number, not a date."
     weekday = None
@@ -199,9 +218,14 @@ def _parse_one(value: str, monthfirst: bool) -> Parsed:
     if result is None:
         return None, None, "unparseable_date", f"{_quote(value)} could not be read as a date."
     if weekday is not None and result[0] is not None and result[0].weekday() != weekday:
-        return result[0], result[1], "weekday_mismatch", (
-            f"{_quote(value)} names the wrong day of the week: {_nice(result[0])} was a {result[0]:%A}; "
-            "the date was kept, but check it."
+        return (
+            result[0],
+            result[1],
+            "weekday_mismatch",
+            (
+                f"{_quote(value)} names the wrong day of the week: {_nice(result[0])} was a {result[0]:%A}; "
+                "the date was kept, but check it."
+            ),
         )
     return result
 
@@ -300,7 +324,9 @@ def _parse_common_shapes(values: pl.Series, *, monthfirst: bool) -> pl.DataFrame
         .then(pl.struct(y=number(year_only), m=pl.lit(1, pl.Int64), d=pl.lit(1, pl.Int64), p=pl.lit(DatePrecision.YEAR.value)))
     )  # fmt: skip
     year, month, day = pl.col("y"), pl.col("m"), pl.col("d")
-    text = pl.concat_str(year.cast(pl.String), month.cast(pl.String).str.zfill(2), day.cast(pl.String).str.zfill(2), separator="-")
+    text = pl.concat_str(
+        year.cast(pl.String), month.cast(pl.String).str.zfill(2), day.cast(pl.String).str.zfill(2), separator="-"
+    )
     date = pl.when(year.is_between(MIN_YEAR, MAX_YEAR)).then(text.str.to_date("%Y-%m-%d", strict=False))
     return (
         values.to_frame("value")

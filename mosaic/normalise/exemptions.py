@@ -173,7 +173,14 @@ def _scan(text: str, scottish_authority: bool = False) -> tuple[list[str], list[
             continue  # a bare number: not a citation
         chain_kind, chain_end = kind, match.end()
         code = _code(kind, int(match["num"]), match["letter"], match["sub"], match["subletter"])
-        sibling_only = code is None and in_chain and last_section is not None and not prefix and match["letter"] and match["sub"] is None
+        sibling_only = (
+            code is None
+            and in_chain
+            and last_section is not None
+            and not prefix
+            and match["letter"]
+            and match["sub"] is None
+        )
         if sibling_only:  # "40(2) & 3A(a)": subsection 3A of the section just cited, written without its number
             code = _code(kind, last_section, None, match["num"], match["letter"])
         if code is None:
@@ -229,14 +236,22 @@ def _parse_one(value: str, scottish_authority: bool = False) -> tuple[list[str],
         names = ", ".join(f"'{u}'" for u in unreadable)
         subject = _quote(value) if [value.strip()] == unreadable else f"{_quote(value)} cites {names}, which"
         kept = f"; kept {', '.join(codes)}" if codes else ""
-        return codes, "unparseable_exemption", (
-            f"{subject} is not an exemption this tool knows "
-            f"(FOIA sections 12, 14, 21-44; FOISA 12, 14, 18, 25-41; EIR regulations 12-13){kept}."
+        return (
+            codes,
+            "unparseable_exemption",
+            (
+                f"{subject} is not an exemption this tool knows "
+                f"(FOIA sections 12, 14, 21-44; FOISA 12, 14, 18, 25-41; EIR regulations 12-13){kept}."
+            ),
         )
     if limbless:
-        return codes, "exemption_without_limb", (
-            f"{_quote(value)} cites {', '.join(limbless)} without a subsection, so it does not show whether "
-            "the exemption was used to neither confirm nor deny."
+        return (
+            codes,
+            "exemption_without_limb",
+            (
+                f"{_quote(value)} cites {', '.join(limbless)} without a subsection, so it does not show whether "
+                "the exemption was used to neither confirm nor deny."
+            ),
         )
     return codes, None, None
 

@@ -211,13 +211,17 @@ _WITHHOLDING_RX = _rx(
 
 #: The precedence list for free text (see the module docstring); the first matching rule wins.
 OUTCOME_RULES: list[OutcomeRule] = [
-    OutcomeRule("placeholder", Outcome.UNKNOWN, _rx(r"^(?:|unknown|not known|unclear|n ?a|tbc|tbd|null|none|nil|blank|unk)$")),
+    OutcomeRule(
+        "placeholder", Outcome.UNKNOWN, _rx(r"^(?:|unknown|not known|unclear|n ?a|tbc|tbd|null|none|nil|blank|unk)$")
+    ),
     OutcomeRule(
         "ncnd_on_refusal_grounds",
         Outcome.REFUSED,
-        when=lambda folded, codes: bool(_NCND_RX.search(folded))
-        and (bool(_COST_OR_VEXATIOUS_RX.search(folded)) or bool(codes & REFUSAL_CODES))
-        and not codes & NCND_LIMBS,
+        when=lambda folded, codes: (
+            bool(_NCND_RX.search(folded))
+            and (bool(_COST_OR_VEXATIOUS_RX.search(folded)) or bool(codes & REFUSAL_CODES))
+            and not codes & NCND_LIMBS
+        ),
         issue="ncnd_on_refusal_grounds",
         message=(
             "{value} neither confirms nor denies on cost or vexatiousness grounds (s12(2), s14): that says nothing "
@@ -226,7 +230,9 @@ OUTCOME_RULES: list[OutcomeRule] = [
     ),
     OutcomeRule("ncnd_partial", Outcome.NCND_PARTIAL, _rx(rf"^(?=.*?(?:{_NCND}))(?=.*?(?:{_SPLIT}))")),
     OutcomeRule("ncnd", Outcome.NCND, _rx(_NCND)),
-    OutcomeRule("withdrawn", Outcome.WITHDRAWN, _rx(r"\bwithdr[ae]wn?\b|\bwithdrew\b|\bcancell?ed by (?:the )?requester\b")),
+    OutcomeRule(
+        "withdrawn", Outcome.WITHDRAWN, _rx(r"\bwithdr[ae]wn?\b|\bwithdrew\b|\bcancell?ed by (?:the )?requester\b")
+    ),
     OutcomeRule(
         "no_response",
         Outcome.NO_RESPONSE,
@@ -269,8 +275,10 @@ OUTCOME_RULES: list[OutcomeRule] = [
     OutcomeRule(
         "given_and_withheld",
         Outcome.PARTIALLY_DISCLOSED,
-        when=lambda folded, codes: bool(_GIVEN_RX.search(folded))
-        and (bool(_WITHHOLDING_RX.search(folded)) or bool(codes - NCND_LIMBS - REFUSAL_CODES)),
+        when=lambda folded, codes: (
+            bool(_GIVEN_RX.search(folded))
+            and (bool(_WITHHOLDING_RX.search(folded)) or bool(codes - NCND_LIMBS - REFUSAL_CODES))
+        ),
     ),
     OutcomeRule(
         "withheld",
@@ -325,6 +333,7 @@ OUTCOME_RULES: list[OutcomeRule] = [
     ),
 ]
 
+
 def _platform_state(value: str) -> tuple[Outcome, str | None] | None:
     """The crosswalk entry for a value written as the platform writes its states (``not_held``), else None.
 
@@ -354,10 +363,14 @@ def _classify_one(value: str, cited: frozenset[str] = frozenset()) -> tuple[str,
         if rule.matches(folded, codes):
             limbs = ", ".join(sorted(codes & NCND_LIMBS))
             if rule.outcome in _ANSWERED and limbs:
-                return Outcome.NCND_PARTIAL.value, "ncnd_partial_inferred_from_exemption", (
-                    f"{_quote(value)} answers, yet the row also cites {limbs}, a limb used only to neither confirm nor "
-                    f"deny; it was read as a partial NCND (the usual police split: overt use answered, covert use "
-                    f"neither confirmed nor denied) rather than as '{rule.outcome.value}'."
+                return (
+                    Outcome.NCND_PARTIAL.value,
+                    "ncnd_partial_inferred_from_exemption",
+                    (
+                        f"{_quote(value)} answers, yet the row also cites {limbs}, a limb used only to neither confirm nor "
+                        f"deny; it was read as a partial NCND (the usual police split: overt use answered, covert use "
+                        f"neither confirmed nor denied) rather than as '{rule.outcome.value}'."
+                    ),
                 )
             if rule.issue is None:
                 return rule.outcome.value, None, None
@@ -415,7 +428,9 @@ def classify_outcome_rows(texts: pl.Series, codes: pl.Series) -> pl.DataFrame:
         for text, cited in zip(texts.cast(pl.String).to_list(), codes.to_list(), strict=True)
     ]
     frame = pl.DataFrame(results, schema={"outcome": pl.String, "issue": pl.String, "message": pl.String}, orient="row")
-    severity = pl.col("issue").replace_strict({k: v.value for k, v in ISSUE_SEVERITY.items()}, default=None, return_dtype=pl.String)
+    severity = pl.col("issue").replace_strict(
+        {k: v.value for k, v in ISSUE_SEVERITY.items()}, default=None, return_dtype=pl.String
+    )
     return frame.select("outcome", "issue", severity.alias("severity"), "message")
 
 

@@ -169,7 +169,9 @@ class _Taxonomy:
         return found[0] if len(found) == 1 else None
 
 
-def _resolve_one(technology_name: str | None, product: str | None, vendor: str | None, tax: _Taxonomy, threshold: float) -> tuple:
+def _resolve_one(
+    technology_name: str | None, product: str | None, vendor: str | None, tax: _Taxonomy, threshold: float
+) -> tuple:
     t = tax.term(technology_name, threshold)
     p = tax.term(product, threshold)
     v = tax.term(vendor, threshold)
@@ -210,8 +212,16 @@ def _resolve_one(technology_name: str | None, product: str | None, vendor: str |
     if unresolved is not None or chosen is None:
         named = unresolved or technology_name or vendor
         if named is None or not fold(named):
-            return (None, MatchMethod.UNRESOLVED.value, None, product, vendor, None, "missing_technology",
-                    "No technology, product or vendor was given, so the row cannot be placed in the taxonomy.")
+            return (
+                None,
+                MatchMethod.UNRESOLVED.value,
+                None,
+                product,
+                vendor,
+                None,
+                "missing_technology",
+                "No technology, product or vendor was given, so the row cannot be placed in the taxonomy.",
+            )
         slug = f"unresolved:{slugify(named)}"
         if unresolved is not None and t is not None:
             category = tax.row[t.technology_id]["category"] + CATEGORY_SEPARATOR + slug

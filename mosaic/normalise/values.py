@@ -213,7 +213,10 @@ def clean_urls(values: pl.Series) -> pl.DataFrame:
     distinct = pl.DataFrame({"value": distinct_strings(values)}, schema={"value": pl.String})
     plain = distinct.get_column("value").str.contains(_PLAIN_URL)
     passed = distinct.filter(plain).with_columns(
-        url=pl.col("value"), issue=pl.lit(None, pl.String), severity=pl.lit(None, pl.String), message=pl.lit(None, pl.String)
+        url=pl.col("value"),
+        issue=pl.lit(None, pl.String),
+        severity=pl.lit(None, pl.String),
+        message=pl.lit(None, pl.String),
     )
     cleaned = build_result(distinct.filter(~plain).get_column("value"), _clean_url, {"url": pl.String}, ISSUE_SEVERITY)
     both = pl.concat([passed, cleaned.select(passed.columns)])
@@ -224,7 +227,9 @@ def clean_urls(values: pl.Series) -> pl.DataFrame:
 #: port, printable ASCII with no quotes, brackets or spaces. They skip the per-value cleaner, because
 #: source URLs are often unique per row and it would otherwise run a million times on a large file (the
 #: ingest pipeline also tests them on the column itself, so they are not even made distinct first).
-PLAIN_URL_PATTERN = _PLAIN_URL = r"^https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?:[/?#][!#$%&()*+,\-./0-9:;=?@A-Z\[\]^_a-z{|}~]*)?$"
+PLAIN_URL_PATTERN = _PLAIN_URL = (
+    r"^https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?:[/?#][!#$%&()*+,\-./0-9:;=?@A-Z\[\]^_a-z{|}~]*)?$"
+)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -332,20 +337,30 @@ def classify_source_types(values: pl.Series) -> pl.DataFrame:
 # generic text
 # --------------------------------------------------------------------------------------------------------
 
-_EXCEL_ERRORS = frozenset({"#N/A", "#N/A!", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+_EXCEL_ERRORS = frozenset(
+    {"#N/A", "#N/A!", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
 _INVISIBLE = {"Cc", "Cf"}  # control and format characters (zero-width spaces, BOMs, direction marks)
 
 
 def _clean_text(value: str) -> Row:
     """Clean one free-text cell; see :func:`clean_text`."""
     if value.strip().upper() in _EXCEL_ERRORS:
-        return None, "spreadsheet_error_value", f"{_quote(value)} is a spreadsheet error, not a value; it was left blank."
+        return (
+            None,
+            "spreadsheet_error_value",
+            f"{_quote(value)} is a spreadsheet error, not a value; it was left blank.",
+        )
     text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE)
     lines = [_SPACES.sub(" ", line).strip() for line in kept.split("\n")]
     cleaned = "\n".join(lines).strip() or None
     if len(kept) != len(text):
-        return cleaned, "control_characters_removed", f"Invisible control characters were removed from {_quote(cleaned or '')}."
+        return (
+            cleaned,
+            "control_characters_removed",
+            f"Invisible control characters were removed from {_quote(cleaned or '')}.",
+        )
     return cleaned, None, None
 
 

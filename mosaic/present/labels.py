@@ -15,7 +15,12 @@ from mosaic.analyses import MapStance
 from mosaic.schema import Outcome, Stance
 
 #: An answer's own stance (not its cell on a map), as the reports' tables print it.
-ANSWER_STANCE_LABELS: dict[str, str] = {Stance.CONFIRM: "Confirmed", Stance.DENY: "Denied", Stance.NCND: "NCND", Stance.UNKNOWN: "No stance"}
+ANSWER_STANCE_LABELS: dict[str, str] = {
+    Stance.CONFIRM: "Confirmed",
+    Stance.DENY: "Denied",
+    Stance.NCND: "NCND",
+    Stance.UNKNOWN: "No stance",
+}
 
 #: A cell's stance on the map.
 STANCE_LABELS: dict[str, str] = {
@@ -121,8 +126,18 @@ def _label_candidates(name: str) -> list[str]:
     letters = "".join(words).upper()
     candidates = []
     if len(words) >= 2:
-        candidates += ["".join(w[0] for w in words[:4]).upper(), (words[0][0] + words[1][:2]).upper(), (words[0][:2] + words[1][0]).upper()]
-    candidates += [letters[:3], letters[:2] + letters[-1], letters[0] + letters[2:4], letters[:4], letters[0] + letters[-2:]]
+        candidates += [
+            "".join(w[0] for w in words[:4]).upper(),
+            (words[0][0] + words[1][:2]).upper(),
+            (words[0][:2] + words[1][0]).upper(),
+        ]
+    candidates += [
+        letters[:3],
+        letters[:2] + letters[-1],
+        letters[0] + letters[2:4],
+        letters[:4],
+        letters[0] + letters[-2:],
+    ]
     return [c for c in dict.fromkeys(candidates) if c]
 
 
@@ -151,10 +166,11 @@ def hex_labels(names: Sequence[str]) -> dict[str, str]:
     return dict(sorted(labels.items()))
 
 
-
 def authority_hex_labels(authority_ids: Sequence[str], names: Sequence[str | None]) -> dict[str, str]:
     """The label each authority's hexagon carries, by id: the dashboard's map and the reports' map both
     call this with the same cells (every authority with a place on the grid), so a force reads the same
     on both (they once differed for six forces: HAM/HIW, NOR/NOK, WM/WME, PSN/NI, ...)."""
     by_name = hex_labels([name or authority_id for authority_id, name in zip(authority_ids, names, strict=True)])
-    return {authority_id: by_name[name or authority_id] for authority_id, name in zip(authority_ids, names, strict=True)}
+    return {
+        authority_id: by_name[name or authority_id] for authority_id, name in zip(authority_ids, names, strict=True)
+    }

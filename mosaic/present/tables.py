@@ -38,7 +38,17 @@ def findings_table(findings: pl.DataFrame) -> pl.DataFrame:
         .list.join("; ")
     )
     base = findings.select(
-        pl.col("check", "scope", "severity", "authority_id", "authority_name", "technology_id", "technology_name", "region", "response_id"),
+        pl.col(
+            "check",
+            "scope",
+            "severity",
+            "authority_id",
+            "authority_name",
+            "technology_id",
+            "technology_name",
+            "region",
+            "response_id",
+        ),
         pl.col("response_date", "as_of").cast(pl.String),
         "summary",
         pl.col("evidence").list.len().cast(pl.Int64).alias("evidence_count"),

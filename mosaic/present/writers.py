@@ -34,7 +34,11 @@ def neutralise_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
     """``neutralise_cell`` over every text column at once (numbers, dates and booleans untouched)."""
     strings = [name for name, dtype in frame.schema.items() if dtype in (pl.String, pl.Categorical)]
     return frame.with_columns(
-        pl.when(pl.any_horizontal([pl.col(name).cast(pl.String).str.starts_with(t) for t in FORMULA_TRIGGERS]).fill_null(False))
+        pl.when(
+            pl.any_horizontal([pl.col(name).cast(pl.String).str.starts_with(t) for t in FORMULA_TRIGGERS]).fill_null(
+                False
+            )
+        )
         .then(pl.lit("'") + pl.col(name).cast(pl.String))
         .otherwise(pl.col(name).cast(pl.String))
         .alias(name)
@@ -45,7 +49,9 @@ def neutralise_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
 def frame_csv(frame: pl.DataFrame) -> str:
     """A flat frame as CSV text, safe to open in a spreadsheet (list columns joined with "; ")."""
     flat = frame.with_columns(
-        pl.col(name).cast(pl.List(pl.String)).list.join("; ") for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)
+        pl.col(name).cast(pl.List(pl.String)).list.join("; ")
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.List)
     )
     return neutralise_text_columns(flat).write_csv()
 

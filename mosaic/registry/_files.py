@@ -19,7 +19,9 @@ ROW = "_row"  # spreadsheet row number (header = 1), kept until validation is do
 def register_error(path: Path, row: int | None, column: str | None, problem: str) -> SchemaError:
     """Build the one-line error: ``<file>: row <n>, column <name>: <problem>``."""
     where = ([f"row {row}"] if row is not None else []) + ([f"column {column}"] if column is not None else [])
-    return SchemaError(f"{path}: " + "".join(f"{w}, " for w in where[:-1]) + (f"{where[-1]}: " if where else "") + problem)
+    return SchemaError(
+        f"{path}: " + "".join(f"{w}, " for w in where[:-1]) + (f"{where[-1]}: " if where else "") + problem
+    )
 
 
 def read_register(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
@@ -39,9 +41,13 @@ def read_register(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
     for column in columns:
         if column not in frame.columns:
             raise register_error(path, 1, column, "required column is missing from the header")
-    return frame.with_columns(
-        pl.col(pl.String).str.strip_chars().replace("", None),
-    ).with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    return (
+        frame.with_columns(
+            pl.col(pl.String).str.strip_chars().replace("", None),
+        )
+        .with_row_index(ROW, offset=2)
+        .with_columns(pl.col(ROW).cast(pl.Int64))
+    )
 
 
 def require_cells(frame: pl.DataFrame, path: Path, columns: tuple[str, ...]) -> None:

@@ -103,9 +103,14 @@ def _check_links(frame: pl.DataFrame, path: Path) -> None:
     linked = frame.filter(pl.col("linked_authority_id").is_not_null() & ~pl.col("linked_authority_id").is_in(list(ids)))
     if linked.height:
         raise register_error(
-            path, linked.item(0, ROW), "linked_authority_id", f"unknown authority_id {linked.item(0, 'linked_authority_id')!r}"
+            path,
+            linked.item(0, ROW),
+            "linked_authority_id",
+            f"unknown authority_id {linked.item(0, 'linked_authority_id')!r}",
         )
-    unlinked = frame.filter((pl.col("kind") == "police_and_crime_commissioner") & pl.col("linked_authority_id").is_null())
+    unlinked = frame.filter(
+        (pl.col("kind") == "police_and_crime_commissioner") & pl.col("linked_authority_id").is_null()
+    )
     if unlinked.height:
         raise register_error(
             path, unlinked.item(0, ROW), "linked_authority_id", "a police_and_crime_commissioner must name its force"

@@ -74,14 +74,20 @@ TECHNOLOGY_SCHEMA = pl.Schema(
 
 def _check_tree(frame: pl.DataFrame, path: Path) -> None:
     """Parents must exist, have a fitting level, and never lead back to the child (no cycles)."""
-    unknown = frame.filter(pl.col("parent_id").is_not_null() & ~pl.col("parent_id").is_in(frame.get_column("technology_id").to_list()))
+    unknown = frame.filter(
+        pl.col("parent_id").is_not_null() & ~pl.col("parent_id").is_in(frame.get_column("technology_id").to_list())
+    )
     if unknown.height:
-        raise register_error(path, unknown.item(0, ROW), "parent_id", f"unknown technology_id {unknown.item(0, 'parent_id')!r}")
+        raise register_error(
+            path, unknown.item(0, ROW), "parent_id", f"unknown technology_id {unknown.item(0, 'parent_id')!r}"
+        )
     parents = frame.select(pl.col("technology_id").alias("parent_id"), pl.col("level").alias("parent_level"))
     joined = frame.join(parents, on="parent_id", how="left").sort(ROW)
     for level, allowed in _PARENT_LEVELS.items():
         bad = joined.filter(
-            (pl.col("level") == level) & pl.col("parent_id").is_not_null() & ~pl.col("parent_level").is_in(list(allowed))
+            (pl.col("level") == level)
+            & pl.col("parent_id").is_not_null()
+            & ~pl.col("parent_level").is_in(list(allowed))
         )
         if bad.height:
             raise register_error(
@@ -92,9 +98,15 @@ def _check_tree(frame: pl.DataFrame, path: Path) -> None:
     for row in frame.filter(pl.col("also_under").list.len() > 0).sort(ROW).iter_rows(named=True):
         for other in row["also_under"]:
             if row["level"] == "category":
-                raise register_error(path, row[ROW], "also_under", "only a product or variant may sit under a second category")
+                raise register_error(
+                    path, row[ROW], "also_under", "only a product or variant may sit under a second category"
+                )
             if levels.get(other) != "category":
-                problem = f"unknown technology_id {other!r}" if other not in levels else f"{other!r} is a {levels[other]}, not a category"
+                problem = (
+                    f"unknown technology_id {other!r}"
+                    if other not in levels
+                    else f"{other!r} is a {levels[other]}, not a category"
+                )
                 raise register_error(path, row[ROW], "also_under", problem)
     orphan = frame.filter(pl.col("parent_id").is_null() & (pl.col("level") != "category"))
     if orphan.height:
@@ -113,7 +125,9 @@ def _check_tree(frame: pl.DataFrame, path: Path) -> None:
 def _with_category_paths(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``category``: ids from the root down to the row, joined by " > " (by repeated parent joins)."""
     parents = frame.select(pl.col("technology_id").alias("_up"), pl.col("parent_id").alias("_next"))
-    walk = frame.select("technology_id", pl.concat_list("technology_id").alias("_path"), pl.col("parent_id").alias("_up"))
+    walk = frame.select(
+        "technology_id", pl.concat_list("technology_id").alias("_path"), pl.col("parent_id").alias("_up")
+    )
     while walk.get_column("_up").is_not_null().any():
         walk = (
             walk.join(parents, on="_up", how="left")
@@ -137,7 +151,9 @@ def read_technologies(path: Path, *more: Path) -> pl.DataFrame:
     """
     frame = _read_rows(path)
     for number, extra in enumerate(more, start=1):
-        frame = pl.concat([frame, _read_rows(extra).with_columns(pl.col(ROW) + number * _FILE_OFFSET)], how="vertical_relaxed")
+        frame = pl.concat(
+            [frame, _read_rows(extra).with_columns(pl.col(ROW) + number * _FILE_OFFSET)], how="vertical_relaxed"
+        )
     try:
         return _validate(frame, path)
     except SchemaError as exc:
@@ -145,7 +161,7 @@ def read_technologies(path: Path, *more: Path) -> pl.DataFrame:
         if not (found and int(found.group(1)) >= _FILE_OFFSET):
             raise
         number, row = divmod(int(found.group(1)), _FILE_OFFSET)
-        raise SchemaError(f"{more[number - 1]}: row {row}" + str(exc)[found.end():]) from None
+        raise SchemaError(f"{more[number - 1]}: row {row}" + str(exc)[found.end() :]) from None
 
 
 #: Rows of an appended file are numbered from (its position) x this, so an error can name its file and row.
@@ -212,7 +228,9 @@ def load_technologies(path: Path | None = None, *, sample: bool = False) -> pl.D
 @functools.lru_cache(maxsize=1)
 def sample_technology_ids() -> frozenset[str]:
     """Ids of the bundled sample's fictional products (in ``data/sample/technologies.csv``)."""
-    return frozenset(read_register(sample_path(SAMPLE_TAXONOMY), TECHNOLOGY_COLUMNS).get_column("technology_id").to_list())
+    return frozenset(
+        read_register(sample_path(SAMPLE_TAXONOMY), TECHNOLOGY_COLUMNS).get_column("technology_id").to_list()
+    )
 
 
 def is_bundled_sample(technology_ids: pl.DataFrame | pl.Series | list[str]) -> bool:
@@ -265,14 +283,20 @@ def technology_pairs(technologies: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(pl.col("ancestor_id").list.len().alias("_depth"))
         .explode("ancestor_id")
-        .with_columns((pl.col("_depth") - 1 - pl.int_range(pl.len()).over("descendant_id")).cast(pl.Int64).alias("distance"))
+        .with_columns(
+            (pl.col("_depth") - 1 - pl.int_range(pl.len()).over("descendant_id")).cast(pl.Int64).alias("distance")
+        )
         .select("ancestor_id", "descendant_id", "distance")
     )
     if "also_under" not in technologies.columns:
         return tree.sort("descendant_id", "distance")
     # A second category C of X: every ancestor-or-self A of C is above every descendant-or-self D of X,
     # at distance (D up to X) + 1 + (C up to A). Categories never sit under products, so one step suffices.
-    links = technologies.select(pl.col("technology_id").alias("_x"), pl.col("also_under").alias("_c")).explode("_c").drop_nulls()
+    links = (
+        technologies.select(pl.col("technology_id").alias("_x"), pl.col("also_under").alias("_c"))
+        .explode("_c")
+        .drop_nulls()
+    )
     extra = (
         links.join(tree.rename({"ancestor_id": "_x", "distance": "_down"}), on="_x")
         .join(tree.rename({"descendant_id": "_c", "distance": "_up"}), on="_c")
@@ -302,7 +326,9 @@ def ancestors(technologies: pl.DataFrame, technology_id: str) -> list[str]:
         return []
     above = path.item(0).split(CATEGORY_SEPARATOR)[:-1]
     pairs = technology_pairs(technologies).filter((pl.col("descendant_id") == technology_id) & (pl.col("distance") > 0))
-    return above + [a for a in pairs.sort("distance", descending=True).get_column("ancestor_id").to_list() if a not in above]
+    return above + [
+        a for a in pairs.sort("distance", descending=True).get_column("ancestor_id").to_list() if a not in above
+    ]
 
 
 def descendants(technologies: pl.DataFrame, technology_id: str) -> list[str]:
@@ -312,7 +338,5 @@ def descendants(technologies: pl.DataFrame, technology_id: str) -> list[str]:
         >>> descendants(load_technologies(), "cellebrite-ufed")
         ['cellebrite-ufed-4pc', 'cellebrite-ufed-touch2']
     """
-    pairs = technology_pairs(technologies).filter(
-        (pl.col("ancestor_id") == technology_id) & (pl.col("distance") > 0)
-    )
+    pairs = technology_pairs(technologies).filter((pl.col("ancestor_id") == technology_id) & (pl.col("distance") > 0))
     return pairs.sort("distance", "descendant_id").get_column("descendant_id").to_list()

@@ -73,7 +73,9 @@ def build_report(
     if response_id is not None or kind == "response":
         response = context.pick_response(response_id, authority_id, technology_id, as_of)
         if response is None:
-            raise MosaicError("a response dossier needs --response, or --authority and --technology with an NCND answer")
+            raise MosaicError(
+                "a response dossier needs --response, or --authority and --technology with an NCND answer"
+            )
         return response_dossier(context, response, as_of, findings, params)
     if authority_id is not None and technology_id is not None and kind is None:
         response = context.pick_response(None, authority_id, technology_id, as_of)
@@ -89,7 +91,9 @@ def build_report(
     return authority_report(context, authority_id, technology_id, as_of, findings, params)
 
 
-def dossier_response_id(inputs: AnalysisInputs, authority_id: str, technology_id: str, as_of: dt.date | None) -> str | None:
+def dossier_response_id(
+    inputs: AnalysisInputs, authority_id: str, technology_id: str, as_of: dt.date | None
+) -> str | None:
     """The answer a dossier of ``authority_id`` on ``technology_id`` is about when viewed on ``as_of``: its
     latest NCND on the technology (or anything in it) by then; None when it gave none.
 

@@ -26,10 +26,7 @@ from mosaic.analyses import (
 )
 from mosaic.analyses.findings import empty_findings
 from mosaic.errors import MosaicError
-from mosaic.registry import is_bundled_sample
-from mosaic.registry.hexgrid import hex_cells
 from mosaic.present.labels import ANSWER_STANCE_LABELS as STANCE_LABELS
-from mosaic.present.labels import STANCE_LABELS as MAP_STANCE_LABELS
 from mosaic.present.labels import (  # noqa: F401  (re-exported for the report builders)
     GRADE_LABELS,
     OUTCOME_LABELS,
@@ -39,8 +36,10 @@ from mosaic.present.labels import (  # noqa: F401  (re-exported for the report b
     SOURCE_TYPE_LABELS,
     authority_hex_labels,
 )
+from mosaic.present.labels import STANCE_LABELS as MAP_STANCE_LABELS
+from mosaic.registry import is_bundled_sample
+from mosaic.registry.hexgrid import hex_cells
 from mosaic.report.model import REGENERATE_LABEL, Column, Facts, HexMap, Notice, Paragraph, ReportMeta, Section, Table
-from mosaic.schema import Outcome, Stance
 
 #: Most evidence items per finding in a report (the analyses default, 10, suits screens and bulk runs).
 REPORT_EVIDENCE_LIMIT = 250
@@ -77,28 +76,43 @@ ANSWER_COLUMNS = [
 ]
 
 
-
 # --- shared context ------------------------------------------------------------------------------
 
 
 class ReportContext:
     """The inputs plus the lookups every builder needs (names, taxonomy relations, findings)."""
 
-    def __init__(self, inputs: AnalysisInputs, workspace_hash: str | None, command: str | None, generated_on: str | None) -> None:
+    def __init__(
+        self, inputs: AnalysisInputs, workspace_hash: str | None, command: str | None, generated_on: str | None
+    ) -> None:
         self.inputs = inputs
         self.workspace_hash = workspace_hash or "not recorded"
         self.command = command
         self.generated_on = generated_on
         self.events = inputs.events
         # Register and taxonomy names win; an id only in the data keeps the name it was given.
-        self.authority_names = dict(self.events.select("authority_id", "authority_label").unique("authority_id", keep="first", maintain_order=True).iter_rows())
+        self.authority_names = dict(
+            self.events.select("authority_id", "authority_label")
+            .unique("authority_id", keep="first", maintain_order=True)
+            .iter_rows()
+        )
         self.authority_names.update(inputs.authorities.select("authority_id", "name").iter_rows())
-        self.technology_names = dict(self.events.select("technology_id", "technology_label").unique("technology_id", keep="first", maintain_order=True).iter_rows())
+        self.technology_names = dict(
+            self.events.select("technology_id", "technology_label")
+            .unique("technology_id", keep="first", maintain_order=True)
+            .iter_rows()
+        )
         self.technology_names.update(inputs.technologies.select("technology_id", "name").iter_rows())
         # The report's own reading order, not the registry's: registration order follows import order,
         # and a report must not change with the order modules happened to be imported in.
         checks = all_checks()
-        order = sorted(checks, key=lambda check_id: (REPORT_CHECK_ORDER.index(check_id) if check_id in REPORT_CHECK_ORDER else len(REPORT_CHECK_ORDER), check_id))
+        order = sorted(
+            checks,
+            key=lambda check_id: (
+                REPORT_CHECK_ORDER.index(check_id) if check_id in REPORT_CHECK_ORDER else len(REPORT_CHECK_ORDER),
+                check_id,
+            ),
+        )
         self.check_titles = {check_id: checks[check_id].title for check_id in order}
 
     # names and lookups
@@ -144,7 +158,9 @@ class ReportContext:
         dates = self.events.select(pl.max_horizontal(pl.col("response_end").max(), pl.col("asked_on").max())).item()
         return dates or dt.date(1970, 1, 1)
 
-    def pick_response(self, response_id: str | None, authority_id: str | None, technology_id: str | None, as_of: dt.date | None) -> dict[str, Any] | None:
+    def pick_response(
+        self, response_id: str | None, authority_id: str | None, technology_id: str | None, as_of: dt.date | None
+    ) -> dict[str, Any] | None:
         """The response a dossier is about: the one named, else the authority's latest NCND on the technology."""
         if response_id is not None:
             rows = self.events.filter(pl.col("response_id") == response_id)
@@ -161,7 +177,9 @@ class ReportContext:
             rows = rows.filter(pl.col("response_end") <= as_of)
         if rows.height == 0:
             return None
-        return rows.sort(pl.col("response_end"), pl.col("technology_id") == technology_id, "response_id", nulls_last=False).row(-1, named=True)
+        return rows.sort(
+            pl.col("response_end"), pl.col("technology_id") == technology_id, "response_id", nulls_last=False
+        ).row(-1, named=True)
 
     # findings
     def findings(
@@ -189,7 +207,14 @@ class ReportContext:
                 ids = [check_id for check_id, check in checks.items() if check.level == level]
                 if ids:
                     frames.append(
-                        run_checks(self.inputs, ids, as_of=level_as_of, technology_ids=technology_ids, authority_ids=authority_ids, params=params)
+                        run_checks(
+                            self.inputs,
+                            ids,
+                            as_of=level_as_of,
+                            technology_ids=technology_ids,
+                            authority_ids=authority_ids,
+                            params=params,
+                        )
                     )
             found = pl.concat(frames) if frames else empty_findings()
         else:
@@ -197,21 +222,35 @@ class ReportContext:
             if technology_ids:
                 found = found.filter(pl.col("technology_id").is_in(list(technology_ids)))
             if authority_ids:
-                found = found.filter(pl.col("authority_id").is_null() | pl.col("authority_id").is_in(list(authority_ids)))
+                found = found.filter(
+                    pl.col("authority_id").is_null() | pl.col("authority_id").is_in(list(authority_ids))
+                )
         found = found.filter(pl.col("response_date").is_null() | (pl.col("response_date") <= as_of))
         return self.ordered(found)
 
     def ordered(self, found: pl.DataFrame) -> pl.DataFrame:
         """Findings in reading order: by check (registry order), strongest first, then by subject and date."""
         order = list(self.check_titles)
-        return found.with_columns(
-            _check_rank=pl.col("check").replace_strict({c: i for i, c in enumerate(order)}, default=len(order), return_dtype=pl.Int64),
-            _severity_rank=pl.col("severity").replace_strict(SEVERITY_ORDER, default=9, return_dtype=pl.Int64),
-        ).sort(
-            "_check_rank", "_severity_rank", "scope", "authority_name", "technology_id", "region", "response_date", "response_id", "summary",
-            nulls_last=True,
-        ).drop(
-            "_check_rank", "_severity_rank"
+        return (
+            found.with_columns(
+                _check_rank=pl.col("check").replace_strict(
+                    {c: i for i, c in enumerate(order)}, default=len(order), return_dtype=pl.Int64
+                ),
+                _severity_rank=pl.col("severity").replace_strict(SEVERITY_ORDER, default=9, return_dtype=pl.Int64),
+            )
+            .sort(
+                "_check_rank",
+                "_severity_rank",
+                "scope",
+                "authority_name",
+                "technology_id",
+                "region",
+                "response_date",
+                "response_id",
+                "summary",
+                nulls_last=True,
+            )
+            .drop("_check_rank", "_severity_rank")
         )
 
     def meta(self, as_of: dt.date, command: str) -> ReportMeta:
@@ -253,7 +292,7 @@ def say_date(value: dt.date | None, precision: str | None = "day") -> str:
 
 
 def say_share(successes: int, trials: int) -> str:
-    """"k of n" with the share and its 95% Wilson interval; counts only when n < 10 (small counts)."""
+    """ "k of n" with the share and its 95% Wilson interval; counts only when n < 10 (small counts)."""
     if trials <= 0:
         return f"{successes} of {trials}"
     if trials < 10:
@@ -274,7 +313,9 @@ def frame_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Frame -> row dicts with floats rounded (stable JSON) and dates as ISO text."""
     out = []
     for row in frame.iter_rows(named=True):
-        out.append({key: (value.isoformat() if isinstance(value, dt.date) else rounded(value)) for key, value in row.items()})
+        out.append(
+            {key: (value.isoformat() if isinstance(value, dt.date) else rounded(value)) for key, value in row.items()}
+        )
     return out
 
 
@@ -326,13 +367,21 @@ FINDINGS_PER_CHECK = 50
 ANSWERS_SHOWN = 500
 
 
-def cap_findings(context: ReportContext, findings: pl.DataFrame, limit: int = FINDINGS_PER_CHECK) -> tuple[pl.DataFrame, dict[str, int]]:
+def cap_findings(
+    context: ReportContext, findings: pl.DataFrame, limit: int = FINDINGS_PER_CHECK
+) -> tuple[pl.DataFrame, dict[str, int]]:
     """Keep the ``limit`` strongest, then most recent, findings of each check; return them (in reading
     order) with the total each check had, so the report can say how many it left out."""
     totals = dict(findings.group_by("check").len().iter_rows())
     kept = (
-        findings.with_columns(_severity_rank=pl.col("severity").replace_strict(SEVERITY_ORDER, default=9, return_dtype=pl.Int64))
-        .sort(["_severity_rank", "response_date", "authority_name", "response_id", "region", "summary"], descending=[False, True, False, False, False, False], nulls_last=True)
+        findings.with_columns(
+            _severity_rank=pl.col("severity").replace_strict(SEVERITY_ORDER, default=9, return_dtype=pl.Int64)
+        )
+        .sort(
+            ["_severity_rank", "response_date", "authority_name", "response_id", "region", "summary"],
+            descending=[False, True, False, False, False, False],
+            nulls_last=True,
+        )
         .group_by("check", maintain_order=True)
         .head(limit)
         .drop("_severity_rank")
@@ -342,7 +391,14 @@ def cap_findings(context: ReportContext, findings: pl.DataFrame, limit: int = FI
 
 
 def findings_by_check(
-    context: ReportContext, findings: pl.DataFrame, table_id: str, empty: str, *, totals: dict[str, int] | None = None, drop: Sequence[str] = (), what: str = ""
+    context: ReportContext,
+    findings: pl.DataFrame,
+    table_id: str,
+    empty: str,
+    *,
+    totals: dict[str, int] | None = None,
+    drop: Sequence[str] = (),
+    what: str = "",
 ) -> list[Any]:
     """One table per check (in registry order), strongest first; a paragraph when there are none.
 
@@ -352,7 +408,9 @@ def findings_by_check(
     if findings.height == 0:
         return [Paragraph(empty)]
     several = findings.get_column("technology_id").n_unique() > 1
-    columns = [c for c in FINDING_COLUMNS if c.key != "check" and c.key not in drop and (several or c.key != "technology")]
+    columns = [
+        c for c in FINDING_COLUMNS if c.key != "check" and c.key not in drop and (several or c.key != "technology")
+    ]
     blocks: list[Any] = []
     for check_id in dict.fromkeys(findings.get_column("check").to_list()):
         rows = finding_rows(context, findings.filter(pl.col("check") == check_id))
@@ -416,7 +474,14 @@ def reproduce_section(meta: ReportMeta, checks: Sequence[str]) -> Section:
     return Section("reproduce", "Reproducing this report", [Facts(items)])
 
 
-def regenerate_command(kind: str, *, authority_id: str | None = None, technology_id: str | None = None, response_id: str | None = None, as_of: dt.date | None) -> str:
+def regenerate_command(
+    kind: str,
+    *,
+    authority_id: str | None = None,
+    technology_id: str | None = None,
+    response_id: str | None = None,
+    as_of: dt.date | None,
+) -> str:
     """The command that rebuilds a report; no ``--as-of`` when the report is of the data as it stands now."""
     parts = ["mosaic report"]
     if response_id:
@@ -436,11 +501,15 @@ def regenerate_command(kind: str, *, authority_id: str | None = None, technology
 NCND_WITHIN = "ncnd_within"
 
 
-def hex_map_block(context: ReportContext, technology_id: str, as_of: dt.date, subject_id: str | None, *, with_undated: bool = False) -> tuple[HexMap, pl.DataFrame]:
+def hex_map_block(
+    context: ReportContext, technology_id: str, as_of: dt.date, subject_id: str | None, *, with_undated: bool = False
+) -> tuple[HexMap, pl.DataFrame]:
     """The hex map block and the map frame it was drawn from (``with_undated``: the map as it stands now)."""
     stances = map_stances(context.inputs, technology_id, as_of, with_undated=with_undated)
     cells = hex_cells(context.inputs.authorities).join(stances, on="authority_id", how="left")
-    labels = authority_hex_labels(cells.get_column("authority_id").to_list(), cells.get_column("authority_name").to_list())
+    labels = authority_hex_labels(
+        cells.get_column("authority_id").to_list(), cells.get_column("authority_name").to_list()
+    )
     within_ids = stances.get_column("ncnd_within_id").drop_nulls().unique().to_list()
     within_names = {key: context.technology_name(key) for key in within_ids}
     # A cell that shows a confirm or deny but hides an NCND on something within the technology says so.
@@ -492,5 +561,10 @@ def hex_map_block(context: ReportContext, technology_id: str, as_of: dt.date, su
 
 def synthetic_notice(context: ReportContext, technology_ids: Sequence[str]) -> list[Notice]:
     if context.is_synthetic(technology_ids):
-        return [Notice("SYNTHETIC DATA: fictional products of the bundled sample; the answers about them are invented.", "warning")]
+        return [
+            Notice(
+                "SYNTHETIC DATA: fictional products of the bundled sample; the answers about them are invented.",
+                "warning",
+            )
+        ]
     return []

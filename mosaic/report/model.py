@@ -167,7 +167,12 @@ class ReportModel:
             dataclasses.replace(
                 section,
                 blocks=[
-                    dataclasses.replace(block, items=[(label, command if label == REGENERATE_LABEL else value) for label, value in block.items])
+                    dataclasses.replace(
+                        block,
+                        items=[
+                            (label, command if label == REGENERATE_LABEL else value) for label, value in block.items
+                        ],
+                    )
                     if isinstance(block, Facts)
                     else block
                     for block in section.blocks

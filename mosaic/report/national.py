@@ -26,19 +26,19 @@ from mosaic.report.common import (
     OUTCOME_LABELS,
     STANCE_LABELS,
     ReportContext,
-    iso_with_precision,
-    say_date,
-    say_share,
-    plural,
-    rounded,
-    frame_rows,
-    findings_table,
     cap_findings,
     findings_by_check,
-    method_section,
-    reproduce_section,
-    regenerate_command,
+    findings_table,
+    frame_rows,
     hex_map_block,
+    iso_with_precision,
+    method_section,
+    plural,
+    regenerate_command,
+    reproduce_section,
+    rounded,
+    say_date,
+    say_share,
     synthetic_notice,
 )
 from mosaic.report.model import (
@@ -53,16 +53,23 @@ from mosaic.report.model import (
     TimeChart,
 )
 
-
 # --- technology report ---------------------------------------------------------------------------
 
 
-def technology_report(context: ReportContext, technology_id: str, as_of: dt.date | None, given: pl.DataFrame | None, params: CheckParams | None) -> ReportModel:
+def technology_report(
+    context: ReportContext,
+    technology_id: str,
+    as_of: dt.date | None,
+    given: pl.DataFrame | None,
+    params: CheckParams | None,
+) -> ReportModel:
     """The national picture for ``technology_id`` (and everything below it) as of ``as_of`` (default: the latest date)."""
     technology = context.technology_name(technology_id)
     cut_off = as_of or context.latest_date()
     scope = technology_scope(context.inputs, technology_id)
-    findings = context.findings(given, as_of=cut_off, response_as_of=None, technology_ids=scope, authority_ids=None, params=params)
+    findings = context.findings(
+        given, as_of=cut_off, response_as_of=None, technology_ids=scope, authority_ids=None, params=params
+    )
     shown, totals = cap_findings(context, findings)
     command = regenerate_command("technology", technology_id=technology_id, as_of=cut_off)
     meta = context.meta(cut_off, command)
@@ -74,7 +81,8 @@ def technology_report(context: ReportContext, technology_id: str, as_of: dt.date
     # Cells showing a confirm or deny whose authority also NCNDed something within the technology.
     within = asked.filter(pl.col("ncnd_within_id").is_not_null()).sort("authority_name")
     within_text = "; ".join(
-        f"{row['authority_name']} on {context.technology_name(row['ncnd_within_id'])}" for row in within.iter_rows(named=True)
+        f"{row['authority_name']} on {context.technology_name(row['ncnd_within_id'])}"
+        for row in within.iter_rows(named=True)
     )
 
     summary = [
@@ -96,7 +104,11 @@ def technology_report(context: ReportContext, technology_id: str, as_of: dt.date
         )
     if ncnd_count == 0 and within.height == 0:
         summary.append(f"No authority gave a neither-confirm-nor-deny answer on {technology} by {say_date(cut_off)}.")
-    exposure = findings.filter((pl.col("check") == "mosaic_exposure") & (pl.col("scope") == "technology") & (pl.col("technology_id") == technology_id))
+    exposure = findings.filter(
+        (pl.col("check") == "mosaic_exposure")
+        & (pl.col("scope") == "technology")
+        & (pl.col("technology_id") == technology_id)
+    )
     if exposure.height:
         sentence = exposure.item(0, "summary")
         if len(scope) > 1:  # a category: the check reads answers naming it, the map shows its products too
@@ -105,9 +117,15 @@ def technology_report(context: ReportContext, technology_id: str, as_of: dt.date
 
     notices = synthetic_notice(context, scope)
     if asked.height == 0:
-        notices.append(Notice(f"No authority in the workspace had been asked about {technology} by {say_date(cut_off)}."))
+        notices.append(
+            Notice(f"No authority in the workspace had been asked about {technology} by {say_date(cut_off)}.")
+        )
     elif ncnd_count == 0 and within.height == 0:
-        notices.append(Notice(f"No authority gave a neither-confirm-nor-deny answer on {technology} by {say_date(cut_off)}: there is no NCND to test."))
+        notices.append(
+            Notice(
+                f"No authority gave a neither-confirm-nor-deny answer on {technology} by {say_date(cut_off)}: there is no NCND to test."
+            )
+        )
 
     sections = [
         Section("map", f"The national map on {say_date(cut_off)}", [*notices, hexmap]),
@@ -116,11 +134,28 @@ def technology_report(context: ReportContext, technology_id: str, as_of: dt.date
         _authority_stance_section(context, asked),
         _national_line_section(context, shown, technology_id, cut_off),
         _exemption_sets_section(context, asked),
-        Section("findings", "Findings", findings_by_check(context, shown, "findings", f"No check made a finding on {technology}.", totals=totals, what=f" --technology {technology_id}")),
+        Section(
+            "findings",
+            "Findings",
+            findings_by_check(
+                context,
+                shown,
+                "findings",
+                f"No check made a finding on {technology}.",
+                totals=totals,
+                what=f" --technology {technology_id}",
+            ),
+        ),
         method_section("technology"),
         reproduce_section(meta, list(context.check_titles)),
     ]
-    subject = {"technology_id": technology_id, "technology": technology, "asked": asked.height, "ncnd": ncnd_count, "public": public}
+    subject = {
+        "technology_id": technology_id,
+        "technology": technology,
+        "asked": asked.height,
+        "ncnd": ncnd_count,
+        "public": public,
+    }
     title = f"{technology}: the national picture"
     subtitle = f"{KIND_TITLES['technology']} as of {say_date(cut_off)}"
     return ReportModel("technology", title, subtitle, meta, subject, summary, sections, findings_records(shown))
@@ -135,16 +170,16 @@ def _coverage_section(context: ReportContext, scope: list[str], cut_off: dt.date
         pl.col("response_end").filter(pl.col("is_ncnd")).min().alias("ncnd"),
     )
     series = [("asked", "Asked"), ("public", "Confirmed or denied"), ("ncnd", "Gave an NCND")]
-    long = firsts.unpivot(index="authority_id", on=[key for key, _ in series], variable_name="series", value_name="date").drop_nulls("date").filter(
-        pl.col("date") <= cut_off
+    long = (
+        firsts.unpivot(index="authority_id", on=[key for key, _ in series], variable_name="series", value_name="date")
+        .drop_nulls("date")
+        .filter(pl.col("date") <= cut_off)
     )
     if long.height == 0:
-        return Section("coverage", "Coverage over time", [Paragraph(f"No answers on {technology} by {say_date(cut_off)}.")])
-    steps = (
-        long.group_by("date", "series").len()
-        .pivot(on="series", index="date", values="len")
-        .sort("date")
-    )
+        return Section(
+            "coverage", "Coverage over time", [Paragraph(f"No answers on {technology} by {say_date(cut_off)}.")]
+        )
+    steps = long.group_by("date", "series").len().pivot(on="series", index="date", values="len").sort("date")
     for key, _ in series:
         if key not in steps.columns:
             steps = steps.with_columns(pl.lit(0, pl.UInt32).alias(key))
@@ -153,15 +188,22 @@ def _coverage_section(context: ReportContext, scope: list[str], cut_off: dt.date
         steps = pl.concat([steps, steps.tail(1).with_columns(pl.lit(cut_off).alias("date"))])
     points = frame_rows(steps)
     first_year = steps.item(0, "date").year
-    year_ends = pl.DataFrame({"date": [min(dt.date(year, 12, 31), cut_off) for year in range(first_year, cut_off.year + 1)]})
-    yearly = year_ends.join_asof(steps.rename({"date": "_step"}), left_on="date", right_on="_step", strategy="backward").with_columns(
-        (pl.col("public") / pl.col("asked")).alias("public_share")
+    year_ends = pl.DataFrame(
+        {"date": [min(dt.date(year, 12, 31), cut_off) for year in range(first_year, cut_off.year + 1)]}
     )
+    yearly = year_ends.join_asof(
+        steps.rename({"date": "_step"}), left_on="date", right_on="_step", strategy="backward"
+    ).with_columns((pl.col("public") / pl.col("asked")).alias("public_share"))
     table = Table(
         "coverage_by_year",
         "At the end of each year (or the as-of date)",
-        [Column("date", "Date", "date"), Column("asked", "Asked", "int"), Column("public", "Confirmed or denied", "int"),
-         Column("ncnd", "Gave an NCND", "int"), Column("public_share", "Share public", "share")],  # fmt: skip
+        [
+            Column("date", "Date", "date"),
+            Column("asked", "Asked", "int"),
+            Column("public", "Confirmed or denied", "int"),
+            Column("ncnd", "Gave an NCND", "int"),
+            Column("public_share", "Share public", "share"),
+        ],  # fmt: skip
         frame_rows(yearly.select("date", "asked", "public", "ncnd", "public_share")),
         note="Counts are of authorities: the first time each was asked, first confirmed or denied, first gave an NCND. A public answer stays public even when a later answer is an NCND.",
     )
@@ -186,38 +228,72 @@ def _region_section(asked: pl.DataFrame) -> Section:
     )
     rows = []
     chart_rows = []
-    total = {"region": "All regions", **{k: int(by_region.get_column(k).sum()) for k in ("asked", "confirm", "deny", "ncnd", "no_answer")}}
+    total = {
+        "region": "All regions",
+        **{k: int(by_region.get_column(k).sum()) for k in ("asked", "confirm", "deny", "ncnd", "no_answer")},
+    }
     for row in [*by_region.iter_rows(named=True), total]:
         row = {k: (int(v) if isinstance(v, int) else v) for k, v in row.items()}
         interval = wilson_interval(row["ncnd"], row["asked"])
         share = row["ncnd"] / row["asked"] if row["asked"] else None
         row["ncnd_share"] = rounded(share) if row["asked"] >= 10 else None  # small counts are shown as counts
-        row["ncnd_interval"] = f"{interval[0]:.0%} to {interval[1]:.0%}" if interval and row["asked"] >= 10 else ("counts only" if row["asked"] else "")
+        row["ncnd_interval"] = (
+            f"{interval[0]:.0%} to {interval[1]:.0%}"
+            if interval and row["asked"] >= 10
+            else ("counts only" if row["asked"] else "")
+        )
         rows.append(row)
         if interval:
-            chart_rows.append({"label": row["region"], "successes": row["ncnd"], "trials": row["asked"], "share": rounded(share), "low": rounded(interval[0]), "high": rounded(interval[1])})
+            chart_rows.append(
+                {
+                    "label": row["region"],
+                    "successes": row["ncnd"],
+                    "trials": row["asked"],
+                    "share": rounded(share),
+                    "low": rounded(interval[0]),
+                    "high": rounded(interval[1]),
+                }
+            )
     columns = [
         Column("region", "Region"), Column("asked", "Asked", "int"), Column("confirm", "Confirmed", "int"),
         Column("deny", "Denied", "int"), Column("ncnd", "NCND", "int"), Column("no_answer", "No answer", "int"),
         Column("ncnd_share", "NCND share", "share"), Column("ncnd_interval", "95% interval"),
     ]  # fmt: skip
-    table = Table("regions", "Latest stance by region", columns, rows, note="NCND includes partial NCNDs. Intervals are 95% Wilson intervals, given only for ten or more authorities.")
-    chart = IntervalChart("Share of authorities asked giving an NCND, with 95% Wilson intervals", chart_rows, "NCND share")
+    table = Table(
+        "regions",
+        "Latest stance by region",
+        columns,
+        rows,
+        note="NCND includes partial NCNDs. Intervals are 95% Wilson intervals, given only for ten or more authorities.",
+    )
+    chart = IntervalChart(
+        "Share of authorities asked giving an NCND, with 95% Wilson intervals", chart_rows, "NCND share"
+    )
     return Section("regions", "Stances by region", [table, chart])
 
 
 def _authority_stance_section(context: ReportContext, asked: pl.DataFrame) -> Section:
     frame = asked.sort("region", "authority_name", nulls_last=True).select(
-        pl.col("authority_id").replace_strict(context.authority_names, default=pl.col("authority_name")).alias("authority"),
+        pl.col("authority_id")
+        .replace_strict(context.authority_names, default=pl.col("authority_name"))
+        .alias("authority"),
         "region",
         pl.when((pl.col("map_stance") == MapStance.NO_ANSWER.value) & pl.col("outcome").is_not_null())
-        .then(pl.format("{} ({})", pl.col("map_stance").replace(MAP_STANCE_LABELS), pl.col("outcome").replace(OUTCOME_LABELS)))
+        .then(
+            pl.format(
+                "{} ({})", pl.col("map_stance").replace(MAP_STANCE_LABELS), pl.col("outcome").replace(OUTCOME_LABELS)
+            )
+        )
         .otherwise(pl.col("map_stance").replace(MAP_STANCE_LABELS))
         .alias("stance"),
         iso_with_precision(pl.col("response_date"), pl.col("response_date_precision")).alias("date"),
         "exemptions",
         pl.when(pl.col("public_stance").is_not_null())
-        .then(pl.format("{} ({})", pl.col("public_stance").replace(STANCE_LABELS), pl.col("public_date").dt.strftime("%Y-%m-%d")))
+        .then(
+            pl.format(
+                "{} ({})", pl.col("public_stance").replace(STANCE_LABELS), pl.col("public_date").dt.strftime("%Y-%m-%d")
+            )
+        )
         .otherwise(pl.lit(""))
         .alias("public_answer"),
         "source_url",
@@ -232,7 +308,9 @@ def _authority_stance_section(context: ReportContext, asked: pl.DataFrame) -> Se
     return Section("authorities", "Stances by authority", [table])
 
 
-def _national_line_section(context: ReportContext, findings: pl.DataFrame, technology_id: str, cut_off: dt.date) -> Section:
+def _national_line_section(
+    context: ReportContext, findings: pl.DataFrame, technology_id: str, cut_off: dt.date
+) -> Section:
     """The national line (the modal stance among the authorities' latest answers, from the graph) and who
     departed from it, then the exemption and wording departures the checks found."""
     blocks: list[Any] = []
@@ -261,8 +339,13 @@ def _national_line_section(context: ReportContext, findings: pl.DataFrame, techn
             Column("share", "Share on the line", "share"), Column("departed", "Departed from it"),
         ]  # fmt: skip
         blocks.append(
-            Table("national_line", "The national line: the most common stance among the latest answers", columns, rows,
-                  note="Each authority's latest confirm, deny or NCND by the as-of date (the map above shows a later refusal as no answer). A departure is a fact worth explaining, not a fault.")  # fmt: skip
+            Table(
+                "national_line",
+                "The national line: the most common stance among the latest answers",
+                columns,
+                rows,
+                note="Each authority's latest confirm, deny or NCND by the as-of date (the map above shows a later refusal as no answer). A departure is a fact worth explaining, not a fault.",
+            )  # fmt: skip
         )
     else:
         blocks.append(Paragraph("No authority had answered by then, so there is no national line."))
@@ -272,7 +355,10 @@ def _national_line_section(context: ReportContext, findings: pl.DataFrame, techn
         blocks.append(Paragraph(modal.item(index, "summary")))
     blocks.append(
         findings_table(
-            context, departures.filter(pl.col("authority_id").is_not_null()), "departures", "Departures in exemptions and wording",
+            context,
+            departures.filter(pl.col("authority_id").is_not_null()),
+            "departures",
+            "Departures in exemptions and wording",
             "No authority departed from the modal exemption set or the national wording, as far as the data shows.",
         )
     )
@@ -292,16 +378,35 @@ def _column_kind(dtype: pl.DataType) -> str:
 def _exemption_sets_section(context: ReportContext, asked: pl.DataFrame) -> Section:
     ncnds = asked.filter(pl.col("map_stance").is_in(["ncnd", "ncnd_partial"]))
     if ncnds.height == 0:
-        return Section("exemptions", "Exemption sets cited with NCNDs", [Paragraph("No NCND answers, so no exemption sets to compare.")])
+        return Section(
+            "exemptions",
+            "Exemption sets cited with NCNDs",
+            [Paragraph("No NCND answers, so no exemption sets to compare.")],
+        )
     sets = (
-        ncnds.with_columns(pl.col("exemptions").fill_null([]).list.sort().list.join(" + ").replace("", "(none recorded)").alias("set"))
+        ncnds.with_columns(
+            pl.col("exemptions").fill_null([]).list.sort().list.join(" + ").replace("", "(none recorded)").alias("set")
+        )
         .group_by("set")
         .agg(
             pl.len().alias("authorities"),
-            pl.col("authority_id").replace_strict(context.authority_names, default=pl.col("authority_name")).sort().str.join("; ").alias("who"),
+            pl.col("authority_id")
+            .replace_strict(context.authority_names, default=pl.col("authority_name"))
+            .sort()
+            .str.join("; ")
+            .alias("who"),
         )
         .with_columns((pl.col("authorities") / ncnds.height).alias("share"))
         .sort(["authorities", "set"], descending=[True, False])
     )
-    columns = [Column("set", "Exemption set"), Column("authorities", "Authorities", "int"), Column("share", "Share of NCNDs", "share"), Column("who", "Which")]
-    return Section("exemptions", "Exemption sets cited with NCNDs", [Table("exemption_sets", "Exemption sets (each authority's latest NCND)", columns, frame_rows(sets))])
+    columns = [
+        Column("set", "Exemption set"),
+        Column("authorities", "Authorities", "int"),
+        Column("share", "Share of NCNDs", "share"),
+        Column("who", "Which"),
+    ]
+    return Section(
+        "exemptions",
+        "Exemption sets cited with NCNDs",
+        [Table("exemption_sets", "Exemption sets (each authority's latest NCND)", columns, frame_rows(sets))],
+    )

@@ -33,7 +33,14 @@ from mosaic.report.svg import hexmap_svg, intervalchart_svg, timechart_svg
 from mosaic.store.files import write_atomically
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "md", "json", "csv", "xlsx")
-FORMAT_SUFFIXES: dict[str, str] = {"html": ".html", "pdf": ".pdf", "md": ".md", "json": ".json", "csv": ".csv", "xlsx": ".xlsx"}
+FORMAT_SUFFIXES: dict[str, str] = {
+    "html": ".html",
+    "pdf": ".pdf",
+    "md": ".md",
+    "json": ".json",
+    "csv": ".csv",
+    "xlsx": ".xlsx",
+}
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -185,7 +192,10 @@ def _md_block(block: Any) -> list[str]:
     if kind == "facts":
         lines = [f"**{e(block.title)}**", ""] if block.title else []
         lines += ["| | |", "| --- | --- |"]
-        lines += [f"| **{e(label)}** | {_md_cell(value, 'url' if is_http_url(value) else 'text')} |" for label, value in block.items]
+        lines += [
+            f"| **{e(label)}** | {_md_cell(value, 'url' if is_http_url(value) else 'text')} |"
+            for label, value in block.items
+        ]
         return lines
     if kind == "table":
         lines = [f"### {e(block.title)}", ""]
@@ -214,7 +224,11 @@ def _md_block(block: Any) -> list[str]:
         labels = dict(block.series)
         last = block.points[-1] if block.points else {}
         described = ", ".join(f"{e(labels[key])} {int(last.get(key) or 0)}" for key in labels)
-        return [f"### {e(block.title)}", "", f"On {e(last.get('date', ''))}: {described} (see the table below for each year)."]
+        return [
+            f"### {e(block.title)}",
+            "",
+            f"On {e(last.get('date', ''))}: {described} (see the table below for each year).",
+        ]
     if kind == "intervalchart":
         return []  # the table beside it carries the same numbers
     return []
@@ -249,7 +263,18 @@ def _export_rows(model: ReportModel) -> list[dict[str, Any]]:
         evidence = finding.get("evidence") or [{}]
         for item in evidence:
             row = dict(base)
-            for key in ("authority", "technology", "date", "stance", "outcome", "grade", "relation", "source_type", "source_url", "response_id"):
+            for key in (
+                "authority",
+                "technology",
+                "date",
+                "stance",
+                "outcome",
+                "grade",
+                "relation",
+                "source_type",
+                "source_url",
+                "response_id",
+            ):
                 row[f"evidence_{key}"] = item.get(key)
             row["evidence_exemptions"] = item.get("exemptions") or None
             rows.append(row)
@@ -268,7 +293,10 @@ def render_csv(model: ReportModel) -> str:
     metrics as numeric columns. Text cells are neutralised against formula injection; numbers are not."""
     names = [key for key, _ in EXPORT_COLUMNS]
     metric_names = _metric_names(model)
-    rows = ([row.get(key) for key in names] + [(row.get("metrics") or {}).get(name) for name in metric_names] for row in _export_rows(model))
+    rows = (
+        [row.get(key) for key in names] + [(row.get("metrics") or {}).get(name) for name in metric_names]
+        for row in _export_rows(model)
+    )
     return rows_csv(names + metric_names, rows)
 
 
@@ -278,9 +306,15 @@ def render_xlsx(model: ReportModel) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     workbook.set_properties(
-        {"title": model.title, "author": f"mosaic {model.meta.tool_version}", "created": dt.datetime.fromisoformat(model.meta.as_of)}
+        {
+            "title": model.title,
+            "author": f"mosaic {model.meta.tool_version}",
+            "created": dt.datetime.fromisoformat(model.meta.as_of),
+        }
     )
     bold = workbook.add_format({"bold": True, "bg_color": "#F1F1F1", "bottom": 1})
     share = workbook.add_format({"num_format": "0%"})
@@ -316,9 +350,17 @@ def render_xlsx(model: ReportModel) -> bytes:
         ],
     )
     export = _export_rows(model)
-    sheet("Evidence", [k for k, _ in EXPORT_COLUMNS], [[(row.get(k), kind) for k, kind in EXPORT_COLUMNS] for row in export])
+    sheet(
+        "Evidence",
+        [k for k, _ in EXPORT_COLUMNS],
+        [[(row.get(k), kind) for k, kind in EXPORT_COLUMNS] for row in export],
+    )
     for table in model.tables():
-        sheet(table.title, [c.label or c.key for c in table.columns], [[(row.get(c.key), c.kind) for c in table.columns] for row in table.rows])
+        sheet(
+            table.title,
+            [c.label or c.key for c in table.columns],
+            [[(row.get(c.key), c.kind) for c in table.columns] for row in table.rows],
+        )
     workbook.close()
     return buffer.getvalue()
 
@@ -379,4 +421,3 @@ def write_report(model: ReportModel, fmt: str, path: str | os.PathLike[str]) -> 
     if Path(path).is_dir():  # checked before rendering: a PDF can take a while
         raise MosaicError(f"{path} is a folder; give a file name for the report")
     return write_atomically(path, render_report(model, fmt))
-

@@ -20,7 +20,7 @@ from mosaic.report.model import HexMap, IntervalChart, TimeChart
 STANCE_FILL: dict[str, str] = STANCE_COLOURS
 STANCE_TEXT: dict[str, str] = STANCE_TEXT_COLOURS
 SERIES_COLOURS = ("#777777", "#0072B2", "#222222", "#D55E00")
-FONT = "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\""
+FONT = 'font-family="DejaVu Sans, Helvetica, Arial, sans-serif"'
 
 
 def _n(value: float) -> str:
@@ -59,7 +59,9 @@ def hexmap_svg(block: HexMap, *, unit: float = 46.0) -> Markup:
             f'fill="{STANCE_TEXT.get(stance, "#000000")}">{escape(cell["short"])}</text></g>'
         )
         if cell.get("ncnd_within"):  # a confirm or deny on the cell, an NCND within the technology: a dot
-            parts.append(f'<circle cx="{_n(cx)}" cy="{_n(cy - unit * 0.42)}" r="{_n(unit * 0.11)}" fill="{STANCE_FILL["ncnd"]}" stroke="#FFFFFF" stroke-width="1"/>')
+            parts.append(
+                f'<circle cx="{_n(cx)}" cy="{_n(cy - unit * 0.42)}" r="{_n(unit * 0.11)}" fill="{STANCE_FILL["ncnd"]}" stroke="#FFFFFF" stroke-width="1"/>'
+            )
         if cell.get("is_subject"):
             subject = (cx, cy)
     if subject is not None:
@@ -69,14 +71,19 @@ def hexmap_svg(block: HexMap, *, unit: float = 46.0) -> Markup:
         parts.append(f'<polygon points="{points}" fill="none" stroke="#000000" stroke-width="1.5"/>')
     x0 = map_width + 10
     y = margin
-    parts.append(f'<text x="{_n(x0)}" y="{_n(y - 14)}" font-size="12" font-weight="bold" {FONT}>On {escape(block.as_of)}</text>')
+    parts.append(
+        f'<text x="{_n(x0)}" y="{_n(y - 14)}" font-size="12" font-weight="bold" {FONT}>On {escape(block.as_of)}</text>'
+    )
     for entry in block.legend:
         key = (
             f'<circle cx="{_n(x0 + 7)}" cy="{_n(y - 3)}" r="5" fill="{STANCE_FILL["ncnd"]}"/>'
             if entry["stance"] == "ncnd_within"
             else f'<rect x="{_n(x0)}" y="{_n(y - 10)}" width="14" height="14" fill="{STANCE_FILL.get(entry["stance"], "#FFFFFF")}" stroke="#999999" stroke-width="0.5"/>'
         )
-        parts.append(key + f'<text x="{_n(x0 + 20)}" y="{_n(y + 1.5)}" font-size="11" {FONT}>{escape(entry["label"])}: {int(entry["count"])}</text>')
+        parts.append(
+            key
+            + f'<text x="{_n(x0 + 20)}" y="{_n(y + 1.5)}" font-size="11" {FONT}>{escape(entry["label"])}: {int(entry["count"])}</text>'
+        )
         y += 20
     if subject is not None:
         parts.append(

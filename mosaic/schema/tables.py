@@ -31,33 +31,64 @@ EXTRA_DTYPE = pl.List(pl.Struct({"column": pl.String, "value": pl.String}))
 
 _COLUMNS: list[Column] = [
     # identity and provenance
-    Column("response_id", pl.String(), "Stable hash of the response's source content: re-ingesting the same row finds the same id."),
+    Column(
+        "response_id",
+        pl.String(),
+        "Stable hash of the response's source content: re-ingesting the same row finds the same id.",
+    ),
     Column("source_file", pl.String(), "File name the row came from, as given to ingest."),
     Column("source_row", pl.Int64(), "Row number in the source file as a spreadsheet shows it (the header is row 1)."),
     Column("ingest_id", pl.String(), "Identifier of the ingest run that added the row."),
     # authority
-    Column("authority_id", pl.String(), "Register id of the authority that answered; 'unresolved:<slug>' when the name matched nothing."),
+    Column(
+        "authority_id",
+        pl.String(),
+        "Register id of the authority that answered; 'unresolved:<slug>' when the name matched nothing.",
+    ),
     Column("authority_name", pl.String(), "The authority's name as given in the input."),
     Column("authority_match", pl.String(), "How the name was resolved against the authority register.", MatchMethod),
-    Column("authority_match_score", pl.Float64(), "Similarity score (0-100) of the match; 100 for exact and alias matches."),
+    Column(
+        "authority_match_score", pl.Float64(), "Similarity score (0-100) of the match; 100 for exact and alias matches."
+    ),
     # technology
-    Column("technology_id", pl.String(), "Taxonomy id of the most specific technology resolved (a product or a category)."),
+    Column(
+        "technology_id", pl.String(), "Taxonomy id of the most specific technology resolved (a product or a category)."
+    ),
     Column("technology_name", pl.String(), "The technology as given in the input."),
     Column("technology_match", pl.String(), "How the technology was resolved against the taxonomy.", MatchMethod),
     Column("technology_match_score", pl.Float64(), "Similarity score (0-100) of the technology match."),
-    Column("product", pl.String(), "Product name (resolved from the taxonomy, else as given); null when only a category was asked about."),
+    Column(
+        "product",
+        pl.String(),
+        "Product name (resolved from the taxonomy, else as given); null when only a category was asked about.",
+    ),
     Column("vendor", pl.String(), "Vendor of the product (from the taxonomy, else as given)."),
     Column("category", pl.String(), "Taxonomy path of the technology, ids joined by ' > ', broadest first."),
     # request and response
     Column("request_id", pl.String(), "Reference of the request (or of the batch it belongs to), as given."),
-    Column("request_date", pl.Date(), "Date the request was made; the first day of the period for month or year precision."),
+    Column(
+        "request_date", pl.Date(), "Date the request was made; the first day of the period for month or year precision."
+    ),
     Column("request_date_precision", pl.String(), "How much of the request date was given.", DatePrecision),
-    Column("response_date", pl.Date(), "Date of the authority's answer; the first day of the period for month or year precision."),
+    Column(
+        "response_date",
+        pl.Date(),
+        "Date of the authority's answer; the first day of the period for month or year precision.",
+    ),
     Column("response_date_precision", pl.String(), "How much of the response date was given.", DatePrecision),
     Column("outcome", pl.String(), "What the letter did with the request.", Outcome),
     Column("outcome_text", pl.String(), "The outcome as given in the input."),
-    Column("stance", pl.String(), "What the answer tells the world about existence or use; derived from the outcome.", Stance),
-    Column("exemptions", pl.List(pl.String()), "Normalised exemption codes cited, e.g. s24(2), s31(3), foisa_s18, reg12(6); sorted, distinct."),
+    Column(
+        "stance",
+        pl.String(),
+        "What the answer tells the world about existence or use; derived from the outcome.",
+        Stance,
+    ),
+    Column(
+        "exemptions",
+        pl.List(pl.String()),
+        "Normalised exemption codes cited, e.g. s24(2), s31(3), foisa_s18, reg12(6); sorted, distinct.",
+    ),
     Column("exemptions_text", pl.String(), "The exemptions as given in the input."),
     # review and regulator
     Column("review_date", pl.Date(), "Date of the internal review's result."),
@@ -68,11 +99,25 @@ _COLUMNS: list[Column] = [
     Column("decision_date_precision", pl.String(), "How much of the decision date was given.", DatePrecision),
     Column("decision_outcome", pl.String(), "The regulator's outcome, as given."),
     # source
-    Column("source_url", pl.String(), "Where the answer can be read (http or https only; anything else is dropped with an issue)."),
-    Column("source_type", pl.String(), "Kind of source; decides the evidence grade. Defaults to foi_response.", SourceType),
+    Column(
+        "source_url",
+        pl.String(),
+        "Where the answer can be read (http or https only; anything else is dropped with an issue).",
+    ),
+    Column(
+        "source_type", pl.String(), "Kind of source; decides the evidence grade. Defaults to foi_response.", SourceType
+    ),
     Column("notes", pl.String(), "Free-text notes."),
-    Column("harm_statement", pl.String(), "The letter's statement of the harm in answering (e.g. its 'Evidence of Harm' text), as written; compared across authorities by the boilerplate check."),
-    Column("public_interest_statement", pl.String(), "The letter's public interest test text, as written; compared across authorities by the boilerplate check."),
+    Column(
+        "harm_statement",
+        pl.String(),
+        "The letter's statement of the harm in answering (e.g. its 'Evidence of Harm' text), as written; compared across authorities by the boilerplate check.",
+    ),
+    Column(
+        "public_interest_statement",
+        pl.String(),
+        "The letter's public interest test text, as written; compared across authorities by the boilerplate check.",
+    ),
     Column("extra", EXTRA_DTYPE, "Input columns that map to no field, kept as (column, value) pairs in file order."),
     # issues and quarantine
     Column("column", pl.String(), "The input column the issue or quarantine is about (null for the whole row)."),
@@ -81,8 +126,16 @@ _COLUMNS: list[Column] = [
     Column("severity", pl.String(), "How much the issue matters.", Severity),
     Column("message", pl.String(), "The issue in one plain sentence."),
     Column("reason", pl.String(), "Why the row was quarantined, in one plain sentence."),
-    Column("raw", pl.String(), "The quarantined row's raw cells as JSON (an object header -> cell, or a list for a ragged row)."),
-    Column("quarantine_id", pl.String(), "Stable hash of a quarantined row's file, row and content: re-ingesting the same file adds nothing."),
+    Column(
+        "raw",
+        pl.String(),
+        "The quarantined row's raw cells as JSON (an object header -> cell, or a list for a ragged row).",
+    ),
+    Column(
+        "quarantine_id",
+        pl.String(),
+        "Stable hash of a quarantined row's file, row and content: re-ingesting the same file adds nothing.",
+    ),
 ]
 
 COLUMNS: dict[str, Column] = {c.name: c for c in _COLUMNS}

@@ -121,7 +121,13 @@ class CheckResult:
             "ingests": self.ingests,
             "parts_verified": self.parts_verified,
             "damage": [
-                {"ingest_id": d.ingest_id, "part": d.part, "problem": d.problem, "holds": d.holds, "files": list(d.files)}
+                {
+                    "ingest_id": d.ingest_id,
+                    "part": d.part,
+                    "problem": d.problem,
+                    "holds": d.holds,
+                    "files": list(d.files),
+                }
                 for d in self.damage
             ],
             "leftovers": self.leftovers,
@@ -170,7 +176,9 @@ class Workspace:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0][:120]
             raise WorkspaceError(f"{file}: cannot read the workspace manifest ({reason})") from None
         if not isinstance(manifest, dict):
-            raise WorkspaceError(f"{file}: cannot read the workspace manifest (it is a JSON {_json_kind(manifest)}, not an object)")
+            raise WorkspaceError(
+                f"{file}: cannot read the workspace manifest (it is a JSON {_json_kind(manifest)}, not an object)"
+            )
         if manifest.get("format") != FORMAT_VERSION:
             raise WorkspaceError(f"{file}: workspace format {manifest.get('format')!r} is not {FORMAT_VERSION}")
         if not isinstance(manifest.get("ingests"), list):
@@ -200,7 +208,9 @@ class Workspace:
             return query.collect().rechunk()
         except pl.exceptions.PolarsError as exc:  # a verified part that still will not decode: say so in one line
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
-            raise WorkspaceError(f"workspace {self.path}: cannot read the {table} parts ({first}); run 'mosaic check'") from None
+            raise WorkspaceError(
+                f"workspace {self.path}: cannot read the {table} parts ({first}); run 'mosaic check'"
+            ) from None
 
     def responses(self) -> pl.DataFrame:
         """All accepted responses."""
@@ -270,7 +280,9 @@ class Workspace:
         result.ingests = len(manifest["ingests"])
         result.damage = self._damage(manifest)
         result.parts_verified = sum(
-            len(TABLES) for i in manifest["ingests"] if isinstance(i, dict) and i.get("ingest_id") not in {d.ingest_id for d in result.damage}
+            len(TABLES)
+            for i in manifest["ingests"]
+            if isinstance(i, dict) and i.get("ingest_id") not in {d.ingest_id for d in result.damage}
         )
         result.leftovers = [str(p.relative_to(self.path)) for p in self._leftovers(manifest)]
         return result
@@ -281,7 +293,9 @@ class Workspace:
         for index, ingest in enumerate(manifest["ingests"]):
             ingest_id = _label(index, ingest)
             if index in shape:
-                damage.append(Damage(ingest_id, None, f"its manifest entry {shape[index]}", _holds(ingest), _files(ingest)))
+                damage.append(
+                    Damage(ingest_id, None, f"its manifest entry {shape[index]}", _holds(ingest), _files(ingest))
+                )
                 continue
             for table in TABLES:
                 problem = self._part_problem(ingest, table)
@@ -424,7 +438,9 @@ class Workspace:
             raise WorkspaceError(f"workspace {self.path} is a file, not a folder")
         if self.path.is_dir() and not self.exists():
             unexpected = sorted(
-                p.name for p in self.path.iterdir() if p.name not in {"parts", ".lock", MANIFEST} and not p.name.startswith(TEMP_PREFIX)
+                p.name
+                for p in self.path.iterdir()
+                if p.name not in {"parts", ".lock", MANIFEST} and not p.name.startswith(TEMP_PREFIX)
             )
             if unexpected:
                 raise WorkspaceError(
@@ -443,7 +459,9 @@ class Workspace:
         parts = self.path / "parts"
         if parts.is_dir():
             for file in parts.iterdir():
-                if file.name.startswith(TEMP_PREFIX) or (file.suffix == ".parquet" and f"parts/{file.name}" not in referenced):
+                if file.name.startswith(TEMP_PREFIX) or (
+                    file.suffix == ".parquet" and f"parts/{file.name}" not in referenced
+                ):
                     found.append(file)
         return sorted(found)
 
@@ -463,7 +481,9 @@ def _label(index: int, ingest: Any) -> str:
 
 
 def _json_kind(value: Any) -> str:
-    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}.get(type(value), type(value).__name__)
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _ingest_problems(manifest: dict[str, Any]) -> dict[int, str]:
@@ -493,7 +513,11 @@ def _ingest_problem(ingest: Any) -> str | None:
     for table in TABLES:
         part = parts.get(table)
         if not isinstance(part, str) or not _PART_PATH.fullmatch(part) or ".." in part:
-            return f"has no valid {table} part" if part is None else f"has a {table} part that is not a file in parts/ ({str(part)[:60]!r})"
+            return (
+                f"has no valid {table} part"
+                if part is None
+                else f"has a {table} part that is not a file in parts/ ({str(part)[:60]!r})"
+            )
     if set(parts) - set(TABLES):
         return f"has an unknown part {sorted(set(parts) - set(TABLES))[0]!r}"
     if not isinstance(ingest.get("digest"), str) or not _SHA256.fullmatch(ingest["digest"]):

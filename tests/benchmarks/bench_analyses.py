@@ -42,7 +42,12 @@ def _child_checks(workspace: str, repeat: int) -> None:
                 _ = inputs.events, inputs.coded_events, inputs.pairs, inputs.neighbours
                 found = inputs.events.height
             else:
-                _ = inputs.events, inputs.coded_events, inputs.pairs, inputs.neighbours  # shared preparation is timed apart
+                _ = (
+                    inputs.events,
+                    inputs.coded_events,
+                    inputs.pairs,
+                    inputs.neighbours,
+                )  # shared preparation is timed apart
                 started = time.perf_counter()
                 found = run_checks(inputs, [check_id]).height
             best = min(best, time.perf_counter() - started)

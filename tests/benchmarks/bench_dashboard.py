@@ -80,7 +80,9 @@ def time_callbacks(workspace, repeat: int, checks: list[str] | None) -> list[dic
     findings = data.findings()
     data.findings_index()  # sorted once per data version, like the findings
     findings_s = time.perf_counter() - started
-    print(f"warm-up: read workspace + derive events {load_s:.2f} s; checks {', '.join(checks) if checks else 'all'}: {findings_s:.2f} s ({findings.height} findings)")
+    print(
+        f"warm-up: read workspace + derive events {load_s:.2f} s; checks {', '.join(checks) if checks else 'all'}: {findings_s:.2f} s ({findings.height} findings)"
+    )
 
     events = inputs.events
     first, last = views.date_bounds(events)
@@ -94,7 +96,9 @@ def time_callbacks(workspace, repeat: int, checks: list[str] | None) -> list[dic
         as_of = first + dt.timedelta(days=offset)
         return (
             events.lazy()
-            .filter(pl.col("technology_id").is_in(technology_scope(inputs, technology)) & (pl.col("response_end") <= as_of))
+            .filter(
+                pl.col("technology_id").is_in(technology_scope(inputs, technology)) & (pl.col("response_end") <= as_of)
+            )
             .group_by("authority_id", "stance")
             .len()
             .collect()
@@ -107,16 +111,42 @@ def time_callbacks(workspace, repeat: int, checks: list[str] | None) -> list[dic
         first, ms, result = _timed(function, repeat, vary)
         results.append({"callback": name, "first": first, "ms": ms, "kb": _size_kb(size_of(result))})
 
-    add("map: product, new date", lambda o: map_page.update_map(data, technology, o, dates, None, None, "hex", busiest), lambda i: (span - 30 * (i + 1),))
-    add("map: category, new date", lambda o: map_page.update_map(data, category, o, dates, None, None, "hex", None), lambda i: (span - 31 * (i + 1),))
-    add("map: filters", lambda o: map_page.update_map(data, technology, o, dates, ["ncnd", "confirm"], ["London", "South East"], "hex", None), lambda i: (span - 32 * (i + 1),))
-    add("map headline (mosaic_exposure), new date", lambda o: map_page.headline(data, technology, o, dates, None, None), lambda i: (span - 33 * (i + 1),))
-    add("map headline, category, new date", lambda o: map_page.headline(data, category, o, dates, None, None), lambda i: (span - 34 * (i + 1),))
+    add(
+        "map: product, new date",
+        lambda o: map_page.update_map(data, technology, o, dates, None, None, "hex", busiest),
+        lambda i: (span - 30 * (i + 1),),
+    )
+    add(
+        "map: category, new date",
+        lambda o: map_page.update_map(data, category, o, dates, None, None, "hex", None),
+        lambda i: (span - 31 * (i + 1),),
+    )
+    add(
+        "map: filters",
+        lambda o: map_page.update_map(
+            data, technology, o, dates, ["ncnd", "confirm"], ["London", "South East"], "hex", None
+        ),
+        lambda i: (span - 32 * (i + 1),),
+    )
+    add(
+        "map headline (mosaic_exposure), new date",
+        lambda o: map_page.headline(data, technology, o, dates, None, None),
+        lambda i: (span - 33 * (i + 1),),
+    )
+    add(
+        "map headline, category, new date",
+        lambda o: map_page.headline(data, category, o, dates, None, None),
+        lambda i: (span - 34 * (i + 1),),
+    )
     add("authority panel", lambda a: map_page.panel(data, a, technology), lambda i: (busiest,))
     add("timeline: category", lambda t: timeline_page.update_timeline(data, t), lambda i: (category,))
     add("timeline: product", lambda t: timeline_page.update_timeline(data, t), lambda i: (technology,))
     add("findings table: all", lambda c: findings_page.update_findings(data, c, None, None), lambda i: (None,))
-    add("findings table: technology", lambda t: findings_page.update_findings(data, None, ["strong", "notable"], t), lambda i: (technology,))
+    add(
+        "findings table: technology",
+        lambda t: findings_page.update_findings(data, None, ["strong", "notable"], t),
+        lambda i: (technology,),
+    )
     return results
 
 
@@ -140,11 +170,22 @@ def time_first_page_load(workspace, repeat: int, checks: list[str] | None) -> fl
     data.findings(), data.findings_index()  # warm: the server would have served earlier visitors
     server = make_server("127.0.0.1", 0, create_app(data).server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
     best = float("inf")
     try:
         with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-            context = playwright.chromium.launch_persistent_context(profile, executable_path=str(chromium), args=args, headless=True)
+            context = playwright.chromium.launch_persistent_context(
+                profile, executable_path=str(chromium), args=args, headless=True
+            )
             for _ in range(repeat):
                 page = context.new_page()
                 started = time.perf_counter()
@@ -189,13 +230,18 @@ def main() -> None:
         print(f"workspace {workspace.path}: {rows} responses")
         results = time_callbacks(workspace, args.repeat, None if args.checks == "all" else args.checks.split(","))
         base = results[0]["ms"]
-        print(f"{'callback':42} {'first ms':>9} {'best ms':>8} {'x base':>7} {'KB sent':>8}  target <150 ms (first call too), <500 KB")
+        print(
+            f"{'callback':42} {'first ms':>9} {'best ms':>8} {'x base':>7} {'KB sent':>8}  target <150 ms (first call too), <500 KB"
+        )
         for r in results:
             flag = "" if max(r["first"], r["ms"]) < 150 and r["kb"] < 500 else "  OVER"
             print(f"{r['callback']:42} {r['first']:9.1f} {r['ms']:8.1f} {r['ms'] / base:7.1f} {r['kb']:8.1f}{flag}")
         if not args.no_browser:
             seconds = time_first_page_load(workspace, 3, None if args.checks == "all" else args.checks.split(","))
-            print("first page load: " + (f"{seconds:.2f} s (target < 3 s)" if seconds is not None else "skipped (no Chromium or playwright)"))
+            print(
+                "first page load: "
+                + (f"{seconds:.2f} s (target < 3 s)" if seconds is not None else "skipped (no Chromium or playwright)")
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -31,7 +31,9 @@ from mosaic.registry import load_authorities, load_technologies
 from mosaic.schema import table_schema
 from mosaic.store.workspace import Workspace
 
-_SPEC = importlib.util.spec_from_file_location("document_fixtures", Path(__file__).parents[1] / "unit" / "extract" / "document_fixtures.py")
+_SPEC = importlib.util.spec_from_file_location(
+    "document_fixtures", Path(__file__).parents[1] / "unit" / "extract" / "document_fixtures.py"
+)
 fixtures = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(fixtures)
 
@@ -46,7 +48,9 @@ def statements_frame(technologies: int, seed: int = 7) -> pl.DataFrame:
     """One NCND per authority and technology with the national harm statement, 1 in 8 reworded."""
     rng = random.Random(seed)
     authorities = load_authorities().get_column("authority_id").to_list()
-    products = load_technologies().filter(pl.col("level") == "product").get_column("technology_id").to_list()[:technologies]
+    products = (
+        load_technologies().filter(pl.col("level") == "product").get_column("technology_id").to_list()[:technologies]
+    )
     words = fixtures.HARM_NATIONAL.split()
     rows = []
     for t in products:
@@ -90,17 +94,26 @@ def main() -> None:
         print(f"documents: {len(paths)}")
         print(f"baseline read to paragraphs: {read_s:8.3f} s ({read_s / len(paths) * 1000:.1f} ms/document)")
         print(f"extract_documents:           {extract_s:8.3f} s  ratio {extract_s / read_s:5.1f}x baseline")
-        print(f"ingest_files (committed={report.committed}, accepted={report.total('accepted')}): {ingest_s:8.3f} s  ratio {ingest_s / read_s:5.1f}x baseline")
+        print(
+            f"ingest_files (committed={report.committed}, accepted={report.total('accepted')}): {ingest_s:8.3f} s  ratio {ingest_s / read_s:5.1f}x baseline"
+        )
 
     frame = statements_frame(args.technologies)
     inputs = AnalysisInputs.from_responses(frame)
     _ = inputs.events
-    texts = [frame.filter(pl.col("technology_id") == t).get_column("harm_statement").to_list() for t in frame.get_column("technology_id").unique()]
+    texts = [
+        frame.filter(pl.col("technology_id") == t).get_column("harm_statement").to_list()
+        for t in frame.get_column("technology_id").unique()
+    ]
     bare_s, _ = timed(lambda: [process.cdist(group, group, scorer=fuzz.ratio) for group in texts])
-    check_s, findings = timed(lambda: run_checks(inputs, ["boilerplate"], params=CheckParams(today=dt.date(2026, 1, 1))))
+    check_s, findings = timed(
+        lambda: run_checks(inputs, ["boilerplate"], params=CheckParams(today=dt.date(2026, 1, 1)))
+    )
     print(f"statements: {frame.height} ({args.technologies} technologies x 91 authorities)")
     print(f"baseline rapidfuzz cdist:    {bare_s:8.3f} s")
-    print(f"boilerplate check:           {check_s:8.3f} s  ratio {check_s / bare_s:5.1f}x baseline, {findings.height} findings")
+    print(
+        f"boilerplate check:           {check_s:8.3f} s  ratio {check_s / bare_s:5.1f}x baseline, {findings.height} findings"
+    )
 
 
 if __name__ == "__main__":

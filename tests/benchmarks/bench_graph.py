@@ -51,7 +51,15 @@ def _best(function, repeat: int) -> tuple[float, object]:
 
 def _child_graph(workspace: str, findings_path: str, repeat: int, skip_networkx: bool) -> None:
     from mosaic.analyses import AnalysisInputs, empty_findings
-    from mosaic.graph import agreement_projection, build_graph, evidence_findings, national_line, neighbourhood, restrict, to_networkx
+    from mosaic.graph import (
+        agreement_projection,
+        build_graph,
+        evidence_findings,
+        national_line,
+        neighbourhood,
+        restrict,
+        to_networkx,
+    )
     from mosaic.store.workspace import Workspace
 
     figures: dict[str, float] = {}
@@ -128,7 +136,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep the CSV and workspace in (reused)")
-    parser.add_argument("--skip-networkx", action="store_true", help="leave out the (slow, memory-hungry) networkx conversion")
+    parser.add_argument(
+        "--skip-networkx", action="store_true", help="leave out the (slow, memory-hungry) networkx conversion"
+    )
     args = parser.parse_args()
 
     from mosaic.ingest.pipeline import Registers, ingest_files
@@ -148,7 +158,9 @@ def main() -> None:
 
     read = _run_child("--child-read", str(csv_path), str(args.repeat))
     findings = folder / f"findings-{args.rows}-{args.seed}.parquet"
-    graph = _run_child("--child-graph", str(workspace), str(findings), str(args.repeat), "1" if args.skip_networkx else "0")
+    graph = _run_child(
+        "--child-graph", str(workspace), str(findings), str(args.repeat), "1" if args.skip_networkx else "0"
+    )
     base = read["seconds"]
 
     def line(label: str, seconds: float) -> str:
@@ -162,7 +174,10 @@ def main() -> None:
     print(f"{'':<34} peak memory {graph['peak_before_build_mb']:.0f} MB before the builds -> "
           f"{graph['peak_after_plain_build_mb']:.0f} MB (no evidence) -> {graph['peak_after_build_mb']:.0f} MB (with)")  # fmt: skip
     print(line("  (inputs + events, not the graph's)", graph["load_and_events_s"]))
-    print(line("  (evidence checks, not the graph's)", graph["evidence_checks_s"]) + "   (nan: read from the --keep cache)")
+    print(
+        line("  (evidence checks, not the graph's)", graph["evidence_checks_s"])
+        + "   (nan: read from the --keep cache)"
+    )
     print(line("as-of view (restrict)", graph["as_of_view_s"]))
     print(line("technology view (restrict)", graph["technology_view_s"]))
     print(line("neighbourhood, first call (index)", graph["neighbourhood_first_call_s"]))
@@ -172,7 +187,9 @@ def main() -> None:
     print(line("national_line", graph["national_line_s"]))
     if "to_networkx_s" in graph:
         print(line("to_networkx (no evidence_for)", graph["to_networkx_s"]) + f"   ({graph['networkx_edges']:,} edges)")
-        print(f"{'':<34} peak memory {graph['peak_before_networkx_mb']:.0f} MB -> {graph['peak_after_networkx_mb']:.0f} MB")
+        print(
+            f"{'':<34} peak memory {graph['peak_before_networkx_mb']:.0f} MB -> {graph['peak_after_networkx_mb']:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -105,7 +105,9 @@ def main() -> None:
     else:
         started = time.perf_counter()
         write_sample(generate_sample(load_authorities(), load_technologies(), rows=args.rows, seed=args.seed), csv_path)
-        print(f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s"
+        )
 
     reads, ingests = [], []
     for attempt in range(args.repeat):
@@ -121,10 +123,14 @@ def main() -> None:
     print(
         f"mosaic ingest:        {ingest['seconds']:.2f} s (best of {args.repeat}), peak {max(i['peak_mb'] for i in ingests):.0f} MB"
     )
-    print(f"ratio ingest / read:  {ratio:.2f}x (target <= 3x); all runs: "
-          f"read {[round(r['seconds'], 2) for r in reads]}, ingest {[round(i['seconds'], 2) for i in ingests]}")
-    print(f"cpu seconds:          read {[round(r['cpu'], 2) for r in reads]}, ingest {[round(i['cpu'], 2) for i in ingests]}; "
-          f"best-to-best ratio {cpu_ratio:.2f}x")
+    print(
+        f"ratio ingest / read:  {ratio:.2f}x (target <= 3x); all runs: "
+        f"read {[round(r['seconds'], 2) for r in reads]}, ingest {[round(i['seconds'], 2) for i in ingests]}"
+    )
+    print(
+        f"cpu seconds:          read {[round(r['cpu'], 2) for r in reads]}, ingest {[round(i['cpu'], 2) for i in ingests]}; "
+        f"best-to-best ratio {cpu_ratio:.2f}x"
+    )
     print(
         f"reconciliation: rows_read {ingest['rows_read']:,} = accepted {ingest['accepted']:,} + quarantined "
         f"{ingest['quarantined']:,} + duplicates {ingest['duplicates']:,}; issues {ingest['issues']:,}"
@@ -133,7 +139,10 @@ def main() -> None:
         workspace = folder / "workspace-profile"
         shutil.rmtree(workspace, ignore_errors=True)
         result = subprocess.run(
-            [sys.executable, __file__, "--child-profile", str(csv_path), str(workspace)], capture_output=True, text=True, check=True
+            [sys.executable, __file__, "--child-profile", str(csv_path), str(workspace)],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         print(result.stdout, end="")
 

@@ -44,21 +44,43 @@ def main() -> None:
     from mosaic.store.workspace import Workspace
 
     with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
-        csv_path = write_sample(generate_sample(load_authorities(), load_technologies(), rows=args.rows, seed=7), Path(folder) / "rows.csv")
+        csv_path = write_sample(
+            generate_sample(load_authorities(), load_technologies(), rows=args.rows, seed=7), Path(folder) / "rows.csv"
+        )
         workspace = Workspace(Path(folder) / "ws")
         assert ingest_files([csv_path], workspace, registers=Registers.with_sample()).committed
         inputs = AnalysisInputs.from_workspace(workspace)
         _ = inputs.events
         checks_seconds, findings = _best(args.repeat, lambda: run_checks(inputs))
-        print(f"{inputs.responses.height} responses; run_checks: {checks_seconds:.2f} s ({findings.height} findings)  [baseline]")
-        technology = inputs.events.group_by("technology_id").len().sort("len", "technology_id", descending=[True, False]).item(0, "technology_id")
-        ncnd = inputs.events.filter(pl.col("is_ncnd") & (pl.col("technology_id") == technology)).sort("response_id").item(0, "response_id")
-        authority = inputs.events.group_by("authority_id").len().sort("len", "authority_id", descending=[True, False]).item(0, "authority_id")
-        for name, selection in (("dossier", {"response_id": ncnd}), ("technology", {"technology_id": technology}), ("authority", {"authority_id": authority})):
+        print(
+            f"{inputs.responses.height} responses; run_checks: {checks_seconds:.2f} s ({findings.height} findings)  [baseline]"
+        )
+        technology = (
+            inputs.events.group_by("technology_id")
+            .len()
+            .sort("len", "technology_id", descending=[True, False])
+            .item(0, "technology_id")
+        )
+        ncnd = (
+            inputs.events.filter(pl.col("is_ncnd") & (pl.col("technology_id") == technology))
+            .sort("response_id")
+            .item(0, "response_id")
+        )
+        authority = (
+            inputs.events.group_by("authority_id")
+            .len()
+            .sort("len", "authority_id", descending=[True, False])
+            .item(0, "authority_id")
+        )
+        for name, selection in (
+            ("dossier", {"response_id": ncnd}),
+            ("technology", {"technology_id": technology}),
+            ("authority", {"authority_id": authority}),
+        ):
             build_seconds, model = _best(args.repeat, lambda s=selection: build_report(inputs, findings=findings, **s))
             line = [f"{name:<10} build {build_seconds:6.2f} s ({build_seconds / checks_seconds:.2f}x checks)"]
             for fmt in ("html", "md", "json", "csv", "xlsx", "pdf"):
-                seconds, data = _best(1 if fmt == "pdf" else args.repeat, lambda f=fmt: render_report(model, f))
+                seconds, data = _best(1 if fmt == "pdf" else args.repeat, lambda f=fmt, m=model: render_report(m, f))
                 line.append(f"{fmt} {seconds:.2f} s/{len(data) // 1024} KB")
             print("; ".join(line))
 

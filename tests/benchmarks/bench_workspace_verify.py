@@ -30,7 +30,9 @@ def main() -> None:
     if not csv_path.exists():
         subprocess.run([*mosaic, "sample", "--rows", str(args.rows), "-o", str(csv_path)], check=True)
     if not (folder / "manifest.json").exists():
-        subprocess.run([*mosaic, "ingest", str(csv_path), "-w", str(folder), "--json"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*mosaic, "ingest", str(csv_path), "-w", str(folder), "--json"], check=True, stdout=subprocess.DEVNULL
+        )
     verified = Workspace(folder)
     unverified = Workspace(folder)
     unverified._part_problem = lambda ingest, table: None  # the read path with the check switched off
@@ -50,7 +52,9 @@ def main() -> None:
     print(f"{height:,} responses, {part_bytes / 1e6:.1f} MB of parts")
     print(f"read without verification: median {without:.3f} s  {[round(t, 3) for t in times['unverified']]}")
     print(f"read with verification:    median {with_check:.3f} s  {[round(t, 3) for t in times['verified']]}")
-    print(f"checksum alone: {hashing:.3f} s ({hashing / without:.1%} of a read); overhead of medians: {with_check / without - 1:+.1%}")
+    print(
+        f"checksum alone: {hashing:.3f} s ({hashing / without:.1%} of a read); overhead of medians: {with_check / without - 1:+.1%}"
+    )
 
 
 if __name__ == "__main__":

@@ -53,16 +53,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--step", type=int, default=10)
     parser.add_argument("--table", default="responses")
-    parser.add_argument("--baseline", type=int, default=0, help="Also sweep every Nth byte without verification (slow: a process per flip).")
+    parser.add_argument(
+        "--baseline",
+        type=int,
+        default=0,
+        help="Also sweep every Nth byte without verification (slow: a process per flip).",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         ws = Workspace(Path(folder) / "ws")
         assert ingest_files([sample_path("responses.csv")], ws).committed
         size = (ws.path / ws.manifest()["ingests"][0]["parts"][args.table]).stat().st_size
-        print(f"part: {args.table}, {size:,} bytes, {ws.read(args.table).height:,} rows; flipping every {args.step}th byte")
+        print(
+            f"part: {args.table}, {size:,} bytes, {ws.read(args.table).height:,} rows; flipping every {args.step}th byte"
+        )
         print("with verification:   ", sweep(ws, args.table, args.step))
         if args.baseline:
-            print(f"without verification (every {args.baseline}th byte, each read in its own process):", baseline(ws, args.table, args.baseline))
+            print(
+                f"without verification (every {args.baseline}th byte, each read in its own process):",
+                baseline(ws, args.table, args.baseline),
+            )
 
 
 BASELINE_READ = """
@@ -90,12 +100,15 @@ def baseline(ws: Workspace, table: str, step: int) -> dict[str, int]:
         damaged = bytearray(data)
         damaged[offset] ^= 1 << (offset % 8)
         damaged_file.write_bytes(bytes(damaged))
-        code = subprocess.run([sys.executable, "-c", BASELINE_READ, str(part), str(damaged_file), table], capture_output=True).returncode
+        code = subprocess.run(
+            [sys.executable, "-c", BASELINE_READ, str(part), str(damaged_file), table], capture_output=True
+        ).returncode
         counts["flips"] += 1
         key = {0: "same_data", 3: "reader_error", 4: "silent"}.get(code, "process_crashed")
         counts[key] += 1
     damaged_file.unlink()
     return counts
+
 
 if __name__ == "__main__":
     pl.Config.set_tbl_rows(5)

@@ -9,7 +9,6 @@ Screenshots go to ``test-artifacts/browser/`` (git-ignored).
 from __future__ import annotations
 
 import json
-
 import os
 import shutil
 import tempfile
@@ -63,8 +62,20 @@ def stand_in_boundaries() -> dict:
     features = []
     for row in load_authorities().drop_nulls(["pfa_code", "centroid_lat", "centroid_lon"]).iter_rows(named=True):
         lat, lon, half = row["centroid_lat"], row["centroid_lon"], 0.12
-        ring = [[lon - half, lat - half], [lon - half, lat + half], [lon + half, lat + half], [lon + half, lat - half], [lon - half, lat - half]]
-        features.append({"type": "Feature", "properties": {"PFA20CD": row["pfa_code"], "PFA20NM": row["name"]}, "geometry": {"type": "Polygon", "coordinates": [ring]}})
+        ring = [
+            [lon - half, lat - half],
+            [lon - half, lat + half],
+            [lon + half, lat + half],
+            [lon + half, lat - half],
+            [lon - half, lat - half],
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"PFA20CD": row["pfa_code"], "PFA20NM": row["name"]},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -100,7 +111,12 @@ def server(chromium: str) -> Iterator[dict]:
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     try:
-        yield {"url": f"http://127.0.0.1:{http.server_port}", "workspace": workspace, "folder": folder, "has_boundaries": boundaries is not None}
+        yield {
+            "url": f"http://127.0.0.1:{http.server_port}",
+            "workspace": workspace,
+            "folder": folder,
+            "has_boundaries": boundaries is not None,
+        }
     finally:
         http.shutdown()
         shutil.rmtree(folder, ignore_errors=True)
@@ -112,7 +128,12 @@ def browser_context(chromium: str):
 
     with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="mosaic-chromium-") as profile:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=chromium, args=CHROMIUM_ARGS, headless=True, viewport={"width": 1400, "height": 1100}, accept_downloads=True
+            profile,
+            executable_path=chromium,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1400, "height": 1100},
+            accept_downloads=True,
         )
         try:
             yield context
@@ -126,7 +147,15 @@ def page(browser_context, server):
     tab = browser_context.new_page()
     outside: list[str] = []
     errors: list[str] = []
-    tab.on("request", lambda request: outside.append(request.url) if urlparse(request.url).hostname not in ("127.0.0.1", None) and not request.url.startswith(("data:", "blob:")) else None)
+    tab.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if urlparse(request.url).hostname not in ("127.0.0.1", None)
+            and not request.url.startswith(("data:", "blob:"))
+            else None
+        ),
+    )
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.on("dialog", lambda dialog: (errors.append(f"dialog opened: {dialog.message}"), dialog.dismiss()))
     yield tab

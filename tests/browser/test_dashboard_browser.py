@@ -79,8 +79,12 @@ def test_play_steps_the_map_from_the_first_date_to_the_last(page, server, screen
     last = page.inner_text(f"#{MapIds.AS_OF_LABEL}")
     page.click(f"#{MapIds.PLAY}")  # at the last date, Play starts again from the first
     first, _ = date_bounds(server)
-    page.wait_for_function(f"document.querySelector('#{MapIds.AS_OF_LABEL}').innerText === {first.isoformat()!r}", timeout=20000)
-    page.wait_for_function(f"document.querySelector('#{MapIds.AS_OF_LABEL}').innerText > {first.isoformat()!r}", timeout=20000)
+    page.wait_for_function(
+        f"document.querySelector('#{MapIds.AS_OF_LABEL}').innerText === {first.isoformat()!r}", timeout=20000
+    )
+    page.wait_for_function(
+        f"document.querySelector('#{MapIds.AS_OF_LABEL}').innerText > {first.isoformat()!r}", timeout=20000
+    )
     page.click(f"#{MapIds.PLAY}")  # pause
     stopped = page.inner_text(f"#{MapIds.AS_OF_LABEL}")
     assert first.isoformat() < stopped < last
@@ -159,7 +163,9 @@ def test_upload_past_the_size_limit_says_so(page, server, tmp_path: Path, screen
 
 def test_upload_far_past_the_size_limit_says_so_too(page, server, screenshot, tmp_path: Path):
     huge = tmp_path / "huge.csv"
-    huge.write_text("authority,technology\n" + "Kent Police,Drones\n" * 900000, encoding="utf-8")  # ~17 MB: the server refuses the request
+    huge.write_text(
+        "authority,technology\n" + "Kent Police,Drones\n" * 900000, encoding="utf-8"
+    )  # ~17 MB: the server refuses the request
     page.goto(server["url"] + "/load")
     page.set_input_files(f"#{LoadIds.UPLOAD} input[type=file]", str(huge))
     page.wait_for_selector(".upload-error", timeout=60000)
@@ -167,13 +173,18 @@ def test_upload_far_past_the_size_limit_says_so_too(page, server, screenshot, tm
     screenshot(page, "load-too-large")
 
 
-def test_several_files_each_under_the_limit_are_read_and_a_wrong_kind_is_named(page, server, tmp_path: Path, screenshot):
+def test_several_files_each_under_the_limit_are_read_and_a_wrong_kind_is_named(
+    page, server, tmp_path: Path, screenshot
+):
     # Issue 13 item 15: three files each under the 1 MB limit were refused together as "larger than the
     # limit" (the request cap), and a file of another kind chosen in the browser vanished without a word.
     files = []
     for index in range(3):
         path = tmp_path / f"part{index}.csv"
-        path.write_text("authority,technology,response_date,outcome\n" + "Kent Police,Drones,2024-01-10,ncnd\n" * 20000, encoding="utf-8")  # ~0.7 MB each
+        path.write_text(
+            "authority,technology,response_date,outcome\n" + "Kent Police,Drones,2024-01-10,ncnd\n" * 20000,
+            encoding="utf-8",
+        )  # ~0.7 MB each
         files.append(str(path))
     odd = tmp_path / "notes.docx"
     odd.write_bytes(b"PK\x03\x04 not a file ingest reads")
@@ -217,7 +228,12 @@ def test_timeline_and_network_pages_render(page, server, screenshot):
     page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=20000)
     # issue 13 item 14: an authority named with markup is a label, never a live link or styled text
     assert page.locator(".js-plotly-plot a[href*='evil.example']").count() == 0
-    assert page.locator(".js-plotly-plot .ytick text", has_text='<a href="https://evil.example/phish">Official Portal</a> Police').count() == 1
+    assert (
+        page.locator(
+            ".js-plotly-plot .ytick text", has_text='<a href="https://evil.example/phish">Official Portal</a> Police'
+        ).count()
+        == 1
+    )
     screenshot(page, "timeline")
     page.goto(server["url"] + "/network?node=authority:kent")
     expect(page).to_have_title("Network · mosaic")

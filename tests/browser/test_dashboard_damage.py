@@ -44,7 +44,10 @@ def damaged_server(chromium):
     def damage(*, add_file: bool) -> Path:
         if add_file:
             extra = folder / "extra.csv"
-            extra.write_text("authority,technology,response_date,outcome\nKent Police,Drones,2024-05-01,disclosed\n", encoding="utf-8")
+            extra.write_text(
+                "authority,technology,response_date,outcome\nKent Police,Drones,2024-05-01,disclosed\n",
+                encoding="utf-8",
+            )
             assert ingest_files([extra], workspace).committed
         part = max((folder / "workspace" / "parts").glob("*.responses.parquet"), key=lambda p: p.stat().st_mtime_ns)
         _flip_a_byte(part)

@@ -35,7 +35,9 @@ REPORTS = {
 @pytest.fixture(scope="module")
 def golden_inputs(tmp_path_factory) -> AnalysisInputs:
     workspace = Workspace(tmp_path_factory.mktemp("golden") / "workspace")
-    assert ingest_files([HERE / "responses.csv"], workspace, registers=Registers(load_authorities(), load_technologies(sample=True))).committed
+    assert ingest_files(
+        [HERE / "responses.csv"], workspace, registers=Registers(load_authorities(), load_technologies(sample=True))
+    ).committed
     return AnalysisInputs.from_workspace(workspace)
 
 
@@ -50,4 +52,6 @@ def test_report_matches_golden_file(golden_inputs, name, fmt):
         path.write_bytes(rendered)
     assert path.exists(), f"{path.name} missing: run MOSAIC_UPDATE_GOLDEN=1 python -m pytest {Path(__file__).name}"
     expected = path.read_bytes()
-    assert rendered == expected, f"{path.name} differs from the golden file (MOSAIC_UPDATE_GOLDEN=1 regenerates it; review the diff)"
+    assert rendered == expected, (
+        f"{path.name} differs from the golden file (MOSAIC_UPDATE_GOLDEN=1 regenerates it; review the diff)"
+    )

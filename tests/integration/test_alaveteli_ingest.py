@@ -16,14 +16,18 @@ from mosaic.ingest.headers import ColumnMapping
 from mosaic.ingest.pipeline import ingest_files
 from mosaic.store.workspace import Workspace
 
-_SPEC = importlib.util.spec_from_file_location("alaveteli_fixtures_integration", Path(__file__).parents[1] / "unit" / "ingest" / "alaveteli_fixtures.py")
+_SPEC = importlib.util.spec_from_file_location(
+    "alaveteli_fixtures_integration", Path(__file__).parents[1] / "unit" / "ingest" / "alaveteli_fixtures.py"
+)
 fx = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(fx)
 
 
 def mosaic(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "120"}
-    return subprocess.run([sys.executable, "-m", "mosaic.cli", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mosaic.cli", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 @pytest.fixture
@@ -47,21 +51,49 @@ def test_every_request_accounted_for_with_dates_outcomes_authorities(tmp_path, i
     assert totals["rows_read"] == totals["accepted"] + totals["quarantined"] + totals["duplicates"]
     assert (totals["accepted"], totals["quarantined"], totals["duplicates"]) == (5, 3, 1)  # Kent twice in JSON
     got = {
-        (r["source_file"], r["source_row"]): (r["authority_id"], r["technology_id"], r["request_date"], r["response_date"], r["outcome"], r["stance"])
+        (r["source_file"], r["source_row"]): (
+            r["authority_id"],
+            r["technology_id"],
+            r["request_date"],
+            r["response_date"],
+            r["outcome"],
+            r["stance"],
+        )
         for r in workspace.responses().iter_rows(named=True)
     }
     d = dt.date
     assert got == {
         ("req.json", 1): ("kent", "facial-recognition", d(2024, 6, 11), d(2024, 7, 5), "not_held", "deny"),
         ("batch.json", 2): ("police-scotland", "facial-recognition", None, d(2024, 7, 9), "refused", "unknown"),
-        ("batch.json", 3): ("metropolitan", "facial-recognition", d(2024, 6, 12), d(2024, 7, 1), "disclosed", "confirm"),
+        ("batch.json", 3): (
+            "metropolitan",
+            "facial-recognition",
+            d(2024, 6, 12),
+            d(2024, 7, 1),
+            "disclosed",
+            "confirm",
+        ),
         ("feed.json", 1): ("essex", "facial-recognition", d(2024, 6, 11), d(2024, 7, 8), "ncnd", "ncnd"),
-        ("use_of_facial_recognition_techn_6.zip", 1): ("kent", "amazon-rekognition", d(2024, 6, 11), d(2024, 7, 5), "ncnd", "ncnd"),
+        ("use_of_facial_recognition_techn_6.zip", 1): (
+            "kent",
+            "amazon-rekognition",
+            d(2024, 6, 11),
+            d(2024, 7, 5),
+            "ncnd",
+            "ncnd",
+        ),
     }
-    assert {r["request_id"] for r in workspace.responses().iter_rows(named=True)} == {"wdtk:use-of-facial-recognition-technology"}
-    quarantine = {(r["source_file"], r["source_row"], r["column"]) for r in workspace.read("quarantine").iter_rows(named=True)}
+    assert {r["request_id"] for r in workspace.responses().iter_rows(named=True)} == {
+        "wdtk:use-of-facial-recognition-technology"
+    }
+    quarantine = {
+        (r["source_file"], r["source_row"], r["column"]) for r in workspace.read("quarantine").iter_rows(named=True)
+    }
     assert quarantine == {("batch.json", 4, None), ("batch.json", 5, "authority"), ("feed.json", 3, "technology")}
-    issues = {(r["source_file"], r["source_row"], r["column"], r["issue"]) for r in workspace.read("issues").iter_rows(named=True)}
+    issues = {
+        (r["source_file"], r["source_row"], r["column"], r["issue"])
+        for r in workspace.read("issues").iter_rows(named=True)
+    }
     assert ("batch.json", 2, "request_date", "unparseable_date") in issues
     assert ("batch.json", 2, "outcome", "platform_state_ambiguous") in issues
 
@@ -72,7 +104,9 @@ def test_every_request_accounted_for_with_dates_outcomes_authorities(tmp_path, i
 
 def test_set_technology_fills_a_title_naming_none(tmp_path):
     path = fx.write_json(tmp_path / "feed.json", fx.feed())
-    report = ingest_files([path], Workspace(tmp_path / "ws"), ColumnMapping.from_options(sets=["technology=Body worn video"]))
+    report = ingest_files(
+        [path], Workspace(tmp_path / "ws"), ColumnMapping.from_options(sets=["technology=Body worn video"])
+    )
     assert report.committed and report.as_dict()["quarantined"] == 0
 
 

@@ -19,7 +19,9 @@ from mosaic.sample import planted_patterns
 
 def mosaic(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "120"}
-    return subprocess.run([sys.executable, "-m", "mosaic.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "mosaic.cli", *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,21 +74,39 @@ def test_planted_patterns_are_found(findings, roles):
     assert (role["S"], tech["P2"]) in selective  # Cleveland: denied P1, NCNDed P2 within a year
     reversals = {r["authority_id"] for r in by_check["series_consistency"] if r["metrics"]["reversals"] > 0}
     assert {role["R1"], role["R2"]} <= reversals
-    answered_after = {r["authority_id"] for r in by_check["series_consistency"] if r["metrics"]["ncnd_then_answered"] > 0}
+    answered_after = {
+        r["authority_id"] for r in by_check["series_consistency"] if r["metrics"]["ncnd_then_answered"] > 0
+    }
     assert role["R3"] in answered_after  # Humberside: NCND in 2020, confirmed in 2024
     malformed = {r["authority_id"] for r in by_check["ncnd_limb"] if r["severity"] == "notable"}
     assert {role["M1"], role["M2"]} <= malformed  # Sussex s31(1) only, Surrey s21
-    self_ack = {(r["authority_id"], r["technology_id"]) for r in by_check["self_acknowledgment"] if r["severity"] == "strong"}
+    self_ack = {
+        (r["authority_id"], r["technology_id"]) for r in by_check["self_acknowledgment"] if r["severity"] == "strong"
+    }
     assert (role["R1"], tech["P1"]) in self_ack
     # Peer disclosure: the wave-6 NCNDs on P1 came after the 2019/2020 disclosures.
-    r1 = [r for r in by_check["peer_disclosure"] if r["authority_id"] == role["R1"] and r["technology_id"] == tech["P1"]]
+    r1 = [
+        r for r in by_check["peer_disclosure"] if r["authority_id"] == role["R1"] and r["technology_id"] == tech["P1"]
+    ]
     assert r1 and all(r["metrics"]["peers_exact"] > 0 and r["severity"] == "strong" for r in r1)
     assert all(r["metrics"]["peers_exact"] <= r["metrics"]["peers_asked"] - 1 for r in by_check["peer_disclosure"])
 
 
 def test_filters_as_of_and_formats(workspace, roles):
     cleveland = roles["role_names"]["S"]
-    result = mosaic("analyse", "-w", str(workspace), "-c", "selective_ncnd", "-a", cleveland, "--format", "json", "--as-of", "2021-01-01")
+    result = mosaic(
+        "analyse",
+        "-w",
+        str(workspace),
+        "-c",
+        "selective_ncnd",
+        "-a",
+        cleveland,
+        "--format",
+        "json",
+        "--as-of",
+        "2021-01-01",
+    )
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["as_of"] == "2021-01-01"

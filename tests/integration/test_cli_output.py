@@ -10,7 +10,13 @@ import sys
 def test_piped_summary_keeps_every_column_and_count(tmp_path):
     # Before: `mosaic summary | cat` was cut at 80 columns, so the "NCND, 95% CI" column lost its
     # interval ("61% (46-") and long technology names wrapped onto a second line.
-    result = subprocess.run([sys.executable, "-m", "mosaic.cli", "demo"], capture_output=True, text=True, cwd=tmp_path, env={"COLUMNS": "80", "PATH": ""})
+    result = subprocess.run(
+        [sys.executable, "-m", "mosaic.cli", "demo"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"COLUMNS": "80", "PATH": ""},
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     header = next(line for line in lines if line.startswith("technology "))

@@ -28,7 +28,9 @@ fixtures = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(fixtures)
 
 NATIONAL_FORCES = ["Kent Police", "Essex Police", "Surrey Police", "Sussex Police"]
-DEPARTING = "We have decided that the public interest is served by silence, because revealing our tools would help criminals."
+DEPARTING = (
+    "We have decided that the public interest is served by silence, because revealing our tools would help criminals."
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,9 @@ def folder(tmp_path_factory) -> Path:
     for index, force in enumerate(NATIONAL_FORCES):
         text = fixtures.harm_letter(force, f"FOI-{100 + index}", f"{index + 2} July 2024", fixtures.HARM_NATIONAL)
         (root / f"{force.split()[0].lower()}.txt").write_text(text, encoding="utf-8")
-    (root / "cumbria.txt").write_text(fixtures.harm_letter("Cumbria Constabulary", "FOI-9", "9 July 2024", DEPARTING), encoding="utf-8")
+    (root / "cumbria.txt").write_text(
+        fixtures.harm_letter("Cumbria Constabulary", "FOI-9", "9 July 2024", DEPARTING), encoding="utf-8"
+    )
     return root
 
 
@@ -71,15 +75,55 @@ def test_every_document_becomes_one_response(workspace, folder):
 def test_outcomes_exemptions_and_dates(workspace):
     rows = by_file(workspace)
     got = {
-        name: (r["authority_id"], r["technology_id"], r["outcome"], r["stance"], r["exemptions"], r["request_date"], r["response_date"])
+        name: (
+            r["authority_id"],
+            r["technology_id"],
+            r["outcome"],
+            r["stance"],
+            r["exemptions"],
+            r["request_date"],
+            r["response_date"],
+        )
         for name, r in rows.items()
         if name in {"ncnd_letter.txt", "split_page.html", "not_held_letter.md", "lincolnshire.eml"}
     }
     assert got == {
-        "ncnd_letter.txt": ("nottinghamshire", "amazon-rekognition", "ncnd", "ncnd", ["s23(5)", "s24(2)", "s31(3)"], dt.date(2024, 6, 11), dt.date(2024, 7, 5)),
-        "split_page.html": ("leicestershire", "live-facial-recognition", "ncnd_partial", "ncnd", ["s24(2)", "s31(3)"], dt.date(2024, 8, 2), dt.date(2024, 9, 3)),
-        "not_held_letter.md": ("derbyshire", "clearview-ai", "not_held", "deny", [], dt.date(2024, 10, 21), dt.date(2024, 11, 18)),
-        "lincolnshire.eml": ("lincolnshire", "drones", "disclosed", "confirm", [], dt.date(2024, 6, 14), dt.date(2024, 7, 12)),
+        "ncnd_letter.txt": (
+            "nottinghamshire",
+            "amazon-rekognition",
+            "ncnd",
+            "ncnd",
+            ["s23(5)", "s24(2)", "s31(3)"],
+            dt.date(2024, 6, 11),
+            dt.date(2024, 7, 5),
+        ),
+        "split_page.html": (
+            "leicestershire",
+            "live-facial-recognition",
+            "ncnd_partial",
+            "ncnd",
+            ["s24(2)", "s31(3)"],
+            dt.date(2024, 8, 2),
+            dt.date(2024, 9, 3),
+        ),
+        "not_held_letter.md": (
+            "derbyshire",
+            "clearview-ai",
+            "not_held",
+            "deny",
+            [],
+            dt.date(2024, 10, 21),
+            dt.date(2024, 11, 18),
+        ),
+        "lincolnshire.eml": (
+            "lincolnshire",
+            "drones",
+            "disclosed",
+            "confirm",
+            [],
+            dt.date(2024, 6, 14),
+            dt.date(2024, 7, 12),
+        ),
     }
     assert rows["ncnd_letter.txt"]["request_id"] == "FOI 004512/24"
     assert rows["ncnd_letter.txt"]["harm_statement"] == fixtures.HARM_NATIONAL
@@ -119,7 +163,9 @@ def test_regulator_fields_of_the_decision_notices(workspace):
         "regulator_upheld": "s24(2)",
         "regulator_not_considered": "s31(3)",
     }
-    assert pdf["provenance"].startswith("regulator_reference p.1 \u00b61; decision_date p.1 \u00b64; authority p.1 \u00b65")
+    assert pdf["provenance"].startswith(
+        "regulator_reference p.1 \u00b61; decision_date p.1 \u00b64; authority p.1 \u00b65"
+    )
     steps = extras(rows["ico_steps.txt"])
     assert steps["regulator_step_days"] == "35"
     assert steps["regulator_not_upheld"] == "s24(2), s31(3)"
@@ -133,9 +179,15 @@ def test_checks_run_on_documents_like_on_csv(workspace):
     assert "boilerplate" in checks
     departures = findings.filter((pl.col("check") == "boilerplate") & (pl.col("scope") == "response"))
     assert departures.get_column("authority_id").to_list() == ["cumbria"]
-    line = findings.filter((pl.col("check") == "boilerplate") & (pl.col("scope") == "technology") & pl.col("summary").str.starts_with("Harm"))
+    line = findings.filter(
+        (pl.col("check") == "boilerplate")
+        & (pl.col("scope") == "technology")
+        & pl.col("summary").str.starts_with("Harm")
+    )
     # Nottinghamshire's letter carries the national wording too: 5 of the 6 Rekognition letters.
-    assert line.filter(pl.col("technology_id") == "amazon-rekognition").get_column("metrics").struct.field("largest_cluster_size").to_list() == [5]
+    assert line.filter(pl.col("technology_id") == "amazon-rekognition").get_column("metrics").struct.field(
+        "largest_cluster_size"
+    ).to_list() == [5]
     # The regulator outcomes on Rekognition are visible to the exemption check as for CSV input.
     assert "exemption_consistency" in checks
 
@@ -160,7 +212,10 @@ def test_an_uncertain_authority_is_null_with_an_issue_row_and_set_fills_it(tmp_p
     quarantined = ws.read("quarantine")
     assert quarantined.item(0, "reason") == "the row names no authority"
     raw = json.loads(quarantined.item(0, "raw"))
-    assert raw["extraction_notes"] == "authority: several authorities are named about equally often (Kent Police, Essex Police)"
+    assert (
+        raw["extraction_notes"]
+        == "authority: several authorities are named about equally often (Kent Police, Essex Police)"
+    )
     assert (raw["authority"], raw["technology"], raw["response_date"]) == (None, "Drones", "4 March 2024")
 
     report = ingest_files([letter], ws, ColumnMapping.from_options(sets=["authority=Kent Police"]))
@@ -189,7 +244,9 @@ def test_a_value_set_by_the_user_replaces_the_extracted_one_and_says_so(tmp_path
 
 def test_a_set_value_equal_to_the_extracted_one_raises_no_issue(tmp_path, folder):
     ws = Workspace(tmp_path / "ws")
-    report = ingest_files([folder / "ico_steps.txt"], ws, ColumnMapping.from_options(sets=["technology=Cellebrite UFED"]))
+    report = ingest_files(
+        [folder / "ico_steps.txt"], ws, ColumnMapping.from_options(sets=["technology=Cellebrite UFED"])
+    )
     assert report.committed, report.errors
     assert ws.read("issues").filter(pl.col("issue") == "extracted_value_replaced").height == 0
     assert ws.responses().item(0, "technology_id") == "cellebrite-ufed"
@@ -231,7 +288,9 @@ def _reseal_as_written_then(folder) -> None:
     manifest = json.loads((folder / "manifest.json").read_text())
     for ingest in manifest["ingests"]:
         ingest.pop("checksums", None)
-        ingest["digest"] = hashlib.sha256(b"".join((folder / p).read_bytes() for p in ingest["parts"].values())).hexdigest()
+        ingest["digest"] = hashlib.sha256(
+            b"".join((folder / p).read_bytes() for p in ingest["parts"].values())
+        ).hexdigest()
     (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
@@ -247,15 +306,25 @@ def test_csv_ids_are_unchanged_by_the_statement_columns(tmp_path):
     ingest_files([csv_file], ws)
     stored = ws.responses().item(0, "response_id")
     before = [c for c in FIELDS.values() if c not in ("harm_statement", "public_interest_statement")]
-    cells = {c: None for c in before} | {"authority_name": "Kent Police", "technology_name": "drones", "outcome_text": "NCND"}
+    cells = {c: None for c in before} | {
+        "authority_name": "Kent Police",
+        "technology_name": "drones",
+        "outcome_text": "NCND",
+    }
     frame = pl.DataFrame([cells], schema=dict.fromkeys(before, pl.String))
-    old_hash = frame.select(plh.concat_str(*[pl.col(c).fill_null("\x00") for c in before], pl.lit(""), separator="\x1f").chash.sha2_256().str.slice(0, 16)).item()
+    old_hash = frame.select(
+        plh.concat_str(*[pl.col(c).fill_null("\x00") for c in before], pl.lit(""), separator="\x1f")
+        .chash.sha2_256()
+        .str.slice(0, 16)
+    ).item()
     assert stored == old_hash
 
 
 def mosaic(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "120"}
-    return subprocess.run([sys.executable, "-m", "mosaic.cli", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mosaic.cli", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_cli_extract_json_csv_and_table(folder):
@@ -288,11 +357,15 @@ def test_cli_extract_reports_an_unreadable_file_in_one_line_and_goes_on(folder, 
     result = mosaic("extract", str(broken), str(folder / "ncnd_letter.txt"), "--format", "json")
     assert result.returncode == 1
     assert [d["file"] for d in json.loads(result.stdout)] == ["ncnd_letter.txt"]
-    assert result.stderr.strip().splitlines() == ["mosaic: error: broken.pdf: cannot be read as a PDF (Stream has ended unexpectedly)"]
+    assert result.stderr.strip().splitlines() == [
+        "mosaic: error: broken.pdf: cannot be read as a PDF (Stream has ended unexpectedly)"
+    ]
 
 
 def test_cli_ingest_accepts_documents(folder, tmp_path):
-    result = mosaic("ingest", str(folder / "ico_notice.pdf"), str(folder / "split_page.html"), "-w", str(tmp_path / "ws"), "--json")
+    result = mosaic(
+        "ingest", str(folder / "ico_notice.pdf"), str(folder / "split_page.html"), "-w", str(tmp_path / "ws"), "--json"
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert (summary["accepted"], summary["quarantined"], summary["issues"]) == (2, 0, 0)

@@ -16,7 +16,9 @@ from mosaic.graph import read_graph
 
 def mosaic(*args: str, cwd=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "120"}
-    return subprocess.run([sys.executable, "-m", "mosaic.cli", *args], capture_output=True, cwd=cwd, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "mosaic.cli", *args], capture_output=True, cwd=cwd, env=env, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +50,26 @@ def test_each_format_writes_a_file_networkx_reads(tmp_path, workspace, fmt):
 def test_as_of_and_technology_names_resolve_like_ingest(tmp_path, workspace):
     target = tmp_path / "view.json"
     # "ClearSight match" (any case), an alias-free name; and the category by its alias "FRT"
-    result = mosaic("graph", "-w", str(workspace), "-f", "json", "-o", str(target), "--as-of", "2021-01-01", "-t", "clearsight MATCH")
+    result = mosaic(
+        "graph",
+        "-w",
+        str(workspace),
+        "-f",
+        "json",
+        "-o",
+        str(target),
+        "--as-of",
+        "2021-01-01",
+        "-t",
+        "clearsight MATCH",
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(target.read_text())
     assert data["graph"]["as_of"] == "2021-01-01" and data["graph"]["technology_ids"] == "clearsight-match"
     answers = [e for e in data["edges"] if e["relation"] == "responded"]
-    assert answers and all(e["target"] == "technology:clearsight-match" and e["public_on"] <= "2021-01-01" for e in answers)
+    assert answers and all(
+        e["target"] == "technology:clearsight-match" and e["public_on"] <= "2021-01-01" for e in answers
+    )
     category = mosaic("graph", "-w", str(workspace), "-f", "json", "-o", "-", "-t", "FRT")
     assert category.returncode == 0, category.stderr
     targets = {e["target"] for e in json.loads(category.stdout)["edges"] if e["relation"] == "responded"}
@@ -71,7 +87,10 @@ def test_output_is_replaced_atomically(tmp_path, workspace):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-t", "clearsite macth"], "unknown technology 'clearsite macth'; closest: clearsight-match (ClearSight Match)"),
+        (
+            ["-t", "clearsite macth"],
+            "unknown technology 'clearsite macth'; closest: clearsight-match (ClearSight Match)",
+        ),
         (["--as-of", "2021-13-01"], "--as-of '2021-13-01' is not a date"),
         (["-f", "dot"], "--format 'dot': use graphml, gexf, json"),
     ],

@@ -18,12 +18,12 @@ MESSY = (
     "NCND s24(2) & s31(3);;https://foi.example.org/1;;kept\r\n"
     "NOTTS POLICE;Facial recognition (any type);;11/06/2024;Jul 2024;Neither confirm nor deny;"
     "Section 24(2) and 31(3);www.example.org/2;12;\r\n"
-    "Kent;live facial recognition;;2024-06-11;2023-02;\"Not held (overt); NCND (covert)\";"
+    'Kent;live facial recognition;;2024-06-11;2023-02;"Not held (overt); NCND (covert)";'
     "S23(5)/S24(2);javascript:alert(1);;\r\n"
     "Essex Police;;;;2023;Yes;;;;no technology here\r\n"
     ";drones;;;2024;No;;;;no authority here\r\n"
     "Gotham City Police;IMSI catcher;;;31/02/2024;;;;;\r\n"
-    "Avon & Somerset Constabulary;Cellebrite;;;5 July 2024;Held - exempt;s.24 (2);;;\"multi\nline; quoted\"\r\n"
+    'Avon & Somerset Constabulary;Cellebrite;;;5 July 2024;Held - exempt;s.24 (2);;;"multi\nline; quoted"\r\n'
     "Surrey Police;drones;;;2024;Yes;;;;too;many;cells\r\n"
     ";;;;;;;;;\r\n"
 )
@@ -112,7 +112,9 @@ def test_a_copy_in_the_same_run_counts_as_duplicates(tmp_path, messy_file):
 
 def test_set_fills_a_missing_column_and_map_names_an_odd_one(tmp_path):
     path = tmp_path / "wdtk.csv"
-    path.write_text("Body,described_state,created_at\nKent Police,rejected,2024-06-11\nEssex Police,not_held,2024-06-11\n")
+    path.write_text(
+        "Body,described_state,created_at\nKent Police,rejected,2024-06-11\nEssex Police,not_held,2024-06-11\n"
+    )
     ws = Workspace(tmp_path / "ws")
     mapping = ColumnMapping.from_options(["Body=authority"], ["technology=Amazon Rekognition"])
     report = ingest_files([path], ws, mapping)
@@ -182,7 +184,7 @@ def test_xlsx_ingests_like_csv(tmp_path):
     sheet.write_row(1, 0, ["Kent Police", "drones"])
     sheet.write_datetime(1, 2, datetime.datetime(2024, 7, 5), book.add_format({"num_format": "dd/mm/yyyy"}))
     sheet.write(1, 3, "NCND")
-    sheet.write(1, 4, "=HYPERLINK(\"x\")")
+    sheet.write(1, 4, '=HYPERLINK("x")')
     book.close()
     ws = Workspace(tmp_path / "ws")
     report = ingest_files([path], ws)

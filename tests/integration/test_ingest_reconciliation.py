@@ -10,7 +10,9 @@ def test_the_same_file_name_in_two_folders_is_counted_per_file(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     first, second = tmp_path / "a" / "same.csv", tmp_path / "b" / "same.csv"
-    first.write_text("Force,Technology,Outcome\nKent Police,drones,NCND\nEssex Police,drones,NCND\nSurrey Police,drones,Nonsense\n")
+    first.write_text(
+        "Force,Technology,Outcome\nKent Police,drones,NCND\nEssex Police,drones,NCND\nSurrey Police,drones,Nonsense\n"
+    )
     second.write_text("Force,Technology,Outcome\nSussex Police,drones,NCND\nDorset Police,drones,NCND\n")
     ws = Workspace(tmp_path / "ws")
     report = ingest_files([first, second], ws)

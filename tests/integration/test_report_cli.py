@@ -15,7 +15,9 @@ FIXTURE_CSV = Path(__file__).resolve().parents[1] / "golden" / "report" / "respo
 
 def mosaic(*args: str, cwd=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "120"}
-    return subprocess.run([sys.executable, "-m", "mosaic.cli", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "mosaic.cli", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=180
+    )
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,17 @@ def workspace(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("fmt", ["html", "pdf", "md", "json", "csv", "xlsx"])
 def test_dossier_in_every_format_from_names_as_people_write_them(workspace, tmp_path, fmt):
     target = tmp_path / f"dossier.{fmt}"
-    done = mosaic("report", "-w", str(workspace), "--authority", "West Mercia Constabulary", "--technology", "cellshade mini", "-o", str(target))
+    done = mosaic(
+        "report",
+        "-w",
+        str(workspace),
+        "--authority",
+        "West Mercia Constabulary",
+        "--technology",
+        "cellshade mini",
+        "-o",
+        str(target),
+    )
     assert done.returncode == 0, done.stderr
     assert f"wrote response report 'West Mercia Police: Cellshade Mini' ({fmt}) to {target}" in done.stderr
     data = target.read_bytes()
@@ -49,7 +61,10 @@ def test_json_states_the_command_that_regenerates_it_and_rerunning_it_gives_the_
     assert done.returncode == 0, done.stderr
     document = json.loads(first.read_text())
     command = document["meta"]["command"]
-    assert command == f"mosaic report --workspace {workspace} --technology cellshade-mini --as-of 2023-01-25 --format json -o {first}"
+    assert (
+        command
+        == f"mosaic report --workspace {workspace} --technology cellshade-mini --as-of 2023-01-25 --format json -o {first}"
+    )
     again = mosaic(*command.split()[1:])
     assert again.returncode == 0, again.stderr
     assert json.loads(first.read_text()) == document
@@ -64,7 +79,9 @@ def test_unknown_names_and_bad_options_are_one_line_errors(workspace, tmp_path):
     ]:
         done = mosaic("report", "-w", str(workspace), *args, "-o", str(tmp_path / "r.html"))
         assert done.returncode == 2, (args, done.stderr)
-        assert done.stderr.startswith("mosaic: error: ") and message in done.stderr and done.stderr.count("\n") == 1, done.stderr
+        assert done.stderr.startswith("mosaic: error: ") and message in done.stderr and done.stderr.count("\n") == 1, (
+            done.stderr
+        )
     done = mosaic("report", "-w", str(workspace), "-t", "Cellshade Mini", "-o", str(tmp_path / "r.docx"))
     assert done.returncode == 2 and "use one of html, pdf, md, json, csv, xlsx" in done.stderr
     assert list(tmp_path.iterdir()) == []

@@ -40,7 +40,11 @@ def run(capsys, monkeypatch, *args: str) -> tuple[int, str, list[str]]:
 def files(folder: Path) -> dict[str, bytes]:
     if not folder.exists():
         return {}
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 @pytest.fixture
@@ -72,10 +76,20 @@ main()
 
 
 def killed_ingest(step: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", KILL_SCRIPT, step, "ingest", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, step, "ingest", *args], capture_output=True, text=True, timeout=120
+    )
 
 
-NEW_FOLDER_STEPS = ["create", "locked", "part-tmp:responses", "part:issues", "part:quarantine", "manifest-tmp", "manifest"]
+NEW_FOLDER_STEPS = [
+    "create",
+    "locked",
+    "part-tmp:responses",
+    "part:issues",
+    "part:quarantine",
+    "manifest-tmp",
+    "manifest",
+]
 EXISTING_STEPS = ["locked", "part-tmp:responses", "part:responses", "manifest-tmp", "manifest"]
 
 
@@ -137,7 +151,11 @@ def test_a_damaged_part_is_one_line_in_every_command(workspace, inputs, capsys, 
         args = [str(inputs[1]) if a == "SECOND" else a for a in command]
         code, out, err = run(capsys, monkeypatch, *args, "-w", str(workspace))
         assert code == 2 and len(err) == 1, (command, err)
-        assert err[0].startswith("mosaic: error: workspace") and part.name in err[0] and "2 responses from first.csv" in err[0]
+        assert (
+            err[0].startswith("mosaic: error: workspace")
+            and part.name in err[0]
+            and "2 responses from first.csv" in err[0]
+        )
         assert files(workspace) == before
     code, out, err = run(capsys, monkeypatch, "check", "-w", str(workspace))
     assert code == 1 and len(err) == 1 and "check --repair --yes" in err[0] and part.name in out
@@ -153,7 +171,13 @@ def test_a_damaged_part_is_one_line_in_every_command(workspace, inputs, capsys, 
 
 @pytest.mark.parametrize(
     "manifest",
-    [b"[]", b"{not json", b"", json.dumps({"format": 1, "ingests": [{"ingest_id": "x"}]}).encode(), json.dumps({"format": 1, "ingests": None}).encode()],
+    [
+        b"[]",
+        b"{not json",
+        b"",
+        json.dumps({"format": 1, "ingests": [{"ingest_id": "x"}]}).encode(),
+        json.dumps({"format": 1, "ingests": None}).encode(),
+    ],
     ids=["list", "not json", "empty", "ingest without parts", "ingests null"],
 )
 def test_a_manifest_of_the_wrong_shape_is_one_line_in_every_command(workspace, inputs, capsys, monkeypatch, manifest):
@@ -179,7 +203,12 @@ def test_concurrent_first_ingests_into_a_new_folder_all_succeed(tmp_path):
     for attempt in range(2):
         folder = tmp_path / f"new{attempt}" / "ws"
         procs = [
-            subprocess.Popen([sys.executable, "-m", "mosaic.cli", "ingest", str(s), "-w", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+            subprocess.Popen(
+                [sys.executable, "-m", "mosaic.cli", "ingest", str(s), "-w", str(folder)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
             for s in sources
         ]
         errors = [p.communicate(timeout=120)[1].decode() for p in procs]
@@ -206,15 +235,22 @@ def test_full_and_read_only_disks_are_one_line_and_change_nothing(small_disk, tm
     folder = small_disk / "ws"
     assert run(capsys, monkeypatch, "ingest", str(inputs[0]), "-w", str(folder))[0] == 0
     big = tmp_path / "big.csv"
-    big.write_text("Force,Technology,Outcome,Notes\n" + "".join(f"Kent Police,drones,NCND,{os.urandom(200).hex()}\n" for _ in range(400)))
+    big.write_text(
+        "Force,Technology,Outcome,Notes\n"
+        + "".join(f"Kent Police,drones,NCND,{os.urandom(200).hex()}\n" for _ in range(400))
+    )
     before = files(folder)
     code, _, err = run(capsys, monkeypatch, "ingest", str(big), "-w", str(folder))
-    assert (code, len(err)) == (2, 1) and err[0] == f"mosaic: error: cannot write workspace {folder}: No space left on device"
+    assert (code, len(err)) == (2, 1) and err[
+        0
+    ] == f"mosaic: error: cannot write workspace {folder}: No space left on device"
     assert files(folder) == before
     assert run(capsys, monkeypatch, "summary", "-w", str(folder))[0] == 0
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     for target in (folder, small_disk / "new"):
         code, _, err = run(capsys, monkeypatch, "ingest", str(inputs[1]), "-w", str(target))
-        assert (code, len(err)) == (2, 1) and err[0] == f"mosaic: error: cannot write workspace {target}: Read-only file system"
+        assert (code, len(err)) == (2, 1) and err[
+            0
+        ] == f"mosaic: error: cannot write workspace {target}: Read-only file system"
     assert files(folder) == before
     assert run(capsys, monkeypatch, "check", "-w", str(folder))[0] == 0

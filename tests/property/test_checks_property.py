@@ -38,7 +38,9 @@ row_strategy = st.fixed_dictionaries(
         "day": st.integers(0, 720),
         "precision": st.sampled_from(["day", "day", "day", "month", "year", "undated"]),
         "request_lag": st.one_of(st.none(), st.integers(1, 60)),
-        "exemptions": st.lists(st.sampled_from(["s24(2)", "s31(3)", "s31(1)", "s21", "s23(5)"]), max_size=2, unique=True),
+        "exemptions": st.lists(
+            st.sampled_from(["s24(2)", "s31(3)", "s31(1)", "s21", "s23(5)"]), max_size=2, unique=True
+        ),
         "source_type": st.sampled_from(["foi_response", "press_release", "media_report"]),
     }
 )
@@ -106,7 +108,9 @@ def test_facts_after_as_of_change_nothing(rows, later):
 def test_peer_counts_never_exceed_other_authorities_asked(rows):
     for as_of in (None, AS_OF):
         inputs = AnalysisInputs(responses=build(rows), authorities=REGISTERS[0], technologies=REGISTERS[1])
-        peers = run_checks(inputs, ["peer_disclosure"], as_of=as_of, params=PARAMS).get_column("metrics").struct.unnest()
+        peers = (
+            run_checks(inputs, ["peer_disclosure"], as_of=as_of, params=PARAMS).get_column("metrics").struct.unnest()
+        )
         assert (peers["peers_exact"] <= peers["peers_asked"] - 1).all()
         assert (peers["peers_official_exact"] <= peers["peers_exact"]).all()
         assert (peers["peers_exact"] >= 0).all() and (peers["peers_broader"] >= 0).all()
@@ -137,7 +141,20 @@ def test_a_focused_run_equals_the_full_run_filtered(rows, authority, technology)
         assert canonical(focused) == canonical(expected)
 
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _period(text: str) -> tuple[dt.date, dt.date]:
@@ -162,7 +179,9 @@ def test_nothing_after_an_ncnd_is_called_before_it(rows, as_of):
     inputs = AnalysisInputs(responses=build(rows), authorities=REGISTERS[0], technologies=REGISTERS[1])
     findings = run_checks(inputs, ["peer_disclosure", "self_acknowledgment"], as_of=as_of, params=PARAMS)
     plain = run_checks(inputs, ["peer_disclosure", "self_acknowledgment"], params=PARAMS)
-    plain_summaries = dict(zip(plain.select(pl.concat_str("check", "response_id")).to_series(), plain.get_column("summary"), strict=True))
+    plain_summaries = dict(
+        zip(plain.select(pl.concat_str("check", "response_id")).to_series(), plain.get_column("summary"), strict=True)
+    )
     for finding in findings.iter_rows(named=True):
         summary, start = finding["summary"], finding["response_date"]
         if start is None:  # undated: nothing is "before" it, and the sentence says so

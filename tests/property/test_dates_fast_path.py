@@ -59,7 +59,19 @@ def test_edge_cases_read_as_the_python_parser_reads_them() -> None:
 
 def test_common_shapes_are_read_in_polars_and_odd_ones_left_to_python() -> None:
     frame = _parse_common_shapes(
-        pl.Series(["2024-07-05", "05/07/2024", "5 Sept 2024", "July 2024", "2024-07", "2024", "07/13/2024", "31/02/2024", "Jul-24"]),
+        pl.Series(
+            [
+                "2024-07-05",
+                "05/07/2024",
+                "5 Sept 2024",
+                "July 2024",
+                "2024-07",
+                "2024",
+                "07/13/2024",
+                "31/02/2024",
+                "Jul-24",
+            ]
+        ),
         monthfirst=False,
     )
     assert frame.get_column("date").to_list() == [
@@ -87,9 +99,27 @@ separators = st.sampled_from(["-", "/", ".", " ", "", "--", "\u00a0"])
 # Mostly the same separator twice (the shape), sometimes two different ones (a near miss).
 separator_pairs = st.one_of(separators.map(lambda s: (s, s)), st.tuples(separators, separators))
 month_words = st.sampled_from(
-    ["Jan", "jan", "JAN", "January", "Feb", "Sept", "sep", "Sep.", "May", "June", "Jun", "Julyy", "Mon", "Sun", "Mar", "marc"]
+    [
+        "Jan",
+        "jan",
+        "JAN",
+        "January",
+        "Feb",
+        "Sept",
+        "sep",
+        "Sep.",
+        "May",
+        "June",
+        "Jun",
+        "Julyy",
+        "Mon",
+        "Sun",
+        "Mar",
+        "marc",
+    ]
 )
 four_digit_year = st.integers(min_value=1850, max_value=2150).map(str)
+
 
 def padded(n: int, pad: bool) -> str:
     return f"{n:02d}" if pad else str(n)
@@ -117,9 +147,19 @@ shaped = st.one_of(
     numeric_dates,
     iso_dates,
     st.tuples(four_digit_year, separator_pairs, small, small).map(lambda t: t[0] + t[1][0] + t[2] + t[1][1] + t[3]),
-    st.tuples(small, separator_pairs, small, st.one_of(four_digit_year, small)).map(lambda t: t[0] + t[1][0] + t[2] + t[1][1] + t[3]),
-    st.tuples(small, st.sampled_from([" ", "  ", "-", " of "]), month_words, st.sampled_from([" ", ", ", "-"]), four_digit_year).map("".join),
-    st.tuples(month_words, st.sampled_from([" ", "  ", "-", "/", " '"]), st.one_of(four_digit_year, small)).map("".join),
+    st.tuples(small, separator_pairs, small, st.one_of(four_digit_year, small)).map(
+        lambda t: t[0] + t[1][0] + t[2] + t[1][1] + t[3]
+    ),
+    st.tuples(
+        small,
+        st.sampled_from([" ", "  ", "-", " of "]),
+        month_words,
+        st.sampled_from([" ", ", ", "-"]),
+        four_digit_year,
+    ).map("".join),
+    st.tuples(month_words, st.sampled_from([" ", "  ", "-", "/", " '"]), st.one_of(four_digit_year, small)).map(
+        "".join
+    ),
     st.tuples(four_digit_year, separators, small).map("".join),
     st.tuples(small, separators, four_digit_year).map("".join),
     digits,

@@ -18,7 +18,9 @@ HEADER = ["Force", "Technology", "Date of response", "Outcome", "Exemptions", "S
 
 cell = st.one_of(
     st.text(max_size=25),
-    st.sampled_from(["", " ", "Kent Police", "NCND", "s24(2)", "05/07/2024", "2023", "drones", "Yes", "=1+1", '"', "\n", ";", "\t"]),
+    st.sampled_from(
+        ["", " ", "Kent Police", "NCND", "s24(2)", "05/07/2024", "2023", "drones", "Yes", "=1+1", '"', "\n", ";", "\t"]
+    ),
 )
 row = st.lists(cell, min_size=len(HEADER), max_size=len(HEADER))
 
@@ -32,7 +34,11 @@ def _written(rows: list[list[str]], delimiter: str, encoding: str) -> bytes:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(row, min_size=1, max_size=12), delimiter=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "cp1252", "utf-8-sig"]))
+@given(
+    rows=st.lists(row, min_size=1, max_size=12),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "cp1252", "utf-8-sig"]),
+)
 def test_ingest_never_crashes_and_reconciles(rows, delimiter, encoding):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "input.csv"

@@ -74,7 +74,12 @@ def previous_fast_parse(utf8: bytes, delimiter: str) -> pl.DataFrame | None:
 
     try:
         frame = pl.read_csv(
-            utf8, has_header=False, separator=delimiter, infer_schema=False, empty_string_is_null=False, raise_if_empty=False
+            utf8,
+            has_header=False,
+            separator=delimiter,
+            infer_schema=False,
+            empty_string_is_null=False,
+            raise_if_empty=False,
         )
     except pl.exceptions.PolarsError:
         return None
@@ -162,6 +167,6 @@ def test_well_formed_large_file_takes_the_fast_path() -> None:
 def test_a_quote_inside_an_unquoted_cell_sends_the_file_to_the_careful_parser() -> None:
     # Found by the property above: the totals of separators balance, yet polars joins the records after a
     # stray quote differently from the csv module. The fast path must decline such a file.
-    written = 'col0,col1\n,"\n",\t","\n\n"\n,"\n\n",\n,\n,"\n'.encode()
+    written = b'col0,col1\n,"\n",\t","\n\n"\n,"\n\n",\n,\n,"\n'
     assert previous_fast_parse(written, "\t") is None
     assert readers._fast_parse(written, "\t") is None

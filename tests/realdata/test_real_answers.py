@@ -200,7 +200,8 @@ def test_notice_reads_as_the_decision_says(notices_workspace, row):
     got = {
         "regulator_reference": got_row["regulator_reference"],
         "authority": row["authority"]
-        if row["authority"].lower() in {(got_row["authority_name"] or "").lower(), (got_row["authority_id"] or "").replace("-", " ")}
+        if row["authority"].lower()
+        in {(got_row["authority_name"] or "").lower(), (got_row["authority_id"] or "").replace("-", " ")}
         else got_row["authority_name"],
         "outcome": got_row["outcome"],
         "exemptions": sorted(got_row["exemptions"] or []),
@@ -250,16 +251,24 @@ def test_every_finding_on_the_corpus_is_one_a_person_checked(tmp_path):
     for row in NOTICE_ROWS:
         result = mosaic("ingest", str(NOTICE_DIR / row["file"]), "-w", str(target), "--json", *set_args(row))
         assert result.returncode == 0, result.stderr
-    findings = run_checks(AnalysisInputs.from_workspace(Workspace(target)), None, as_of=None, params=CheckParams(today=CORPUS_TODAY))
+    findings = run_checks(
+        AnalysisInputs.from_workspace(Workspace(target)), None, as_of=None, params=CheckParams(today=CORPUS_TODAY)
+    )
     got = Counter(
-        (r["check"], r["authority_id"] or "", r["technology_id"] or "", r["severity"], r["summary"]) for r in findings.iter_rows(named=True)
+        (r["check"], r["authority_id"] or "", r["technology_id"] or "", r["severity"], r["summary"])
+        for r in findings.iter_rows(named=True)
     )
     expected_rows = read_csv(FINDINGS)
     assert all(row["why"].strip() for row in expected_rows)
     expected = Counter(
-        {(r["check"], r["authority_id"], r["technology_id"], r["severity"], r["summary"]): int(r["count"]) for r in expected_rows}
+        {
+            (r["check"], r["authority_id"], r["technology_id"], r["severity"], r["summary"]): int(r["count"])
+            for r in expected_rows
+        }
     )
     new = sorted(set(got) - set(expected))
     gone = sorted(set(expected) - set(got))
     recounted = sorted(k for k in set(got) & set(expected) if got[k] != expected[k])
-    assert (new, gone, recounted) == ([], [], []), "findings on the real corpus changed: read each, then update findings.csv with why it is true"
+    assert (new, gone, recounted) == ([], [], []), (
+        "findings on the real corpus changed: read each, then update findings.csv with why it is true"
+    )

@@ -37,6 +37,10 @@ def test_every_command_in_the_guide_runs_and_its_quote_is_what_the_tool_says(tmp
         assert result.returncode == 0, (command, result.stderr)
         outputs.append(result.stdout)
     assert (tmp_path / "dossier.html").exists()
-    quoted = " ".join(line.removeprefix("> ").strip() for line in GUIDE.split("## 6. What to quote", 1)[1].splitlines() if line.startswith("> "))
+    quoted = " ".join(
+        line.removeprefix("> ").strip()
+        for line in GUIDE.split("## 6. What to quote", 1)[1].splitlines()
+        if line.startswith("> ")
+    )
     analysed = " ".join(outputs[3].split())
     assert quoted in analysed, quoted

@@ -22,7 +22,18 @@ ALLOWED: dict[str, set[str]] = {
     "graph": {"errors", "schema", "registry", "normalise", "store", "resources", "analyses"},
     "extract": {"errors", "schema", "registry", "normalise", "resources"},
     "present": {"errors", "schema", "registry", "normalise", "resources", "analyses"},
-    "report": {"errors", "schema", "registry", "normalise", "store", "resources", "analyses", "graph", "settings", "present"},
+    "report": {
+        "errors",
+        "schema",
+        "registry",
+        "normalise",
+        "store",
+        "resources",
+        "analyses",
+        "graph",
+        "settings",
+        "present",
+    },
 }
 FORBIDDEN_EVERYWHERE_BUT_UI = {"dash", "plotly"}
 

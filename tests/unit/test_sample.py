@@ -263,7 +263,9 @@ def test_every_note_says_synthetic_and_urls_are_fictional(authorities, technolog
         assert urls.str.contains(r"^https://(foi|news)\.example\.org/").all()
 
 
-def test_csv_round_trip_keeps_every_row_despite_quotes_and_newlines(sample, authorities, technologies, tmp_path) -> None:
+def test_csv_round_trip_keeps_every_row_despite_quotes_and_newlines(
+    sample, authorities, technologies, tmp_path
+) -> None:
     notes = sample["Notes"]
     assert notes.str.contains("\n").any() and notes.str.contains('"').any() and notes.str.contains(",").any()
     for frame in (sample, generate_sample(authorities, technologies, rows=5_000)):
@@ -325,7 +327,9 @@ def test_disclosures_before_ncnds(parsed: list[dict], planted: dict) -> None:
     early = {
         r["authority_id"]
         for r in parsed
-        if r["product"] == p1 and r["stance"] in ("confirm", "deny") and r["responded"] < round_robin
+        if r["product"] == p1
+        and r["stance"] in ("confirm", "deny")
+        and r["responded"] < round_robin
         and r["raw"]["Source type"] != "Media report"  # unofficial: not a disclosure by the force
     }
     later_ncnd = {
@@ -407,8 +411,10 @@ def test_regulator_outcomes(parsed: list[dict], planted: dict) -> None:
 
 def test_date_shapes(sample: pl.DataFrame, parsed: list[dict], planted: dict) -> None:
     cells = pl.concat(
-        [sample[c].drop_nulls() for c in ("Date requested", "Date of response", "Internal review date",
-                                            "ICO decision date")]  # fmt: skip
+        [
+            sample[c].drop_nulls()
+            for c in ("Date requested", "Date of response", "Internal review date", "ICO decision date")
+        ]  # fmt: skip
     )
     shapes = {
         "iso": r"\d{4}-\d{2}-\d{2}", "day_first": r"\d{2}/\d{2}/\d{4}", "long": r"\d{1,2} [A-Z][a-z]{3,} \d{4}",

@@ -16,8 +16,16 @@ TECH = "amazon-rekognition"
 
 
 def harm(response, authority: str, date: str, text: str, **fields) -> dict:
-    name = {"kent": "Kent Police", "essex": "Essex Police", "surrey": "Surrey Police", "sussex": "Sussex Police", "cumbria": "Cumbria Constabulary"}[authority]
-    return response(authority, TECH, "ncnd", date, authority_name=name, harm_statement=text.format(force=name), **fields)
+    name = {
+        "kent": "Kent Police",
+        "essex": "Essex Police",
+        "surrey": "Surrey Police",
+        "sussex": "Sussex Police",
+        "cumbria": "Cumbria Constabulary",
+    }[authority]
+    return response(
+        authority, TECH, "ncnd", date, authority_name=name, harm_statement=text.format(force=name), **fields
+    )
 
 
 @pytest.fixture
@@ -45,7 +53,13 @@ def test_national_line_and_the_departing_authority(analyse, metric, national):
         "1 departed: Cumbria Constabulary."
     )
     roles = {e["authority_id"]: e["role"] for e in technology.item(0, "evidence")}
-    assert roles == {"cumbria": "departs", "kent": "national_line", "essex": "national_line", "surrey": "national_line", "sussex": "national_line"}
+    assert roles == {
+        "cumbria": "departs",
+        "kent": "national_line",
+        "essex": "national_line",
+        "surrey": "national_line",
+        "sussex": "national_line",
+    }
     departure = findings.filter(pl.col("scope") == "response")
     assert departure.item(0, "authority_id") == "cumbria"
     assert departure.item(0, "severity") == "notable"
@@ -79,13 +93,22 @@ def test_too_few_statements_give_no_line(analyse, metric, response):
     findings = analyse(rows, "boilerplate")
     assert findings.height == 1
     assert findings.item(0, "severity") == "info"
-    assert findings.item(0, "summary") == "Only 2 harm statements on Amazon Rekognition: at least 3 are needed to find a national line."
+    assert (
+        findings.item(0, "summary")
+        == "Only 2 harm statements on Amazon Rekognition: at least 3 are needed to find a national line."
+    )
     assert metric(findings, "largest_cluster_size") == 0
 
 
 def test_public_interest_statements_are_compared_separately(analyse, response):
     rows = [
-        response(a, TECH, "ncnd", "2024-07-01", public_interest_statement="The balance lies in neither confirming nor denying.")
+        response(
+            a,
+            TECH,
+            "ncnd",
+            "2024-07-01",
+            public_interest_statement="The balance lies in neither confirming nor denying.",
+        )
         for a in ["kent", "essex", "surrey"]
     ]
     findings = analyse(rows, "boilerplate")
@@ -183,6 +206,9 @@ def test_vectorised_clustering_matches_pair_by_pair_union_find():
         assert (clusters, sizes, line) == (expected[0], expected[2], expected[3])
         assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(similarity, expected[1], strict=True))
         non_minimal_roots += any(c != clusters.index(c) for c in clusters)
-        rank = sorted((-clusters.count(c), min(d or dt.date.max for d, k in zip(dates, clusters) if k == c)) for c in set(clusters))
+        rank = sorted(
+            (-clusters.count(c), min(d or dt.date.max for d, k in zip(dates, clusters, strict=True) if k == c))
+            for c in set(clusters)
+        )
         ties += len(rank) > 1 and rank[0] == rank[1]
     assert ties > 0 and non_minimal_roots > 0  # the cases that matter were exercised

@@ -30,14 +30,20 @@ def test_unresolved_ids_and_their_written_names_are_addressable() -> None:
     assert resolve_technology_ids(["NEC NeoFace"], technologies, HELD, one=True) == ["unresolved:nec-neoface"]
     assert resolve_technology_ids(["NEC NeoFace"], technologies) == ["nec-neoface"]
     authorities = load_authorities()
-    assert resolve_authority_ids(["Narnia Police", "unresolved:narnia-police"], authorities, HELD) == ["unresolved:narnia-police"]
+    assert resolve_authority_ids(["Narnia Police", "unresolved:narnia-police"], authorities, HELD) == [
+        "unresolved:narnia-police"
+    ]
     assert resolve_authority_ids(["Notts Police"], authorities, HELD) == ["nottinghamshire"]
 
 
 def test_unknown_names_are_refused_with_the_closest_from_register_and_data() -> None:
-    with pytest.raises(MappingError, match=r"^unknown technology 'Quux Scaner'; closest: unresolved:quux-scanner \(Quux Scanner\)"):
+    with pytest.raises(
+        MappingError, match=r"^unknown technology 'Quux Scaner'; closest: unresolved:quux-scanner \(Quux Scanner\)"
+    ):
         resolve_technology_ids(["Quux Scaner"], load_technologies(), HELD)
     with pytest.raises(MappingError, match=r"^unknown technology 'unresolved:nec-neoface'"):
         resolve_technology_ids(["unresolved:nec-neoface"], load_technologies())  # not held, not registered
-    with pytest.raises(MappingError, match=r"^unknown authority 'Narnia Polise'; closest: unresolved:narnia-police \(Narnia Police\)"):
+    with pytest.raises(
+        MappingError, match=r"^unknown authority 'Narnia Polise'; closest: unresolved:narnia-police \(Narnia Police\)"
+    ):
         resolve_authority_ids(["Narnia Polise"], load_authorities(), HELD)

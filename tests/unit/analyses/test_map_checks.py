@@ -97,7 +97,12 @@ def test_ncnd_tell_table_and_insufficient_evidence(analyse, response, metric):
         response("hampshire", P, "not_held", "2021-01-01"), response("wiltshire", P, "not_held", "2021-01-01"),
     ]  # fmt: skip
     findings = analyse(rows, "ncnd_tell", as_of=AS_OF)
-    assert [metric(findings, n) for n in ("ncnd_used", "ncnd_not_used", "answered_used", "answered_not_used")] == [2, 1, 1, 2]
+    assert [metric(findings, n) for n in ("ncnd_used", "ncnd_not_used", "answered_used", "answered_not_used")] == [
+        2,
+        1,
+        1,
+        2,
+    ]
     assert metric(findings, "odds_ratio") == pytest.approx((2.5 * 2.5) / (1.5 * 1.5))
     assert metric(findings, "fisher_p") == pytest.approx(fisher_exact_p(2, 1, 1, 2))
     small = analyse(rows[:2] + rows[7:8], "ncnd_tell", as_of=AS_OF)
@@ -115,7 +120,11 @@ def test_series_consistency_denied_then_ncnd_then_confirmed(analyse, response, m
     ]  # fmt: skip
     findings = analyse(rows, "series_consistency", as_of=AS_OF)
     assert findings.get_column("authority_id").to_list() == ["kent"]
-    assert (metric(findings, "reversals"), metric(findings, "ncnd_then_answered"), metric(findings, "series_length")) == (1, 1, 3)
+    assert (
+        metric(findings, "reversals"),
+        metric(findings, "ncnd_then_answered"),
+        metric(findings, "series_length"),
+    ) == (1, 1, 3)
     assert findings.get_column("severity").item() == "strong"
     roles = [e["role"] for e in findings.get_column("evidence").item()]
     assert roles == ["before", "ncnd after answer", "before", "answer after ncnd"]
@@ -135,6 +144,9 @@ def test_selective_ncnd_within_window_only(analyse, response, metric):
     assert findings.get_column("authority_id").to_list() == ["cleveland"]
     assert metric(findings, "denied_siblings") == 1
     evidence = findings.get_column("evidence").item()
-    assert [(e["role"], e["technology_id"], e["relation"]) for e in evidence] == [("ncnd", P2, "exact"), ("denied sibling", P, "sibling")]
+    assert [(e["role"], e["technology_id"], e["relation"]) for e in evidence] == [
+        ("ncnd", P2, "exact"),
+        ("denied sibling", P, "sibling"),
+    ]
     wide = analyse(rows, "selective_ncnd", as_of=AS_OF, selective_window_days=700)
     assert sorted(wide.get_column("authority_id").to_list()) == ["cleveland", "kent"]

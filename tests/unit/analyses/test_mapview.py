@@ -34,10 +34,14 @@ def random_responses(seed: int, rows: int = 120) -> pl.DataFrame:
         out.append(response(rng.choice(AUTHORITIES), rng.choice(TECHNOLOGIES), rng.choice(OUTCOMES), date, **fields))
     responses = frame(out)
     # Random ids, so that the order of ids on a shared date is unrelated to the order of the rows.
-    return responses.with_columns(pl.Series("response_id", [f"{rng.getrandbits(64):016x}" for _ in range(responses.height)]))
+    return responses.with_columns(
+        pl.Series("response_id", [f"{rng.getrandbits(64):016x}" for _ in range(responses.height)])
+    )
 
 
-def reference_rows(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: list[str] | None, with_undated: bool = False) -> pl.DataFrame:
+def reference_rows(
+    inputs: AnalysisInputs, cutoff: dt.date, technology_ids: list[str] | None, with_undated: bool = False
+) -> pl.DataFrame:
     """What ``answer_rows`` promises, the slow way: a sort by (response_end, response_id), first/last."""
     keys = ["authority_id", "technology_id"]
     events = inputs.events.with_row_index("row")
@@ -52,11 +56,28 @@ def reference_rows(inputs: AnalysisInputs, cutoff: dt.date, technology_ids: list
     return (
         asked.group_by(keys)
         .agg(pl.col("row").first().alias("first_row"))
-        .join(answered.group_by(keys).agg(pl.col("row").last().alias("latest_row"), pl.len().alias("answer_count"), pl.col("is_ncnd").any().alias("has_ncnd")), on=keys, how="left")
-        .join(answered.filter(pl.col("is_disclosure")).group_by(keys).agg(pl.col("row").last().alias("public_row")), on=keys, how="left")
+        .join(
+            answered.group_by(keys).agg(
+                pl.col("row").last().alias("latest_row"),
+                pl.len().alias("answer_count"),
+                pl.col("is_ncnd").any().alias("has_ncnd"),
+            ),
+            on=keys,
+            how="left",
+        )
+        .join(
+            answered.filter(pl.col("is_disclosure")).group_by(keys).agg(pl.col("row").last().alias("public_row")),
+            on=keys,
+            how="left",
+        )
         .join(stance.group_by(keys).agg(pl.col("row").first().alias("first_stance_row")), on=keys, how="left")
         .with_columns(pl.col("answer_count").fill_null(0))
-        .select(*keys, pl.col("first_row", "latest_row", "public_row", "first_stance_row").cast(pl.UInt32), pl.col("answer_count").cast(pl.UInt32), "has_ncnd")
+        .select(
+            *keys,
+            pl.col("first_row", "latest_row", "public_row", "first_stance_row").cast(pl.UInt32),
+            pl.col("answer_count").cast(pl.UInt32),
+            "has_ncnd",
+        )
         .sort(keys)
     )
 
@@ -73,13 +94,23 @@ def test_answer_rows_pick_the_rows_a_sort_would(seed, own_codes):
     responses = random_responses(seed)
     inputs = OwnCodes.from_responses(responses) if own_codes else AnalysisInputs.from_responses(responses)
     events = inputs.events
-    for cutoff in (dt.date(2020, 1, 1), dt.date(2021, 1, 10), dt.date(2021, 1, 25), dt.date(2021, 2, 28), dt.date(2030, 1, 1)):
+    for cutoff in (
+        dt.date(2020, 1, 1),
+        dt.date(2021, 1, 10),
+        dt.date(2021, 1, 25),
+        dt.date(2021, 2, 28),
+        dt.date(2030, 1, 1),
+    ):
         for technology_ids in (None, [P, P2, CATEGORY], ["not-in-the-taxonomy"], []):
             for with_undated in (False, True):
                 found = answer_rows(inputs, cutoff, technology_ids, first_stance=True, with_undated=with_undated)
                 ids = events.select("authority_id", "technology_id")[found.get_column("first_row")]
                 expected = reference_rows(inputs, cutoff, technology_ids, with_undated)
-                got = pl.concat([ids, found.drop("pair")], how="horizontal").select(expected.columns).sort("authority_id", "technology_id")
+                got = (
+                    pl.concat([ids, found.drop("pair")], how="horizontal")
+                    .select(expected.columns)
+                    .sort("authority_id", "technology_id")
+                )
                 assert got.equals(expected), (seed, cutoff, technology_ids, with_undated)
 
 
@@ -108,14 +139,25 @@ def test_category_cell_ties_go_to_the_later_response_then_public_ties_to_the_fir
     inputs = AnalysisInputs.from_responses(frame(rows))
     cells = {r["authority_id"]: r for r in map_stances(inputs, CATEGORY, dt.date(2021, 6, 1)).to_dicts()}
     kent, essex = cells["kent"], cells["essex"]
-    assert (kent["map_stance"], kent["technology_id"], kent["outcome"], kent["answer_count"]) == ("confirm", P2, "withheld", 2)
+    assert (kent["map_stance"], kent["technology_id"], kent["outcome"], kent["answer_count"]) == (
+        "confirm",
+        P2,
+        "withheld",
+        2,
+    )
     assert (essex["map_stance"], essex["technology_id"]) == ("confirm", P)
     # Public answers on the same date: the first technology id's stance (P sorts before P2).
     assert (essex["public_stance"], essex["public_date"]) == ("confirm", dt.date(2021, 3, 1))
 
 
 def test_timeline_grains_and_counts():
-    rows = [response(a, P, "disclosed" if i % 3 else "ncnd_partial", (dt.date(2020, 1, 1) + dt.timedelta(days=7 * i)).isoformat()) for i in range(60) for a in ("kent", "essex")]
+    rows = [
+        response(
+            a, P, "disclosed" if i % 3 else "ncnd_partial", (dt.date(2020, 1, 1) + dt.timedelta(days=7 * i)).isoformat()
+        )
+        for i in range(60)
+        for a in ("kent", "essex")
+    ]
     events = AnalysisInputs.from_responses(frame(rows)).events
     points, grain = stance_timeline(events, [P], 1000)
     assert grain == "day" and points.height == 120 and points.get_column("n").sum() == 120
@@ -124,7 +166,12 @@ def test_timeline_grains_and_counts():
         assert grain == expected and points.get_column("n").sum() == 120
         every = {"month": "1mo", "quarter": "3mo", "year": "1y"}[expected]
         reference = (
-            events.with_columns(date=pl.col("response_end").dt.truncate(every), map_stance=pl.when(pl.col("outcome") == "ncnd_partial").then(pl.lit("ncnd_partial")).otherwise(pl.col("stance")))
+            events.with_columns(
+                date=pl.col("response_end").dt.truncate(every),
+                map_stance=pl.when(pl.col("outcome") == "ncnd_partial")
+                .then(pl.lit("ncnd_partial"))
+                .otherwise(pl.col("stance")),
+            )
             .group_by("authority_label", "date", "map_stance")
             .agg(pl.len().cast(pl.UInt32).alias("n"))
             .sort("authority_label", "date", "map_stance")
@@ -134,18 +181,32 @@ def test_timeline_grains_and_counts():
 
 
 def test_read_rows_from_a_list_column_in_several_chunks():
-    rows = [response(a, P, "ncnd", "2021-01-01", exemptions=[f"s{i}"]) for i, a in enumerate(("kent", "essex", "surrey", "sussex"))]
+    rows = [
+        response(a, P, "ncnd", "2021-01-01", exemptions=[f"s{i}"])
+        for i, a in enumerate(("kent", "essex", "surrey", "sussex"))
+    ]
     halves = [frame(rows[:2]), frame(rows[2:])]
     inputs = AnalysisInputs.from_responses(pl.concat(halves, rechunk=False))
     assert inputs.events.get_column("exemptions").n_chunks() > 1
-    picked = read_rows(inputs, pl.Series([3, None, 0, 3], dtype=pl.UInt32), [pl.col("authority_id").alias("who"), "exemptions"])
+    picked = read_rows(
+        inputs, pl.Series([3, None, 0, 3], dtype=pl.UInt32), [pl.col("authority_id").alias("who"), "exemptions"]
+    )
     assert picked.columns == ["who", "exemptions"]
-    assert picked.to_dicts() == [{"who": "sussex", "exemptions": ["s3"]}, {"who": None, "exemptions": None}, {"who": "kent", "exemptions": ["s0"]}, {"who": "sussex", "exemptions": ["s3"]}]
+    assert picked.to_dicts() == [
+        {"who": "sussex", "exemptions": ["s3"]},
+        {"who": None, "exemptions": None},
+        {"who": "kent", "exemptions": ["s0"]},
+        {"who": "sussex", "exemptions": ["s3"]},
+    ]
 
 
 def test_timeline_points_with_a_wide_date_range():
     """Dates far apart take the sorting path of the counting (no table over the whole range)."""
-    rows = [response("kent", P, "disclosed", "1800-01-01"), response("kent", P, "disclosed", "2200-06-01"), response("essex", P, "ncnd", "2200-06-01")] * 3
+    rows = [
+        response("kent", P, "disclosed", "1800-01-01"),
+        response("kent", P, "disclosed", "2200-06-01"),
+        response("essex", P, "ncnd", "2200-06-01"),
+    ] * 3
     events = AnalysisInputs.from_responses(frame(rows)).events
     points, grain = stance_timeline(events, [P], 2)
     assert grain == "year" and points.get_column("n").to_list() == [3, 3, 3]

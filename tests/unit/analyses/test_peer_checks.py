@@ -39,7 +39,11 @@ def test_peer_counts_distinct_other_authorities_strictly_before(analyse, respons
     # two official peers: notable; strong needs three answers (findings.STRONG_MIN_ANSWERS)
     assert kent.get_column("severity").item() == "notable"
     evidence = kent.get_column("evidence").item()
-    assert {(e["authority_id"], e["relation"]) for e in evidence} == {("essex", "exact"), ("sussex", "exact"), ("dorset", "broader")}
+    assert {(e["authority_id"], e["relation"]) for e in evidence} == {
+        ("essex", "exact"),
+        ("sussex", "exact"),
+        ("dorset", "broader"),
+    }
     essex = [e for e in evidence if e["authority_id"] == "essex"]
     assert len(essex) == 1 and essex[0]["date"] == dt.date(2020, 1, 5) and essex[0]["grade"] == "official_peer"
     assert "Before Kent Police's NCND of 2023-03-10" in kent.get_column("summary").item()
@@ -101,7 +105,10 @@ def test_self_acknowledgment_denied_then_ncnd(analyse, response, metric):
     assert metric(findings, "days_since_acknowledgment") == (dt.date(2023, 3, 10) - dt.date(2021, 6, 1)).days
     assert findings.get_column("severity").item() == "strong"
     grades = {(e["relation"], e["grade"], e["date"]) for e in findings.get_column("evidence").item()}
-    assert grades == {("exact", "official_self", dt.date(2020, 2, 1)), ("broader", "official_self", dt.date(2021, 6, 1))}
+    assert grades == {
+        ("exact", "official_self", dt.date(2020, 2, 1)),
+        ("broader", "official_self", dt.date(2021, 6, 1)),
+    }
 
 
 def test_self_acknowledgment_broader_only_is_notable(analyse, response):
@@ -114,7 +121,9 @@ def test_an_answer_proves_the_authority_was_asked_even_with_a_month_only_request
     # had been asked by then; Kent's NCND of 20 March must count it among the authorities asked.
     rows = [
         response("kent", P, "ncnd", "2023-03-20"),
-        response("essex", P, "not_held", "2023-03-14", request_date=dt.date(2023, 3, 1), request_date_precision="month"),
+        response(
+            "essex", P, "not_held", "2023-03-14", request_date=dt.date(2023, 3, 1), request_date_precision="month"
+        ),
     ]
     findings = analyse(rows, "peer_disclosure")
     assert metric(findings, "peers_asked") == 2
@@ -145,7 +154,12 @@ def test_self_acknowledgment_evidence_is_in_date_order_across_relations(analyse,
         response("kent", P, "ncnd", "2023-03-10", response_id="n1"),
     ]
     evidence = analyse(rows, "self_acknowledgment").get_column("evidence").item()
-    assert [(e["response_id"], e["relation"]) for e in evidence] == [("b1", "broader"), ("e1", "exact"), ("b2", "broader"), ("e3", "exact")]
+    assert [(e["response_id"], e["relation"]) for e in evidence] == [
+        ("b1", "broader"),
+        ("e1", "exact"),
+        ("b2", "broader"),
+        ("e3", "exact"),
+    ]
 
 
 def test_peer_evidence_skips_own_authority_and_keeps_date_order(analyse, response):

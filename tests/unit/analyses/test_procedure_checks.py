@@ -18,8 +18,24 @@ def test_exemption_consistency_modal_set_and_jaccard(analyse, response, metric):
         response("sussex", P, "ncnd", "2023-01-03", exemptions=["s23(5)", "s24(2)"]),
         response("surrey", P, "ncnd", "2022-01-03", exemptions=["s30(3)"]),
         response("surrey", P, "ncnd", "2023-01-04", exemptions=["s24(2)", "s31(3)"]),  # latest counts
-        response("dorset", P, "ncnd", "2023-01-05", exemptions=["s40(5)"], decision_outcome="NCND upheld", decision_date=dt.date(2024, 1, 1)),
-        response("wiltshire", P, "ncnd", "2023-01-05", exemptions=["s24(2)", "s31(3)"], decision_outcome="Confirm or deny within 35 days", decision_date=dt.date(2024, 2, 1)),
+        response(
+            "dorset",
+            P,
+            "ncnd",
+            "2023-01-05",
+            exemptions=["s40(5)"],
+            decision_outcome="NCND upheld",
+            decision_date=dt.date(2024, 1, 1),
+        ),
+        response(
+            "wiltshire",
+            P,
+            "ncnd",
+            "2023-01-05",
+            exemptions=["s24(2)", "s31(3)"],
+            decision_outcome="Confirm or deny within 35 days",
+            decision_date=dt.date(2024, 2, 1),
+        ),
     ]
     findings = analyse(rows, "exemption_consistency", as_of=AS_OF)
     tech = findings.filter(pl.col("scope") == "technology")
@@ -94,7 +110,12 @@ def test_working_day_table_counts_exactly_like_business_day_count(subdivision):
         got=table.count(day_number(pl.col("start")), day_number(pl.col("end")), code),
     )
     assert (counted["expected"] == counted["got"]).all()
-    assert pairs.select(table.count(day_number(pl.lit(None, pl.Date)), day_number(pl.col("end")), code)).to_series().null_count() == pairs.height
+    assert (
+        pairs.select(table.count(day_number(pl.lit(None, pl.Date)), day_number(pl.col("end")), code))
+        .to_series()
+        .null_count()
+        == pairs.height
+    )
 
 
 def test_timeliness_uses_each_countrys_bank_holidays(analyse, metric, response):
@@ -150,7 +171,13 @@ def test_latest_rows_picks_the_latest_date_then_the_greatest_response_id():
             "response_id": ["z", "m", "q", "a", "b", "b", "a"],
         }
     ).with_row_index(_ROW)
-    reference = events.sort("response_end", "response_id").group_by("technology_id", "authority_id").agg(pl.col(_ROW).last()).select(_ROW).sort(_ROW)
+    reference = (
+        events.sort("response_end", "response_id")
+        .group_by("technology_id", "authority_id")
+        .agg(pl.col(_ROW).last())
+        .select(_ROW)
+        .sort(_ROW)
+    )
     picked = latest_rows(events.lazy(), ["technology_id", "authority_id"])
     assert picked.equals(reference)
     assert picked.get_column(_ROW).to_list() == [2, 3, 5]

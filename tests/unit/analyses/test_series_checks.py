@@ -55,11 +55,16 @@ def _reference_selective(inputs: AnalysisInputs, as_of: dt.date, window: int) ->
     for ncnd in (e for e in events if e["is_ncnd"]):
         nearest = []
         for sibling in siblings.get(ncnd["technology_id"], ()):
-            candidates = [d for d in denials if d["authority_id"] == ncnd["authority_id"] and d["technology_id"] == sibling]
+            candidates = [
+                d for d in denials if d["authority_id"] == ncnd["authority_id"] and d["technology_id"] == sibling
+            ]
             if not candidates:
                 continue
             # nearest in time; at equal distance the later one (polars' as-of "nearest")
-            best = min(candidates, key=lambda d: (abs(_days(d["response_end"]) - _days(ncnd["response_end"])), -_days(d["response_end"])))
+            best = min(
+                candidates,
+                key=lambda d: (abs(_days(d["response_end"]) - _days(ncnd["response_end"])), -_days(d["response_end"])),
+            )
             if abs(_days(best["response_end"]) - _days(ncnd["response_end"])) <= window:
                 nearest.append(best)
         if nearest:
@@ -89,26 +94,40 @@ def _reference_series(inputs: AnalysisInputs, as_of: dt.date, limit: int) -> dic
         others = [e for e in answers if not e["is_ncnd"]]
         pairs = []  # (later end, later event, kind, first role, earlier/other, second role, later)
         for n in ncnds:
-            before = latest([a for a in others if a["response_end"] < n["response_date"]], lambda a: (a["response_end"], a["event"]))
+            before = latest(
+                [a for a in others if a["response_end"] < n["response_date"]], lambda a: (a["response_end"], a["event"])
+            )
             if before:
                 pairs.append((n["response_end"], n["event"], "reversals", "before", before, "ncnd after answer", n))
             overlap = latest(
-                [a for a in others if a["response_date"] <= n["response_end"] and a["response_end"] >= n["response_date"]],
+                [
+                    a
+                    for a in others
+                    if a["response_date"] <= n["response_end"] and a["response_end"] >= n["response_date"]
+                ],
                 lambda a: (a["response_end"], a["event"]),
             )
             if overlap:
-                pairs.append((n["response_end"], n["event"], "answered_same_time", "same time", overlap, "same time", n))
+                pairs.append(
+                    (n["response_end"], n["event"], "answered_same_time", "same time", overlap, "same time", n)
+                )
         for a in others:
-            before = latest([n for n in ncnds if n["response_end"] < a["response_date"]], lambda n: (n["response_end"], n["event"]))
+            before = latest(
+                [n for n in ncnds if n["response_end"] < a["response_date"]], lambda n: (n["response_end"], n["event"])
+            )
             if before:
-                pairs.append((a["response_end"], a["event"], "ncnd_then_answered", "before", before, "answer after ncnd", a))
+                pairs.append(
+                    (a["response_end"], a["event"], "ncnd_then_answered", "before", before, "answer after ncnd", a)
+                )
         if not pairs:
             continue
         pairs.sort(key=lambda p: (p[0], p[1], p[2]))
         evidence = []
         for *_, first_role, first, second_role, second in pairs[:limit]:
             evidence += [(first_role, first["response_id"]), (second_role, second["response_id"])]
-        counts = [sum(p[2] == kind for p in pairs) for kind in ("reversals", "ncnd_then_answered", "answered_same_time")]
+        counts = [
+            sum(p[2] == kind for p in pairs) for kind in ("reversals", "ncnd_then_answered", "answered_same_time")
+        ]
         found[key] = (*counts, len(answers), evidence)
     return found
 
@@ -125,7 +144,9 @@ def _unambiguous(rows: list[dict]) -> pl.DataFrame:
     """
     responses = frame(rows)
     events = AnalysisInputs.from_responses(responses).events
-    clash = events.filter((pl.col("stance") == "deny") & ~pl.struct("authority_id", "technology_id", "response_end").is_first_distinct())
+    clash = events.filter(
+        (pl.col("stance") == "deny") & ~pl.struct("authority_id", "technology_id", "response_end").is_first_distinct()
+    )
     return responses.filter(~pl.col("response_id").is_in(clash.get_column("response_id").implode()))
 
 
@@ -133,10 +154,16 @@ def _unambiguous(rows: list[dict]) -> pl.DataFrame:
 @pytest.mark.parametrize("window", [365, 30, 0])
 def test_selective_ncnd_matches_reference(seed, window):
     inputs = AnalysisInputs.from_responses(_unambiguous(_random_rows(seed, 400)))
-    findings = run_checks(inputs, ["selective_ncnd"], as_of=AS_OF, params=CheckParams(today=TODAY, selective_window_days=window))
+    findings = run_checks(
+        inputs, ["selective_ncnd"], as_of=AS_OF, params=CheckParams(today=TODAY, selective_window_days=window)
+    )
     expected = _reference_selective(inputs, AS_OF, window)
     got = {
-        row["response_id"]: (row["metrics"]["denied_siblings"], re.search(r"same category \((.*)\) within", row["summary"]).group(1), _roles(row["evidence"]))
+        row["response_id"]: (
+            row["metrics"]["denied_siblings"],
+            re.search(r"same category \((.*)\) within", row["summary"]).group(1),
+            _roles(row["evidence"]),
+        )
         for row in findings.iter_rows(named=True)
     }
     assert got == expected
@@ -147,7 +174,9 @@ def test_selective_ncnd_matches_reference(seed, window):
 @pytest.mark.parametrize("limit", [10, 3])
 def test_series_consistency_matches_reference(seed, limit):
     inputs = AnalysisInputs.from_responses(frame(_random_rows(seed, 1200)))
-    findings = run_checks(inputs, ["series_consistency"], as_of=AS_OF, params=CheckParams(today=TODAY, evidence_limit=limit))
+    findings = run_checks(
+        inputs, ["series_consistency"], as_of=AS_OF, params=CheckParams(today=TODAY, evidence_limit=limit)
+    )
     expected = _reference_series(inputs, AS_OF, limit)
     got = {
         (row["authority_id"], row["technology_id"]): (
@@ -158,7 +187,9 @@ def test_series_consistency_matches_reference(seed, limit):
     }  # fmt: skip
     assert got == expected
     assert any(len(evidence) == 2 * limit for *_, evidence in expected.values())  # some lists are full
-    assert limit == 10 or any(reversals + answered + same > limit for reversals, answered, same, *_ in expected.values())  # capped
+    assert limit == 10 or any(
+        reversals + answered + same > limit for reversals, answered, same, *_ in expected.values()
+    )  # capped
     assert any(same for _, _, same, *_ in expected.values())  # same-day and month-precision overlaps occur
 
 
@@ -171,8 +202,17 @@ def test_series_never_orders_same_day_answers(analyse, response, metric):
         response("kent", "pimeyes", "ncnd", "2022-02-01", response_id="c"),
     ]
     findings = analyse(rows, "series_consistency", as_of=AS_OF)
-    assert (metric(findings, "reversals"), metric(findings, "ncnd_then_answered"), metric(findings, "answered_same_time")) == (1, 0, 1)
-    assert _roles(findings.get_column("evidence").item()) == [("same time", "b"), ("same time", "a"), ("before", "b"), ("ncnd after answer", "c")]
+    assert (
+        metric(findings, "reversals"),
+        metric(findings, "ncnd_then_answered"),
+        metric(findings, "answered_same_time"),
+    ) == (1, 0, 1)
+    assert _roles(findings.get_column("evidence").item()) == [
+        ("same time", "b"),
+        ("same time", "a"),
+        ("before", "b"),
+        ("ncnd after answer", "c"),
+    ]
     summary = findings.get_column("summary").item()
     assert "0 confirm or deny answers after one of its NCNDs" in summary and "around the same time" in summary
 
@@ -201,11 +241,19 @@ def _technologies_with(extra: int, name=lambda i: f"Gadget {i:03d}") -> pl.DataF
     added = pl.DataFrame(
         [{"technology_id": "gadgets", "name": "Gadgets", "parent_id": None, "level": "category", "category": "gadgets"}]
         + [
-            {"technology_id": f"gadget-{i:03d}", "name": name(i), "parent_id": "gadgets", "level": "product", "category": f"gadgets > gadget-{i:03d}"}
+            {
+                "technology_id": f"gadget-{i:03d}",
+                "name": name(i),
+                "parent_id": "gadgets",
+                "level": "product",
+                "category": f"gadgets > gadget-{i:03d}",
+            }
             for i in range(extra)
         ]
     )
-    return pl.concat([technologies, added], how="diagonal_relaxed").select(technologies.columns).cast(technologies.schema)
+    return (
+        pl.concat([technologies, added], how="diagonal_relaxed").select(technologies.columns).cast(technologies.schema)
+    )
 
 
 def _selective(rows: list[dict], technologies: pl.DataFrame) -> pl.DataFrame:
@@ -217,7 +265,10 @@ def test_selective_names_more_siblings_than_one_bit_word_holds():
     # 70 denied siblings: their names need two 62-bit words
     rows = [response("kent", "gadget-000", "ncnd", "2022-06-15")]
     rows += [response("kent", f"gadget-{i:03d}", "not_held", "2022-06-01") for i in range(1, 71)]
-    rows += [response("essex", "gadget-005", "ncnd", "2022-06-15"), response("essex", "gadget-069", "not_held", "2022-06-01")]
+    rows += [
+        response("essex", "gadget-005", "ncnd", "2022-06-15"),
+        response("essex", "gadget-069", "not_held", "2022-06-01"),
+    ]
     findings = _selective(rows, _technologies_with(71)).sort("authority_id")
     kent = findings.row(by_predicate=pl.col("authority_id") == "kent", named=True)
     assert kent["metrics"]["denied_siblings"] == 70

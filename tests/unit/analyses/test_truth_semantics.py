@@ -61,7 +61,9 @@ def test_month_precision_ncnd_is_not_after_days_inside_its_month(analyse, respon
     assert metric(kent, "peers_exact") == 1
     assert metric(kent, "peers_around") == 2
     summary = kent.get_column("summary").item()
-    assert summary.startswith("Before Kent Police's NCND of June 2024 on Amazon Rekognition, 1 of the 3 other authorities")
+    assert summary.startswith(
+        "Before Kent Police's NCND of June 2024 on Amazon Rekognition, 1 of the 3 other authorities"
+    )
     assert "2024-06-01" not in summary  # a day the source never gave
     assert "2 more answered around the same time" in summary
 
@@ -91,7 +93,10 @@ def test_undated_ncnd_never_says_before(analyse, response):
     rows = [response("kent", PRODUCT, "ncnd", None), response("essex", PRODUCT, "disclosed", "2023-01-10")]
     kent = _only(analyse(rows, "peer_disclosure"), "kent")
     assert "Before" not in kent["summary"]
-    assert "is undated, so what was public before it cannot be said; by 2026-01-01, 1 of the 1 other authority" in kent["summary"]
+    assert (
+        "is undated, so what was public before it cannot be said; by 2026-01-01, 1 of the 1 other authority"
+        in kent["summary"]
+    )
     assert kent["severity"] != "strong"
     own = [response("kent", PRODUCT, "ncnd", None), response("kent", PRODUCT, "disclosed", "2023-01-10")]
     finding = analyse(own, "self_acknowledgment").row(0, named=True)
@@ -152,13 +157,19 @@ def test_product_exposure_reports_and_uses_the_category_map(analyse, response):
     # confirmed facial recognition (the category) in a survey; Sussex denied the category.
     rows = [response("kent", PRODUCT, "ncnd", "2024-03-01")]
     rows += [response(force, PRODUCT, "ncnd", "2024-03-01") for force in FORCES]
-    rows += [response(force, CATEGORY, "disclosed", "2023-01-10", source_type="survey") for force in FORCES if force != "sussex"]
+    rows += [
+        response(force, CATEGORY, "disclosed", "2023-01-10", source_type="survey")
+        for force in FORCES
+        if force != "sussex"
+    ]
     rows += [response("sussex", CATEGORY, "not_held", "2023-01-10")]
     findings = analyse(rows, "mosaic_exposure", as_of=dt.date(2024, 6, 1))
     product = _exposure(findings, "technology", technology_id=PRODUCT)
     assert (product["metrics"]["disclosed"], product["metrics"]["asked"]) == (0, 8)
     assert (product["metrics"]["category_confirms"], product["metrics"]["category_denies"]) == (6, 1)
-    assert "on the broader category (Facial recognition), 6 authorities had confirmed and 1 denied" in product["summary"]
+    assert (
+        "on the broader category (Facial recognition), 6 authorities had confirmed and 1 denied" in product["summary"]
+    )
     assert "not of Amazon Rekognition" in product["summary"]
     # Sussex denied the category, so its product use is public by implication: p = 0, nothing to add.
     sussex = _exposure(findings, "authority", technology_id=PRODUCT, authority_id="sussex")
@@ -172,7 +183,9 @@ def test_product_exposure_reports_and_uses_the_category_map(analyse, response):
 
 
 def test_a_map_of_one_answer_is_not_strong(analyse, response):
-    findings = analyse([response("kent", PRODUCT, "disclosed", "2024-03-01")], "mosaic_exposure", as_of=dt.date(2024, 6, 1))
+    findings = analyse(
+        [response("kent", PRODUCT, "disclosed", "2024-03-01")], "mosaic_exposure", as_of=dt.date(2024, 6, 1)
+    )
     tech = _exposure(findings, "technology", technology_id=PRODUCT)
     assert tech["metrics"]["coverage"] == 1.0 and tech["severity"] == "info"
     assert "1 of 1 authority asked" in tech["summary"] and "too few answers to speak of a map" in tech["summary"]
@@ -237,7 +250,9 @@ def test_a_product_the_taxonomy_lacks_keeps_its_category(analyse, response, metr
     # "Foo Vision" is not in the taxonomy; it was asked about under facial recognition, so Essex's earlier
     # answer about facial recognition is broader evidence for Kent's NCND on it.
     rows = [
-        response("kent", "unresolved:foo-vision", "ncnd", "2024-03-01", category="facial-recognition > unresolved:foo-vision"),
+        response(
+            "kent", "unresolved:foo-vision", "ncnd", "2024-03-01", category="facial-recognition > unresolved:foo-vision"
+        ),
         response("essex", CATEGORY, "disclosed", "2023-01-10", category="facial-recognition"),
     ]
     kent = analyse(rows, "peer_disclosure").filter(pl.col("authority_id") == "kent")
@@ -261,7 +276,12 @@ def test_an_undated_ncnd_counts_in_exemption_consistency_today_but_not_at_a_past
     headline = today.filter(pl.col("scope") == "technology").get_column("summary").item()
     assert headline.startswith("2 authorities' latest NCNDs on Drones cited 2 exemption sets"), headline
     past = analyse(rows, "exemption_consistency", as_of=dt.date(2024, 6, 1))
-    assert past.filter(pl.col("scope") == "technology").get_column("summary").item().startswith("1 authority's latest NCND on Drones")
+    assert (
+        past.filter(pl.col("scope") == "technology")
+        .get_column("summary")
+        .item()
+        .startswith("1 authority's latest NCND on Drones")
+    )
 
 
 def test_exposure_with_nothing_public_does_not_claim_the_map_reveals_anything(analyse, response):
@@ -270,18 +290,32 @@ def test_exposure_with_nothing_public_does_not_claim_the_map_reveals_anything(an
     rows = [response("northumbria", "drones", "ncnd", "2019-10-23"), response("durham", "drones", "ncnd", "2019-11-01")]
     findings = analyse(rows, "mosaic_exposure").filter(pl.col("scope") == "authority")
     summary = findings.filter(pl.col("authority_id") == "northumbria").get_column("summary").item()
-    assert summary.startswith("No authority asked had confirmed or denied Drones publicly, so nothing public estimates"), summary
+    assert summary.startswith(
+        "No authority asked had confirmed or denied Drones publicly, so nothing public estimates"
+    ), summary
     assert "from the public map" not in summary
     # nor do its numbers: no probability, predictability or rate of use stands for the bare 0.5 prior
     metrics = findings.filter(pl.col("authority_id") == "northumbria").get_column("metrics").item()
-    assert metrics["predicted_use_probability"] is None and metrics["predictability"] is None and metrics["base_rate"] is None
+    assert (
+        metrics["predicted_use_probability"] is None
+        and metrics["predictability"] is None
+        and metrics["base_rate"] is None
+    )
     assert metrics["marginal_bits"] == 1.0
     national = analyse(rows, "mosaic_exposure").filter(pl.col("scope") == "technology").get_column("metrics").item()
     assert national["base_rate"] is None and national["disclosed"] == 0
     # one public answer, but not from a neighbour: the estimate comes from the rest of the map, and says so
     rows.append(response("kent", "drones", "disclosed", "2019-01-02"))
-    summary = analyse(rows, "mosaic_exposure").filter((pl.col("scope") == "authority") & (pl.col("authority_id") == "northumbria")).get_column("summary").item()
-    assert summary.startswith("None of Northumbria Police's land neighbours asked had answered publicly") and "from the rest of the public map" in summary, summary
+    summary = (
+        analyse(rows, "mosaic_exposure")
+        .filter((pl.col("scope") == "authority") & (pl.col("authority_id") == "northumbria"))
+        .get_column("summary")
+        .item()
+    )
+    assert (
+        summary.startswith("None of Northumbria Police's land neighbours asked had answered publicly")
+        and "from the rest of the public map" in summary
+    ), summary
 
 
 def test_an_undated_ncnd_counts_every_other_authority_asked_by_the_view_date(analyse, response):
@@ -295,15 +329,24 @@ def test_an_undated_ncnd_counts_every_other_authority_asked_by_the_view_date(ana
     ]
     findings = analyse(rows, "peer_disclosure")
     for authority in ("west-midlands", "avon-and-somerset"):
-        assert "by 2026-01-01, 1 of the 2 other authorities asked had confirmed or denied it" in _only(findings, authority)["summary"]
+        assert (
+            "by 2026-01-01, 1 of the 2 other authorities asked had confirmed or denied it"
+            in _only(findings, authority)["summary"]
+        )
     # a dated NCND never counts an undated answerer as asked before it: when it was asked is unknown
     rows.append(response("kent", CATEGORY, "ncnd", "2024-01-10"))
     kent = _only(analyse(rows, "peer_disclosure"), "kent")["summary"]
     assert "1 of the 1 other authority asked" in kent, kent
     # ... nor when the view date is the NCND's own day: --as-of that day, or a dossier of the NCND, which runs
     # with "today" set to the answer's date (before: "1 of the 3 other authorities", the two undated counted)
-    assert "1 of the 1 other authority asked" in _only(analyse(rows, "peer_disclosure", as_of=dt.date(2024, 1, 10)), "kent")["summary"]
-    assert "1 of the 1 other authority asked" in _only(analyse(rows, "peer_disclosure", today=dt.date(2024, 1, 10)), "kent")["summary"]
+    assert (
+        "1 of the 1 other authority asked"
+        in _only(analyse(rows, "peer_disclosure", as_of=dt.date(2024, 1, 10)), "kent")["summary"]
+    )
+    assert (
+        "1 of the 1 other authority asked"
+        in _only(analyse(rows, "peer_disclosure", today=dt.date(2024, 1, 10)), "kent")["summary"]
+    )
 
 
 def test_an_undated_ncnd_counts_undated_disclosures_but_nothing_after_the_view_date(analyse, response):
@@ -316,7 +359,16 @@ def test_an_undated_ncnd_counts_undated_disclosures_but_nothing_after_the_view_d
         response("kent", "drones", "disclosed", "2025-03-01", request="2025-02-01"),
     ]
     today = _only(analyse(rows, "peer_disclosure"), "west-midlands")
-    assert "by 2026-01-01, 3 of the 3 other authorities asked had confirmed or denied it (3 officially; earliest 2020-08-20)" in today["summary"], today["summary"]
-    assert [item["authority"] for item in today["evidence"]] == ["Avon and Somerset Constabulary", "Kent Police", "Cleveland Police"]
+    assert (
+        "by 2026-01-01, 3 of the 3 other authorities asked had confirmed or denied it (3 officially; earliest 2020-08-20)"
+        in today["summary"]
+    ), today["summary"]
+    assert [item["authority"] for item in today["evidence"]] == [
+        "Avon and Somerset Constabulary",
+        "Kent Police",
+        "Cleveland Police",
+    ]
     past = _only(analyse(rows, "peer_disclosure", as_of=dt.date(2024, 12, 31)), "west-midlands")
-    assert "by 2024-12-31, 2 of the 2 other authorities asked had confirmed or denied it" in past["summary"], past["summary"]
+    assert "by 2024-12-31, 2 of the 2 other authorities asked had confirmed or denied it" in past["summary"], past[
+        "summary"
+    ]

@@ -21,9 +21,18 @@ from mosaic.errors import MosaicError
 
 def test_map_callback_returns_figure_legend_and_url_state(tiny_data):
     dates = {"first": "2021-01-10", "last": "2021-05-10"}
-    figure, legend, off_map, note, label, state = map_page.update_map(tiny_data, "facewise-cloud", 36, dates, None, None, "hex", "kent")
+    figure, legend, off_map, note, label, state = map_page.update_map(
+        tiny_data, "facewise-cloud", 36, dates, None, None, "hex", "kent"
+    )
     assert label == "2021-02-15"
-    assert state == {"technology": "facewise-cloud", "as_of": "2021-02-15", "authority": "kent", "outcome": "", "region": "", "view": ""}
+    assert state == {
+        "technology": "facewise-cloud",
+        "as_of": "2021-02-15",
+        "authority": "kent",
+        "outcome": "",
+        "region": "",
+        "view": "",
+    }
     click_layer = figure["data"][-1]
     widths = dict(zip(click_layer["customdata"], click_layer["marker"]["line"]["width"], strict=True))
     assert widths["kent"] == 3 and widths["essex"] == 0  # the selected authority is outlined
@@ -36,20 +45,35 @@ def test_category_note_says_strongest_of_products(tiny_data):
 
 
 def test_layout_reads_the_query_and_ignores_bad_values(tiny_data):
-    page = map_page.layout(tiny_data, technology="facewise-cloud", as_of="2021-03-01", authority="kent", outcome="ncnd,bogus", region="East")
+    page = map_page.layout(
+        tiny_data,
+        technology="facewise-cloud",
+        as_of="2021-03-01",
+        authority="kent",
+        outcome="ncnd,bogus",
+        region="East",
+    )
     found = {c.id: c for c in _walk(page) if getattr(c, "id", None)}
     assert found["map-technology"].value == "facewise-cloud"
     assert found["map-as-of"].value == (dt.date(2021, 3, 1) - dt.date(2021, 1, 10)).days
     assert found["map-authority-search"].value == "kent"
     assert found["map-outcomes"].value == ["ncnd"]
     assert found["map-regions"].value == ["East"]
-    fallback = {c.id: c for c in _walk(map_page.layout(tiny_data, technology="nope", as_of="garbage", authority="../etc")) if getattr(c, "id", None)}
+    fallback = {
+        c.id: c
+        for c in _walk(map_page.layout(tiny_data, technology="nope", as_of="garbage", authority="../etc"))
+        if getattr(c, "id", None)
+    }
     assert fallback["map-technology"].value == "facewise-cloud"  # the most asked technology
     assert fallback["map-as-of"].value == fallback["map-as-of"].max  # the latest date
     assert fallback["map-authority-search"].value is None
     # a technology the taxonomy knows but no answer names is not offered: the page falls back to the
     # default rather than draw an empty dropdown and a map of nothing ("None: answers as they stood ...")
-    unanswered = {c.id: c for c in _walk(map_page.layout(tiny_data, technology="automatic-number-plate-recognition")) if getattr(c, "id", None)}
+    unanswered = {
+        c.id: c
+        for c in _walk(map_page.layout(tiny_data, technology="automatic-number-plate-recognition"))
+        if getattr(c, "id", None)
+    }
     assert "automatic-number-plate-recognition" not in {o["value"] for o in unanswered["map-technology"].options}
     assert unanswered["map-technology"].value == "facewise-cloud"
 
@@ -97,7 +121,11 @@ FINDINGS = pl.DataFrame(
 def test_findings_filter_sort_and_rows():
     data = FakeData(pl.DataFrame(), findings=FINDINGS)
     frame = findings_page.views.filter_findings(FINDINGS, None, None, None)
-    assert frame.get_column("check").to_list() == ["mosaic_exposure", "peer_disclosure", "timeliness"]  # strongest first
+    assert frame.get_column("check").to_list() == [
+        "mosaic_exposure",
+        "peer_disclosure",
+        "timeliness",
+    ]  # strongest first
     only = findings_page.views.filter_findings(FINDINGS, ["timeliness", "peer_disclosure"], ["notable"], None)
     assert only.get_column("authority_id").to_list() == ["kent"]
     rows = findings_page.views.findings_grid_rows(frame, limit=2)
@@ -113,14 +141,19 @@ def test_findings_csv_flattens_metrics_and_evidence():
     frame = pl.read_csv(text.encode())
     assert frame.height == 3
     kent = frame.filter(pl.col("authority_id") == "kent").row(0, named=True)
-    assert kent["evidence_count"] == 1 and kent["evidence"] == "2021-02-10 Essex Police confirm https://example.org/essex"
+    assert (
+        kent["evidence_count"] == 1 and kent["evidence"] == "2021-02-10 Essex Police confirm https://example.org/essex"
+    )
     assert kent["peers_exact"] == 1
     assert frame.filter(pl.col("check") == "mosaic_exposure").get_column("coverage").to_list() == [0.5]
     assert "reversals" not in frame.columns  # a metric no finding fills is not a column
 
 
 def test_clicking_a_finding_opens_its_authority_or_technology():
-    rows = [{"row": "0", "authority_id": "kent", "technology_id": "facewise-cloud"}, {"row": "1", "authority_id": None, "technology_id": "drones"}]
+    rows = [
+        {"row": "0", "authority_id": "kent", "technology_id": "facewise-cloud"},
+        {"row": "1", "authority_id": None, "technology_id": "drones"},
+    ]
     assert findings_page.clicked_target({"rowId": "0"}, rows) == "/?technology=facewise-cloud&authority=kent"
     assert findings_page.clicked_target({"rowId": "1"}, rows) == "/?technology=drones"
     assert findings_page.clicked_target({"rowId": "9"}, rows) is None
@@ -246,7 +279,9 @@ def test_findings_index_selects_in_strength_order_and_fetches_rows_by_number():
     assert FINDINGS[index.get_column("row")].get_column("check").to_list() == index.get_column("check").to_list()
     chosen = findings_page.views.select_findings(index, None, ["notable", "info"], None)
     assert chosen.get_column("authority_id").to_list() == ["kent", "sussex"]
-    assert findings_page.views.select_findings(index, None, None, ["dji-mavic"]).get_column("check").to_list() == ["timeliness"]
+    assert findings_page.views.select_findings(index, None, None, ["dji-mavic"]).get_column("check").to_list() == [
+        "timeliness"
+    ]
 
 
 def test_panel_findings_are_the_most_relevant_few_with_the_total():
@@ -258,10 +293,18 @@ def test_panel_findings_are_the_most_relevant_few_with_the_total():
         for i in range(30)
     ] + [_finding(check="timeliness", scope="response", authority_id="essex", technology_id="dji-mavic", severity="strong", summary="other", metrics={}, evidence=[])]  # fmt: skip
     findings = pl.DataFrame(rows, schema=FINDING_SCHEMA)
-    shown, total = findings_page.views.panel_findings(findings, findings_page.views.findings_index(findings), "kent", ["facewise-cloud"])
+    shown, total = findings_page.views.panel_findings(
+        findings, findings_page.views.findings_index(findings), "kent", ["facewise-cloud"]
+    )
     assert total == 30
     assert shown.height == findings_page.views.PANEL_FINDINGS_LIMIT
-    assert shown.get_column("summary").to_list()[:5] == ["s29", "s28", "s27", "s26", "s25"]  # selected technology first, latest first
+    assert shown.get_column("summary").to_list()[:5] == [
+        "s29",
+        "s28",
+        "s27",
+        "s26",
+        "s25",
+    ]  # selected technology first, latest first
     assert set(shown.get_column("authority_id")) == {"kent"}
 
 
@@ -307,7 +350,9 @@ def test_the_report_download_is_the_dossier_at_the_answers_own_date_and_says_how
     html_text = base64.b64decode(download["content"]).decode("utf-8")
     assert download["filename"].endswith("-2024-03-01.html")
     assert "As of</dt><dd>2024-03-01</dd>" in html_text and "By 1 March 2024, 1 of 1 other authority asked" in html_text
-    assert f"mosaic report --workspace {workspace.path} --response " in html_text and "mosaic dashboard" not in html_text
+    assert (
+        f"mosaic report --workspace {workspace.path} --response " in html_text and "mosaic dashboard" not in html_text
+    )
     # no authority chosen: the technology report on the slider's date
     national = report_download(WorkspaceData(workspace), "drones", dt.date(2024, 12, 31), None)
     assert national["filename"] == "mosaic-report-drones-2024-12-31.html"
@@ -321,13 +366,31 @@ def test_undated_answers_show_at_the_last_date_and_are_counted_on_the_timeline()
 
     from ..rows import frame, response
 
-    data = FakeData(frame([response("kent", "drones", "ncnd", None), response("essex", "drones", "disclosed", "2023-05-01"), response("surrey", "drones", "ncnd", "2024-01-10")]))
+    data = FakeData(
+        frame(
+            [
+                response("kent", "drones", "ncnd", None),
+                response("essex", "drones", "disclosed", "2023-05-01"),
+                response("surrey", "drones", "ncnd", "2024-01-10"),
+            ]
+        )
+    )
     dates = {"first": "2023-05-01", "last": "2024-01-10"}
     last = (dt.date(2024, 1, 10) - dt.date(2023, 5, 1)).days
     figure, legend, _, _, _, _ = map_page.update_map(data, "drones", last, dates, None, None, "hex", None)
-    stances = dict(zip(figure["data"][-1]["customdata"], [t.split("<br>")[1] for t in figure["data"][-1]["hovertext"]], strict=True))
+    stances = dict(
+        zip(
+            figure["data"][-1]["customdata"], [t.split("<br>")[1] for t in figure["data"][-1]["hovertext"]], strict=True
+        )
+    )
     assert stances["kent"].endswith("NCND") and "answers as they stand" in figure["layout"]["title"]["text"]
     earlier, *_ = map_page.update_map(data, "drones", last - 1, dates, None, None, "hex", None)
-    assert dict(zip(earlier["data"][-1]["customdata"], [t.split("<br>")[1] for t in earlier["data"][-1]["hovertext"]], strict=True))["kent"].endswith("Not asked")
+    assert dict(
+        zip(
+            earlier["data"][-1]["customdata"],
+            [t.split("<br>")[1] for t in earlier["data"][-1]["hovertext"]],
+            strict=True,
+        )
+    )["kent"].endswith("Not asked")
     _, note = timeline_page.update_timeline(data, "drones")
     assert "1 undated answer is not on the time axis (Kent Police)" in note

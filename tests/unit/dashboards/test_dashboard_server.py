@@ -29,7 +29,14 @@ def test_other_addresses_need_a_password():
 
 def test_boundaries_must_carry_register_codes(tmp_path):
     good = tmp_path / "areas.geojson"
-    good.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"PFA20CD": "E23000032"}, "geometry": None}]}))
+    good.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": {"PFA20CD": "E23000032"}, "geometry": None}],
+            }
+        )
+    )
     assert load_boundaries(good, ["E23000032"])["feature_key"] == "properties.PFA20CD"
     with pytest.raises(DataError, match="no feature property"):
         load_boundaries(good, ["E00000000"])
@@ -41,7 +48,9 @@ def test_boundaries_must_carry_register_codes(tmp_path):
         load_boundaries(tmp_path / "missing.geojson", ["E23000032"])
 
 
-@pytest.mark.skipif(not SHARED_BOUNDARIES.is_file(), reason="the reference boundaries are only on the project's machines")
+@pytest.mark.skipif(
+    not SHARED_BOUNDARIES.is_file(), reason="the reference boundaries are only on the project's machines"
+)
 def test_real_police_force_areas_match_the_register():
     from mosaic.registry import load_authorities
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from mosaic.analyses import stance_counts
 
 import plotly.graph_objects as go
 import polars as pl
@@ -11,6 +10,7 @@ import pytest
 from dash import html
 
 from dashboards import views
+from mosaic.analyses import stance_counts
 from mosaic.analyses.mapview import stance_timeline
 from mosaic.registry import load_authorities
 from mosaic.registry.hexgrid import hex_cells
@@ -76,7 +76,9 @@ def test_outcome_filter_fades_the_rest_but_keeps_the_country(tiny_data):
 def test_region_filter(tiny_data):
     frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31))
     cells = views.map_cells(frame, AUTHORITIES, regions=["East"])
-    assert cells.filter(pl.col("visible") & (pl.col("map_stance") != "not_asked")).get_column("authority_id").to_list() == ["essex"]
+    assert cells.filter(pl.col("visible") & (pl.col("map_stance") != "not_asked")).get_column(
+        "authority_id"
+    ).to_list() == ["essex"]
 
 
 def test_hexagon_labels_are_unique_and_short(tiny_data):
@@ -89,14 +91,28 @@ def test_hexagon_labels_are_unique_and_short(tiny_data):
 
 
 def test_hover_text_escapes_data():
-    row = {"authority_name": "<b>X</b>", "map_stance": "ncnd", "response_date": dt.date(2021, 1, 1), "outcome": "ncnd", "exemptions": ["<i>s24(2)</i>"], "public_stance": None}
+    row = {
+        "authority_name": "<b>X</b>",
+        "map_stance": "ncnd",
+        "response_date": dt.date(2021, 1, 1),
+        "outcome": "ncnd",
+        "exemptions": ["<i>s24(2)</i>"],
+        "public_stance": None,
+    }
     text = views._hover(row)
     assert "&lt;b&gt;X&lt;/b&gt;" in text and "<i>" not in text
 
 
 def test_safe_link_only_links_web_addresses():
     assert isinstance(views.safe_link("https://example.org/x"), html.A)
-    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>", "/etc/passwd", "file:///etc/passwd", "http:/nohost"):
+    for bad in (
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,<script>",
+        "/etc/passwd",
+        "file:///etc/passwd",
+        "http:/nohost",
+    ):
         shown = views.safe_link(bad)
         assert not isinstance(shown, html.A), bad
     assert views.safe_link(None) == ""
@@ -115,7 +131,9 @@ def test_authority_panel_shows_data_text_as_text(tiny_data):
 
 
 def test_authority_panel_lists_responses_in_time_order(tiny_data):
-    panel = views.authority_panel(tiny_data.inputs(), tiny_data.findings(), "kent", ["facewise-cloud"], "Facewise Cloud")
+    panel = views.authority_panel(
+        tiny_data.inputs(), tiny_data.findings(), "kent", ["facewise-cloud"], "Facewise Cloud"
+    )
     rows = components_in(panel, html.Tr)[1:]
     assert [strings_in(r.children[0])[0] for r in rows] == ["2021-01-10", "2021-04-10"]
 
@@ -124,7 +142,15 @@ def test_headline_without_and_with_exposure(tiny_data):
     frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31))
     plain = " ".join(strings_in(views.headline_component(frame, None)))
     assert "2/3" in plain  # 3 asked, 2 with a confirm or deny on record (one later NCNDed): small counts stay counts
-    metrics = {"coverage": 0.5, "coverage_low": 0.2, "coverage_high": 0.8, "disclosed": 2, "asked": 4, "base_rate": 0.6, "mean_marginal_bits": 0.97}
+    metrics = {
+        "coverage": 0.5,
+        "coverage_low": 0.2,
+        "coverage_high": 0.8,
+        "disclosed": 2,
+        "asked": 4,
+        "base_rate": 0.6,
+        "mean_marginal_bits": 0.97,
+    }
     rich = " ".join(strings_in(views.headline_component(frame, metrics)))
     assert "2/3" in rich and "60%" in rich and "0.97 bits" in rich  # the map's own counts, the check's rate and bits
 
@@ -156,7 +182,10 @@ def test_timeline_aggregates_by_month_when_large():
 
 
 def test_boundary_feature_key_finds_the_code_property():
-    geojson = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"NAME": "Kent", "CODE": "E23000032"}, "geometry": None}]}
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"NAME": "Kent", "CODE": "E23000032"}, "geometry": None}],
+    }
     assert views.boundary_feature_key(geojson, ["E23000032"]) == "properties.CODE"
     assert views.boundary_feature_key(geojson, ["E99"]) is None
 
@@ -175,8 +204,14 @@ def test_dashboard_map_and_exposure_equal_the_library_on_fresh_inputs(tmp_path):
     whole = AnalysisInputs.from_workspace(workspace)
     for technology, as_of in (("facial-recognition", dt.date(2023, 6, 30)), ("clearsight-match", dt.date(2025, 1, 1))):
         assert data.map_frame(technology, as_of).equals(map_stances(whole, technology, as_of))
-        national = run_checks(whole, ["mosaic_exposure"], as_of=as_of, technology_ids=[technology]).filter(pl.col("scope") == "technology")
-        expected = {k: v for k, v in national.row(0, named=True)["metrics"].items() if v is not None} if national.height else None
+        national = run_checks(whole, ["mosaic_exposure"], as_of=as_of, technology_ids=[technology]).filter(
+            pl.col("scope") == "technology"
+        )
+        expected = (
+            {k: v for k, v in national.row(0, named=True)["metrics"].items() if v is not None}
+            if national.height
+            else None
+        )
         assert data.exposure(technology, as_of) == pytest.approx(expected)
 
 
@@ -185,10 +220,16 @@ def test_choropleth_colours_areas_by_stance_without_tiles(tiny_data):
 
     def square(code, x):
         ring = [[x, 51.0], [x + 0.5, 51.0], [x + 0.5, 51.5], [x, 51.5], [x, 51.0]]
-        return {"type": "Feature", "properties": {"PFA20CD": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+        return {
+            "type": "Feature",
+            "properties": {"PFA20CD": code},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
 
     geojson = {"type": "FeatureCollection", "features": [square(codes["kent"], 0.5), square(codes["essex"], 0.0)]}
-    frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31)).join(AUTHORITIES.select("authority_id", "pfa_code"), on="authority_id")
+    frame = tiny_data.map_frame("facewise-cloud", dt.date(2021, 12, 31)).join(
+        AUTHORITIES.select("authority_id", "pfa_code"), on="authority_id"
+    )
     figure = views.choropleth_figure(frame, geojson, "properties.PFA20CD")
     by_name = {t.name: t for t in figure.data}
     assert list(by_name["■ NCND (2)"].locations) == [codes["kent"], codes["surrey"]]
@@ -208,7 +249,14 @@ def test_technology_options_list_what_the_data_holds_and_its_ancestors():
         }
     )
     values = [o["value"] for o in views.technology_options(load_technologies(), events)]
-    assert set(values) == {"facial-recognition", "nec-neoface", "live-facial-recognition", "nec-neoface-live", "drones", "unresolved:quux-scanner"}
+    assert set(values) == {
+        "facial-recognition",
+        "nec-neoface",
+        "live-facial-recognition",
+        "nec-neoface-live",
+        "drones",
+        "unresolved:quux-scanner",
+    }
     assert "amazon-rekognition" not in values and "clearsight-match" not in values
     labels = {o["value"]: o["label"] for o in views.technology_options(load_technologies(), events)}
     assert labels["unresolved:quux-scanner"].strip("\u2003") == "Quux Scanner"
@@ -237,13 +285,23 @@ def test_a_category_map_marks_a_product_ncnd_behind_a_confirmed_cell():
 
     from ..rows import frame, response
 
-    data = FakeData(frame([response("kent", "facial-recognition", "disclosed", "2023-01-20", source_type="survey"), response("kent", "amazon-rekognition", "ncnd", "2024-02-20")]))
+    data = FakeData(
+        frame(
+            [
+                response("kent", "facial-recognition", "disclosed", "2023-01-20", source_type="survey"),
+                response("kent", "amazon-rekognition", "ncnd", "2024-02-20"),
+            ]
+        )
+    )
     cells = views.map_cells(data.map_frame("facial-recognition", dt.date(2024, 3, 1)), AUTHORITIES)
     figure = views.hex_map_figure(cells)
     dots = [trace for trace in figure["data"] if "also an NCND within it" in trace.get("name", "")]
     assert len(dots) == 1 and len(dots[0]["x"]) == 1 and dots[0]["name"].endswith("(1)")
     kent = figure["data"][-1]["customdata"].index("kent")
-    assert "also an NCND on Amazon Rekognition" in figure["data"][-1]["hovertext"][kent] and "Confirmed" in figure["data"][-1]["hovertext"][kent]
+    assert (
+        "also an NCND on Amazon Rekognition" in figure["data"][-1]["hovertext"][kent]
+        and "Confirmed" in figure["data"][-1]["hovertext"][kent]
+    )
     assert "also an NCND within it: 1" in " ".join(strings_in(views.legend_component(cells.filter(pl.col("visible")))))
 
 
@@ -254,8 +312,25 @@ def test_panel_evidence_is_in_plain_words_and_says_when_more_exists():
 
     from ..rows import frame, response
 
-    rows = [response("kent", "drones", "ncnd", "2024-06-01")] + [response(a, "drones", "disclosed", f"2023-01-{i + 10:02d}") for i, a in enumerate(
-        ["essex", "surrey", "sussex", "norfolk", "suffolk", "durham", "cleveland", "cumbria", "lancashire", "merseyside", "cheshire", "dorset"])]
+    rows = [response("kent", "drones", "ncnd", "2024-06-01")] + [
+        response(a, "drones", "disclosed", f"2023-01-{i + 10:02d}")
+        for i, a in enumerate(
+            [
+                "essex",
+                "surrey",
+                "sussex",
+                "norfolk",
+                "suffolk",
+                "durham",
+                "cleveland",
+                "cumbria",
+                "lancashire",
+                "merseyside",
+                "cheshire",
+                "dorset",
+            ]
+        )
+    ]
     inputs = AnalysisInputs.from_responses(frame(rows))
     from mosaic.analyses import run_checks
 

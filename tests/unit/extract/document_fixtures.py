@@ -124,7 +124,7 @@ ICO_PARAGRAPHS: list[str] = [
     "Address: Force Headquarters, Sherwood Lodge, Arnold, Nottingham NG5 8PP",
     "Decision (including any steps ordered)",
     "1. The complainant has requested information about the use of Amazon Rekognition facial recognition "
-    "technology. Nottinghamshire Police (\"the public authority\") refused to confirm or deny whether it holds "
+    'technology. Nottinghamshire Police ("the public authority") refused to confirm or deny whether it holds '
     "the requested information, citing section 24(2) (National security) and section 31(3) (Law enforcement) of FOIA.",
     "2. The Commissioner's decision is that the public authority was entitled to rely on section 24(2) of FOIA "
     "to neither confirm nor deny whether it holds the requested information. He has not gone on to consider "
@@ -133,8 +133,8 @@ ICO_PARAGRAPHS: list[str] = [
     "Request and response",
     "4. On 11 June 2024, the complainant wrote to the public authority and requested information in the "
     "following terms:",
-    "\"Please provide any contracts with Amazon relating to the Rekognition facial recognition service, "
-    "whether and when the force has used it, the costs, and the use cases, from 2016 onwards.\"",
+    '"Please provide any contracts with Amazon relating to the Rekognition facial recognition service, '
+    'whether and when the force has used it, the costs, and the use cases, from 2016 onwards."',
     "5. The public authority responded on 5 July 2024. It refused to confirm or deny whether it holds the "
     "requested information, citing sections 24(2) and 31(3) of FOIA.",
     "6. Following an internal review the public authority wrote to the complainant on 11 July 2024. It "

@@ -104,7 +104,9 @@ def test_plain_not_held_letter_in_markdown(documents):
     assert described["outcome"]["normalised"] == "not_held"
     assert described["response_date"]["normalised"] == "2024-11-18"
     # the stored provenance marks a field kept below high confidence
-    assert "response_date \u00b63 (medium)" in document_table(documents["not_held_letter.md"]).frame.item(0, "provenance")
+    assert "response_date \u00b63 (medium)" in document_table(documents["not_held_letter.md"]).frame.item(
+        0, "provenance"
+    )
 
 
 def test_response_in_an_email(documents):
@@ -145,7 +147,9 @@ def test_missing_fields_are_listed_and_become_issue_rows(tmp_path):
     issues = table.issues.sort("column")
     core = issues.filter(pl.col("issue") == "core_field_not_found").get_column("column").to_list()
     assert core == ["authority", "outcome", "response_date", "technology"]
-    assert issues.filter(pl.col("issue") == "core_field_not_found").get_column("severity").unique().to_list() == ["warning"]
+    assert issues.filter(pl.col("issue") == "core_field_not_found").get_column("severity").unique().to_list() == [
+        "warning"
+    ]
     # With no answer found, the reasons an answer might give are looked for and reported too (info).
     assert set(issues.get_column("column")) == {
         "authority", "outcome", "response_date", "technology", "request_id", "request_date", "exemptions",
@@ -161,7 +165,9 @@ def test_document_table_cells_are_the_text_as_found_plus_kind_and_provenance(doc
     assert table.source_file == "ncnd_letter.txt"
     assert row["response_date"] == "5 July 2024"
     assert row["document_kind"] == "response_letter"
-    assert row["provenance"].startswith("authority \u00b61; request_id \u00b64; request_date \u00b68; response_date \u00b65")
+    assert row["provenance"].startswith(
+        "authority \u00b61; request_id \u00b64; request_date \u00b68; response_date \u00b65"
+    )
     assert row["decision_outcome"] is None
     assert table.issues.height == 0
 
@@ -170,7 +176,10 @@ def test_document_table_cells_are_the_text_as_found_plus_kind_and_provenance(doc
     ("sentence", "outcome"),
     [
         ("The force can neither confirm nor deny that it holds the information.", "ncnd"),
-        ("No information is held. In relation to covert tactics, the force will neither confirm nor deny.", "ncnd_partial"),
+        (
+            "No information is held. In relation to covert tactics, the force will neither confirm nor deny.",
+            "ncnd_partial",
+        ),
         ("The force does not hold the information you asked for.", "not_held"),
         ("The information is exempt from disclosure and is withheld under section 31(1).", "withheld"),
         ("Complying with your request would exceed the appropriate limit.", "refused"),

@@ -105,7 +105,11 @@ def test_scottish_commissioner_decision(documents):
         "complaint_date": ("12 August 2024", "high", "\u00b614"),
         # "IMSI catchers" is an alias of the category
         "technology": ("Covert communications data capture", "high", "\u00b610"),
-        "outcome": ("It refused to confirm or deny whether it held the information, under section 18(1) of FOISA.", "high", "\u00b611"),
+        "outcome": (
+            "It refused to confirm or deny whether it held the information, under section 18(1) of FOISA.",
+            "high",
+            "\u00b611",
+        ),
         # FOISA: the bare "section 18(1)" is read under the Scottish Act, not FOIA
         "exemptions": ("FOISA section 18(1); sections 31(1) and 35(1)(a)", "high", "\u00b611"),
         "regulator_upheld": ("foisa_s18", "high", "\u00b616"),
@@ -136,8 +140,7 @@ Decision (including any steps ordered)
 
 def test_upheld_in_part_when_one_limb_fails_and_a_step_is_ordered():
     extraction = notice(
-        HEAD
-        + "2. The Commissioner's decision is that Kent Police was entitled to rely on section 23(5). "
+        HEAD + "2. The Commissioner's decision is that Kent Police was entitled to rely on section 23(5). "
         "Kent Police was not entitled to rely on section 24(2).\n\n"
         "3. The Commissioner requires the public authority to take the following steps: "
         "Issue a fresh response which does not rely on section 24(2).\n\n"
@@ -175,7 +178,9 @@ def _ico_paragraphs() -> list[str]:
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("document_fixtures_notices", Path(__file__).with_name("document_fixtures.py"))
+    spec = importlib.util.spec_from_file_location(
+        "document_fixtures_notices", Path(__file__).with_name("document_fixtures.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return list(module.ICO_PARAGRAPHS)
@@ -206,7 +211,7 @@ def test_a_notice_about_a_product_records_the_product_not_its_category():
 
 
 def test_a_product_named_by_its_alias_also_wins_over_the_category():
-    """"Rekognition" alone (an alias) in the request; the summary says "facial recognition"."""
+    """ "Rekognition" alone (an alias) in the request; the summary says "facial recognition"."""
     extraction = notice(
         _rekognition_notice(
             "1. The complainant has requested information about facial recognition. The public authority refused "
@@ -255,9 +260,11 @@ def test_a_product_named_only_in_the_commissioners_reasoning_does_not_replace_th
         "1. The complainant has requested information about the use of facial recognition technology. The public "
         "authority refused to confirm or deny whether it holds the requested information, citing section 24(2) of FOIA."
     )
-    paragraphs[11] = "\"Does the force use facial recognition technology, and since when?\""
+    paragraphs[11] = '"Does the force use facial recognition technology, and since when?"'
     reasons = next(i for i, p in enumerate(paragraphs) if p.startswith("9."))
-    paragraphs.insert(reasons + 1, "9a. The complainant pointed out that other forces have said they use Amazon Rekognition.")
+    paragraphs.insert(
+        reasons + 1, "9a. The complainant pointed out that other forces have said they use Amazon Rekognition."
+    )
     assert notice("\n\n".join(paragraphs)).value("technology") == "Facial recognition"
 
 
@@ -281,8 +288,7 @@ NOT_CONSIDERED_VARIANTS = [
 @pytest.mark.parametrize("sentence", NOT_CONSIDERED_VARIANTS)
 def test_not_considered_is_read_in_each_of_its_wordings(sentence):
     extraction = notice(
-        HEAD
-        + "2. The Commissioner's decision is that Kent Police was entitled to rely on section 24(2) of FOIA to "
+        HEAD + "2. The Commissioner's decision is that Kent Police was entitled to rely on section 24(2) of FOIA to "
         "neither confirm nor deny whether it holds the requested information. "
         + sentence
         + "\n\n3. The Commissioner does not require the public authority to take any steps.\n"
@@ -299,7 +305,11 @@ def test_not_considered_is_read_in_each_of_its_wordings(sentence):
 @pytest.mark.parametrize("placeholder", ["IC-000000-X0X0", "FS50000000", "IC-00000-XXXX"])
 def test_a_placeholder_reference_is_no_reference(placeholder):
     """Templates and redacted copies carry a dummy reference: it is not the notice's reference."""
-    extraction = notice(f"Reference: {placeholder}\n\n" + HEAD + "2. The Commissioner's decision is that Kent Police was entitled to rely on section 24(2).\n")
+    extraction = notice(
+        f"Reference: {placeholder}\n\n"
+        + HEAD
+        + "2. The Commissioner's decision is that Kent Police was entitled to rely on section 24(2).\n"
+    )
     reference = extraction.fields["regulator_reference"]
     assert extraction.value("regulator_reference") is None
     assert (reference.value, reference.kept) == (placeholder, False)  # what was seen, not kept
@@ -312,5 +322,9 @@ def test_a_placeholder_reference_is_no_reference(placeholder):
 
 
 def test_a_real_reference_beside_a_placeholder_is_kept():
-    extraction = notice(f"Reference: IC-000000-X0X0\n\n" + HEAD + "2. Kent Police was entitled to rely on section 24(2).\n\nReference: IC-345678-K2L9\n")
+    extraction = notice(
+        "Reference: IC-000000-X0X0\n\n"
+        + HEAD
+        + "2. Kent Police was entitled to rely on section 24(2).\n\nReference: IC-345678-K2L9\n"
+    )
     assert extraction.value("regulator_reference") == "IC-345678-K2L9"

@@ -32,7 +32,9 @@ def test_the_fixture_pdf_really_has_hyphenated_line_breaks_and_running_lines(doc
     assert len(pages) == 3
     assert all(page.lstrip().startswith("Reference: IC-312345-A1B2") for page in pages)
     assert [page.rstrip().splitlines()[-1].strip() for page in pages] == ["1", "2", "3"]
-    assert any(line.rstrip().endswith(("-",)) and line.rstrip()[-2].isalpha() for page in pages for line in page.splitlines())
+    assert any(
+        line.rstrip().endswith(("-",)) and line.rstrip()[-2].isalpha() for page in pages for line in page.splitlines()
+    )
 
 
 def test_join_lines_mends_hyphenation_only_before_lower_case():
@@ -65,7 +67,9 @@ def test_html_skips_navigation_and_breaks_at_blocks(tmp_path):
 
 def test_markdown_markers_are_removed(tmp_path):
     note = tmp_path / "note.md"
-    note.write_text("# Kent Police\n\n**Reference:** [FOI 12/24](https://x.example)\n\n> quoted *request*\n", encoding="utf-8")
+    note.write_text(
+        "# Kent Police\n\n**Reference:** [FOI 12/24](https://x.example)\n\n> quoted *request*\n", encoding="utf-8"
+    )
     assert [p.text for p in read_paragraphs(note)] == ["Kent Police", "Reference: FOI 12/24", "quoted request"]
 
 
@@ -75,7 +79,9 @@ def test_email_body_and_pdf_attachment_are_read_with_the_attachment_named(tmp_pa
     message["Subject"] = "Your request"
     message["Date"] = "Mon, 8 Jul 2024 09:00:00 +0100"
     message.set_content("Please find our response attached.")
-    message.add_attachment(documents["ico_notice.pdf"].read_bytes(), maintype="application", subtype="pdf", filename="response.pdf")
+    message.add_attachment(
+        documents["ico_notice.pdf"].read_bytes(), maintype="application", subtype="pdf", filename="response.pdf"
+    )
     path = tmp_path / "reply.eml"
     path.write_bytes(bytes(message))
     paragraphs = read_paragraphs(path)
@@ -150,7 +156,9 @@ def test_unicode_hyphens_at_a_line_break_are_mended_in_a_pdf(tmp_path, hyphen):
     pdf.cell(0, 6, "tions at sections 24(2) and 31(3).", new_x="LMARGIN", new_y="NEXT")
     path = tmp_path / "hyphen.pdf"
     pdf.output(str(path))
-    assert [p.text for p in read_paragraphs(path)] == ["The public authority relied on the exemptions at sections 24(2) and 31(3)."]
+    assert [p.text for p in read_paragraphs(path)] == [
+        "The public authority relied on the exemptions at sections 24(2) and 31(3)."
+    ]
 
 
 def _unicode_font():
@@ -199,7 +207,10 @@ def test_a_forwarded_message_attached_as_rfc822_is_read(tmp_path, document_texts
     path.write_bytes(bytes(_forwarded(_force_reply(body))))
     texts = [p.text for p in read_paragraphs(path)]
     assert "Lincolnshire Police" in texts
-    assert "I can confirm that Lincolnshire Police uses drones. The force operates four DJI Matrice 300 RTK aircraft; the purchase invoices are attached." in texts
+    assert (
+        "I can confirm that Lincolnshire Police uses drones. The force operates four DJI Matrice 300 RTK aircraft; the purchase invoices are attached."
+        in texts
+    )
 
     from mosaic.extract import extract_document
 
@@ -213,7 +224,9 @@ def test_a_forwarded_message_attached_as_rfc822_is_read(tmp_path, document_texts
 
 def test_attachments_of_a_forwarded_message_are_read_with_their_names(tmp_path, documents):
     inner = _force_reply("Please find our response attached.")
-    inner.add_attachment(documents["ico_notice.pdf"].read_bytes(), maintype="application", subtype="pdf", filename="response.pdf")
+    inner.add_attachment(
+        documents["ico_notice.pdf"].read_bytes(), maintype="application", subtype="pdf", filename="response.pdf"
+    )
     path = tmp_path / "forwarded.eml"
     path.write_bytes(bytes(_forwarded(inner)))
     paragraphs = read_paragraphs(path)

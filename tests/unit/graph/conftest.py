@@ -14,7 +14,9 @@ def inputs_of(rows: list[dict]) -> AnalysisInputs:
     """The rows with the registers and the sample's fictional products (the rows name them)."""
     from mosaic.registry import load_authorities, load_technologies
 
-    return AnalysisInputs(responses=frame(rows), authorities=load_authorities(), technologies=load_technologies(sample=True))
+    return AnalysisInputs(
+        responses=frame(rows), authorities=load_authorities(), technologies=load_technologies(sample=True)
+    )
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,9 @@ def test_agreement_weights_by_hand(inputs, response):
 def test_latest_answers_skip_non_answers_and_later_dates(inputs, response):
     graph = build_graph(inputs(_hand_case(response)), findings=empty_findings())
     answers = latest_answers(graph).filter(pl.col("authority_id") == "essex")
-    assert sorted(answers.select("technology_id", "stance").rows()) == sorted([(P, "confirm"), ("drones", "deny"), (P2, "deny"), (Q, "deny")])
+    assert sorted(answers.select("technology_id", "stance").rows()) == sorted(
+        [(P, "confirm"), ("drones", "deny"), (P2, "deny"), (Q, "deny")]
+    )
 
 
 def test_communities_and_distance_from_the_usual_stance(inputs, response):
@@ -62,7 +64,11 @@ def test_communities_and_distance_from_the_usual_stance(inputs, response):
     # group X answers alike: confirm P and P2; on Q kent and essex deny, sussex confirms (a departure)
     for authority in ("kent", "essex", "sussex"):
         rows += [response(authority, P, "disclosed", "2021-01-01"), response(authority, P2, "disclosed", "2021-01-01")]
-    rows += [response("kent", Q, "not_held", "2021-01-01"), response("essex", Q, "not_held", "2021-01-01"), response("sussex", Q, "disclosed", "2021-01-01")]
+    rows += [
+        response("kent", Q, "not_held", "2021-01-01"),
+        response("essex", Q, "not_held", "2021-01-01"),
+        response("sussex", Q, "disclosed", "2021-01-01"),
+    ]
     # group Y: NCND P and P2; on Q surrey denies and hampshire confirms (a tie: nobody departs)
     for authority in ("surrey", "hampshire"):
         rows += [response(authority, P, "ncnd", "2021-01-01"), response(authority, P2, "ncnd", "2021-01-01")]
@@ -79,7 +85,11 @@ def test_communities_and_distance_from_the_usual_stance(inputs, response):
     # sussex: 3 answers, usual stance on Q in its community is deny (2 of 3): 1 departure -> 1/3
     assert (by_id["sussex"]["answered_count"], by_id["sussex"]["departure_count"]) == (3, 1)
     assert abs(by_id["sussex"]["distance"] - 1 / 3) < 1e-12
-    assert by_id["kent"]["distance"] == 0.0 and by_id["surrey"]["distance"] == 0.0 and by_id["hampshire"]["distance"] == 0.0
+    assert (
+        by_id["kent"]["distance"] == 0.0
+        and by_id["surrey"]["distance"] == 0.0
+        and by_id["hampshire"]["distance"] == 0.0
+    )
     assert projection.modularity > 0
     # a fixed seed gives the same communities
     again = agreement_projection(graph, seed=7).members
@@ -90,11 +100,24 @@ def test_national_line_modal_stance_departures_and_ties(inputs, response):
     graph = build_graph(inputs(_hand_case(response)), findings=empty_findings())
     line = {row["technology_id"]: row for row in national_line(graph).iter_rows(named=True)}
     # P: confirm (kent, essex) vs ncnd (sussex)
-    assert (line[P]["national_stance"], line[P]["answered_count"], line[P]["departed_authority_ids"]) == ("confirm", 3, ["sussex"])
+    assert (line[P]["national_stance"], line[P]["answered_count"], line[P]["departed_authority_ids"]) == (
+        "confirm",
+        3,
+        ["sussex"],
+    )
     assert abs(line[P]["national_share"] - 2 / 3) < 1e-12
     # P2: ncnd (kent, sussex) vs deny (essex's latest)
-    assert (line[P2]["national_stance"], line[P2]["ncnd_count"], line[P2]["deny_count"], line[P2]["departed_authority_ids"]) == ("ncnd", 2, 1, ["essex"])
+    assert (
+        line[P2]["national_stance"],
+        line[P2]["ncnd_count"],
+        line[P2]["deny_count"],
+        line[P2]["departed_authority_ids"],
+    ) == ("ncnd", 2, 1, ["essex"])
     # Q: both deny
     assert (line[Q]["national_stance"], line[Q]["departed_count"]) == ("deny", 0)
     # drones: one confirm, one deny: no national line, nobody departs
-    assert (line["drones"]["is_tied"], line["drones"]["national_stance"], line["drones"]["departed_authority_ids"]) == (True, None, [])
+    assert (line["drones"]["is_tied"], line["drones"]["national_stance"], line["drones"]["departed_authority_ids"]) == (
+        True,
+        None,
+        [],
+    )

@@ -38,10 +38,16 @@ def test_register_structure_matches_the_registers(inputs):
     assert graph.count(kind="technology") == technologies.height
     assert graph.count("in_region") == authorities.filter(pl.col("region").is_not_null()).height
     # every unordered neighbour pair once
-    pairs = {tuple(sorted((a, n))) for a, ns in authorities.select("authority_id", "neighbours").iter_rows() for n in ns}
+    pairs = {
+        tuple(sorted((a, n))) for a, ns in authorities.select("authority_id", "neighbours").iter_rows() for n in ns
+    }
     assert graph.count("borders") == len(pairs)
     # one is_a per parent, plus one per second category of a variant (also_under)
-    assert graph.count("is_a") == technologies.filter(pl.col("parent_id").is_not_null()).height + technologies.get_column("also_under").list.len().sum()
+    assert (
+        graph.count("is_a")
+        == technologies.filter(pl.col("parent_id").is_not_null()).height
+        + technologies.get_column("also_under").list.len().sum()
+    )
     assert edges_of(graph, "is_a").filter(pl.col("source") == "technology:nec-neoface-live").get_column("target").to_list() == [
         "technology:nec-neoface", "technology:live-facial-recognition",
     ]  # fmt: skip
@@ -55,7 +61,9 @@ def test_register_structure_matches_the_registers(inputs):
 
 def test_responded_edges_carry_the_response(inputs, response):
     rows = [
-        response("kent", P, "ncnd", "2023-03-10", exemptions=["s24(2)", "s31(3)"], request_id="R1", response_id="r-kent"),
+        response(
+            "kent", P, "ncnd", "2023-03-10", exemptions=["s24(2)", "s31(3)"], request_id="R1", response_id="r-kent"
+        ),
         response("essex", P, "disclosed", "2021-07", request_id="R1", response_id="r-essex"),
         response("kent", Q, "not_held", "2022-01-05", response_id="r-kent-q"),
     ]
@@ -64,12 +72,21 @@ def test_responded_edges_carry_the_response(inputs, response):
     responded = edges_of(graph, "responded")
     assert responded.get_column("edge_id").to_list() == ["responded:r-essex", "responded:r-kent", "responded:r-kent-q"]
     kent = responded.filter(pl.col("response_id") == "r-kent").row(0, named=True)
-    assert (kent["source"], kent["target"], kent["stance"], kent["outcome"]) == ("authority:kent", f"technology:{P}", "ncnd", "ncnd")
+    assert (kent["source"], kent["target"], kent["stance"], kent["outcome"]) == (
+        "authority:kent",
+        f"technology:{P}",
+        "ncnd",
+        "ncnd",
+    )
     assert kent["exemptions"] == ["s24(2)", "s31(3)"]
     assert (kent["date"], kent["public_on"], kent["request_id"]) == (dt.date(2023, 3, 10), dt.date(2023, 3, 10), "R1")
     essex = responded.filter(pl.col("response_id") == "r-essex").row(0, named=True)
     # month precision: dated the 1st, public only from the end of the month
-    assert (essex["date"], essex["date_precision"], essex["public_on"]) == (dt.date(2021, 7, 1), "month", dt.date(2021, 7, 31))
+    assert (essex["date"], essex["date_precision"], essex["public_on"]) == (
+        dt.date(2021, 7, 1),
+        "month",
+        dt.date(2021, 7, 31),
+    )
     # cited: authority -> exemption with counts; Kent cited each code once, in an NCND
     cited = edges_of(graph, "cited")
     assert cited.select("source", "target", "count", "ncnd_count").rows() == [
@@ -94,21 +111,34 @@ def test_unresolved_names_get_their_own_nodes_under_the_path_they_were_given(inp
     graph = build_graph(inputs(rows), findings=empty_findings())
     validate(graph)
     node = graph.nodes.filter(pl.col("node_id") == "technology:unresolved:batscan").row(0, named=True)
-    assert (node["label"], node["is_registered"], node["level"], node["vendor"]) == ("BatScan", False, None, "Wayne Enterprises")
-    assert edges_of(graph, "is_a").filter(pl.col("source") == "technology:unresolved:batscan").get_column("target").to_list() == [
-        "technology:facial-recognition"
-    ]
+    assert (node["label"], node["is_registered"], node["level"], node["vendor"]) == (
+        "BatScan",
+        False,
+        None,
+        "Wayne Enterprises",
+    )
+    assert edges_of(graph, "is_a").filter(pl.col("source") == "technology:unresolved:batscan").get_column(
+        "target"
+    ).to_list() == ["technology:facial-recognition"]
     assert graph.nodes.filter(pl.col("node_id") == "authority:unresolved:gotham-pd").item(0, "label") == "Gotham PD"
-    assert edges_of(graph, "made_by").filter(pl.col("source") == "technology:unresolved:batscan").item(0, "target") == "vendor:wayne-enterprises"
+    assert (
+        edges_of(graph, "made_by").filter(pl.col("source") == "technology:unresolved:batscan").item(0, "target")
+        == "vendor:wayne-enterprises"
+    )
 
 
 def _findings(rows: list[dict]) -> pl.DataFrame:
     metrics = {name: None for name in METRICS}
-    filled = [{"scope": "response", "severity": "notable", "summary": "s", "metrics": metrics, "as_of": None, **row} for row in rows]
+    filled = [
+        {"scope": "response", "severity": "notable", "summary": "s", "metrics": metrics, "as_of": None, **row}
+        for row in rows
+    ]
     return pl.DataFrame(filled, schema=FINDING_SCHEMA)
 
 
-def _evidence(authority: str, technology: str, date: str, relation: str, grade: str, response_id: str, precision: str = "day") -> dict:
+def _evidence(
+    authority: str, technology: str, date: str, relation: str, grade: str, response_id: str, precision: str = "day"
+) -> dict:
     item = {name: None for name in EVIDENCE_STRUCT.to_schema()}
     item.update(
         authority_id=authority, authority=authority, technology_id=technology, technology=technology, date=dt.date.fromisoformat(date),
@@ -144,7 +174,9 @@ def test_evidence_for_edges_from_literal_findings(inputs, response):
     graph = build_graph(inputs(rows), findings=findings)
     validate(graph)
     evidence = edges_of(graph, "evidence_for")
-    assert evidence.select("source", "target", "check", "response_id", "ncnd_response_id", "evidence_relation", "grade").rows() == [
+    assert evidence.select(
+        "source", "target", "check", "response_id", "ncnd_response_id", "evidence_relation", "grade"
+    ).rows() == [
         ("authority:essex", "authority:kent", "peer_disclosure", "d-essex", "ncnd-kent", "exact", "official_peer"),
         ("authority:sussex", "authority:kent", "peer_disclosure", "d-sussex", "ncnd-kent", "broader", "official_peer"),
         ("authority:kent", "authority:kent", "self_acknowledgment", "d-kent", "ncnd-kent", "exact", "official_self"),
@@ -170,7 +202,10 @@ def test_as_of_view_drops_later_edges_and_recounts(inputs, response):
     assert edges_of(view, "responded").get_column("source").to_list() == ["authority:kent"]
     assert edges_of(view, "cited").select("target", "count").rows() == [("exemption:s24(2)", 1)]  # was 2 in full
     assert edges_of(full, "cited").select("count").item() == 2
-    assert edges_of(view, "asked").select("source", "target").rows() == [("request:R1", "authority:essex"), ("request:R1", "authority:kent")]
+    assert edges_of(view, "asked").select("source", "target").rows() == [
+        ("request:R1", "authority:essex"),
+        ("request:R1", "authority:kent"),
+    ]
     assert view.nodes.filter(pl.col("kind") == "request").get_column("node_id").to_list() == ["request:R1"]
     assert view.count(kind="authority") == 91  # the register stays: the map's frame
     # nothing in the view is dated after the as-of date
@@ -201,13 +236,25 @@ def test_technology_restriction_keeps_descendants_ancestors_and_their_requests(i
     technologies = view.nodes.filter(pl.col("kind") == "technology").get_column("entity_id").to_list()
     # the scope (live facial recognition and both its products) and the path above it; nothing else
     # (NEC NeoFace Live is under live facial recognition too: its family NEC NeoFace sits above it)
-    assert technologies == ["clearsight-match", "facial-recognition", "live-facial-recognition", "nec-neoface", "nec-neoface-live"]
+    assert technologies == [
+        "clearsight-match",
+        "facial-recognition",
+        "live-facial-recognition",
+        "nec-neoface",
+        "nec-neoface-live",
+    ]
     assert view.nodes.filter(pl.col("kind") == "request").get_column("entity_id").to_list() == ["R1"]
     assert view.nodes.filter(pl.col("kind") == "exemption").get_column("entity_id").to_list() == ["s24(2)"]
-    assert view.nodes.filter(pl.col("kind") == "vendor").get_column("entity_id").to_list() == ["NEC", "Quillon Optics Ltd"]
+    assert view.nodes.filter(pl.col("kind") == "vendor").get_column("entity_id").to_list() == [
+        "NEC",
+        "Quillon Optics Ltd",
+    ]
     # the category covers everything below it
     category = restrict(full, technology_ids=["technology:facial-recognition"])
-    assert sorted(edges_of(category, "responded").get_column("target").to_list()) == [f"technology:{P}", "technology:facial-recognition"]
+    assert sorted(edges_of(category, "responded").get_column("target").to_list()) == [
+        f"technology:{P}",
+        "technology:facial-recognition",
+    ]
 
 
 def test_unknown_technology_names_close_ones(inputs):
@@ -218,7 +265,9 @@ def test_unknown_technology_names_close_ones(inputs):
 
 def test_validate_catches_dangling_edges_and_duplicate_ids(inputs, response):
     graph = build_graph(inputs([response("kent", P, "ncnd", "2021-03-10")]), findings=empty_findings())
-    dangling = graph.edges.head(1).with_columns(pl.lit("authority:nowhere").alias("target"), pl.lit("x").alias("edge_id"))
+    dangling = graph.edges.head(1).with_columns(
+        pl.lit("authority:nowhere").alias("target"), pl.lit("x").alias("edge_id")
+    )
     with pytest.raises(SchemaError, match="authority:nowhere"):
         validate(GraphFrames(graph.nodes, pl.concat([graph.edges, dangling])))
     with pytest.raises(SchemaError, match="not unique"):
@@ -257,15 +306,29 @@ def test_sample_counts_reconcile_with_the_workspace(sample_inputs, sample_graph)
 def test_sample_evidence_for_edges_match_the_checks(sample_graph):
     graph, findings = sample_graph
     items = (
-        findings.select("check", pl.col("response_id").alias("ncnd_response_id"), pl.col("authority_id").alias("target"), "evidence")
+        findings.select(
+            "check", pl.col("response_id").alias("ncnd_response_id"), pl.col("authority_id").alias("target"), "evidence"
+        )
         .explode("evidence")
         .drop_nulls("evidence")
-        .select("check", "ncnd_response_id", "target", pl.col("evidence").struct.field("response_id"), pl.col("evidence").struct.field("authority_id"))
+        .select(
+            "check",
+            "ncnd_response_id",
+            "target",
+            pl.col("evidence").struct.field("response_id"),
+            pl.col("evidence").struct.field("authority_id"),
+        )
     )
     assert items.height > 0
     evidence = edges_of(graph, "evidence_for")
     assert evidence.height == items.height
-    expected = items.select("check", "ncnd_response_id", "response_id", ("authority:" + pl.col("authority_id")).alias("source"), ("authority:" + pl.col("target")).alias("target"))
+    expected = items.select(
+        "check",
+        "ncnd_response_id",
+        "response_id",
+        ("authority:" + pl.col("authority_id")).alias("source"),
+        ("authority:" + pl.col("target")).alias("target"),
+    )
     got = evidence.select("check", "ncnd_response_id", "response_id", "source", "target")
     assert_frame_equal(got.sort(got.columns), expected.sort(expected.columns))
     # every NCND with evidence has at least one edge into its authority, and each edge starts at a disclosure

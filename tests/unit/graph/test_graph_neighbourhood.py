@@ -37,7 +37,12 @@ def test_one_hop_around_an_authority_collapses_its_answers(graph):
     validate(view)
     assert view.nodes.filter(pl.col("distance") == 0).get_column("node_id").to_list() == ["authority:kent"]
     # Kent's land neighbours, its region, the two technologies, the codes it cited and its requests
-    assert _ids(view, "authority") == ["authority:kent", "authority:metropolitan", "authority:surrey", "authority:sussex"]
+    assert _ids(view, "authority") == [
+        "authority:kent",
+        "authority:metropolitan",
+        "authority:surrey",
+        "authority:sussex",
+    ]
     assert _ids(view, "technology") == [f"technology:{Q}", f"technology:{P}"]
     assert _ids(view, "exemption") == ["exemption:s24(2)", "exemption:s31(3)"]
     assert _ids(view, "request") == ["request:R1", "request:R2", "request:R3"]
@@ -49,7 +54,9 @@ def test_one_hop_around_an_authority_collapses_its_answers(graph):
         (answers.item(0, "edge_id"), 1, "deny", dt.date(2023, 5, 1)),
         (f"responded:authority:kent->technology:{P}", 3, "confirm", dt.date(2023, 3, 10)),
     ]
-    assert answers.item(0, "edge_id") == "responded:" + answers.item(0, "response_id")  # a single answer keeps its own id
+    assert answers.item(0, "edge_id") == "responded:" + answers.item(
+        0, "response_id"
+    )  # a single answer keeps its own id
     cited = view.edges.filter(pl.col("relation") == "cited").sort("target")
     assert cited.select("edge_id", "count", "ncnd_count").rows() == [
         ("cited:authority:kent|s24(2)", 2, 2), ("cited:authority:kent|s31(3)", 1, 1),
@@ -100,7 +107,9 @@ def test_date_and_technology_filters(graph):
     assert cited.select("target", "count").rows() == [("exemption:s24(2)", 1)]
     # the cited counts agree with the restricted graph's
     restricted = restrict(graph, as_of=dt.date(2021, 12, 31))
-    assert restricted.edges.filter(pl.col("relation") == "cited").select("target", "count").rows() == [("exemption:s24(2)", 1)]
+    assert restricted.edges.filter(pl.col("relation") == "cited").select("target", "count").rows() == [
+        ("exemption:s24(2)", 1)
+    ]
     only_q = neighbourhood(graph, "kent", technology_ids=[Q])
     assert _ids(only_q, "technology") == [f"technology:{Q}"] and _ids(only_q, "exemption") == []
 

@@ -56,7 +56,9 @@ def public_body(body_id: int, url_name: str, name: str) -> dict:
 USER = {"id": 77, "url_name": "jo_bloggs", "name": "Jo Bloggs", "ban_text": "", "about_me": ""}
 
 
-def event(event_id: int, event_type: str, created_at: str, described_state=None, calculated_state=None, **extra) -> dict:
+def event(
+    event_id: int, event_type: str, created_at: str, described_state=None, calculated_state=None, **extra
+) -> dict:
     """``InfoRequestEvent#json_for_api(false)`` (``display_status`` only on message events)."""
     out = {
         "id": event_id,
@@ -75,7 +77,17 @@ def event(event_id: int, event_type: str, created_at: str, described_state=None,
     return out
 
 
-def request(request_id: int, url_title: str, state: str, display: str, body: dict | None, events: list[dict] | None, *, title: str = TITLE, created_at: str = "2024-06-11T10:15:30.000+01:00") -> dict:
+def request(
+    request_id: int,
+    url_title: str,
+    state: str,
+    display: str,
+    body: dict | None,
+    events: list[dict] | None,
+    *,
+    title: str = TITLE,
+    created_at: str = "2024-06-11T10:15:30.000+01:00",
+) -> dict:
     """``InfoRequest#json_for_api(true)`` (``json_for_api(false)`` when ``events`` is None)."""
     out = {
         "id": request_id,
@@ -145,13 +157,29 @@ def batch_list() -> list:
 def feed() -> list:
     """A feed: events carrying ``info_request`` (shallow), ``public_body``, ``user`` and ``snippet``."""
     essex = request(105, "use_of_facial_recognition_techn_5", "rejected", "Refused.", ESSEX, None)
-    other = request(106, "budget_for_body_worn_video", "successful", "Successful.", ESSEX, None, title="Budget for stationery", created_at="2024-02-01T10:00:00.000+00:00")
+    other = request(
+        106,
+        "budget_for_body_worn_video",
+        "successful",
+        "Successful.",
+        ESSEX,
+        None,
+        title="Budget for stationery",
+        created_at="2024-02-01T10:00:00.000+00:00",
+    )
     sent = event(5001, "sent", "2024-06-11T10:15:32.000+01:00", "waiting_response", "waiting_response")
     answer = event(
         5002, "response", "2024-07-08T16:45:00.000+01:00", "rejected", "rejected",
         snippet="Essex Police can <b>neither confirm nor deny</b> that it holds the information you requested, by virtue of sections 24(2) and 31(3) of the Freedom of Information Act 2000.",
     )  # fmt: skip
-    stationery = event(6001, "response", "2024-03-01T10:00:00.000+00:00", "successful", "successful", snippet="Please find the figures attached.")
+    stationery = event(
+        6001,
+        "response",
+        "2024-03-01T10:00:00.000+00:00",
+        "successful",
+        "successful",
+        snippet="Please find the figures attached.",
+    )
     return [
         {**answer, "info_request": essex, "public_body": ESSEX, "user": USER},
         {**sent, "info_request": essex, "public_body": ESSEX, "user": USER},
@@ -241,6 +269,8 @@ def correspondence_zip(path: Path, *, with_answer: bool = True) -> Path:
         archive.writestr("correspondence.txt", correspondence_txt(path.stem))
         if with_answer:
             archive.writestr("2_2_FOI 2024 0612 response.pdf", response_pdf())
-            archive.writestr("2_3_covering note.html", "<html><body><p>Covering note: see the attached letter.</p></body></html>")
+            archive.writestr(
+                "2_3_covering note.html", "<html><body><p>Covering note: see the attached letter.</p></body></html>"
+            )
     path.write_bytes(buffer.getvalue())
     return path

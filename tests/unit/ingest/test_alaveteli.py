@@ -12,7 +12,9 @@ import pytest
 from mosaic.errors import DataError
 from mosaic.ingest.readers import ROW_COLUMN, read_tables
 
-_SPEC = importlib.util.spec_from_file_location("alaveteli_fixtures_unit", Path(__file__).parent / "alaveteli_fixtures.py")
+_SPEC = importlib.util.spec_from_file_location(
+    "alaveteli_fixtures_unit", Path(__file__).parent / "alaveteli_fixtures.py"
+)
 fx = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(fx)
 
@@ -47,7 +49,9 @@ def test_list_every_item_accounted_for_with_its_index(tmp_path):
     assert table.rows_read == 5
     by_row = {r[ROW_COLUMN]: r for r in table.frame.iter_rows(named=True)}
     assert sorted(by_row) == [1, 2, 3, 5]
-    assert table.ragged.to_dicts() == [{"source_row": 4, "reason": "item 4 ($[3]) is not a WhatDoTheyKnow request or event (int)", "raw": "42"}]
+    assert table.ragged.to_dicts() == [
+        {"source_row": 4, "reason": "item 4 ($[3]) is not a WhatDoTheyKnow request or event (int)", "raw": "42"}
+    ]
     assert by_row[3]["request_date"] == "2024-06-12"  # 23:30 UTC on 11 June is 12 June in London
     assert by_row[2]["request_date"] == "2024-13-45T25:00:00"  # left as written for the date cleaner
     assert by_row[5]["authority"] is None  # no public body: quarantined by ingest

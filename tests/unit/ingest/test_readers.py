@@ -164,7 +164,16 @@ def test_binary_with_zero_bytes_is_still_binary(tmp_path):
 
 def test_encrypted_workbook_says_it_is_password_protected(tmp_path):
     """An xlsx saved with a password is an OLE container with an EncryptedPackage stream."""
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 50 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 2000
+    ole = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 504
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\0" * 50
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\0" * 2000
+    )
     with pytest.raises(DataError) as raised:
         read_tables(write(tmp_path, "locked.xlsx", ole))
-    assert str(raised.value).startswith("locked.xlsx: the workbook is password-protected") and "\n" not in str(raised.value)
+    assert str(raised.value).startswith("locked.xlsx: the workbook is password-protected") and "\n" not in str(
+        raised.value
+    )

@@ -92,24 +92,38 @@ def test_forces(register: pl.DataFrame, name: str, authority_id: str, method: st
         ("Police and Crime Commissioner for Hampshire", "pcc-hampshire", "normalised"),
     ],
 )
-def test_commissioners_resolve_to_their_own_entry(register: pl.DataFrame, name: str, authority_id: str, method: str) -> None:
+def test_commissioners_resolve_to_their_own_entry(
+    register: pl.DataFrame, name: str, authority_id: str, method: str
+) -> None:
     row = resolve_one(register, name)
     assert (row["authority_id"], row["authority_match"]) == (authority_id, method)
 
 
 def test_pcc_as_force_links_to_the_force(register: pl.DataFrame) -> None:
     row = resolve_one(register, "Nottinghamshire OPCC", pcc_as_force=True)
-    assert (row["authority_id"], row["authority_match"], row["authority_match_score"]) == ("nottinghamshire", "linked", 100.0)
+    assert (row["authority_id"], row["authority_match"], row["authority_match_score"]) == (
+        "nottinghamshire",
+        "linked",
+        100.0,
+    )
     assert resolve_one(register, "Kent Police", pcc_as_force=True)["authority_match"] == "exact"
 
 
 @pytest.mark.parametrize(
     ("name", "authority_id"),
-    [("Nottinghamshre Police", "nottinghamshire"), ("Northumbira Police", "northumbria"), ("Leicestershier Constabulary", "leicestershire")],
+    [
+        ("Nottinghamshre Police", "nottinghamshire"),
+        ("Northumbira Police", "northumbria"),
+        ("Leicestershier Constabulary", "leicestershire"),
+    ],
 )
 def test_typos_match_fuzzily_with_an_info_issue(register: pl.DataFrame, name: str, authority_id: str) -> None:
     row = resolve_one(register, name)
-    assert (row["authority_id"], row["authority_match"], row["issue"]) == (authority_id, "fuzzy", "fuzzy_authority_match")
+    assert (row["authority_id"], row["authority_match"], row["issue"]) == (
+        authority_id,
+        "fuzzy",
+        "fuzzy_authority_match",
+    )
     assert 90 <= row["authority_match_score"] < 100
     assert name in row["message"] and authority_id in row["message"]
     assert ISSUE_SEVERITY[row["issue"]] is Severity.INFO
@@ -144,7 +158,9 @@ def test_false_friends_never_match_each_other(register: pl.DataFrame, left: str,
         ("Northumbra", {"northamptonshire"}),
     ],
 )
-def test_fuzzy_never_crosses_false_friends_even_when_lax(register: pl.DataFrame, name: str, must_not_be: set, threshold: float) -> None:
+def test_fuzzy_never_crosses_false_friends_even_when_lax(
+    register: pl.DataFrame, name: str, must_not_be: set, threshold: float
+) -> None:
     assert resolve_one(register, name, fuzzy_threshold=threshold)["authority_id"] not in must_not_be
 
 

@@ -6,7 +6,13 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from mosaic.normalise.outcomes import ALAVETELI_STATES, ISSUE_SEVERITY, classify_outcome_rows, classify_outcomes, stance_expr
+from mosaic.normalise.outcomes import (
+    ALAVETELI_STATES,
+    ISSUE_SEVERITY,
+    classify_outcome_rows,
+    classify_outcomes,
+    stance_expr,
+)
 from mosaic.schema.vocab import STANCE_BY_OUTCOME, Outcome
 
 # value -> (outcome, issue)
@@ -204,7 +210,8 @@ def test_stance_expr(outcome: str, stance: str) -> None:
 def test_stance_expr_custom_column_and_null() -> None:
     frame = pl.DataFrame({"o": ["withheld", "not_held", None]})
     assert_frame_equal(
-        frame.select(stance_expr("o")), pl.DataFrame({"stance": ["confirm", "deny", None]}, schema={"stance": pl.String})
+        frame.select(stance_expr("o")),
+        pl.DataFrame({"stance": ["confirm", "deny", None]}, schema={"stance": pl.String}),
     )
 
 
@@ -235,13 +242,23 @@ ROW_CASES: list[tuple[str, list[str], str, str | None]] = [
     ("Please see attached the draft DPIA", ["s40(2)"], "partially_disclosed", None),
     ("Avon and Somerset Constabulary have used drones during 2019 and 2020.", ["s31(1)"], "partially_disclosed", None),
     ("See attached letter", ["s43(2)"], "refused", "outcome_ambiguous"),  # the letter may be the refusal
-    ("The PCC has used national security and law enforcement exemptions to refuse our request", ["s24(2)", "s31(3)"], "ncnd", "ncnd_inferred_from_exemption"),
+    (
+        "The PCC has used national security and law enforcement exemptions to refuse our request",
+        ["s24(2)", "s31(3)"],
+        "ncnd",
+        "ncnd_inferred_from_exemption",
+    ),
     # NCND wording that mentions "not held" only as the thing it will not say is a whole NCND, not a split
     ("We can neither confirm nor deny whether information is or is not held", ["s24(2)"], "ncnd", None),
     ("We neither confirm nor deny whether the information is held or not held", ["s24(2)"], "ncnd", None),
     # an NCND of "any other information" beside an answer is partial
     ("Not held. We can neither confirm nor deny that we hold any other information", ["s24(2)"], "ncnd_partial", None),
-    ("Please find attached our response. In addition we neither confirm nor deny holding any further information", ["s31(3)"], "ncnd_partial", None),
+    (
+        "Please find attached our response. In addition we neither confirm nor deny holding any further information",
+        ["s31(3)"],
+        "ncnd_partial",
+        None,
+    ),
 ]
 
 

@@ -6,7 +6,13 @@ import polars as pl
 import pytest
 
 from mosaic.errors import SchemaError
-from mosaic.normalise.technologies import ISSUE_SEVERITY, KEY_COLUMNS, RESULT_SCHEMA, resolve_technologies, technology_key
+from mosaic.normalise.technologies import (
+    ISSUE_SEVERITY,
+    KEY_COLUMNS,
+    RESULT_SCHEMA,
+    resolve_technologies,
+    technology_key,
+)
 from mosaic.registry import load_technologies
 from mosaic.schema.vocab import Severity
 
@@ -22,7 +28,9 @@ def frame(*rows: tuple[str | None, str | None, str | None]) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema={c: pl.String for c in KEY_COLUMNS}, orient="row")
 
 
-def resolve_one(taxonomy: pl.DataFrame, technology: str | None, product: str | None = None, vendor: str | None = None) -> dict:
+def resolve_one(
+    taxonomy: pl.DataFrame, technology: str | None, product: str | None = None, vendor: str | None = None
+) -> dict:
     out = resolve_technologies(frame((technology, product, vendor)), taxonomy)
     assert out.height == 1 and out.schema == RESULT_SCHEMA
     return out.row(0, named=True)
@@ -108,9 +116,16 @@ def test_vendor_of_several_products_stays_at_the_category(taxonomy: pl.DataFrame
 def test_a_family_and_its_variants(taxonomy: pl.DataFrame) -> None:
     # the vendor within a variant's own mode (its second category) is that variant
     assert resolve_one(taxonomy, "live facial recognition", vendor="NEC")["technology_id"] == "nec-neoface-live"
-    assert resolve_one(taxonomy, "retrospective facial recognition", vendor="NEC Corporation")["technology_id"] == "nec-neoface-reveal"
+    assert (
+        resolve_one(taxonomy, "retrospective facial recognition", vendor="NEC Corporation")["technology_id"]
+        == "nec-neoface-reveal"
+    )
     row = resolve_one(taxonomy, "facial recognition", "NEC NeoFace")
-    assert (row["technology_id"], row["issue"], row["category"]) == ("nec-neoface", None, "facial-recognition > nec-neoface")
+    assert (row["technology_id"], row["issue"], row["category"]) == (
+        "nec-neoface",
+        None,
+        "facial-recognition > nec-neoface",
+    )
     # a variant asked about under its mode is not a mismatch, though its tree path runs through the family
     row = resolve_one(taxonomy, "live facial recognition", "NeoFace Live")
     assert (row["technology_id"], row["issue"]) == ("nec-neoface-live", None)
@@ -154,7 +169,11 @@ def test_unknown_product_of_unknown_technology_keeps_both(taxonomy: pl.DataFrame
 
 def test_fuzzy_matches_are_reported(taxonomy: pl.DataFrame) -> None:
     row = resolve_one(taxonomy, "Facial recogniton")
-    assert (row["technology_id"], row["technology_match"], row["issue"]) == ("facial-recognition", "fuzzy", "fuzzy_technology_match")
+    assert (row["technology_id"], row["technology_match"], row["issue"]) == (
+        "facial-recognition",
+        "fuzzy",
+        "fuzzy_technology_match",
+    )
     assert 90 <= row["technology_match_score"] < 100
     assert "Facial recogniton" in row["message"]
     row = resolve_one(taxonomy, "facial recognition", "Rekognitoin")
@@ -212,7 +231,11 @@ def test_missing_input_column_fails_fast(taxonomy: pl.DataFrame) -> None:
 def test_every_name_and_alias_resolves_to_its_entry(taxonomy: pl.DataFrame) -> None:
     names = taxonomy.select("technology_id", pl.concat_list(pl.col("name"), "aliases").alias("text")).explode("text")
     out = resolve_technologies(
-        names.select(pl.col("text").alias("technology_name"), pl.lit(None, pl.String).alias("product"), pl.lit(None, pl.String).alias("vendor")),
+        names.select(
+            pl.col("text").alias("technology_name"),
+            pl.lit(None, pl.String).alias("product"),
+            pl.lit(None, pl.String).alias("vendor"),
+        ),
         taxonomy,
     )
     assert out.get_column("technology_id").to_list() == names.get_column("technology_id").to_list()

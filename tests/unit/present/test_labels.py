@@ -56,12 +56,18 @@ def test_the_dashboard_and_the_reports_label_every_hexagon_alike():
 
     from ..rows import frame, response
 
-    inputs = AnalysisInputs.from_responses(frame([response("kent", "drones", "ncnd", "2024-01-10"), response("essex", "drones", "disclosed", "2023-05-01")]))
+    inputs = AnalysisInputs.from_responses(
+        frame(
+            [response("kent", "drones", "ncnd", "2024-01-10"), response("essex", "drones", "disclosed", "2023-05-01")]
+        )
+    )
     model = build_report(inputs, technology_id="drones")
     (hexmap,) = [block for section in model.sections for block in section.blocks if isinstance(block, HexMap)]
     in_report = {cell["authority_id"]: cell["short"] for cell in hexmap.cells}
     from mosaic.analyses import map_stances
 
-    figure = views.hex_map_figure(views.map_cells(map_stances(inputs, "drones", dt.date(2024, 1, 10)), load_authorities()))
+    figure = views.hex_map_figure(
+        views.map_cells(map_stances(inputs, "drones", dt.date(2024, 1, 10)), load_authorities())
+    )
     on_dashboard = dict(zip(figure["data"][-1]["customdata"], figure["data"][-1]["text"], strict=True))
     assert on_dashboard == in_report and len(in_report) == 45

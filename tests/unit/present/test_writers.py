@@ -15,7 +15,9 @@ HOSTILE = '=HYPERLINK("http://evil.example","x")'
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not():
-    frame = pl.DataFrame({"name": [HOSTILE, "+44 20", "@SUM(A1)", "-3", "Kent Police", None], "count": [-3, 1, 2, 3, 4, 5]})
+    frame = pl.DataFrame(
+        {"name": [HOSTILE, "+44 20", "@SUM(A1)", "-3", "Kent Police", None], "count": [-3, 1, 2, 3, 4, 5]}
+    )
     safe = neutralise_text_columns(frame)
     assert safe.get_column("name").to_list() == ["'" + HOSTILE, "'+44 20", "'@SUM(A1)", "'-3", "Kent Police", None]
     assert safe.get_column("count").to_list() == [-3, 1, 2, 3, 4, 5]
@@ -41,7 +43,11 @@ def test_cli_and_dashboard_write_the_same_findings_table_with_formulas_neutralis
     )
     workspace = Workspace(tmp_path / "ws")
     assert ingest_files([source], workspace).committed
-    cli = subprocess.run([sys.executable, "-m", "mosaic.cli", "analyse", "-w", str(workspace.path), "--format", "csv"], capture_output=True, text=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "mosaic.cli", "analyse", "-w", str(workspace.path), "--format", "csv"],
+        capture_output=True,
+        text=True,
+    )
     assert cli.returncode == 0, cli.stderr
     dashboard = findings_download(WorkspaceData(workspace), None)["content"]
     for text in (cli.stdout, dashboard):

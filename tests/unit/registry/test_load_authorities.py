@@ -29,7 +29,9 @@ def write(tmp_path: Path, *rows: str) -> Path:
 
 KENT = "kent,Kent Police,,territorial_force,England,South East,E23000032,51.2,0.7,1,1,sussex,,test"
 SUSSEX = "sussex,Sussex Police,,territorial_force,England,South East,E23000033,50.9,0.2,1,2,kent,,test"
-PCC_KENT = "pcc-kent,Police and Crime Commissioner for Kent,,police_and_crime_commissioner,England,South East,,,,,,,kent,test"
+PCC_KENT = (
+    "pcc-kent,Police and Crime Commissioner for Kent,,police_and_crime_commissioner,England,South East,,,,,,,kent,test"
+)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +74,10 @@ def test_commissioners_link_to_their_force(authorities: pl.DataFrame) -> None:
 
 
 def test_hex_layout_keeps_the_country_recognisable(authorities: pl.DataFrame) -> None:
-    cells = {r[0]: (r[1], r[2]) for r in authorities.drop_nulls("hex_col").select("authority_id", "hex_col", "hex_row").iter_rows()}
+    cells = {
+        r[0]: (r[1], r[2])
+        for r in authorities.drop_nulls("hex_col").select("authority_id", "hex_col", "hex_row").iter_rows()
+    }
     assert len(set(cells.values())) == len(cells) == 45
     assert cells["police-scotland"][1] == min(r for _, r in cells.values())  # Scotland on top
     assert cells["psni"][0] == min(c for c, _ in cells.values())  # Northern Ireland to the west
@@ -116,11 +121,24 @@ def test_small_valid_file_loads(tmp_path: Path) -> None:
     [
         ((KENT, SUSSEX, KENT.replace("0.7,1,1", "0.7,3,3")), 4, "authority_id", "duplicate id 'kent'"),
         ((KENT, SUSSEX.replace("Sussex Police", "")), 3, "name", "blank"),
-        ((KENT.replace("sussex,,test", "sussex;surrey,,test"), SUSSEX), 2, "neighbours", "unknown authority_id 'surrey'"),
+        (
+            (KENT.replace("sussex,,test", "sussex;surrey,,test"), SUSSEX),
+            2,
+            "neighbours",
+            "unknown authority_id 'surrey'",
+        ),
         ((KENT, SUSSEX.replace(",kent,,test", ",,,test")), 2, "neighbours", "does not list it back"),
         ((KENT, SUSSEX, PCC_KENT.replace(",kent,test", ",kentt,test")), 4, "linked_authority_id", "unknown"),
         ((KENT, SUSSEX.replace(",1,2,", ",1,1,")), 3, "hex_col", "also used by 'kent'"),
-        ((KENT.replace(",,territorial", ",Garden of England,territorial"), SUSSEX.replace(",,territorial", ",garden of england,territorial")), 3, "aliases", "also a name or alias of 'kent'"),
+        (
+            (
+                KENT.replace(",,territorial", ",Garden of England,territorial"),
+                SUSSEX.replace(",,territorial", ",garden of england,territorial"),
+            ),
+            3,
+            "aliases",
+            "also a name or alias of 'kent'",
+        ),
         ((KENT, SUSSEX.replace("territorial_force", "county_force")), 3, "kind", "not one of"),
         ((KENT.replace("51.2", "north"), SUSSEX), 2, "centroid_lat", "not a number"),
         ((KENT, SUSSEX, PCC_KENT.replace(",kent,test", ",,test")), 4, "linked_authority_id", "must name its force"),

@@ -64,7 +64,13 @@ def test_real_and_synthetic_products() -> None:
     assert synthetic.get_column("description").str.starts_with("SYNTHETIC").all()
     roots = synthetic.select(pl.col("category").str.split(" > ").list.first()).to_series().value_counts()
     counts = dict(roots.iter_rows())
-    for root in ("facial-recognition", "covert-communications-data-capture", "mobile-phone-extraction", "drones", "predictive-policing"):
+    for root in (
+        "facial-recognition",
+        "covert-communications-data-capture",
+        "mobile-phone-extraction",
+        "drones",
+        "predictive-policing",
+    ):
         assert counts.get(root, 0) >= 1
     assert counts["facial-recognition"] >= 2
     real_vendors = set(technologies.filter(~pl.col("is_synthetic")).get_column("vendor").drop_nulls())
@@ -72,9 +78,7 @@ def test_real_and_synthetic_products() -> None:
 
 
 def test_technology_pairs_is_the_transitive_closure() -> None:
-    frame = pl.DataFrame(
-        {"technology_id": ["a", "b", "c"], "category": ["a", "a > b", "a > b > c"]}
-    )
+    frame = pl.DataFrame({"technology_id": ["a", "b", "c"], "category": ["a", "a > b", "a > b > c"]})
     expected = pl.DataFrame(
         {
             "ancestor_id": ["a", "b", "a", "c", "b", "a"],
@@ -90,27 +94,55 @@ def test_ancestors_and_descendants(technologies: pl.DataFrame) -> None:
     assert ancestors(technologies, "facial-recognition") == []
     assert ancestors(technologies, "no-such-thing") == []
     below = descendants(technologies, "facial-recognition")
-    assert set(below[:4]) == {"live-facial-recognition", "operator-initiated-facial-recognition", "retrospective-facial-recognition", "nec-neoface"}
+    assert set(below[:4]) == {
+        "live-facial-recognition",
+        "operator-initiated-facial-recognition",
+        "retrospective-facial-recognition",
+        "nec-neoface",
+    }
     assert "amazon-rekognition" in below
     assert descendants(technologies, "amazon-rekognition") == []
 
 
 def test_small_valid_file(tmp_path: Path) -> None:
     frame = read_technologies(write(tmp_path, FR, RFR, REK))
-    assert frame.get_column("category").to_list()[-1] == "facial-recognition > retrospective-facial-recognition > amazon-rekognition"
+    assert (
+        frame.get_column("category").to_list()[-1]
+        == "facial-recognition > retrospective-facial-recognition > amazon-rekognition"
+    )
     assert frame.get_column("is_synthetic").to_list() == [False, False, False]
 
 
 @pytest.mark.parametrize(
     ("rows", "row", "column", "words"),
     [
-        ((FR, RFR, REK.replace("retrospective-facial-recognition,product", "rfr,product")), 4, "parent_id", "unknown technology_id 'rfr'"),
-        ((FR, RFR, REK, REK.replace("Amazon Rekognition,", "Other,").replace("Rekognition,false", "Other2,false")), 5, "technology_id", "duplicate id"),
+        (
+            (FR, RFR, REK.replace("retrospective-facial-recognition,product", "rfr,product")),
+            4,
+            "parent_id",
+            "unknown technology_id 'rfr'",
+        ),
+        (
+            (FR, RFR, REK, REK.replace("Amazon Rekognition,", "Other,").replace("Rekognition,false", "Other2,false")),
+            5,
+            "technology_id",
+            "duplicate id",
+        ),
         ((FR.replace(",,category", ",retrospective-facial-recognition,category"), RFR, REK), 2, "parent_id", "cycle"),
-        ((FR, RFR, REK, "other,Other thing,facial-recognition,product,X,rekognition,false,x"), 5, "aliases", "also a name or alias of 'amazon-rekognition'"),
+        (
+            (FR, RFR, REK, "other,Other thing,facial-recognition,product,X,rekognition,false,x"),
+            5,
+            "aliases",
+            "also a name or alias of 'amazon-rekognition'",
+        ),
         ((FR, RFR, REK.replace(",false,x", ",maybe,x")), 4, "is_synthetic", "not one of"),
         ((FR, RFR, REK.replace(",product,", ",gadget,")), 4, "level", "not one of"),
-        ((FR, RFR.replace("facial-recognition,category", "amazon-rekognition,category"), REK), 3, "parent_id", "cannot sit under the product"),
+        (
+            (FR, RFR.replace("facial-recognition,category", "amazon-rekognition,category"), REK),
+            3,
+            "parent_id",
+            "cannot sit under the product",
+        ),
     ],
 )
 def test_broken_taxonomy_names_file_row_and_column(tmp_path: Path, rows, row, column, words) -> None:
@@ -133,12 +165,18 @@ def test_product_families_and_their_variants(technologies: pl.DataFrame) -> None
         assert rows[real]["level"] == "product" and not rows[real]["is_synthetic"]
     assert rows["cellebrite-premium"]["category"] == "mobile-phone-extraction > cellebrite-premium"
     pairs = technology_pairs(technologies)
-    above = dict(pairs.filter(pl.col("descendant_id") == "nec-neoface-live").select("ancestor_id", "distance").iter_rows())
+    above = dict(
+        pairs.filter(pl.col("descendant_id") == "nec-neoface-live").select("ancestor_id", "distance").iter_rows()
+    )
     assert above == {"nec-neoface-live": 0, "nec-neoface": 1, "live-facial-recognition": 1, "facial-recognition": 2}
     assert "nec-neoface-live" in descendants(technologies, "live-facial-recognition")
     assert "nec-neoface-reveal" not in descendants(technologies, "live-facial-recognition")
     assert descendants(technologies, "nec-neoface") == ["nec-neoface-live", "nec-neoface-reveal"]
-    assert ancestors(technologies, "nec-neoface-reveal") == ["facial-recognition", "nec-neoface", "retrospective-facial-recognition"]
+    assert ancestors(technologies, "nec-neoface-reveal") == [
+        "facial-recognition",
+        "nec-neoface",
+        "retrospective-facial-recognition",
+    ]
     # one row per pair, even where two routes lead to the same ancestor
     assert pairs.select("ancestor_id", "descendant_id").is_duplicated().sum() == 0
 
@@ -147,7 +185,9 @@ def test_sample_taxonomy_only_for_data_from_the_bundled_sample() -> None:
     with_sample = load_technologies(sample=True)
     assert with_sample.height == load_technologies().height + len(sample_technology_ids())
     assert {"cellshade-mini", "clearsight-match"} <= sample_technology_ids()
-    assert is_bundled_sample(["clearsight-match"]) and not is_bundled_sample(["unresolved:clearsight-match", "amazon-rekognition"])
+    assert is_bundled_sample(["clearsight-match"]) and not is_bundled_sample(
+        ["unresolved:clearsight-match", "amazon-rekognition"]
+    )
     assert is_bundled_sample(pl.DataFrame({"technology_id": ["facewise-cloud"]}))
     assert not is_bundled_sample(pl.DataFrame())
     assert technologies_for(["amazon-rekognition"]).height == load_technologies().height
@@ -158,17 +198,28 @@ def test_also_under_must_name_a_category(tmp_path: Path) -> None:
     header = HEADER + ",also_under"
     variant = "rek-v,Rekognition V,amazon-rekognition,variant,Amazon Web Services,,false,x,"
     path = tmp_path / "technologies.csv"
-    for also, words in (("amazon-rekognition", "is a product, not a category"), ("nowhere", "unknown technology_id 'nowhere'")):
+    for also, words in (
+        ("amazon-rekognition", "is a product, not a category"),
+        ("nowhere", "unknown technology_id 'nowhere'"),
+    ):
         path.write_text("\n".join([header, FR + ",", RFR + ",", REK + ",", variant + also]) + "\n", encoding="utf-8")
         with pytest.raises(SchemaError, match=f"row 5, column also_under: .*{words}"):
             read_technologies(path)
-    path.write_text("\n".join([header, FR + ",", RFR + ",", REK + ",", variant + "retrospective-facial-recognition"]) + "\n", encoding="utf-8")
-    assert read_technologies(path).filter(pl.col("technology_id") == "rek-v").item(0, "also_under").to_list() == ["retrospective-facial-recognition"]
+    path.write_text(
+        "\n".join([header, FR + ",", RFR + ",", REK + ",", variant + "retrospective-facial-recognition"]) + "\n",
+        encoding="utf-8",
+    )
+    assert read_technologies(path).filter(pl.col("technology_id") == "rek-v").item(0, "also_under").to_list() == [
+        "retrospective-facial-recognition"
+    ]
 
 
 def test_an_error_in_the_appended_sample_file_names_that_file(tmp_path: Path) -> None:
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_text("\n".join([HEADER, FR, RFR]) + "\n", encoding="utf-8")
-    second.write_text("\n".join([HEADER, REK.replace("retrospective-facial-recognition,product", "nope,product")]) + "\n", encoding="utf-8")
+    second.write_text(
+        "\n".join([HEADER, REK.replace("retrospective-facial-recognition,product", "nope,product")]) + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(SchemaError, match=rf"^{second}: row 2, column parent_id: unknown technology_id 'nope'"):
         read_technologies(first, second)

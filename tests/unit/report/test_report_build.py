@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from mosaic.errors import MosaicError
-from mosaic.report import build_report
 from mosaic.present.labels import hex_labels
+from mosaic.report import build_report
 from mosaic.report.common import say_share
 from mosaic.report.model import Facts, HexMap, Notice, Table
 
@@ -76,7 +76,12 @@ def test_dossier_splits_earlier_disclosures_by_relation_and_leaves_out_later_one
     assert _column(_table(model, "peers_broader"), "authority") == ["Cheshire Constabulary", "Essex Police"]
     assert _table(model, "peers_narrower").rows == []
     # Humberside denied on 1 April 2022, after the NCND: not evidence about it.
-    assert all("Humberside" not in (row["authority"] or "") for table in model.tables() for row in table.rows if "authority" in row)
+    assert all(
+        "Humberside" not in (row["authority"] or "")
+        for table in model.tables()
+        for row in table.rows
+        if "authority" in row
+    )
     assert "4 of 7 other authorities" in model.summary[1]
 
 
@@ -85,7 +90,9 @@ def test_dossier_as_of_a_later_date_never_counts_later_disclosures_as_before_the
     # view date must not list it among the disclosures made before the NCND.
     model = build_report(fixture_inputs, response_id=WEST_MERCIA_NCND, as_of=dt.date(2022, 4, 30))
     assert "Humberside Police" not in _column(_table(model, "peers_exact"), "authority")
-    assert _column(_table(model, "peers_exact"), "authority") == _column(_table(build_report(fixture_inputs, response_id=WEST_MERCIA_NCND), "peers_exact"), "authority")
+    assert _column(_table(model, "peers_exact"), "authority") == _column(
+        _table(build_report(fixture_inputs, response_id=WEST_MERCIA_NCND), "peers_exact"), "authority"
+    )
     assert model.meta.as_of == "2022-04-30"
 
 
@@ -129,7 +136,12 @@ def test_dossier_of_an_undated_answer_is_of_the_data_as_it_stands_now():
         response("kent", "drones", "ncnd", "2025-06-30"),
     ]
     today = dt.date(2026, 12, 3)
-    model = build_report(AnalysisInputs.from_responses(frame(rows)), authority_id="west-midlands", technology_id="drones", params=CheckParams(today=today))
+    model = build_report(
+        AnalysisInputs.from_responses(frame(rows)),
+        authority_id="west-midlands",
+        technology_id="drones",
+        params=CheckParams(today=today),
+    )
     assert model.subject["response_date"] is None and model.meta.as_of == "2026-12-03"
     (hexmap,) = _blocks(model, HexMap)
     by_id = {cell["authority_id"]: cell["stance"] for cell in hexmap.cells}
@@ -142,11 +154,16 @@ def test_dossier_of_an_undated_answer_is_of_the_data_as_it_stands_now():
     peer = " ".join(model.summary)
     assert "By 3 December 2026, 2 of 3 other authorities asked about Drones had confirmed or denied it" in peer, peer
     # a dossier of the same answer at a chosen date keeps that date (and leaves undated answers off its map)
-    dated = build_report(AnalysisInputs.from_responses(frame(rows)), response_id=model.subject["response_id"], as_of=dt.date(2025, 7, 1))
+    dated = build_report(
+        AnalysisInputs.from_responses(frame(rows)), response_id=model.subject["response_id"], as_of=dt.date(2025, 7, 1)
+    )
     assert dated.meta.as_of == "2025-07-01" and "--as-of 2025-07-01" in dated.meta.command
     (past,) = _blocks(dated, HexMap)
     past_by_id = {cell["authority_id"]: cell["stance"] for cell in past.cells}
-    assert past_by_id["cleveland"] == past_by_id["west-midlands"] == "not_asked" and past_by_id["avon-and-somerset"] == "confirm"
+    assert (
+        past_by_id["cleveland"] == past_by_id["west-midlands"] == "not_asked"
+        and past_by_id["avon-and-somerset"] == "confirm"
+    )
 
 
 def test_a_category_map_never_hides_a_product_ncnd():
@@ -174,9 +191,13 @@ def test_a_category_map_never_hides_a_product_ncnd():
     # the exposure check reads answers naming the category itself: its sentence says so beside the map's counts
     assert "Counting only answers that name Facial recognition itself (not its products): on " in text
     # before the NCND, nothing is marked
-    earlier = build_report(AnalysisInputs.from_responses(frame(rows)), technology_id="facial-recognition", as_of=dt.date(2024, 1, 1))
+    earlier = build_report(
+        AnalysisInputs.from_responses(frame(rows)), technology_id="facial-recognition", as_of=dt.date(2024, 1, 1)
+    )
     (past,) = _blocks(earlier, HexMap)
-    assert not any(cell["ncnd_within"] for cell in past.cells) and all(entry["stance"] != "ncnd_within" for entry in past.legend)
+    assert not any(cell["ncnd_within"] for cell in past.cells) and all(
+        entry["stance"] != "ncnd_within" for entry in past.legend
+    )
 
 
 def test_a_product_dossier_shows_its_categorys_map_beside_its_own():
@@ -193,17 +214,24 @@ def test_a_product_dossier_shows_its_categorys_map_beside_its_own():
         response("essex", "facial-recognition", "not_held", "2023-01-25"),
         response("surrey", "amazon-rekognition", "ncnd", "2024-02-22"),
     ]
-    model = build_report(AnalysisInputs.from_responses(frame(rows)), authority_id="surrey", technology_id="amazon-rekognition")
+    model = build_report(
+        AnalysisInputs.from_responses(frame(rows)), authority_id="surrey", technology_id="amazon-rekognition"
+    )
     exposure = next(section for section in model.sections if section.id == "exposure")
     maps = [block for block in exposure.blocks if isinstance(block, HexMap)]
     assert [m.technology for m in maps] == ["Amazon Rekognition", "Facial recognition"]
     assert {c["authority_id"]: c["stance"] for c in maps[1].cells}["essex"] == "deny"
     labels = [label for block in exposure.blocks if isinstance(block, Facts) for label, _ in block.items]
-    assert "Smoothed rate of use among disclosures" not in labels and "Probability of use inferable from the public map" not in labels
+    assert (
+        "Smoothed rate of use among disclosures" not in labels
+        and "Probability of use inferable from the public map" not in labels
+    )
 
 
 def test_every_report_states_how_to_reproduce_it(fixture_inputs):
-    model = build_report(fixture_inputs, response_id=WEST_MERCIA_NCND, workspace_hash="abc123", command="mosaic report --response x")
+    model = build_report(
+        fixture_inputs, response_id=WEST_MERCIA_NCND, workspace_hash="abc123", command="mosaic report --response x"
+    )
     reproduce = dict(model.sections[-1].blocks[0].items)
     assert reproduce["As of"] == "2022-03-14"
     assert reproduce["Workspace content hash"] == "abc123"
@@ -263,7 +291,9 @@ def test_authority_and_technology_without_ncnd_fall_back_to_the_authority_report
 
 
 def test_hex_labels_are_distinct_even_for_similar_names():
-    labels = hex_labels(["West Mercia Police", "West Midlands Police", "Norfolk Constabulary", "Northumbria Police", "Kent Police"])
+    labels = hex_labels(
+        ["West Mercia Police", "West Midlands Police", "Norfolk Constabulary", "Northumbria Police", "Kent Police"]
+    )
     assert labels["West Mercia Police"] == "WME" and labels["West Midlands Police"] == "WMI"
     assert labels["Kent Police"] == "KEN"
     assert len(set(labels.values())) == 5
@@ -276,7 +306,10 @@ def test_shares_of_small_counts_are_counts_and_larger_ones_carry_a_wilson_interv
 
 def test_technology_nobody_was_asked_about_says_so(fixture_inputs):
     model = build_report(fixture_inputs, technology_id="skyhawk-x4")
-    assert model.summary[0] == "By 25 January 2023, no authority in the workspace had been asked about Skyhawk X4 (Drones > Skyhawk X4)."
+    assert (
+        model.summary[0]
+        == "By 25 January 2023, no authority in the workspace had been asked about Skyhawk X4 (Drones > Skyhawk X4)."
+    )
     assert model.subject["asked"] == 0
 
 
@@ -287,15 +320,26 @@ def test_a_technology_report_shows_at_most_fifty_findings_per_check_and_says_how
 
     rows = [
         {
-            "check": "timeliness", "scope": "response", "authority_id": "kent", "authority_name": "Kent Police",
-            "technology_id": "cellshade-mini", "technology_name": "Cellshade Mini", "region": "South East",
-            "response_id": f"r{day:02d}", "response_date": dt.date(2022, 1, 1) + dt.timedelta(days=day), "as_of": dt.date(2022, 3, 1),
-            "severity": "strong" if day == 0 else "info", "metrics": {name: None for name in METRICS}, "evidence": [],
+            "check": "timeliness",
+            "scope": "response",
+            "authority_id": "kent",
+            "authority_name": "Kent Police",
+            "technology_id": "cellshade-mini",
+            "technology_name": "Cellshade Mini",
+            "region": "South East",
+            "response_id": f"r{day:02d}",
+            "response_date": dt.date(2022, 1, 1) + dt.timedelta(days=day),
+            "as_of": dt.date(2022, 3, 1),
+            "severity": "strong" if day == 0 else "info",
+            "metrics": {name: None for name in METRICS},
+            "evidence": [],
             "summary": f"answer {day}",
         }  # fmt: skip
         for day in range(60)
     ]
-    model = build_report(fixture_inputs, technology_id="cellshade-mini", findings=pl.DataFrame(rows, schema=FINDING_SCHEMA))
+    model = build_report(
+        fixture_inputs, technology_id="cellshade-mini", findings=pl.DataFrame(rows, schema=FINDING_SCHEMA)
+    )
     table = _table(model, "findings_timeliness")
     assert len(table.rows) == 50 and table.title.endswith("(60)")
     assert "Showing the 50 strongest and most recent of 60 findings" in table.note

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from mosaic.analyses import FINDING_SCHEMA, METRICS
 from mosaic.errors import MosaicError
-from mosaic.report import build_report, render_report, write_report
 from mosaic.present.writers import neutralise_cell
+from mosaic.report import build_report, render_report, write_report
 from mosaic.report.render import escape_markdown
 
 WEST_MERCIA_NCND = "e35b92f7575dc2ec"
@@ -135,17 +135,29 @@ def test_csv_neutralises_text_and_keeps_numbers(dossier, fixture_inputs, finding
     for row in rows:
         for key, value in row.items():
             assert not value.startswith(("=", "+", "@", "\t", "\r")), (key, value)
-    durham = next(row for row in rows if row["evidence_authority"] == "Durham Constabulary" and row["check"] == "peer_disclosure")
-    assert (durham["evidence_date"], durham["evidence_stance"], durham["evidence_grade"]) == ("2022-03-10", "deny", "official_peer")
+    durham = next(
+        row for row in rows if row["evidence_authority"] == "Durham Constabulary" and row["check"] == "peer_disclosure"
+    )
+    assert (durham["evidence_date"], durham["evidence_stance"], durham["evidence_grade"]) == (
+        "2022-03-10",
+        "deny",
+        "official_peer",
+    )
 
     literal = build_report(fixture_inputs, response_id=WEST_MERCIA_NCND, findings=findings_with_negative_metric)
     (row,) = list(csv.DictReader(io.StringIO(render_report(literal, "csv").decode("utf-8"))))
     assert row["days_late"] == "-2" and row["working_days"] == "18"  # numbers untouched
     assert row["summary"] == "'-2 working days: =1+1 answered early"
-    assert (row["authority_name"], row["technology_name"], row["region"]) == ("'@West Mercia", "'+Cellshade", "'\tWest Midlands")
+    assert (row["authority_name"], row["technology_name"], row["region"]) == (
+        "'@West Mercia",
+        "'+Cellshade",
+        "'\tWest Midlands",
+    )
 
 
-def test_xlsx_writes_text_as_neutralised_text_and_numbers_as_numbers(tmp_path, dossier, fixture_inputs, findings_with_negative_metric):
+def test_xlsx_writes_text_as_neutralised_text_and_numbers_as_numbers(
+    tmp_path, dossier, fixture_inputs, findings_with_negative_metric
+):
     path = tmp_path / "dossier.xlsx"
     write_report(dossier, "xlsx", path)
     book = openpyxl.load_workbook(path)
@@ -153,7 +165,9 @@ def test_xlsx_writes_text_as_neutralised_text_and_numbers_as_numbers(tmp_path, d
     evidence = book["Evidence"]
     header = [cell.value for cell in evidence[1]]
     column = header.index("evidence_authority")
-    cells = [row[column] for row in evidence.iter_rows(min_row=2) if row[column].value and "HYPERLINK" in row[column].value]
+    cells = [
+        row[column] for row in evidence.iter_rows(min_row=2) if row[column].value and "HYPERLINK" in row[column].value
+    ]
     assert cells and all(cell.value == "'" + EVIL_NAME and cell.data_type == "s" for cell in cells)
     assert all(cell.data_type != "f" for row in evidence.iter_rows() for cell in row)
 
@@ -175,7 +189,14 @@ def test_pdf_opens_and_holds_the_subject_and_the_evidence(dossier):
     reader = pypdf.PdfReader(io.BytesIO(data))
     text = " ".join(page.extract_text() for page in reader.pages)
     text = re.sub(r"\s+", " ", text)
-    for expected in ("West Mercia Police", "Cellshade Mini", "Durham Constabulary", "Hertfordshire Constabulary", "Surrey Police", "Cheshire Constabulary"):
+    for expected in (
+        "West Mercia Police",
+        "Cellshade Mini",
+        "Durham Constabulary",
+        "Hertfordshire Constabulary",
+        "Surrey Police",
+        "Cheshire Constabulary",
+    ):
         assert expected in text, expected
     assert "<script>alert" in text  # shown as text, as written
     assert "WME" in text  # the hex map's labels are in the PDF (it is drawn, not a blank figure)

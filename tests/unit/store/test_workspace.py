@@ -38,7 +38,9 @@ def issues(ids: list[str]) -> pl.DataFrame:
 
 
 def quarantine(ids: list[str]) -> pl.DataFrame:
-    rows = pl.DataFrame({"quarantine_id": ids, "reason": ["no authority"] * len(ids), "source_file": ["a.csv"] * len(ids)})
+    rows = pl.DataFrame(
+        {"quarantine_id": ids, "reason": ["no authority"] * len(ids), "source_file": ["a.csv"] * len(ids)}
+    )
     return pl.concat([empty_table("quarantine"), rows], how="diagonal_relaxed").cast(table_schema("quarantine"))
 
 
@@ -77,7 +79,11 @@ def test_failed_commit_leaves_workspace_intact(tmp_path):
     assert ws.responses().get_column("response_id").to_list() == ["a"]
     ws.commit(responses(["c"]), issues([]), quarantine([]), {})  # orphans of the failure are cleaned
     parts = sorted(p.name for p in (tmp_path / "ws" / "parts").iterdir())
-    referenced = {p.split("/")[1] for i in json.loads((tmp_path / "ws" / "manifest.json").read_text())["ingests"] for p in i["parts"].values()}
+    referenced = {
+        p.split("/")[1]
+        for i in json.loads((tmp_path / "ws" / "manifest.json").read_text())["ingests"]
+        for p in i["parts"].values()
+    }
     assert set(parts) == referenced
 
 

@@ -20,14 +20,21 @@ from .test_workspace import issues, quarantine, responses
 
 
 def commit(ws: Workspace, ids: list[str], name: str = "a.csv"):
-    return ws.commit(responses(ids, source_file=name), issues(ids[:1]), quarantine([f"q-{ids[0]}"]), {"files": [{"source_file": name}]})
+    return ws.commit(
+        responses(ids, source_file=name),
+        issues(ids[:1]),
+        quarantine([f"q-{ids[0]}"]),
+        {"files": [{"source_file": name}]},
+    )
 
 
 def state(path: Path) -> dict[str, bytes]:
     """Every file of the workspace but the lock, with its bytes."""
     if not path.exists():
         return {}
-    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file() and p.name != ".lock"
+    }
 
 
 def visible(path: Path) -> dict[str, bytes]:
@@ -53,7 +60,11 @@ def test_each_part_has_its_checksum_size_and_rows(tmp_path):
     [ingest] = ws.manifest()["ingests"]
     for table in TABLES:
         data = (ws.path / ingest["parts"][table]).read_bytes()
-        assert ingest["checksums"][table] == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": ws.read(table).height}
+        assert ingest["checksums"][table] == {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+            "rows": ws.read(table).height,
+        }
     assert ws.check().ok
 
 
@@ -92,7 +103,9 @@ def test_repair_drops_the_damaged_ingest_and_reingest_restores_it(tmp_path):
     file = part(ws, "quarantine", 0)
     file.write_bytes(file.read_bytes()[:-3])
     damage = ws.check().damage
-    assert [d.files for d in damage] == [("one.csv",)] and "2 responses, 1 issue rows, 1 quarantined rows" in damage[0].holds
+    assert [d.files for d in damage] == [("one.csv",)] and "2 responses, 1 issue rows, 1 quarantined rows" in damage[
+        0
+    ].holds
     assert [d.ingest_id for d in ws.repair(expected=damage)] == [damage[0].ingest_id]
     assert ws.check().ok and not file.exists()
     assert ws.responses().get_column("response_id").to_list() == ["c"]
@@ -177,19 +190,63 @@ BAD_MANIFESTS = {
     "ingests missing": json.dumps({"format": 1}).encode(),
     "ingest not an object": json.dumps({"format": 1, "ingests": [1]}).encode(),
     "ingest without parts": json.dumps({"format": 1, "ingests": [{"ingest_id": "x", "digest": GOOD_DIGEST}]}).encode(),
-    "parts a list": json.dumps({"format": 1, "ingests": [{"ingest_id": "x", "parts": [], "digest": GOOD_DIGEST}]}).encode(),
-    "part missing": json.dumps({"format": 1, "ingests": [{"ingest_id": "x", "parts": {"responses": "parts/x.responses.parquet"}, "digest": GOOD_DIGEST}]}).encode(),
-    "part outside": json.dumps({"format": 1, "ingests": [{"ingest_id": "x", "parts": {**GOOD_PARTS, "responses": "../../etc/passwd"}, "digest": GOOD_DIGEST}]}).encode(),
-    "part absolute": json.dumps({"format": 1, "ingests": [{"ingest_id": "x", "parts": {**GOOD_PARTS, "issues": "/tmp/x.parquet"}, "digest": GOOD_DIGEST}]}).encode(),
-    "part a number": json.dumps({"format": 1, "ingests": [{"ingest_id": "x", "parts": {**GOOD_PARTS, "issues": 3}, "digest": GOOD_DIGEST}]}).encode(),
+    "parts a list": json.dumps(
+        {"format": 1, "ingests": [{"ingest_id": "x", "parts": [], "digest": GOOD_DIGEST}]}
+    ).encode(),
+    "part missing": json.dumps(
+        {
+            "format": 1,
+            "ingests": [{"ingest_id": "x", "parts": {"responses": "parts/x.responses.parquet"}, "digest": GOOD_DIGEST}],
+        }
+    ).encode(),
+    "part outside": json.dumps(
+        {
+            "format": 1,
+            "ingests": [
+                {"ingest_id": "x", "parts": {**GOOD_PARTS, "responses": "../../etc/passwd"}, "digest": GOOD_DIGEST}
+            ],
+        }
+    ).encode(),
+    "part absolute": json.dumps(
+        {
+            "format": 1,
+            "ingests": [{"ingest_id": "x", "parts": {**GOOD_PARTS, "issues": "/tmp/x.parquet"}, "digest": GOOD_DIGEST}],
+        }
+    ).encode(),
+    "part a number": json.dumps(
+        {"format": 1, "ingests": [{"ingest_id": "x", "parts": {**GOOD_PARTS, "issues": 3}, "digest": GOOD_DIGEST}]}
+    ).encode(),
     "no ingest id": json.dumps({"format": 1, "ingests": [{"parts": GOOD_PARTS, "digest": GOOD_DIGEST}]}).encode(),
     "no digest": json.dumps({"format": 1, "ingests": [{"ingest_id": "x", "parts": GOOD_PARTS}]}).encode(),
-    "bad checksums": json.dumps({"format": 1, "ingests": [{"ingest_id": "x", "parts": GOOD_PARTS, "digest": GOOD_DIGEST, "checksums": {"responses": "abc"}}]}).encode(),
+    "bad checksums": json.dumps(
+        {
+            "format": 1,
+            "ingests": [
+                {"ingest_id": "x", "parts": GOOD_PARTS, "digest": GOOD_DIGEST, "checksums": {"responses": "abc"}}
+            ],
+        }
+    ).encode(),
     "negative rows": json.dumps(
-        {"format": 1, "ingests": [{"ingest_id": "x", "parts": GOOD_PARTS, "digest": GOOD_DIGEST, "checksums": {t: {"sha256": GOOD_DIGEST, "bytes": 1, "rows": -1} for t in TABLES}}]}
+        {
+            "format": 1,
+            "ingests": [
+                {
+                    "ingest_id": "x",
+                    "parts": GOOD_PARTS,
+                    "digest": GOOD_DIGEST,
+                    "checksums": {t: {"sha256": GOOD_DIGEST, "bytes": 1, "rows": -1} for t in TABLES},
+                }
+            ],
+        }
     ).encode(),
     "shared part": json.dumps(
-        {"format": 1, "ingests": [{"ingest_id": "x", "parts": GOOD_PARTS, "digest": GOOD_DIGEST}, {"ingest_id": "y", "parts": GOOD_PARTS, "digest": GOOD_DIGEST}]}
+        {
+            "format": 1,
+            "ingests": [
+                {"ingest_id": "x", "parts": GOOD_PARTS, "digest": GOOD_DIGEST},
+                {"ingest_id": "y", "parts": GOOD_PARTS, "digest": GOOD_DIGEST},
+            ],
+        }
     ).encode(),
 }
 
@@ -319,7 +376,11 @@ def test_a_read_only_folder_is_one_line(tmp_path, monkeypatch):
 def test_leftovers_anywhere_are_cleaned_by_the_next_writer(tmp_path):
     ws = Workspace(tmp_path / "ws")
     commit(ws, ["a"])
-    junk = [ws.path / ".tmp-dead-manifest.json", ws.path / "parts" / ".tmp-dead-x.parquet", ws.path / "parts" / "orphan.responses.parquet"]
+    junk = [
+        ws.path / ".tmp-dead-manifest.json",
+        ws.path / "parts" / ".tmp-dead-x.parquet",
+        ws.path / "parts" / "orphan.responses.parquet",
+    ]
     for file in junk:
         file.write_bytes(b"x")
     assert sorted(ws.check().leftovers) == sorted(str(f.relative_to(ws.path)) for f in junk)
