@@ -32,6 +32,7 @@ from mosaic.present.labels import (
     STANCE_TEXT_COLOURS,
     authority_hex_labels,
 )
+from mosaic.present.tables import requester_order
 from mosaic.registry import CATEGORY_SEPARATOR, technology_pairs
 from mosaic.registry.hexgrid import hex_cells, hex_corners
 
@@ -794,20 +795,16 @@ FINDINGS_ROW_LIMIT = 500
 
 
 def findings_index(findings: pl.DataFrame) -> pl.DataFrame:
-    """One row per finding: its position ``row`` in ``findings`` and the grid's scalar columns, strongest
-    first (severity, then check, authority and date).
+    """One row per finding: its position ``row`` in ``findings``, the grid's scalar columns and ``why`` it
+    ranks where it does, in the order a requester reads them (``present.tables.requester_order``: the
+    evidence against an NCND first, weighed, then severity and the check order).
 
-    Why: a million responses give over a million findings, each with an evidence list; filtering and
-    sorting those for every grid update or authority panel took seconds. The index is sorted once per
+    Why an index: a million responses give over a million findings, each with an evidence list; filtering
+    and sorting those for every grid update or authority panel took seconds. The index is sorted once per
     data version, filtering it keeps that order, and only the rows shown are fetched whole (by ``row``).
     """
-    return findings.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), *FINDING_GRID_COLUMNS).sort(
-        pl.col("severity").replace_strict(SEVERITY_ORDER, default=3, return_dtype=pl.Int64),
-        "check",
-        "authority_id",
-        "response_date",
-        nulls_last=True,
-    )
+    order = requester_order(findings)
+    return order.with_columns(findings.select(*FINDING_GRID_COLUMNS)[order.get_column("row")])
 
 
 def select_findings(
@@ -833,7 +830,7 @@ def filter_findings(
     severities: Sequence[str] | None,
     technology_scope: Sequence[str] | None,
 ) -> pl.DataFrame:
-    """The findings the controls select, strongest first (whole rows; see ``findings_index`` for the fast path)."""
+    """The findings the controls select, in the requester's order (whole rows; see ``findings_index`` for the fast path)."""
     return findings[select_findings(findings_index(findings), checks, severities, technology_scope).get_column("row")]
 
 
@@ -844,6 +841,7 @@ def findings_grid_rows(frame: pl.DataFrame, limit: int = FINDINGS_ROW_LIMIT) -> 
         .select(
             pl.int_range(pl.len()).cast(pl.String).alias("row"),
             *(pl.col(c).cast(pl.String) for c in FINDING_GRID_COLUMNS),
+            *([pl.col("why")] if "why" in frame.columns else []),
         )
         .to_dicts()
     )

@@ -23,6 +23,14 @@ COLUMN_DEFS = [
     {"field": "technology_name", "headerName": "Technology", "width": 190},
     {"field": "response_date", "headerName": "Date", "width": 115},
     {
+        "field": "why",
+        "headerName": "Why it ranks here",
+        "width": 210,
+        "wrapText": True,
+        "autoHeight": True,
+        "cellStyle": {"lineHeight": "1.3", "wordBreak": "normal"},
+    },
+    {
         "field": "summary",
         "headerName": "Summary",
         "flex": 1,

@@ -121,15 +121,18 @@ FINDINGS = pl.DataFrame(
 def test_findings_filter_sort_and_rows():
     data = FakeData(pl.DataFrame(), findings=FINDINGS)
     frame = findings_page.views.filter_findings(FINDINGS, None, None, None)
-    assert frame.get_column("check").to_list() == [
-        "mosaic_exposure",
-        "peer_disclosure",
-        "timeliness",
-    ]  # strongest first
+    # issue 13 item 9: an NCND others had already answered leads, above a "strong" finding about the map
+    assert frame.get_column("check").to_list() == ["peer_disclosure", "mosaic_exposure", "timeliness"]
     only = findings_page.views.filter_findings(FINDINGS, ["timeliness", "peer_disclosure"], ["notable"], None)
     assert only.get_column("authority_id").to_list() == ["kent"]
     rows = findings_page.views.findings_grid_rows(frame, limit=2)
-    assert [r["row"] for r in rows] == ["0", "1"] and rows[1]["authority_name"] == "Kent Police"
+    assert [r["row"] for r in rows] == ["0", "1"] and rows[0]["authority_name"] == "Kent Police"
+    indexed = findings_page.views.findings_grid_rows(findings_page.views.findings_index(FINDINGS))
+    assert [r["why"] for r in indexed] == [
+        "0 official earlier disclosures by others (1 in all)",
+        "strong; mosaic exposure",
+        "info; timeliness",
+    ]
     assert data.findings() is FINDINGS
 
 
@@ -275,7 +278,7 @@ def test_cache_computes_once_under_concurrent_callbacks_and_forgets_old_data():
 
 def test_findings_index_selects_in_strength_order_and_fetches_rows_by_number():
     index = findings_page.views.findings_index(FINDINGS)
-    assert index.get_column("check").to_list() == ["mosaic_exposure", "peer_disclosure", "timeliness"]
+    assert index.get_column("check").to_list() == ["peer_disclosure", "mosaic_exposure", "timeliness"]
     assert FINDINGS[index.get_column("row")].get_column("check").to_list() == index.get_column("check").to_list()
     chosen = findings_page.views.select_findings(index, None, ["notable", "info"], None)
     assert chosen.get_column("authority_id").to_list() == ["kent", "sussex"]
