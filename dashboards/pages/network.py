@@ -44,8 +44,14 @@ STYLESHEET = [
         "style": {
             "label": "data(label)",
             "font-size": "9px",
-            "text-wrap": "ellipsis",
-            "text-max-width": "110px",
+            "text-wrap": "wrap",
+            "text-max-width": "90px",
+            # A light backing keeps a label readable where it crosses edges or a neighbour's label.
+            "text-background-color": "#FFFFFF",
+            "text-background-opacity": 0.85,
+            "text-background-padding": "1px",
+            "text-valign": "bottom",
+            "text-margin-y": 2,
             "width": "data(size)",
             "height": "data(size)",
             "border-width": 1,
@@ -142,8 +148,8 @@ def layout(
                 id=NetworkIds.GRAPH,
                 elements=[],
                 stylesheet=STYLESHEET,
-                layout={"name": "concentric", "animate": False, "minNodeSpacing": 12},
-                style={"width": "100%", "height": "720px", "border": "1px solid #DDD"},
+                layout={"name": "concentric", "animate": False, "minNodeSpacing": 34},  # room for two-line labels
+                style={"width": "100%", "height": "860px", "border": "1px solid #DDD"},
             ),
         ]
     )

@@ -214,7 +214,9 @@ def test_findings_page_lists_findings_and_opens_an_authority(page, server, scree
     screenshot(page, "findings")
     # issue 13 item 9: the evidence against an NCND leads, and each row says why it ranks where it does
     first_why = page.locator(f"#{FindingsIds.GRID} .ag-row[row-index='0'] .ag-cell[col-id=why]").inner_text()
-    assert first_why == "the authority's own earlier answer on it" or "official earlier disclosure" in first_why, first_why
+    assert first_why == "the authority's own earlier answer on it" or "official earlier disclosure" in first_why, (
+        first_why
+    )
     cells = page.locator(f"#{FindingsIds.GRID} .ag-row .ag-cell[col-id=authority_name]").filter(has_text="Police")
     if cells.count() == 0:
         pytest.skip("no check produced findings about an authority on the sample yet")
