@@ -850,19 +850,30 @@ def findings_grid_rows(frame: pl.DataFrame, limit: int = FINDINGS_ROW_LIMIT) -> 
 # --- load data ---------------------------------------------------------------------------------------------------
 
 
+#: Cell padding for the load page's tables: without it the headers ran together ("readacceptedquarantined").
+_CELL = {"padding": "3px 10px 3px 0", "textAlign": "left", "verticalAlign": "top"}
+_NUMBER_CELL = {**_CELL, "textAlign": "right", "paddingLeft": "10px"}
+
+
 def reconciliation_component(report: Any, quarantine: pl.DataFrame) -> html.Div:
     """The ingest's reconciliation as the CLI prints it, then the quarantined rows with their reasons."""
     header = ("file", "read", "accepted", "quarantined", "duplicates", "issues", "blank")
     rows = [
         html.Tr(
-            [html.Td(f.source_file)]
-            + [html.Td(str(v)) for v in (f.rows_read, f.accepted, f.quarantined, f.duplicates, f.issues, f.blank_rows)]
+            [html.Td(f.source_file, style=_CELL)]
+            + [
+                html.Td(str(v), style=_NUMBER_CELL)
+                for v in (f.rows_read, f.accepted, f.quarantined, f.duplicates, f.issues, f.blank_rows)
+            ]
         )
         for f in report.files
     ]
     children: list[Any] = [
         html.Table(
-            [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)],
+            [
+                html.Thead(html.Tr([html.Th(h, style=_CELL if h == "file" else _NUMBER_CELL) for h in header])),
+                html.Tbody(rows),
+            ],
             className="reconciliation",
             style={"borderCollapse": "collapse"},
         )
@@ -884,11 +895,11 @@ def reconciliation_component(report: Any, quarantine: pl.DataFrame) -> html.Div:
         q_rows = [
             html.Tr(
                 [
-                    html.Td(r["source_file"]),
-                    html.Td(str(r["source_row"])),
-                    html.Td(str(r["column"] or "")),
-                    html.Td(str(r["reason"])),
-                    html.Td(str(r["raw"])),
+                    html.Td(r["source_file"], style=_CELL),
+                    html.Td(str(r["source_row"]), style=_NUMBER_CELL),
+                    html.Td(str(r["column"] or ""), style=_CELL),
+                    html.Td(str(r["reason"]), style=_CELL),
+                    html.Td(str(r["raw"]), style={**_CELL, "overflowWrap": "anywhere"}),
                 ]
             )
             for r in quarantine.sort("source_file", "source_row").head(500).to_dicts()
@@ -897,7 +908,14 @@ def reconciliation_component(report: Any, quarantine: pl.DataFrame) -> html.Div:
             html.H4(f"Quarantined rows ({quarantine.height})"),
             html.Table(
                 [
-                    html.Thead(html.Tr([html.Th(h) for h in ("file", "row", "column", "reason", "raw cells")])),
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(h, style=_NUMBER_CELL if h == "row" else _CELL)
+                                for h in ("file", "row", "column", "reason", "raw cells")
+                            ]
+                        )
+                    ),
                     html.Tbody(q_rows),
                 ],
                 className="quarantine",
