@@ -59,8 +59,9 @@ class DataAccess(Protocol):
     def communities(self, technology_id: str | None) -> pl.DataFrame:
         """Agreement communities (authority_id, community...)."""
 
-    def ingest(self, paths: Sequence[Path]) -> Any:
-        """Ingest files through the same pipeline as the CLI; returns its ``IngestReport``."""
+    def ingest(self, paths: Sequence[Path], mapping: Any = None) -> Any:
+        """Ingest files through the same pipeline as the CLI (``mapping``: a ``ColumnMapping``, as --map
+        gives); returns its ``IngestReport``."""
 
     def quarantine(self, ingest_id: str) -> pl.DataFrame:
         """The quarantined rows of one ingest."""
@@ -221,12 +222,12 @@ class WorkspaceData(_CachedAnalyses):
     def _load_inputs(self) -> AnalysisInputs:
         return AnalysisInputs.from_workspace(self.workspace)
 
-    def ingest(self, paths: Sequence[Path]) -> Any:
+    def ingest(self, paths: Sequence[Path], mapping: Any = None) -> Any:
         from mosaic import settings
         from mosaic.ingest.pipeline import IngestOptions, ingest_files
 
         options = IngestOptions(fuzzy_threshold=settings.get("fuzzy_threshold"))
-        return ingest_files(list(paths), self.workspace, options=options)
+        return ingest_files(list(paths), self.workspace, mapping, options=options)
 
     def quarantine(self, ingest_id: str) -> pl.DataFrame:
         return self.workspace.read("quarantine").filter(pl.col("ingest_id") == ingest_id)
@@ -253,14 +254,14 @@ class FakeData(_CachedAnalyses):
     def findings(self) -> pl.DataFrame:
         return self._findings if self._findings is not None else super().findings()
 
-    def ingest(self, paths: Sequence[Path]) -> Any:
+    def ingest(self, paths: Sequence[Path], mapping: Any = None) -> Any:
         """Ingest into a throwaway workspace and append its accepted rows (same pipeline as the CLI)."""
         from mosaic.ingest.pipeline import ingest_files
         from mosaic.store.workspace import Workspace
 
         with tempfile.TemporaryDirectory(prefix="mosaic-fake-") as folder:
             workspace = Workspace(Path(folder) / "ws")
-            report = ingest_files(list(paths), workspace)
+            report = ingest_files(list(paths), workspace, mapping)
             if report.committed:
                 self._responses = pl.concat([self._responses, workspace.responses()], how="diagonal_relaxed")
                 self._quarantine = workspace.read("quarantine")

@@ -70,6 +70,9 @@ class LoadIds(StrEnum):
     UPLOAD = "load-upload"
     RESULT = "load-result"
     LIMIT_NOTE = "load-limit-note"
+    MAP_COLUMN = "load-map-column"
+    """Pattern-matching id type: one dropdown per uploaded column, ``{"type": MAP_COLUMN, "column": name}``."""
+    REMAP = "load-remap"
 
 
 class NetworkIds(StrEnum):

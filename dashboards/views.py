@@ -868,16 +868,20 @@ def reconciliation_component(report: Any, quarantine: pl.DataFrame) -> html.Div:
         )
         for f in report.files
     ]
-    children: list[Any] = [
-        html.Table(
-            [
-                html.Thead(html.Tr([html.Th(h, style=_CELL if h == "file" else _NUMBER_CELL) for h in header])),
-                html.Tbody(rows),
-            ],
-            className="reconciliation",
-            style={"borderCollapse": "collapse"},
-        )
-    ]
+    children: list[Any] = (
+        []
+        if not report.files
+        else [  # a refusal before any file was read: its message alone
+            html.Table(
+                [
+                    html.Thead(html.Tr([html.Th(h, style=_CELL if h == "file" else _NUMBER_CELL) for h in header])),
+                    html.Tbody(rows),
+                ],
+                className="reconciliation",
+                style={"borderCollapse": "collapse"},
+            )
+        ]
+    )
     if report.committed:
         children.append(
             html.P(

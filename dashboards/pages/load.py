@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from dash import Dash, Input, Output, State, dcc, html
+from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 
 from dashboards import views
 from dashboards.data import DataAccess
 from dashboards.ids import LoadIds
 from mosaic.errors import MosaicError
 from mosaic.extract.text import DOCUMENT_SUFFIXES
-from mosaic.ingest.readers import SUPPORTED_SUFFIXES
+from mosaic.ingest.headers import FIELDS, IGNORE, ColumnMapping, field_for_header, header_key
+from mosaic.ingest.readers import SUPPORTED_SUFFIXES, read_tables
 
 #: How many files of the per-file limit one upload may carry together (the server's request cap is sized
 #: for it, so several files each under the limit are never refused as one "too large" request).
@@ -97,25 +98,23 @@ def decode_upload(contents: str, filename: str, limit_bytes: int) -> bytes:
         raise MosaicError(f"{filename}: the upload could not be decoded") from None
 
 
-def ingest_uploads(data: DataAccess, contents: list[str], filenames: list[str], limit_bytes: int) -> html.Div:
-    """Write the uploads to a private folder, ingest them together, and show the reconciliation."""
+def ingest_uploads(
+    data: DataAccess, contents: list[str], filenames: list[str], limit_bytes: int, mapping: ColumnMapping | None = None
+) -> html.Div:
+    """Write the uploads to a private folder, ingest them together, and show the reconciliation.
+
+    When the ingest cannot tell which column holds a required field (the CLI would say "name one with
+    --map"), the page offers what --map does: a choice of field per uploaded column, then reads again.
+    """
     if not contents:
         return html.Div()
+    form: html.Div | None = None
     try:
         with tempfile.TemporaryDirectory(prefix="mosaic-upload-") as folder:
-            paths = []
-            for index, (content, filename) in enumerate(zip(contents, filenames, strict=False)):
-                name = safe_name(filename, index)
-                if not name.lower().endswith(ACCEPTED_SUFFIXES):
-                    raise MosaicError(f"{name}: not a file ingest reads ({', '.join(ACCEPTED_SUFFIXES)})")
-                path = (
-                    Path(folder) / f"{index}-{name}"
-                    if any(p.name.endswith(name) for p in paths)
-                    else Path(folder) / name
-                )
-                path.write_bytes(decode_upload(content, name, limit_bytes))
-                paths.append(path)
-            report = data.ingest(paths)
+            paths = _write_uploads(Path(folder), contents, filenames, limit_bytes)
+            report = data.ingest(paths, mapping)
+            if not report.committed and any("--map" in str(error) for error in report.errors):
+                form = mapping_form(paths, mapping or ColumnMapping())
     except MosaicError as exc:
         return html.Div(
             [
@@ -124,7 +123,78 @@ def ingest_uploads(data: DataAccess, contents: list[str], filenames: list[str], 
             ]
         )
     quarantine = data.quarantine(report.ingest_id) if report.committed else None
-    return views.reconciliation_component(report, quarantine if quarantine is not None else pl.DataFrame())
+    result = views.reconciliation_component(report, quarantine if quarantine is not None else pl.DataFrame())
+    return html.Div([result, form]) if form is not None else result
+
+
+def _write_uploads(folder: Path, contents: list[str], filenames: list[str], limit_bytes: int) -> list[Path]:
+    paths: list[Path] = []
+    for index, (content, filename) in enumerate(zip(contents, filenames, strict=False)):
+        name = safe_name(filename, index)
+        if not name.lower().endswith(ACCEPTED_SUFFIXES):
+            raise MosaicError(f"{name}: not a file ingest reads ({', '.join(ACCEPTED_SUFFIXES)})")
+        path = folder / f"{index}-{name}" if any(p.name.endswith(name) for p in paths) else folder / name
+        path.write_bytes(decode_upload(content, name, limit_bytes))
+        paths.append(path)
+    return paths
+
+
+def mapping_form(paths: list[Path], mapping: ColumnMapping) -> html.Div:
+    """One field choice per column of the uploaded tables, preset to what ingest made of it, and a button
+    that reads the same files again with those choices (the page's ``--map``)."""
+    columns: list[str] = []
+    for path in paths:
+        if path.suffix.lower() in DOCUMENT_SUFFIXES:
+            continue
+        try:
+            tables = read_tables(path)
+        except MosaicError:
+            continue
+        for table in tables:
+            columns += [c for c in table.header if c not in columns]
+    preset: dict[str, str] = {}
+    for column in columns:
+        key = header_key(column)
+        preset[column] = mapping.mapped.get(key) or field_for_header(column) or ""
+    options = [{"label": "(not used: keep aside)", "value": IGNORE}] + [
+        {"label": name.replace("_", " "), "value": name} for name in FIELDS
+    ]
+    rows = [
+        html.Tr(
+            [
+                html.Td(column, style={"padding": "3px 12px 3px 0"}),
+                html.Td(
+                    dcc.Dropdown(
+                        id={"type": LoadIds.MAP_COLUMN, "column": column},
+                        options=options,
+                        value=preset[column] or None,
+                        placeholder="choose a field",
+                        style={"minWidth": "260px"},
+                    )
+                ),
+            ]
+        )
+        for column in columns
+    ]
+    return html.Div(
+        [
+            html.H4("Which field is each column?"),
+            html.P(
+                "Choose a field for the columns ingest could not place, then read the same files again (what 'mosaic ingest --map COLUMN=FIELD' does)."
+            ),
+            html.Table(
+                [html.Thead(html.Tr([html.Th("column in the file"), html.Th("field")])), html.Tbody(rows)],
+                className="column-mapping",
+            ),
+            html.Button("Read again with these columns", id=LoadIds.REMAP, n_clicks=0, style={"marginTop": "8px"}),
+        ],
+        className="mapping-form",
+    )
+
+
+def mapping_from_choices(ids: list[dict[str, str]], values: list[str | None]) -> ColumnMapping:
+    """The ``ColumnMapping`` the form's choices make (unchosen columns are left to ingest's own aliases)."""
+    return ColumnMapping.from_options([f"{i['column']}={value}" for i, value in zip(ids, values, strict=True) if value])
 
 
 def register_callbacks(app: Dash, data: DataAccess, limit_bytes: int) -> None:
@@ -138,3 +208,19 @@ def register_callbacks(app: Dash, data: DataAccess, limit_bytes: int) -> None:
         if isinstance(contents, str):
             contents, filenames = [contents], [filenames]
         return ingest_uploads(data, contents or [], filenames or [], limit_bytes)
+
+    @app.callback(
+        Output(LoadIds.RESULT, "children", allow_duplicate=True),
+        Input(LoadIds.REMAP, "n_clicks"),
+        State(LoadIds.UPLOAD, "contents"),
+        State(LoadIds.UPLOAD, "filename"),
+        State({"type": LoadIds.MAP_COLUMN, "column": ALL}, "id"),
+        State({"type": LoadIds.MAP_COLUMN, "column": ALL}, "value"),
+        prevent_initial_call=True,
+    )
+    def _remap(clicks, contents, filenames, ids, values):
+        if not clicks:
+            return no_update
+        if isinstance(contents, str):
+            contents, filenames = [contents], [filenames]
+        return ingest_uploads(data, contents or [], filenames or [], limit_bytes, mapping_from_choices(ids, values))

@@ -97,6 +97,11 @@ def header_key(text: str) -> str:
 _ALIAS_INDEX: dict[str, str] = {header_key(a): f for f, aliases in HEADER_ALIASES.items() for a in (f, *aliases)}
 
 
+def field_for_header(column: str) -> str | None:
+    """The field a column name is a known alias of ("Force" -> "authority"), or None."""
+    return _ALIAS_INDEX.get(header_key(column))
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """The user's mapping options, validated before any file is read."""

@@ -397,3 +397,36 @@ def test_undated_answers_show_at_the_last_date_and_are_counted_on_the_timeline()
     )["kent"].endswith("Not asked")
     _, note = timeline_page.update_timeline(data, "drones")
     assert "1 undated answer is not on the time axis (Kent Police)" in note
+
+
+def test_the_load_page_maps_columns_it_could_not_place_and_reads_again(tiny_data):
+    # Issue 13 item 10: an upload with unknown column names was told to use --map/--set, which the page
+    # cannot do. Now it offers a field per column, preset where ingest knew the name, and reads again.
+    from dashboards.ids import LoadIds
+
+    csv_text = "Constabulary,Kit,When answered,Reply\nKent Police,Drones,2024-01-10,NCND\nEssex Police,Drones,2023-05-01,Yes we use it\n"
+    content = "data:text/csv;base64," + base64.b64encode(csv_text.encode()).decode()
+    first = load_page.ingest_uploads(tiny_data, [content], ["wave.csv"], 1024 * 1024)
+    dropdowns = {
+        c.id["column"]: c
+        for c in _walk(first)
+        if isinstance(getattr(c, "id", None), dict) and c.id.get("type") == LoadIds.MAP_COLUMN
+    }
+    assert list(dropdowns) == ["Constabulary", "Kit", "When answered", "Reply"]
+    assert any(getattr(c, "id", None) == LoadIds.REMAP for c in _walk(first))
+    assert "Nothing was written." in json.dumps(first.to_plotly_json(), cls=PlotlyJSONEncoder)
+    choices = {"Constabulary": "authority", "Kit": "technology", "When answered": "response_date", "Reply": "outcome"}
+    ids = [{"type": LoadIds.MAP_COLUMN, "column": column} for column in dropdowns]
+    before = tiny_data.inputs().responses.height
+    again = load_page.ingest_uploads(
+        tiny_data,
+        [content],
+        ["wave.csv"],
+        1024 * 1024,
+        load_page.mapping_from_choices(ids, [choices[c] for c in dropdowns]),
+    )
+    text = json.dumps(again.to_plotly_json(), cls=PlotlyJSONEncoder)
+    assert (
+        "rows read 2 = accepted 2 + quarantined 0 + duplicates 0" in text and "Which field is each column?" not in text
+    )
+    assert tiny_data.inputs().responses.height == before + 2
