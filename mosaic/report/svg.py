@@ -39,7 +39,9 @@ def hexmap_svg(block: HexMap, *, unit: float = 46.0) -> Markup:
     left, top = min(xs) * unit - margin, min(ys) * unit - margin
     map_width = (max(xs) - min(xs)) * unit + 2 * margin
     height = (max(ys) - min(ys)) * unit + 2 * margin
-    legend_width = 190.0
+    # Wide enough for the longest legend line at 11px (about 6.2px a character) after its 20px key.
+    longest = max((len(f"{entry['label']}: {int(entry['count'])}") for entry in block.legend), default=0)
+    legend_width = max(190.0, 30.0 + 6.2 * longest)
     width = map_width + legend_width
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="hexmap" viewBox="0 0 {_n(width)} {_n(height)}" '
