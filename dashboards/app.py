@@ -87,7 +87,10 @@ def create_app(
     _answer_oversized_uploads(app, upload_limit_bytes)
     modules = {"map": map_page, "timeline": timeline, "network": network, "findings": findings, "load": load}
     extra = {
-        "map": {"has_boundaries": boundaries is not None},
+        "map": {
+            "has_boundaries": boundaries is not None,
+            "boundaries_label": (boundaries or {}).get("label", "your boundaries file"),
+        },
         "load": {"limit_bytes": upload_limit_bytes},
     }
     for key, path, name, title in PAGES:

@@ -41,6 +41,28 @@ def required_password(host: str, password: str | None) -> str | None:
     return password
 
 
+#: The ONS Police Force Area boundaries shipped with mosaic (see data/reference/README.md), and the
+#: attribution their licence asks for wherever the map is shown.
+SHIPPED_BOUNDARIES_NAME = "police_force_areas_2020.geojson"
+SHIPPED_ATTRIBUTION = (
+    "Boundaries: ONS Police Force Areas (December 2020). Contains OS data and ONS data © Crown copyright and "
+    "database right 2020; Open Government Licence v3.0."
+)
+
+
+def default_boundaries(pfa_codes: list[str]) -> dict[str, Any]:
+    """The shipped boundaries, loaded like a user's file and carrying their attribution."""
+    from mosaic.resources import reference_path
+
+    loaded = load_boundaries(reference_path(SHIPPED_BOUNDARIES_NAME), pfa_codes)
+    return {
+        **loaded,
+        "attribution": SHIPPED_ATTRIBUTION,
+        "label": "ONS boundaries",
+        "source": "the ONS boundaries shipped with mosaic",
+    }
+
+
 def load_boundaries(path: Path, pfa_codes: list[str]) -> dict[str, Any]:
     """Read a GeoJSON of areas and find the property holding the register's PFA codes.
 
@@ -65,4 +87,10 @@ def load_boundaries(path: Path, pfa_codes: list[str]) -> dict[str, Any]:
     key = boundary_feature_key(geojson, pfa_codes)
     if key is None:
         raise DataError(f"{path}: no feature property holds a police force area code of the register (e.g. E23000001)")
-    return {"geojson": geojson, "feature_key": key, "path": str(path)}
+    return {
+        "geojson": geojson,
+        "feature_key": key,
+        "path": str(path),
+        "attribution": f"Boundaries: {path.name} (your file).",
+        "label": "your boundaries file",
+    }

@@ -333,7 +333,13 @@ def _polygon_trace(
 
 
 def choropleth_figure(
-    map_frame: pl.DataFrame, geojson: dict[str, Any], feature_key: str, code_column: str = "pfa_code"
+    map_frame: pl.DataFrame,
+    geojson: dict[str, Any],
+    feature_key: str,
+    code_column: str = "pfa_code",
+    *,
+    attribution: str = "",
+    source: str = "your boundaries file",
 ) -> go.Figure:
     """A geographic choropleth on a blank background (``map_style="white-bg"``: no tiles are fetched).
 
@@ -371,7 +377,7 @@ def choropleth_figure(
     shown = frame.filter(pl.col(code_column).is_in(sorted(drawn))).height
     figure.update_layout(
         title={
-            "text": f"{shown} areas from your boundaries file; authorities without an area there are on the hexagon map",
+            "text": f"{shown} areas from {source}; authorities without an area there are on the hexagon map",
             "x": 0.01,
             "font": {"size": 13},
         },
@@ -379,7 +385,12 @@ def choropleth_figure(
         margin={"l": 4, "r": 4, "t": 36, "b": 4},
         height=720,
         legend={"title": {"text": "Stance"}, "x": 0.0, "y": 0.98},
-    )
+        # The boundaries' licence asks for their attribution wherever the map is shown.
+        annotations=[
+            {"text": _escape(attribution), "xref": "paper", "yref": "paper", "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "bottom",
+             "showarrow": False, "font": {"size": 10, "color": "#444"}, "bgcolor": "rgba(255,255,255,0.85)"}
+        ] if attribution else [],
+    )  # fmt: skip
     return figure
 
 

@@ -570,7 +570,7 @@ def dashboard(
     boundaries: Annotated[
         Path | None,
         typer.Option(
-            help="GeoJSON of police force areas (e.g. ONS PFA boundaries) to offer a geographic map too.",
+            help="GeoJSON of police force areas for the geographic map (default: the ONS boundaries shipped with mosaic).",
             show_default=False,
         ),
     ] = None,
@@ -581,15 +581,13 @@ def dashboard(
     """Serve the interactive map dashboard (the bundled synthetic sample when there is no workspace)."""
     from dashboards.app import create_app
     from dashboards.data import WorkspaceData
-    from dashboards.server import load_boundaries, required_password
+    from dashboards.server import default_boundaries, load_boundaries, required_password
     from mosaic.registry import is_bundled_sample, load_authorities
     from mosaic.store.workspace import Workspace
 
     password = required_password(host, settings.get("dashboard_password"))
-    loaded = None
-    if boundaries is not None:
-        codes = load_authorities().get_column("pfa_code").drop_nulls().to_list()
-        loaded = load_boundaries(boundaries, codes)
+    codes = load_authorities().get_column("pfa_code").drop_nulls().to_list()
+    loaded = load_boundaries(boundaries, codes) if boundaries is not None else default_boundaries(codes)
     limit = int(settings.get("upload_limit_mb") * 1024 * 1024)
     with tempfile.TemporaryDirectory(prefix="mosaic-dashboard-") as folder:
         target = Workspace(settings.workspace_path(workspace), lock_timeout=settings.get("lock_timeout"))

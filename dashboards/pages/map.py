@@ -25,7 +25,7 @@ PLAY_STEPS = 40
 """The play button replays the date range in this many steps."""
 
 
-def layout(data: DataAccess, has_boundaries: bool = False, technology: str | None = None, as_of: str | None = None, authority: str | None = None,
+def layout(data: DataAccess, has_boundaries: bool = False, boundaries_label: str = "your boundaries file", technology: str | None = None, as_of: str | None = None, authority: str | None = None,
            outcome: str | None = None, region: str | None = None, view: str | None = None, **_ignored: Any) -> html.Div:  # fmt: skip
     """The map page for the given URL query parameters (unknown or bad values fall back to defaults)."""
     inputs = data.inputs()
@@ -129,7 +129,7 @@ def layout(data: DataAccess, has_boundaries: bool = False, technology: str | Non
             id=MapIds.VIEW,
             options=[
                 {"label": " Hexagon cartogram", "value": HEX_VIEW},
-                {"label": " Geographic (your boundaries file)", "value": GEO_VIEW},
+                {"label": f" Geographic ({boundaries_label})", "value": GEO_VIEW},
             ],
             value=view if view in (HEX_VIEW, GEO_VIEW) else HEX_VIEW,
             inline=True,
@@ -247,7 +247,13 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
     if view == GEO_VIEW and boundaries is not None:
         with_codes = frame.join(inputs.authorities.select("authority_id", "pfa_code"), on="authority_id", how="left")
         with_codes = with_codes.filter(views.visible_expr(outcomes, regions))
-        figure = views.choropleth_figure(with_codes, boundaries["geojson"], boundaries["feature_key"])
+        figure = views.choropleth_figure(
+            with_codes,
+            boundaries["geojson"],
+            boundaries["feature_key"],
+            attribution=boundaries.get("attribution", ""),
+            source=boundaries.get("source", "your boundaries file"),
+        )
     else:
         figure = views.hex_map_figure(cells, title=title, selected_authority=authority_id)
     state = {

@@ -8,7 +8,6 @@ Screenshots go to ``test-artifacts/browser/`` (git-ignored).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -53,32 +52,6 @@ def chromium() -> str:
     return path
 
 
-def stand_in_boundaries() -> dict:
-    """A GeoJSON shaped like the ONS Police Force Areas file (``PFA20CD`` codes, lon/lat, clockwise rings),
-    with one small square per force around its register centroid: not real boundaries, only what the
-    dashboard's geographic view needs to draw offline when the real file is not on this machine."""
-    from mosaic.registry import load_authorities
-
-    features = []
-    for row in load_authorities().drop_nulls(["pfa_code", "centroid_lat", "centroid_lon"]).iter_rows(named=True):
-        lat, lon, half = row["centroid_lat"], row["centroid_lon"], 0.12
-        ring = [
-            [lon - half, lat - half],
-            [lon - half, lat + half],
-            [lon + half, lat + half],
-            [lon + half, lat - half],
-            [lon - half, lat - half],
-        ]
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"PFA20CD": row["pfa_code"], "PFA20NM": row["name"]},
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
 @pytest.fixture(scope="session")
 def server(chromium: str) -> Iterator[dict]:
     """The dashboard on the sample plus the hostile row, served from a thread on a free port."""
@@ -96,16 +69,11 @@ def server(chromium: str) -> Iterator[dict]:
     workspace = Workspace(folder / "workspace")
     report = ingest_files([sample_path("responses.csv"), hostile], workspace)
     assert report.committed, report.errors
-    boundaries = None
-    geojson = ROOT.parent / "shared" / "reference" / "police_force_areas_2020.geojson"
-    if not geojson.is_file():  # CI and users' machines: a stand-in file, so the geographic view is still tested
-        geojson = folder / "stand-in-areas.geojson"
-        geojson.write_text(json.dumps(stand_in_boundaries()), encoding="utf-8")
-    if geojson.is_file():
-        from dashboards.server import load_boundaries
-        from mosaic.registry import load_authorities
+    from dashboards.server import default_boundaries
+    from mosaic.registry import load_authorities
 
-        boundaries = load_boundaries(geojson, load_authorities().get_column("pfa_code").drop_nulls().to_list())
+    # The ONS boundaries shipped with mosaic: the geographic map is tested from the shipped file, offline.
+    boundaries = default_boundaries(load_authorities().get_column("pfa_code").drop_nulls().to_list())
     app = create_app(WorkspaceData(workspace, is_sample=True), boundaries=boundaries, upload_limit_bytes=1024 * 1024)
     http = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)

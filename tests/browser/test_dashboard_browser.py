@@ -121,12 +121,18 @@ def test_the_url_reopens_the_same_view(page, server, screenshot):
     assert "Denied: 0" in legend_text(page)  # the outcome filter keeps confirmations only
 
 
-def test_geographic_map_draws_offline(page, server, screenshot):
-    if not server["has_boundaries"]:
-        pytest.skip("no boundaries file in ../shared/reference (only on the project's machines)")
+def test_geographic_map_draws_offline_from_the_shipped_boundaries(page, server, screenshot):
+    # Issue 15 item 4: the ONS boundaries ship with mosaic, so the geographic map needs no --boundaries,
+    # and their attribution is on the map.
+    assert server["has_boundaries"]
     page.goto(server["url"] + "/?view=geo&technology=facial-recognition")
     page.wait_for_selector(f"#{MapIds.GRAPH} .maplibregl-canvas, #{MapIds.GRAPH} canvas", timeout=20000)
     page.wait_for_timeout(1500)
+    assert "Contains OS data and ONS data © Crown copyright and database right 2020" in page.inner_text(
+        f"#{MapIds.GRAPH}"
+    )
+    assert "43 areas from the ONS boundaries shipped with mosaic" in page.inner_text(f"#{MapIds.GRAPH}")
+    assert "Geographic (ONS boundaries)" in page.inner_text(f"#{MapIds.VIEW}")
     screenshot(page, "map-geographic")
 
 

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboards.ids import LoadIds
 
@@ -45,15 +46,15 @@ def test_an_unplaced_column_is_chosen_on_the_page_and_the_file_read_again(
     page = browser_context.new_page()
     page.goto(own_server["url"] + "/load")
     page.set_input_files(f"#{LoadIds.UPLOAD} input[type=file]", str(upload))
-    page.wait_for_selector(".mapping-form", timeout=30000)
+    page.wait_for_selector(".mapping-form", timeout=60000)
     assert "Nothing was written." in page.inner_text(f"#{LoadIds.RESULT}")
     row = page.locator(".column-mapping tr", has_text="Kit")
     assert row.locator(".dash-dropdown-value").inner_text() == "choose a field"  # ingest could not place it
     row.locator("button.dash-dropdown").click()
     page.get_by_role("option", name="technology", exact=True).click()
-    assert row.locator(".dash-dropdown-value").inner_text() == "technology"
+    expect(row.locator(".dash-dropdown-value")).to_have_text("technology", timeout=20000)
     screenshot(page, "load-mapping")
     page.click(f"#{LoadIds.REMAP}")
-    page.wait_for_selector("#reconciliation-line", timeout=30000)
+    page.wait_for_selector("#reconciliation-line", timeout=60000)
     assert page.inner_text("#reconciliation-line") == "rows read 1 = accepted 1 + quarantined 0 + duplicates 0"
     page.close()

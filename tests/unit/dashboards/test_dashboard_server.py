@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -11,8 +10,6 @@ from typer.testing import CliRunner
 from dashboards.server import is_local, load_boundaries, required_password
 from mosaic.cli import app
 from mosaic.errors import DataError, MosaicError
-
-SHARED_BOUNDARIES = Path(__file__).resolve().parents[4] / "shared" / "reference" / "police_force_areas_2020.geojson"
 
 
 def test_only_loopback_is_local():
@@ -48,17 +45,19 @@ def test_boundaries_must_carry_register_codes(tmp_path):
         load_boundaries(tmp_path / "missing.geojson", ["E23000032"])
 
 
-@pytest.mark.skipif(
-    not SHARED_BOUNDARIES.is_file(), reason="the reference boundaries are only on the project's machines"
-)
-def test_real_police_force_areas_match_the_register():
+def test_the_shipped_police_force_areas_match_the_register_and_carry_their_attribution():
+    from dashboards.server import default_boundaries
     from mosaic.registry import load_authorities
 
     codes = load_authorities().get_column("pfa_code").drop_nulls().to_list()
-    loaded = load_boundaries(SHARED_BOUNDARIES, codes)
+    loaded = default_boundaries(codes)
     assert loaded["feature_key"] == "properties.PFA20CD"
     found = {f["properties"]["PFA20CD"] for f in loaded["geojson"]["features"]}
     assert len(found & set(codes)) == 43
+    assert (
+        "Contains OS data and ONS data" in loaded["attribution"]
+        and "Open Government Licence v3.0" in loaded["attribution"]
+    )
 
 
 def test_cli_refuses_a_public_address_without_a_password(monkeypatch):
