@@ -20,7 +20,7 @@ from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 from dashboards import views
 from dashboards.data import DataAccess
 from dashboards.ids import LoadIds
-from mosaic.errors import MosaicError
+from mosaic.errors import MappingError, MosaicError
 from mosaic.extract.text import DOCUMENT_SUFFIXES
 from mosaic.ingest.headers import FIELDS, IGNORE, ColumnMapping, field_for_header, header_key
 from mosaic.ingest.readers import SUPPORTED_SUFFIXES, read_tables
@@ -112,7 +112,19 @@ def ingest_uploads(
     try:
         with tempfile.TemporaryDirectory(prefix="mosaic-upload-") as folder:
             paths = _write_uploads(Path(folder), contents, filenames, limit_bytes)
-            report = data.ingest(paths, mapping)
+            try:
+                report = data.ingest(paths, mapping)
+            except MappingError as exc:
+                if mapping is None:
+                    raise
+                # The page's own choices did not make a mapping (two columns for one field): say so, keep the form.
+                return html.Div(
+                    [
+                        html.P("Nothing was written.", style={"fontWeight": "700"}),
+                        html.P(str(exc), className="upload-error", role="alert"),
+                        mapping_form(paths, mapping),
+                    ]
+                )
             if not report.committed and any("--map" in str(error) for error in report.errors):
                 form = mapping_form(paths, mapping or ColumnMapping())
     except MosaicError as exc:

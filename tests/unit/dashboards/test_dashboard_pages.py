@@ -430,3 +430,17 @@ def test_the_load_page_maps_columns_it_could_not_place_and_reads_again(tiny_data
         "rows read 2 = accepted 2 + quarantined 0 + duplicates 0" in text and "Which field is each column?" not in text
     )
     assert tiny_data.inputs().responses.height == before + 2
+    # two columns chosen for one field: the one-line reason, and the form again to correct it
+    clash = load_page.ingest_uploads(
+        tiny_data,
+        [content],
+        ["wave.csv"],
+        1024 * 1024,
+        load_page.mapping_from_choices(ids, ["authority", "authority", "response_date", "outcome"]),
+    )
+    text = json.dumps(clash.to_plotly_json(), cls=PlotlyJSONEncoder)
+    assert (
+        "gives field 'authority' two columns: 'Constabulary' and 'Kit'" in text
+        and "Which field is each column?" in text
+    )
+    assert tiny_data.inputs().responses.height == before + 2
