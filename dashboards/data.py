@@ -20,7 +20,15 @@ from typing import Any, Protocol
 import polars as pl
 
 from dashboards.views import findings_index
-from mosaic.analyses import AnalysisInputs, CheckParams, all_checks, empty_findings, map_stances, run_checks
+from mosaic.analyses import (
+    AnalysisInputs,
+    CheckParams,
+    all_checks,
+    empty_findings,
+    map_stances,
+    run_checks,
+    technology_scope,
+)
 from mosaic.analyses.mapview import pair_timelines
 
 LOG = logging.getLogger(__name__)
@@ -46,6 +54,24 @@ class DataAccess(Protocol):
 
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """``compute()`` cached under ``key`` for the current data version."""
+
+    def technology_choices(self) -> list[dict[str, str]]:
+        """The technology dropdown's options: what the data holds, with its categories, in taxonomy order."""
+
+    def default_technology(self) -> str:
+        """The technology a page opens on (the most asked about)."""
+
+    def date_bounds(self) -> tuple[dt.date, dt.date]:
+        """The slider's range: the first and last date on which anything became public."""
+
+    def authority_choices(self) -> list[dict[str, str]]:
+        """The authority dropdown's options, by name."""
+
+    def regions(self) -> list[str]:
+        """The regions of the register, sorted."""
+
+    def technology_scope(self, technology_id: str) -> list[str]:
+        """The technology and everything below it in the taxonomy (what a category's pages cover)."""
 
     def map_frame(self, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> pl.DataFrame:
         """``map_stances`` for one technology on one date (``with_undated``: the data as it stands now)."""
@@ -170,6 +196,43 @@ class _CachedAnalyses:
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """Cache ``compute()`` under ``key`` for the current data version (for a page's own derived views)."""
         return self._cache.get(("memo", self.version(), *key), compute)
+
+    # Presented choices: what the pages' controls offer, computed once per data version, so a page layout
+    # asks for them rather than reaching into the raw inputs.
+    def technology_choices(self) -> list[dict[str, str]]:
+        from dashboards.views import technology_options
+
+        return self.memo(
+            ("technology_choices",), lambda: technology_options(self.inputs().technologies, self.inputs().events)
+        )
+
+    def default_technology(self) -> str:
+        from dashboards.views import default_technology
+
+        return self.memo(
+            ("default_technology",), lambda: default_technology(self.inputs().events, self.inputs().technologies)
+        )
+
+    def date_bounds(self) -> tuple[dt.date, dt.date]:
+        from dashboards.views import date_bounds
+
+        return self.memo(("date_bounds",), lambda: date_bounds(self.inputs().events))
+
+    def authority_choices(self) -> list[dict[str, str]]:
+        def build() -> list[dict[str, str]]:
+            register = self.inputs().authorities.sort("name").select("authority_id", "name")
+            return [{"label": r["name"], "value": r["authority_id"]} for r in register.to_dicts()]
+
+        return self.memo(("authority_choices",), build)
+
+    def regions(self) -> list[str]:
+        return self.memo(
+            ("regions",),
+            lambda: sorted(r for r in self.inputs().authorities.get_column("region").unique().to_list() if r),
+        )
+
+    def technology_scope(self, technology_id: str) -> list[str]:
+        return self.memo(("technology_scope", technology_id), lambda: technology_scope(self.inputs(), technology_id))
 
     def map_frame(self, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> pl.DataFrame:
         key = ("map", self.version(), technology_id, as_of, with_undated)

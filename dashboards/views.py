@@ -112,13 +112,6 @@ def default_technology(events: pl.DataFrame, technologies: pl.DataFrame) -> str:
     return counts.sort("len", "technology_id", descending=[True, False]).get_column("technology_id")[0]
 
 
-def cached_default_technology(data: Any) -> str:
-    """``default_technology`` for a ``DataAccess``, counted once per data version (every page load asks)."""
-    return data.memo(
-        ("default_technology",), lambda: default_technology(data.inputs().events, data.inputs().technologies)
-    )
-
-
 def date_bounds(events: pl.DataFrame) -> tuple[dt.date, dt.date]:
     """First and last date on which anything became public (the slider's range)."""
     ends = events.get_column("response_end").drop_nulls() if events.height else pl.Series([], dtype=pl.Date)

@@ -11,7 +11,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from dashboards import views
 from dashboards.data import DataAccess
 from dashboards.ids import FindingsIds
-from mosaic.analyses import all_checks, technology_scope
+from mosaic.analyses import all_checks
 from mosaic.present.tables import findings_table
 from mosaic.present.writers import frame_csv
 
@@ -50,9 +50,8 @@ def layout(
     **_ignored: Any,
 ) -> html.Div:
     """The findings page for ``?technology=&check=a,b&severity=strong``."""
-    inputs = data.inputs()
     checks = all_checks()
-    technology_choices = views.technology_options(inputs.technologies, inputs.events)
+    technology_choices = data.technology_choices()
     return html.Div(
         [
             html.Div(
@@ -129,7 +128,7 @@ def update_findings(
     data: DataAccess, checks: list[str] | None, severities: list[str] | None, technology_id: str | None
 ) -> tuple[list[dict], str]:
     """Grid rows (at most ``FINDINGS_ROW_LIMIT``) and a line saying how many there are."""
-    scope = technology_scope(data.inputs(), technology_id) if technology_id else None
+    scope = data.technology_scope(technology_id) if technology_id else None
     frame = views.select_findings(data.findings_index(), checks, severities, scope)
     rows = views.findings_grid_rows(frame)
     shown = f" (showing the first {len(rows)}, strongest first; the CSV has all)" if len(rows) < frame.height else ""
@@ -190,7 +189,7 @@ def register_callbacks(app: Dash, data: DataAccess) -> None:
         prevent_initial_call=True,
     )
     def _export(_clicks, checks, severities, technology_id):
-        scope = technology_scope(data.inputs(), technology_id) if technology_id else None
+        scope = data.technology_scope(technology_id) if technology_id else None
         frame = data.findings()[
             views.select_findings(data.findings_index(), checks, severities, scope).get_column("row")
         ]

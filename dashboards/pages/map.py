@@ -28,17 +28,12 @@ PLAY_STEPS = 40
 def layout(data: DataAccess, has_boundaries: bool = False, boundaries_label: str = "your boundaries file", technology: str | None = None, as_of: str | None = None, authority: str | None = None,
            outcome: str | None = None, region: str | None = None, view: str | None = None, **_ignored: Any) -> html.Div:  # fmt: skip
     """The map page for the given URL query parameters (unknown or bad values fall back to defaults)."""
-    inputs = data.inputs()
-    technologies = inputs.technologies
-    technology_choices = views.technology_options(technologies, inputs.events)
-    technology_id = views.offered_technology(technology_choices, technology, views.cached_default_technology(data))
-    first, last = data.memo(("date_bounds",), lambda: views.date_bounds(inputs.events))
+    technology_choices = data.technology_choices()
+    technology_id = views.offered_technology(technology_choices, technology, data.default_technology())
+    first, last = data.date_bounds()
     chosen = min(max(views.parse_date(as_of, last), first), last)
-    regions = sorted(r for r in inputs.authorities.get_column("region").unique().to_list() if r)
-    authority_options = [
-        {"label": r["name"], "value": r["authority_id"]}
-        for r in inputs.authorities.sort("name").select("authority_id", "name").to_dicts()
-    ]
+    regions = data.regions()
+    authority_options = data.authority_choices()
     known_authorities = {o["value"] for o in authority_options}
     stance_options = [{"label": f"{STANCE_MARKS[s]} {STANCE_LABELS[s]}", "value": s.value} for s in MapStance]
     controls = html.Div(

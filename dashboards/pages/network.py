@@ -94,7 +94,7 @@ def layout(
         for r in inputs.technologies.sort("category").to_dicts()
     ]
     known = {o["value"] for o in options}
-    default = f"technology:{views.cached_default_technology(data)}"
+    default = f"technology:{data.default_technology()}"
     technology_choices = views.technology_options(inputs.technologies, inputs.events)
     return html.Div(
         [

@@ -16,9 +16,8 @@ from mosaic.analyses.mapview import stance_timeline
 
 def layout(data: DataAccess, technology: str | None = None, **_ignored: Any) -> html.Div:
     """The timeline for ``?technology=``."""
-    inputs = data.inputs()
-    technology_choices = views.technology_options(inputs.technologies, inputs.events)
-    technology_id = views.offered_technology(technology_choices, technology, views.cached_default_technology(data))
+    technology_choices = data.technology_choices()
+    technology_id = views.offered_technology(technology_choices, technology, data.default_technology())
     return html.Div(
         [
             html.Label(

@@ -444,3 +444,22 @@ def test_the_load_page_maps_columns_it_could_not_place_and_reads_again(tiny_data
         and "Which field is each column?" in text
     )
     assert tiny_data.inputs().responses.height == before + 2
+
+
+def test_page_layouts_take_their_choices_from_the_data_access_not_the_raw_inputs(tiny_data):
+    # Issue 13: pages reach data through DataAccess's presented answers (choices, bounds, regions, scope).
+    from dashboards.pages import timeline as timeline_page
+
+    class NoRawInputs:
+        def __init__(self, data):
+            self._data = data
+
+        def __getattr__(self, name):
+            if name == "inputs":
+                raise AssertionError("a page layout reached into the raw inputs")
+            return getattr(self._data, name)
+
+    guarded = NoRawInputs(tiny_data)
+    for page in (map_page.layout(guarded), timeline_page.layout(guarded), findings_page.layout(guarded)):
+        assert any(getattr(c, "id", None) for c in _walk(page))
+    assert {"facial-recognition", "facewise-cloud"} <= set(guarded.technology_scope("facial-recognition"))
