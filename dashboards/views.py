@@ -18,19 +18,24 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import html
 
-from dashboards.style import CARD_STYLE, FADED, STANCE_PATTERN_COLOURS, STANCE_PATTERNS
-from mosaic.analyses import CheckParams, MapStance, all_checks, stance_counts
+from dashboards.style import CARD_STYLE, FADED
+from mosaic.analyses import CheckParams, MapStance, all_checks
 from mosaic.present.labels import (
     GRADE_EXPLANATIONS,
     GRADE_LABELS,
     RELATION_TITLES,
-    SEVERITY_ORDER,
     STANCE_COLOURS,
     STANCE_LABELS,
     STANCE_MARKS,
+    STANCE_PATTERN_COLOURS,
+    STANCE_PATTERNS,
     STANCE_SYMBOLS,
     STANCE_TEXT_COLOURS,
+    MapTally,
     authority_hex_labels,
+    map_tally,
+    severity_rank,
+    stance_legend_label,
 )
 from mosaic.present.tables import requester_order
 from mosaic.registry import CATEGORY_SEPARATOR, technology_pairs
@@ -168,7 +173,7 @@ def map_cells(map_frame: pl.DataFrame, authorities: pl.DataFrame, outcomes=None,
 
 def _hover(row: dict[str, Any]) -> str:
     stance = row["map_stance"]
-    lines = [f"<b>{_escape(row['authority_name'])}</b>", f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]}"]
+    lines = [f"<b>{_escape(row['authority_name'])}</b>", stance_legend_label(stance)]
     if row.get("response_date"):
         lines.append(
             f"answered {row['response_date']}" + (f" ({_escape(row['outcome'])})" if row.get("outcome") else "")
@@ -188,23 +193,28 @@ def _escape(text: Any) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def hex_map_figure(cells: pl.DataFrame, *, title: str = "", selected_authority: str | None = None) -> dict[str, Any]:
+def hex_map_figure(
+    cells: pl.DataFrame, *, title: str = "", selected_authority: str | None = None, tally: MapTally | None = None
+) -> dict[str, Any]:
     """The hexagon cartogram: one filled polygon trace per stance (legend with counts) and a click layer.
 
     ``cells`` comes from ``map_cells``. Cells hidden by a filter are drawn faded so the country keeps its
     shape. The click layer is one invisible hexagon marker per authority carrying its id in ``customdata``.
+    ``tally``: the legend's counts (``map_tally`` of the visible map frame, so they match the written legend
+    and the headline, which count the asked authorities without a hexagon too); default: the cells'.
     Returned as a plain figure dict (what ``dcc.Graph`` sends anyway): building plotly's validated objects
     would cost more than the rest of the callback; ``go.Figure(result)`` reads it back in tests.
     """
     visible = cells.filter(pl.col("visible"))
-    counts = stance_counts(visible) if visible.height else {s.value: 0 for s in MapStance}
+    tally = tally or map_tally(visible)
+    counts = tally.counts
     faded = cells.filter(~pl.col("visible"))
     data: list[dict[str, Any]] = []
     if faded.height:
         data.append(_polygon_trace(faded, FADED, "", "Filtered out", legend=False))
     for stance in MapStance:
         group = visible.filter(pl.col("map_stance") == stance.value)
-        label = f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({counts[stance.value]})"
+        label = f"{stance_legend_label(stance)} ({counts[stance.value]})"
         data.append(
             _polygon_trace(
                 group,
@@ -235,7 +245,7 @@ def hex_map_figure(cells: pl.DataFrame, *, title: str = "", selected_authority: 
                     "color": STANCE_COLOURS[MapStance.NCND],
                     "line": {"width": 1, "color": "#FFFFFF"},
                 },
-                "name": f"{STANCE_MARKS[MapStance.NCND]} also an NCND within it ({dotted.height})",
+                "name": f"{STANCE_MARKS[MapStance.NCND]} also an NCND within it ({tally.ncnd_within})",
                 "hoverinfo": "skip",
                 "showlegend": True,
             }
@@ -333,6 +343,7 @@ def choropleth_figure(
     *,
     attribution: str = "",
     source: str = "your boundaries file",
+    tally: MapTally | None = None,
 ) -> go.Figure:
     """A geographic choropleth on a blank background (``map_style="white-bg"``: no tiles are fetched).
 
@@ -341,8 +352,11 @@ def choropleth_figure(
         geojson: the user's boundaries (features identified by ``feature_key``).
         feature_key: the property path that holds the code, e.g. ``properties.PFA20CD``.
         code_column: the map frame's column matching it.
+        tally: the legend's counts (``map_tally``, as the written legend and the headline count);
+            default: the map frame's.
     """
     figure = go.Figure()
+    counts = (tally or map_tally(map_frame)).counts
     frame = map_frame.filter(pl.col(code_column).is_not_null())
     for stance in MapStance:
         group = frame.filter(pl.col("map_stance") == stance.value)
@@ -356,7 +370,7 @@ def choropleth_figure(
                 colorscale=[[0, STANCE_COLOURS[stance]], [1, STANCE_COLOURS[stance]]],
                 showscale=False,
                 marker={"line": {"color": "#FFFFFF", "width": 1}},
-                name=f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({len(rows)})",
+                name=f"{stance_legend_label(stance)} ({counts[stance.value]})",
                 showlegend=True,
                 customdata=[r["authority_id"] for r in rows],
                 hovertext=[_hover(r) for r in rows],
@@ -403,9 +417,11 @@ def boundary_feature_key(geojson: dict[str, Any], codes: Sequence[str]) -> str |
 # --- legend, headline and the cells not on the map ----------------------------------------------------
 
 
-def legend_component(cells_visible: pl.DataFrame) -> html.Ul:
-    """A written legend: mark, label and count per stance (reads without colour)."""
-    counts = stance_counts(cells_visible)
+def legend_component(map_frame: pl.DataFrame) -> html.Ul:
+    """A written legend: mark, label and count per stance (reads without colour), of the visible map frame
+    counted as the headline counts it (``map_tally``: the hexagons and the asked listed beside them)."""
+    tally = map_tally(map_frame)
+    counts = tally.counts
     return html.Ul(
         [
             html.Li(
@@ -421,7 +437,7 @@ def legend_component(cells_visible: pl.DataFrame) -> html.Ul:
                             "verticalAlign": "middle",
                         }
                     ),
-                    f"{STANCE_MARKS[s]} {STANCE_LABELS[s]}: {counts[s.value]}",
+                    f"{stance_legend_label(s)}: {counts[s.value]}",
                 ],
                 **{"data-stance": s.value},
             )
@@ -432,11 +448,7 @@ def legend_component(cells_visible: pl.DataFrame) -> html.Ul:
                 f"{STANCE_MARKS[MapStance.NCND]} of those, also an NCND within it: {hidden}",
                 **{"data-stance": "ncnd_within"},
             )
-            for hidden in [
-                cells_visible.filter(pl.col("ncnd_within_id").is_not_null()).height
-                if "ncnd_within_id" in cells_visible.columns
-                else 0
-            ]
+            for hidden in [tally.ncnd_within]
             if hidden
         ],
         style={"listStyle": "none", "padding": 0, "margin": 0, "display": "flex", "flexWrap": "wrap", "gap": "14px"},
@@ -446,18 +458,15 @@ def legend_component(cells_visible: pl.DataFrame) -> html.Ul:
 def headline_component(
     map_frame: pl.DataFrame, exposure: dict[str, Any] | None, technology: str = "", is_category: bool = False
 ) -> html.Div:
-    """Headline numbers: who was asked and how much of the map is public, counted from the map itself (so
-    they agree with the legend), then ``mosaic_exposure``'s base rate and bits.
+    """Headline numbers: who was asked and how much of the map is public, counted by ``map_tally`` as the
+    legends count (they once counted different authorities), then ``mosaic_exposure``'s base rate and bits.
 
     The exposure check reads answers naming the technology itself; a category's map also shows its
     products. So for a category those two cards say whose answers they come from, rather than sit
     beside the map's counts as if they were the same population ("26 of 42" beside a legend of 45).
     """
-    counts = stance_counts(map_frame)
-    asked = sum(v for k, v in counts.items() if k != MapStance.NOT_ASKED)
-    on_record = map_frame.filter(
-        (pl.col("map_stance") != MapStance.NOT_ASKED.value) & pl.col("public_stance").is_not_null()
-    ).height
+    tally = map_tally(map_frame)
+    asked, on_record = tally.asked, tally.on_record
     scope_note = ", its products included" if is_category else ""
     cards = [_card("Authorities asked", str(asked), f"by the selected date{scope_note}")]
     share = f"{on_record / asked:.0%}" if asked >= 10 else f"{on_record}/{asked}"
@@ -510,8 +519,7 @@ def off_map_component(map_frame: pl.DataFrame, authorities: pl.DataFrame) -> htm
     if rest.height == 0:
         return None
     items = [
-        f"{r['authority_name']}: {STANCE_MARKS[r['map_stance']]} {STANCE_LABELS[r['map_stance']]}"
-        for r in rest.sort("authority_name").to_dicts()
+        f"{r['authority_name']}: {stance_legend_label(r['map_stance'])}" for r in rest.sort("authority_name").to_dicts()
     ]
     return html.Details(
         [
@@ -645,7 +653,7 @@ def authority_panel(
 def _panel_order(technology_scope: Sequence[str]) -> list[pl.Expr]:
     return [
         pl.col("technology_id").is_in(list(technology_scope)).not_(),
-        pl.col("severity").replace_strict(SEVERITY_ORDER, default=3, return_dtype=pl.Int64),
+        severity_rank(),
         pl.col("response_date"),
     ]
 
@@ -764,7 +772,7 @@ def timeline_figure(points: pl.DataFrame, grain: str, title: str) -> tuple[dict[
                     "size": 10,
                     "line": {"width": 1, "color": "#FFFFFF"},
                 },
-                "name": f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]} ({group.get_column('n').sum()})",
+                "name": f"{stance_legend_label(stance)} ({group.get_column('n').sum()})",
                 "customdata": group.get_column("n").to_list(),
                 "hovertemplate": "%{y}<br>%{x}<br>" + STANCE_LABELS[stance] + " x%{customdata}<extra></extra>",
             }

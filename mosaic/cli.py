@@ -289,10 +289,19 @@ def demo(as_json: JsonOption = False) -> None:
 
 
 def _print_summary(workspace, as_json: bool) -> None:
+    from mosaic.analyses import AnalysisInputs
     from mosaic.analyses.overview import stance_overview, wilson_interval
+    from mosaic.present.labels import technology_names
 
-    responses = workspace.responses()
-    overview = stance_overview(responses)
+    inputs = AnalysisInputs.from_workspace(workspace)
+    responses = inputs.responses
+    # Named as `analyse`, the dashboard and the reports name it (the register's name, else as most often given).
+    names = technology_names(inputs.technologies, inputs.events)
+    overview = stance_overview(responses).with_columns(
+        technology_label=pl.col("technology_id").replace_strict(
+            names, default=pl.col("technology_label"), return_dtype=pl.String
+        )
+    )
     if as_json:
         out.print_json(json.dumps({"workspace_hash": workspace.content_hash(), "technologies": overview.to_dicts()}))
         return
@@ -459,7 +468,9 @@ def analyse(
     date = parse_date_option(as_of, "--as-of")
     store = _open_workspace(workspace)
     inputs = AnalysisInputs.from_workspace(store)
-    checks = resolve_check_ids(check)
+    from mosaic.present.labels import order_checks, severity_rank
+
+    checks = order_checks(resolve_check_ids(check))
     technology_ids = resolve_technology_ids(technology, inputs.technologies, inputs.responses) if technology else None
     authority_ids = resolve_authority_ids(authority, inputs.authorities, inputs.responses) if authority else None
     with _progress() as progress:
@@ -496,9 +507,7 @@ def analyse(
         counts = dict(rows.group_by("severity").len().iter_rows())
         tally = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if s in counts) or "no findings"
         console.print(Text.assemble((f"{check_id}", "bold"), f": {registered[check_id].title} ({tally})"))
-        ordered = rows.with_columns(_order=pl.col("severity").replace_strict(SEVERITY_ORDER, default=3)).sort(
-            "_order", "response_date", nulls_last=True
-        )
+        ordered = rows.with_columns(_order=severity_rank()).sort("_order", "response_date", nulls_last=True)
         shown = ordered if limit == 0 else ordered.head(limit)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
@@ -528,12 +537,14 @@ def analyse(
 def list_checks() -> None:
     """List the consistency checks with what each one tests."""
     from mosaic.analyses import all_checks
+    from mosaic.present.labels import order_checks
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("check", no_wrap=True)
     table.add_column("level", no_wrap=True)
     table.add_column("what it tests")
-    for item in all_checks().values():
+    registered = all_checks()
+    for item in (registered[check_id] for check_id in order_checks(registered)):
         table.add_row(item.id, item.level, Text(item.description))
     out.print(table)
 

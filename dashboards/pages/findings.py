@@ -12,10 +12,11 @@ from dashboards import views
 from dashboards.data import DataAccess
 from dashboards.ids import FindingsIds
 from mosaic.analyses import all_checks
+from mosaic.present.labels import SEVERITY_ORDER, order_checks
 from mosaic.present.tables import findings_table
 from mosaic.present.writers import frame_csv
 
-SEVERITIES = ("strong", "notable", "info")
+SEVERITIES = tuple(SEVERITY_ORDER)  # strongest first, as the CLI and the reports list them
 COLUMN_DEFS = [
     {"field": "severity", "headerName": "Severity", "width": 110},
     {"field": "check", "headerName": "Check", "width": 175},
@@ -61,7 +62,7 @@ def layout(
                             "Checks",
                             dcc.Dropdown(
                                 id=FindingsIds.CHECKS,
-                                options=[{"label": c.title, "value": c.id} for c in checks.values()],
+                                options=[{"label": checks[c].title, "value": c} for c in order_checks(checks)],
                                 value=[c for c in views.split_list(check) if c in checks],
                                 multi=True,
                                 placeholder="all checks",

@@ -17,7 +17,7 @@ from dashboards import views
 from dashboards.data import DataAccess
 from dashboards.ids import MapIds
 from mosaic.analyses import MapStance, technology_scope
-from mosaic.present.labels import STANCE_LABELS, STANCE_MARKS
+from mosaic.present.labels import map_tally, stance_legend_label
 
 TITLE = "Map · mosaic"
 HEX_VIEW, GEO_VIEW = "hex", "geo"
@@ -35,7 +35,7 @@ def layout(data: DataAccess, has_boundaries: bool = False, boundaries_label: str
     regions = data.regions()
     authority_options = data.authority_choices()
     known_authorities = {o["value"] for o in authority_options}
-    stance_options = [{"label": f"{STANCE_MARKS[s]} {STANCE_LABELS[s]}", "value": s.value} for s in MapStance]
+    stance_options = [{"label": stance_legend_label(s), "value": s.value} for s in MapStance]
     controls = html.Div(
         [
             html.Label(
@@ -232,6 +232,8 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
     is_now = is_latest(dates, as_of)
     frame = data.map_frame(technology_id, as_of, with_undated=is_now)
     cells = views.map_cells(frame, inputs.authorities, outcomes, regions)
+    shown = frame.filter(views.visible_expr(outcomes, regions))
+    tally = map_tally(shown)  # the legends count what the headline counts (hexagons and the asked beside them)
     name = inputs.technologies.filter(pl.col("technology_id") == technology_id).get_column("name")
     when = (
         f"as they stand (latest dated answer {as_of:%d %B %Y}; undated answers included)"
@@ -248,9 +250,10 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
             boundaries["feature_key"],
             attribution=boundaries.get("attribution", ""),
             source=boundaries.get("source", "your boundaries file"),
+            tally=tally,
         )
     else:
-        figure = views.hex_map_figure(cells, title=title, selected_authority=authority_id)
+        figure = views.hex_map_figure(cells, title=title, selected_authority=authority_id, tally=tally)
     state = {
         "technology": technology_id,
         "as_of": as_of.isoformat(),
@@ -261,8 +264,8 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
     }
     return (
         figure,
-        views.legend_component(cells.filter(pl.col("visible"))),
-        views.off_map_component(frame.filter(views.visible_expr(outcomes, regions)), inputs.authorities),
+        views.legend_component(shown),
+        views.off_map_component(shown, inputs.authorities),
         technology_note(inputs, technology_id),
         as_of.isoformat(),
         state,

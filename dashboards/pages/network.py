@@ -17,17 +17,13 @@ from dashboards import views
 from dashboards.data import DataAccess
 from dashboards.ids import NetworkIds
 from mosaic.errors import MosaicError
-from mosaic.present.labels import STANCE_COLOURS, STANCE_LABELS, STANCE_MARKS
+from mosaic.present.labels import ANSWER_STANCE_LABELS, ANSWER_STANCE_LOOK, STANCE_COLOURS, STANCE_MARKS
 
 NODE_LIMIT = 250
 EDGE_LIMIT = 600
 """Links drawn at most: those touching the centre first, then the heaviest (cytoscape slows past ~1k)."""
-EDGE_STANCE_COLOURS = {
-    "confirm": STANCE_COLOURS["confirm"],
-    "deny": STANCE_COLOURS["deny"],
-    "ncnd": STANCE_COLOURS["ncnd"],
-    "unknown": STANCE_COLOURS["no_answer"],
-}
+#: An answer's edge has the colour of the map cell its stance makes (``ANSWER_STANCE_LOOK``).
+EDGE_STANCE_COLOURS = {stance: STANCE_COLOURS[look] for stance, look in ANSWER_STANCE_LOOK.items()}
 KIND_STYLE = {
     "authority": ("ellipse", "#56B4E9"),
     "technology": ("round-rectangle", "#009E73"),
@@ -160,7 +156,7 @@ def legend() -> html.Div:
         html.Span(
             [
                 html.Span("━━ ", style={"color": colour, "fontWeight": "900"}),
-                f"{STANCE_MARKS.get(stance, '')} {STANCE_LABELS.get(stance, 'answer without a stance')}",
+                f"{STANCE_MARKS[ANSWER_STANCE_LOOK[stance]]} {ANSWER_STANCE_LABELS[stance]}",
             ],
             style={"marginRight": "14px"},
         )

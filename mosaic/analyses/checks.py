@@ -1,4 +1,4 @@
-"""Import every check module so its checks register; ``CHECK_ORDER`` is the order everyone lists them in."""
+"""Import every check module so its checks register (the order they are listed in is ``mosaic.present``'s)."""
 
 from mosaic.analyses import (
     boilerplate,  # noqa: F401  boilerplate (documents)
@@ -7,9 +7,3 @@ from mosaic.analyses import (
     procedure,  # noqa: F401  exemption_consistency, ncnd_limb, timeliness
     series,  # noqa: F401  selective_ncnd, series_consistency
 )
-
-#: The order the CLI, reports and dashboard list checks in (registration order would depend on imports).
-CHECK_ORDER: tuple[str, ...] = (
-    "peer_disclosure", "self_acknowledgment", "selective_ncnd", "series_consistency", "mosaic_exposure",
-    "ncnd_tell", "exemption_consistency", "ncnd_limb", "timeliness", "boilerplate",
-)  # fmt: skip

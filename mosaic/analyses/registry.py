@@ -105,13 +105,11 @@ def _load_builtin_checks() -> None:
 
 
 def all_checks() -> dict[str, Check]:
-    """Return every registered check: built-ins in ``CHECK_ORDER``, then any others in registration order."""
-    _load_builtin_checks()
-    from mosaic.analyses.checks import CHECK_ORDER
+    """Return every registered check, by id: a fixed order whatever order the modules were imported in.
 
-    ordered = {check_id: CHECKS[check_id] for check_id in CHECK_ORDER if check_id in CHECKS}
-    ordered.update({check_id: check for check_id, check in CHECKS.items() if check_id not in ordered})
-    return ordered
+    The order people read checks in is a presentation decision (``mosaic.present.labels.CHECK_ORDER``)."""
+    _load_builtin_checks()
+    return dict(sorted(CHECKS.items()))
 
 
 def resolve_check_ids(given: Iterable[str] | None) -> list[str]:

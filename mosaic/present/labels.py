@@ -1,4 +1,8 @@
-"""Stances as people see them: one label, colour, text colour, mark and plotly symbol per map stance.
+"""How findings and maps are named and drawn, decided once for the CLI, the dashboard and the reports.
+
+One label, colour, text colour, mark, plotly symbol and fill pattern per map stance; the counts a map's
+headline and legends give (``map_tally``); the one check order and severity order; the name a technology
+is shown by (``technology_names``); outcome, source, grade and relation labels; hexagon labels.
 
 Every picture of the map (the dashboard's hexagons and geography, its timeline and network, the reports'
 SVG map and legends) takes these from here, so a stance looks and reads the same everywhere. The colours
@@ -9,9 +13,12 @@ appears, NCND a square; the timeline once drew NCND with the x that means Denied
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from mosaic.analyses import MapStance
+import polars as pl
+
+from mosaic.analyses import MapStance, stance_counts
 from mosaic.schema import Outcome, Stance
 
 #: An answer's own stance (not its cell on a map), as the reports' tables print it.
@@ -71,6 +78,78 @@ STANCE_SYMBOLS: dict[str, str] = {
     MapStance.NOT_ASKED: "circle-open",
 }
 
+#: plotly ``fillpattern.shape`` per stance on the dashboard's map ("" is a solid fill): a third cue after
+#: colour and the written legend.
+STANCE_PATTERNS: dict[str, str] = {
+    MapStance.CONFIRM: "",
+    MapStance.DENY: "",
+    MapStance.NCND_PARTIAL: "/",
+    MapStance.NCND: "x",
+    MapStance.NO_ANSWER: ".",
+    MapStance.NOT_ASKED: "",
+}
+#: Colour of each pattern's lines: close to the fill, so the pattern reads without drowning the label.
+STANCE_PATTERN_COLOURS: dict[str, str] = {
+    MapStance.NCND_PARTIAL: "#5A2D4A",
+    MapStance.NCND: "#6E6E6E",
+    MapStance.NO_ANSWER: "#8A5A00",
+}
+
+#: How an answer's own stance is drawn (the network's edges): as the map cell it makes, so an answer
+#: without a stance has No stance yet's colour and mark rather than a colour of its own and no mark.
+ANSWER_STANCE_LOOK: dict[str, MapStance] = {
+    Stance.CONFIRM: MapStance.CONFIRM,
+    Stance.DENY: MapStance.DENY,
+    Stance.NCND: MapStance.NCND,
+    Stance.UNKNOWN: MapStance.NO_ANSWER,
+}
+
+
+def stance_legend_label(stance: str) -> str:
+    """A map stance as every legend writes it: its mark, then its label ("■ NCND"), readable without colour."""
+    return f"{STANCE_MARKS[stance]} {STANCE_LABELS[stance]}"
+
+
+# --- the map's counts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapTally:
+    """What a map's headline and legends say, counted once (``map_tally``).
+
+    ``counts``: authorities per map stance (every stance, zero when none); ``asked``: all but Not asked;
+    ``on_record``: asked authorities with a confirm or deny on record (a later NCND does not erase it);
+    ``ncnd_within``: cells showing a confirm or deny whose authority also NCNDed something within."""
+
+    counts: dict[str, int]
+    asked: int
+    on_record: int
+    ncnd_within: int
+
+
+def shown_on_map(map_frame: pl.DataFrame) -> pl.DataFrame:
+    """The authorities a map shows: every one with a hexagon, and every one asked without one (national
+    bodies and commissioners, listed beside the map). An authority nobody asked and with no hexagon is
+    nowhere on the page, so no legend counts it."""
+    placed = pl.col("hex_col").is_not_null() & pl.col("hex_row").is_not_null()
+    return map_frame.filter(placed | (pl.col("map_stance") != MapStance.NOT_ASKED.value))
+
+
+def map_tally(map_frame: pl.DataFrame) -> MapTally:
+    """Count a ``map_stances`` frame (filtered as shown) for the headline and every legend, dashboard and
+    reports alike: they once counted different authorities ("23 of 26" beside a legend of 21), the
+    legends only those with a hexagon and the headline every authority asked."""
+    shown = shown_on_map(map_frame)
+    asked = shown.filter(pl.col("map_stance") != MapStance.NOT_ASKED.value)
+    return MapTally(
+        counts=stance_counts(shown),
+        asked=asked.height,
+        on_record=asked.filter(pl.col("public_stance").is_not_null()).height,
+        ncnd_within=asked.filter(pl.col("ncnd_within_id").is_not_null()).height
+        if "ncnd_within_id" in asked.columns
+        else 0,
+    )
+
 
 # --- answers, sources, evidence and findings -----------------------------------------------------------
 
@@ -100,13 +179,6 @@ RELATION_TITLES: dict[str, str] = {
     "broader": "the broader category",
     "narrower": "a product or variant within it",
 }
-#: The order findings are read in (reports, the CLI and the dashboard): the evidence against an NCND first, then consistency, then the map.
-REPORT_CHECK_ORDER: tuple[str, ...] = (
-    "peer_disclosure", "self_acknowledgment", "series_consistency", "selective_ncnd", "exemption_consistency",
-    "ncnd_limb", "boilerplate", "mosaic_exposure", "ncnd_tell", "timeliness",
-)  # fmt: skip
-#: Strongest first, everywhere findings are listed.
-SEVERITY_ORDER: dict[str, int] = {"strong": 0, "notable": 1, "info": 2}
 #: An evidence grade in plain words (the dashboard's panel and the reports; docs/numbers.md explains them).
 GRADE_EXPLANATIONS: dict[str, str] = {
     "official_self": "the authority's own official answer",
@@ -114,6 +186,63 @@ GRADE_EXPLANATIONS: dict[str, str] = {
     "official_peer": "another authority's official answer (an FOI response, press release, survey...)",
     "unofficial": "a media report, leak or other unofficial source",
 }
+#: The one order checks are listed and read in (``mosaic checks`` and ``analyse``, the findings page, the
+#: reports): the evidence against an NCND first, then consistency, then the map. The analyses' registry
+#: keeps no order of its own (it lists checks by id); a check not named here comes after, by id.
+CHECK_ORDER: tuple[str, ...] = (
+    "peer_disclosure", "self_acknowledgment", "series_consistency", "selective_ncnd", "exemption_consistency",
+    "ncnd_limb", "boilerplate", "mosaic_exposure", "ncnd_tell", "timeliness",
+)  # fmt: skip
+REPORT_CHECK_ORDER = CHECK_ORDER  # the name present.tables imports
+#: Strongest first, everywhere findings are listed.
+SEVERITY_ORDER: dict[str, int] = {"strong": 0, "notable": 1, "info": 2}
+
+
+def order_checks(check_ids: Iterable[str]) -> list[str]:
+    """Check ids in ``CHECK_ORDER``, any it does not name after them by id.
+
+    >>> order_checks(["timeliness", "zz_custom", "peer_disclosure"])
+    ['peer_disclosure', 'timeliness', 'zz_custom']
+    """
+    rank = {check_id: index for index, check_id in enumerate(CHECK_ORDER)}
+    return sorted(dict.fromkeys(check_ids), key=lambda check_id: (rank.get(check_id, len(rank)), check_id))
+
+
+def check_rank(column: str = "check") -> pl.Expr:
+    """A check's place in ``CHECK_ORDER`` as a sort key (a check it does not name sorts last)."""
+    ranks = {check_id: index for index, check_id in enumerate(CHECK_ORDER)}
+    return pl.col(column).replace_strict(ranks, default=len(ranks), return_dtype=pl.Int64)
+
+
+def severity_rank(column: str = "severity") -> pl.Expr:
+    """A severity's place in ``SEVERITY_ORDER`` as a sort key (strongest first, anything else last)."""
+    return pl.col(column).replace_strict(SEVERITY_ORDER, default=len(SEVERITY_ORDER), return_dtype=pl.Int64)
+
+
+# --- technologies ----------------------------------------------------------------------------------------
+
+
+def technology_names(technologies: pl.DataFrame, events: pl.DataFrame | None = None) -> dict[str, str]:
+    """The one name each technology is shown by, by id: the register's name, else the name its answers
+    give most often (``AnalysisInputs.events``' ``technology_label``; ties alphabetical).
+
+    The findings' own sentences name a technology by the register too, so ``mosaic summary`` (which once
+    printed the name as typed, "facial recognition (any type)"), ``mosaic analyse``, the dashboard and the
+    reports all say "Facial recognition".
+    """
+    names: dict[str, str] = {}
+    if events is not None and events.height:
+        given = (
+            events.select("technology_id", pl.coalesce("technology_label", "technology_id").alias("name"))
+            .drop_nulls("technology_id")
+            .group_by("technology_id", "name")
+            .len()
+            .sort(["technology_id", "len", "name"], descending=[False, True, False])
+            .unique("technology_id", keep="first", maintain_order=True)
+        )
+        names.update(given.select("technology_id", "name").iter_rows())
+    names.update(technologies.select("technology_id", "name").drop_nulls().iter_rows())
+    return names
 
 
 # --- hexagon labels ----------------------------------------------------------------------------------

@@ -31,10 +31,15 @@ from mosaic.present.labels import (  # noqa: F401  (re-exported for the report b
     GRADE_LABELS,
     OUTCOME_LABELS,
     RELATION_TITLES,
-    REPORT_CHECK_ORDER,
-    SEVERITY_ORDER,
     SOURCE_TYPE_LABELS,
+    STANCE_MARKS,
     authority_hex_labels,
+    check_rank,
+    map_tally,
+    order_checks,
+    severity_rank,
+    stance_legend_label,
+    technology_names,
 )
 from mosaic.present.labels import STANCE_LABELS as MAP_STANCE_LABELS
 from mosaic.registry import is_bundled_sample
@@ -97,23 +102,11 @@ class ReportContext:
             .iter_rows()
         )
         self.authority_names.update(inputs.authorities.select("authority_id", "name").iter_rows())
-        self.technology_names = dict(
-            self.events.select("technology_id", "technology_label")
-            .unique("technology_id", keep="first", maintain_order=True)
-            .iter_rows()
-        )
-        self.technology_names.update(inputs.technologies.select("technology_id", "name").iter_rows())
-        # The report's own reading order, not the registry's: registration order follows import order,
-        # and a report must not change with the order modules happened to be imported in.
+        # The name the CLI and the dashboard give it too (the register's, else as its answers give it).
+        self.technology_names = technology_names(inputs.technologies, self.events)
+        # The one reading order the CLI and the dashboard's findings page list checks in too.
         checks = all_checks()
-        order = sorted(
-            checks,
-            key=lambda check_id: (
-                REPORT_CHECK_ORDER.index(check_id) if check_id in REPORT_CHECK_ORDER else len(REPORT_CHECK_ORDER),
-                check_id,
-            ),
-        )
-        self.check_titles = {check_id: checks[check_id].title for check_id in order}
+        self.check_titles = {check_id: checks[check_id].title for check_id in order_checks(checks)}
 
     # names and lookups
     def authority_name(self, authority_id: str | None) -> str:
@@ -229,15 +222,9 @@ class ReportContext:
         return self.ordered(found)
 
     def ordered(self, found: pl.DataFrame) -> pl.DataFrame:
-        """Findings in reading order: by check (registry order), strongest first, then by subject and date."""
-        order = list(self.check_titles)
+        """Findings in reading order: by check (``CHECK_ORDER``), strongest first, then by subject and date."""
         return (
-            found.with_columns(
-                _check_rank=pl.col("check").replace_strict(
-                    {c: i for i, c in enumerate(order)}, default=len(order), return_dtype=pl.Int64
-                ),
-                _severity_rank=pl.col("severity").replace_strict(SEVERITY_ORDER, default=9, return_dtype=pl.Int64),
-            )
+            found.with_columns(_check_rank=check_rank(), _severity_rank=severity_rank())
             .sort(
                 "_check_rank",
                 "_severity_rank",
@@ -374,9 +361,7 @@ def cap_findings(
     order) with the total each check had, so the report can say how many it left out."""
     totals = dict(findings.group_by("check").len().iter_rows())
     kept = (
-        findings.with_columns(
-            _severity_rank=pl.col("severity").replace_strict(SEVERITY_ORDER, default=9, return_dtype=pl.Int64)
-        )
+        findings.with_columns(_severity_rank=severity_rank())
         .sort(
             ["_severity_rank", "response_date", "authority_name", "response_id", "region", "summary"],
             descending=[False, True, False, False, False, False],
@@ -543,11 +528,17 @@ def hex_map_block(
             within.alias("ncnd_within"),
         )
     )
-    shown = [row["stance"] for row in cell_rows] + [row["stance"] for row in unplaced]
-    legend = [{"stance": s.value, "label": MAP_STANCE_LABELS[s], "count": shown.count(s.value)} for s in MapStance]
-    hidden = sum(1 for row in [*cell_rows, *unplaced] if row["ncnd_within"])
-    if hidden:
-        legend.append({"stance": NCND_WITHIN, "label": "of those, also an NCND within it", "count": hidden})
+    # Counted as the dashboard's legend and headline count (the hexagons and the asked listed beside them).
+    tally = map_tally(stances)
+    legend = [{"stance": s.value, "label": stance_legend_label(s), "count": tally.counts[s.value]} for s in MapStance]
+    if tally.ncnd_within:
+        legend.append(
+            {
+                "stance": NCND_WITHIN,
+                "label": f"{STANCE_MARKS[MapStance.NCND]} of those, also an NCND within it",
+                "count": tally.ncnd_within,
+            }
+        )
     block = HexMap(
         title=f"{context.technology_name(technology_id)}: the map as it stood on {say_date(as_of)}",
         as_of=as_of.isoformat(),

@@ -22,6 +22,7 @@ from mosaic.analyses.findings import empty_findings
 from mosaic.errors import MosaicError
 from mosaic.graph import build_graph, national_line
 from mosaic.present.labels import STANCE_LABELS as MAP_STANCE_LABELS
+from mosaic.present.labels import map_tally
 from mosaic.report.common import (
     OUTCOME_LABELS,
     STANCE_LABELS,
@@ -75,9 +76,10 @@ def technology_report(
     meta = context.meta(cut_off, command)
     hexmap, stances = hex_map_block(context, technology_id, cut_off, None)
     asked = stances.filter(pl.col("map_stance") != MapStance.NOT_ASKED.value)
-    counts = {s.value: asked.filter(pl.col("map_stance") == s.value).height for s in MapStance}
+    tally = map_tally(stances)  # what the map's legend counts, and the dashboard's headline
+    counts = tally.counts
     ncnd_count = counts[MapStance.NCND.value] + counts[MapStance.NCND_PARTIAL.value]
-    public = asked.filter(pl.col("public_stance").is_not_null()).height
+    public = tally.on_record
     # Cells showing a confirm or deny whose authority also NCNDed something within the technology.
     within = asked.filter(pl.col("ncnd_within_id").is_not_null()).sort("authority_name")
     within_text = "; ".join(
@@ -86,7 +88,7 @@ def technology_report(
     )
 
     summary = [
-        f"By {say_date(cut_off)}, {plural(asked.height, 'authority', 'authorities')} had been asked about {technology} "
+        f"By {say_date(cut_off)}, {plural(tally.asked, 'authority', 'authorities')} had been asked about {technology} "
         f"({context.category_path(technology_id)}). Of these, {counts['confirm']} confirmed, {counts['deny']} denied, "
         f"{ncnd_count} neither confirmed nor denied ({counts['ncnd_partial']} of them in part), and {counts['no_answer']} had not yet confirmed, denied or NCNDed (awaiting an answer, or answered without a stance)."
         if asked.height

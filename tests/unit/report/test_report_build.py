@@ -184,7 +184,7 @@ def test_a_category_map_never_hides_a_product_ncnd():
     kent = next(cell for cell in hexmap.cells if cell["authority_id"] == "kent")
     assert kent["stance"] == "confirm" and kent["ncnd_within"] == "Amazon Rekognition"
     assert kent["stance_label"] == "Confirmed; also an NCND on Amazon Rekognition"
-    assert {"stance": "ncnd_within", "label": "of those, also an NCND within it", "count": 1} in hexmap.legend
+    assert {"stance": "ncnd_within", "label": "■ of those, also an NCND within it", "count": 1} in hexmap.legend
     text = " ".join(model.summary) + " ".join(block.text for block in _blocks(model, Notice))
     assert "1 also gave an NCND on something within it by then (Kent Police on Amazon Rekognition)" in text
     assert "No authority gave a neither-confirm-nor-deny answer" not in text
