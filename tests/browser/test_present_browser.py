@@ -30,7 +30,8 @@ def test_the_headline_and_both_legends_count_the_same_authorities(page, server, 
     traced = {
         match.group(1): int(match.group(2))
         for trace in map_data(page)
-        if trace["name"] and (match := re.match(r"^(.+) \((\d+)\)$", trace["name"]))
+        if trace["name"]
+        and (match := re.match(r"^(.+) \((\d+)\)$", trace["name"]))
         and "also an NCND" not in trace["name"]
     }
     assert traced == written  # the figure's legend and the written legend say the same numbers
