@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import dash
+import flask
 from dash import Dash, dcc, html, set_props
 
 from dashboards.data import DataAccess
@@ -93,9 +94,15 @@ def create_app(
         },
         "load": {"limit_bytes": upload_limit_bytes},
     }
+    # Dash keeps its pages in one registry per process, so the layouts registered there only dispatch to
+    # the app serving the request: a second app (a test's, or a second workspace) must not take over the
+    # first one's pages and show its data.
+    app.server.config[_PAGE_LAYOUTS] = {
+        key: _alert_on_error(functools.partial(modules[key].layout, data_access, **extra.get(key, {})))
+        for key, *_ in PAGES
+    }
     for key, path, name, title in PAGES:
-        page_layout = functools.partial(modules[key].layout, data_access, **extra.get(key, {}))
-        dash.register_page(key, path=path, name=name, title=title, layout=_alert_on_error(page_layout))
+        dash.register_page(key, path=path, name=name, title=title, layout=functools.partial(_page_layout, key))
     app.layout = html.Div(
         [
             html.Div(SAMPLE_BANNER, id=Shell.BANNER, style=BANNER_STYLE, role="status")
@@ -120,6 +127,14 @@ def create_app(
     if password:
         _require_password(app, password)
     return app
+
+
+_PAGE_LAYOUTS = "MOSAIC_PAGE_LAYOUTS"
+
+
+def _page_layout(key: str, **query: Any) -> Any:
+    """The page ``key`` of the app serving this request (its own data access, boundaries and limits)."""
+    return flask.current_app.config[_PAGE_LAYOUTS][key](**query)
 
 
 def alert(message: str) -> html.Div:

@@ -1,8 +1,10 @@
 """How the dashboard gets its data: one small interface, a cached workspace implementation and a fake.
 
-Callbacks never read files. They ask a ``DataAccess`` for analysis inputs, findings or a map frame; the
-workspace implementation keys every cached result on the workspace's content hash, so the first callback
-after an upload sees the new data and every other callback reuses what was computed. Nothing is read at
+Callbacks never read files, and are never handed the raw analysis inputs: they ask a ``DataAccess`` the
+page's own questions (the choices a control offers, a technology's name and place, a map frame, an
+authority's answers in words, a timeline, findings, a report) and get presented frames and values back.
+The workspace implementation keys every cached result on the workspace's content hash, so the first
+callback after an upload sees the new data and every other callback reuses what was computed. Nothing is read at
 import time or when the app is created: the first request pays for the first read.
 """
 
@@ -14,12 +16,13 @@ import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
 
-from dashboards.views import findings_index
+from dashboards.views import authority_events, findings_index
 from mosaic.analyses import (
     AnalysisInputs,
     CheckParams,
@@ -29,9 +32,42 @@ from mosaic.analyses import (
     run_checks,
     technology_scope,
 )
-from mosaic.analyses.mapview import pair_timelines
+from mosaic.analyses.mapview import pair_timelines, stance_timeline
+from mosaic.present.labels import ANSWER_STANCE_LABELS, OUTCOME_LABELS, technology_names
 
 LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TechnologyView:
+    """A technology as the pages name and place it (``DataAccess.technology``).
+
+    ``name`` is the one display name (``mosaic.present.labels.technology_names``); ``level`` and ``path``
+    come from the taxonomy (``None`` for a technology only the answers name); ``products`` counts what a
+    category covers below it."""
+
+    technology_id: str
+    name: str
+    level: str | None = None
+    path: str | None = None
+    vendor: str | None = None
+    products: int = 0
+
+    @property
+    def is_category(self) -> bool:
+        return self.level == "category"
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    """The timeline of one technology (``DataAccess.timeline``): ``points`` and ``grain`` from
+    ``mosaic.analyses.mapview.stance_timeline``, and the authorities whose answers are undated (an
+    undated answer has no place on a time axis; the page says so, so that none vanishes)."""
+
+    points: pl.DataFrame
+    grain: str
+    undated_count: int
+    undated_authorities: list[str]
 
 
 class DataAccess(Protocol):
@@ -40,20 +76,17 @@ class DataAccess(Protocol):
     is_sample: bool
     """True when the data is the bundled synthetic sample (the pages show a banner)."""
 
+    failed_checks: dict[str, str]
+    """Checks that failed on this data, by id, with their one-line error (the findings page lists them)."""
+
     def version(self) -> str:
         """A hash naming the current data; it changes whenever the data changes."""
-
-    def inputs(self) -> AnalysisInputs:
-        """Responses and registers for the analyses."""
 
     def findings(self) -> pl.DataFrame:
         """Every check's findings over the whole data (the ``FINDING_SCHEMA``)."""
 
     def findings_index(self) -> pl.DataFrame:
         """``views.findings_index`` of ``findings()``: scalar columns and row numbers, strongest first."""
-
-    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """``compute()`` cached under ``key`` for the current data version."""
 
     def technology_choices(self) -> list[dict[str, str]]:
         """The technology dropdown's options: what the data holds, with its categories, in taxonomy order."""
@@ -73,6 +106,27 @@ class DataAccess(Protocol):
     def technology_scope(self, technology_id: str) -> list[str]:
         """The technology and everything below it in the taxonomy (what a category's pages cover)."""
 
+    def technology(self, technology_id: str) -> TechnologyView:
+        """How a technology is named and placed (its display name, level, path, vendor, products below it)."""
+
+    def authority_register(self) -> pl.DataFrame:
+        """The authorities register (id, name, kind, region, hexagon position, PFA code): where each is drawn."""
+
+    def authority_answers(self, authority_id: str) -> pl.DataFrame:
+        """One authority's responses with their outcome and stance in words (the panel's table)."""
+
+    def node_choices(self) -> list[dict[str, str]]:
+        """The network page's centre options: every authority, then every technology."""
+
+    def timeline(self, technology_id: str) -> TimelineView:
+        """The timeline's points for a technology (and below it), their grain, and its undated answers."""
+
+    def report(self, technology_id: str | None, as_of: dt.date, authority_id: str | None) -> Any:
+        """The consistency report of a selection (``mosaic.report.ReportModel``; see ``exports``)."""
+
+    def command_flags(self) -> list[str]:
+        """The ``mosaic`` options that name this data on the command line (``--workspace PATH``), if any."""
+
     def map_frame(self, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> pl.DataFrame:
         """``map_stances`` for one technology on one date (``with_undated``: the data as it stands now)."""
 
@@ -91,6 +145,12 @@ class DataAccess(Protocol):
 
     def quarantine(self, ingest_id: str) -> pl.DataFrame:
         """The quarantined rows of one ingest."""
+
+
+def _in_words(column: str, labels: dict[Any, str]) -> pl.Expr:
+    """A code column in the words of ``labels`` (an unknown code stays as it is, never blanked)."""
+    words = {str(getattr(code, "value", code)): label for code, label in labels.items()}
+    return pl.col(column).cast(pl.String).replace_strict(words, default=pl.col(column).cast(pl.String))
 
 
 class _LruCache:
@@ -156,7 +216,9 @@ class _CachedAnalyses:
     def _load_inputs(self) -> AnalysisInputs:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def inputs(self) -> AnalysisInputs:
+    def analysis_inputs(self) -> AnalysisInputs:
+        """The responses and registers the analyses read: for this class's own methods (and tests), never
+        handed to a page; pages ask the presented questions below."""
         version = self.version()
 
         def build() -> AnalysisInputs:
@@ -175,7 +237,7 @@ class _CachedAnalyses:
         """Run the checks one by one, so one failing check costs its own findings, not every page's.
 
         A failure is logged and remembered in ``failed_checks`` (the findings page lists them)."""
-        inputs = self.inputs()
+        inputs = self.analysis_inputs()
         frames = []
         self.failed_checks = {}
         for check_id in self._checks or list(all_checks()):
@@ -193,8 +255,8 @@ class _CachedAnalyses:
     def findings_index(self) -> pl.DataFrame:
         return self._cache.get(("findings-index", self.version()), lambda: findings_index(self.findings()))
 
-    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """Cache ``compute()`` under ``key`` for the current data version (for a page's own derived views)."""
+    def _memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """Cache ``compute()`` under ``key`` for the current data version."""
         return self._cache.get(("memo", self.version(), *key), compute)
 
     # Presented choices: what the pages' controls offer, computed once per data version, so a page layout
@@ -202,47 +264,139 @@ class _CachedAnalyses:
     def technology_choices(self) -> list[dict[str, str]]:
         from dashboards.views import technology_options
 
-        return self.memo(
-            ("technology_choices",), lambda: technology_options(self.inputs().technologies, self.inputs().events)
+        return self._memo(
+            ("technology_choices",),
+            lambda: technology_options(self.analysis_inputs().technologies, self.analysis_inputs().events),
         )
 
     def default_technology(self) -> str:
         from dashboards.views import default_technology
 
-        return self.memo(
-            ("default_technology",), lambda: default_technology(self.inputs().events, self.inputs().technologies)
+        return self._memo(
+            ("default_technology",),
+            lambda: default_technology(self.analysis_inputs().events, self.analysis_inputs().technologies),
         )
 
     def date_bounds(self) -> tuple[dt.date, dt.date]:
         from dashboards.views import date_bounds
 
-        return self.memo(("date_bounds",), lambda: date_bounds(self.inputs().events))
+        return self._memo(("date_bounds",), lambda: date_bounds(self.analysis_inputs().events))
 
     def authority_choices(self) -> list[dict[str, str]]:
         def build() -> list[dict[str, str]]:
-            register = self.inputs().authorities.sort("name").select("authority_id", "name")
+            register = self.analysis_inputs().authorities.sort("name").select("authority_id", "name")
             return [{"label": r["name"], "value": r["authority_id"]} for r in register.to_dicts()]
 
-        return self.memo(("authority_choices",), build)
+        return self._memo(("authority_choices",), build)
 
     def regions(self) -> list[str]:
-        return self.memo(
+        return self._memo(
             ("regions",),
-            lambda: sorted(r for r in self.inputs().authorities.get_column("region").unique().to_list() if r),
+            lambda: sorted(r for r in self.analysis_inputs().authorities.get_column("region").unique().to_list() if r),
         )
 
     def technology_scope(self, technology_id: str) -> list[str]:
-        return self.memo(("technology_scope", technology_id), lambda: technology_scope(self.inputs(), technology_id))
+        return self._memo(
+            ("technology_scope", technology_id), lambda: technology_scope(self.analysis_inputs(), technology_id)
+        )
+
+    def technology(self, technology_id: str) -> TechnologyView:
+        def build() -> TechnologyView:
+            inputs = self.analysis_inputs()
+            name = self._memo(("technology_names",), lambda: technology_names(inputs.technologies, inputs.events))
+            row = inputs.technologies.filter(pl.col("technology_id") == technology_id)
+            if row.height == 0:
+                return TechnologyView(technology_id, name.get(technology_id, technology_id))
+            record = row.row(0, named=True)
+            return TechnologyView(
+                technology_id,
+                name.get(technology_id, record["name"] or technology_id),
+                level=record["level"],
+                path=(record["category"] or "").replace("-", " ") or None,
+                vendor=record.get("vendor") or None,
+                products=len(self.technology_scope(technology_id)) - 1,
+            )
+
+        return self._memo(("technology", technology_id), build)
+
+    def authority_register(self) -> pl.DataFrame:
+        return self.analysis_inputs().authorities
+
+    def authority_answers(self, authority_id: str) -> pl.DataFrame:
+        def build() -> pl.DataFrame:
+            answers = authority_events(self.analysis_inputs(), authority_id)
+            return answers.with_columns(
+                outcome=_in_words("outcome", OUTCOME_LABELS),
+                stance=_in_words("stance", ANSWER_STANCE_LABELS),
+            )
+
+        return self._memo(("authority_answers", authority_id), build)
+
+    def node_choices(self) -> list[dict[str, str]]:
+        def build() -> list[dict[str, str]]:
+            inputs = self.analysis_inputs()
+            names = self._memo(("technology_names",), lambda: technology_names(inputs.technologies, inputs.events))
+            options = [
+                {"label": f"Authority: {r['name']}", "value": f"authority:{r['authority_id']}"}
+                for r in inputs.authorities.sort("name").select("authority_id", "name").to_dicts()
+            ]
+            return options + [
+                {"label": f"Technology: {names.get(t, t)}", "value": f"technology:{t}"}
+                for t in inputs.technologies.sort("category").get_column("technology_id").to_list()
+            ]
+
+        return self._memo(("node_choices",), build)
+
+    def timeline(self, technology_id: str) -> TimelineView:
+        from dashboards.views import TIMELINE_POINT_LIMIT
+
+        def build() -> TimelineView:
+            events = self.analysis_inputs().events
+            scope = self.technology_scope(technology_id)
+            points, grain = stance_timeline(events, scope, TIMELINE_POINT_LIMIT)
+            undated = events.filter(
+                pl.col("technology_id").is_in(scope)
+                & pl.col("response_end").is_null()
+                & (pl.col("is_disclosure") | pl.col("is_ncnd"))
+            )
+            who = undated.get_column("authority_label").unique().sort().to_list()
+            return TimelineView(points, grain, undated.height, who)
+
+        return self._memo(("timeline", technology_id), build)
+
+    def report(self, technology_id: str | None, as_of: dt.date, authority_id: str | None) -> Any:
+        """With an authority chosen, the dossier of its latest NCND on the technology by ``as_of``, stated
+        as of that answer's own date (never ``as_of``: that would count disclosures made after the NCND);
+        else the technology (or authority) report on ``as_of``."""
+        from mosaic.report import build_report, dossier_response_id
+
+        inputs = self.analysis_inputs()
+        response_id = (
+            dossier_response_id(inputs, authority_id, technology_id, as_of) if authority_id and technology_id else None
+        )
+        return build_report(
+            inputs,
+            response_id=response_id,
+            authority_id=None if response_id else authority_id or None,
+            technology_id=None if response_id else technology_id,
+            as_of=None if response_id else as_of,
+            workspace_hash=self.version(),
+        )
+
+    def command_flags(self) -> list[str]:
+        return []
 
     def map_frame(self, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> pl.DataFrame:
         key = ("map", self.version(), technology_id, as_of, with_undated)
-        return self._cache.get(key, lambda: map_stances(self.inputs(), technology_id, as_of, with_undated=with_undated))
+        return self._cache.get(
+            key, lambda: map_stances(self.analysis_inputs(), technology_id, as_of, with_undated=with_undated)
+        )
 
     def exposure(self, technology_id: str, as_of: dt.date, *, with_undated: bool = False) -> dict[str, Any] | None:
         def compute() -> dict[str, Any] | None:
             # The data as it stands is the checks' "no --as-of" view, stated on the given day.
             found = run_checks(
-                self.inputs(),
+                self.analysis_inputs(),
                 ["mosaic_exposure"],
                 as_of=None if with_undated else as_of,
                 technology_ids=[technology_id],
@@ -258,7 +412,9 @@ class _CachedAnalyses:
     def graph(self) -> Any:
         from mosaic.graph import build_graph
 
-        return self._cache.get(("graph", self.version()), lambda: build_graph(self.inputs(), findings=self.findings()))
+        return self._cache.get(
+            ("graph", self.version()), lambda: build_graph(self.analysis_inputs(), findings=self.findings())
+        )
 
     def communities(self, technology_id: str | None) -> pl.DataFrame:
         """Agreement communities of the authorities (``mosaic.graph.agreement_projection``'s members)."""
@@ -281,6 +437,9 @@ class WorkspaceData(_CachedAnalyses):
 
     def version(self) -> str:
         return self.workspace.content_hash()
+
+    def command_flags(self) -> list[str]:
+        return ["--workspace", str(self.workspace.path)]
 
     def _load_inputs(self) -> AnalysisInputs:
         return AnalysisInputs.from_workspace(self.workspace)

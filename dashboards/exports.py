@@ -33,26 +33,13 @@ def report_download(
     NCND on the technology by the slider's date, stated as of that answer's own date (never the slider's:
     that would count disclosures made after the NCND); else the technology report on the slider's date.
     Its "Regenerate" line is the ``mosaic report`` command that rebuilds the same file."""
-    from mosaic.report import build_report, dossier_response_id, render_report
+    from mosaic.report import render_report
 
-    inputs = data.inputs()
-    response_id = (
-        dossier_response_id(inputs, authority_id, technology_id, as_of) if authority_id and technology_id else None
-    )
-    model = build_report(
-        inputs,
-        response_id=response_id,
-        authority_id=None if response_id else authority_id or None,
-        technology_id=None if response_id else technology_id,
-        as_of=None if response_id else as_of,
-        workspace_hash=data.version(),
-    )
+    model = data.report(technology_id, as_of, authority_id)
+    response_id = model.subject.get("response_id") if model.kind == "response" else None
     subject = response_id or authority_id or technology_id or "all"
     filename = f"mosaic-report-{subject}-{model.meta.as_of}.html"
-    workspace = getattr(data, "workspace", None)
-    command = ["mosaic", "report"]
-    if workspace is not None:
-        command += ["--workspace", str(workspace.path)]
+    command = ["mosaic", "report", *data.command_flags()]
     for flag, value in (
         ("--response", response_id),
         ("--authority", None if response_id else authority_id),

@@ -21,6 +21,7 @@ from dash import html
 from dashboards.style import CARD_STYLE, FADED
 from mosaic.analyses import CheckParams, MapStance, all_checks
 from mosaic.present.labels import (
+    ANSWER_STANCE_LABELS,
     GRADE_EXPLANATIONS,
     GRADE_LABELS,
     RELATION_TITLES,
@@ -552,7 +553,8 @@ def safe_link(url: str | None, text: str | None = None) -> html.A | html.Span | 
 
 
 def authority_panel(
-    inputs: Any,
+    register: pl.DataFrame,
+    answers: pl.DataFrame,
     findings: pl.DataFrame,
     authority_id: str,
     technology_scope: Sequence[str],
@@ -563,13 +565,12 @@ def authority_panel(
     """Everything about one authority: its responses on the selected technology in time order, then every
     check's findings about it, each with its one-sentence summary and evidence.
 
-    ``findings`` may be all findings or only some of this authority's; ``findings_total`` then says how
-    many it has in all (the caller may fetch just the ones shown, see ``panel_findings``)."""
-    register = inputs.authorities.filter(pl.col("authority_id") == authority_id)
-    # Select the shown columns before filtering, and compare integer codes where the inputs have them:
-    # copying every column of a wide million-row frame, or comparing a million strings, for one
-    # authority's rows would cost more than all the rest of the panel.
-    events = _authority_events(inputs, authority_id)
+    ``register``: the authorities register (``DataAccess.authority_register``); ``answers``: the
+    authority's responses, outcome and stance in words (``DataAccess.authority_answers``). ``findings``
+    may be all findings or only some of this authority's; ``findings_total`` then says how many it has in
+    all (the caller may fetch just the ones shown, see ``panel_findings``)."""
+    register = register.filter(pl.col("authority_id") == authority_id)
+    events = answers
     name = (
         register.get_column("name")[0]
         if register.height
@@ -670,8 +671,10 @@ def panel_findings(
     return findings[shown.get_column("row")], own.height
 
 
-def _authority_events(inputs: Any, authority_id: str) -> pl.DataFrame:
-    """The authority's responses (the panel's columns), found by its integer code (``AnalysisInputs.id_enums``)."""
+def authority_events(inputs: Any, authority_id: str) -> pl.DataFrame:
+    """The authority's responses (the panel's columns), found by its integer code (``AnalysisInputs.id_enums``):
+    comparing a million strings, or copying every column of a wide frame, for one authority's rows would
+    cost more than all the rest of the panel."""
     categories = inputs.id_enums["authority_id"].categories
     if authority_id not in categories:
         return inputs.events.select(_PANEL_COLUMNS).clear()
@@ -685,12 +688,17 @@ def _check_title(check_id: str) -> str:
     return f"{check.title} ({check_id})" if check else check_id
 
 
+def _answer_stance(stance: str | None) -> str:
+    """An evidence item's stance in words ("NCND", "Confirmed"), as the panel's table and the reports say it."""
+    return ANSWER_STANCE_LABELS.get(stance, stance) if stance else "no stance"
+
+
 def _finding_item(finding: dict[str, Any]) -> html.Li:
     evidence = finding.get("evidence") or []
     evidence_items = [
         html.Li(
             [
-                f"{e.get('date') or 'undated'} {e.get('authority') or ''}: {e.get('stance') or ''} on {e.get('technology') or ''}"
+                f"{e.get('date') or 'undated'} {e.get('authority') or ''}: {_answer_stance(e.get('stance'))} on {e.get('technology') or ''}"
                 f" ({RELATION_TITLES.get(e.get('relation') or '', e.get('relation') or '')}; ",
                 html.Span(
                     GRADE_LABELS.get(e.get("grade") or "", "ungraded").lower(),

@@ -133,7 +133,7 @@ def update_findings(
     frame = views.select_findings(data.findings_index(), checks, severities, scope)
     rows = views.findings_grid_rows(frame)
     shown = f" (showing the first {len(rows)}, strongest first; the CSV has all)" if len(rows) < frame.height else ""
-    failed = getattr(data, "failed_checks", None) or {}
+    failed = data.failed_checks
     problems = (
         f" Checks that failed and are missing here: {', '.join(sorted(failed))} (see the server log)." if failed else ""
     )

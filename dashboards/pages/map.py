@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import polars as pl
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboards import views
-from dashboards.data import DataAccess
+from dashboards.data import DataAccess, TechnologyView
 from dashboards.ids import MapIds
-from mosaic.analyses import MapStance, technology_scope
+from mosaic.analyses import MapStance
 from mosaic.present.labels import map_tally, stance_legend_label
 
 TITLE = "Map · mosaic"
@@ -205,20 +204,17 @@ def as_of_date(first_iso: str, offset: int | None) -> dt.date:
     return dt.date.fromisoformat(first_iso) + dt.timedelta(days=int(offset or 0))
 
 
-def technology_note(inputs: Any, technology_id: str) -> str:
-    """Says how a category is coloured (the strongest stance of its products)."""
-    row = inputs.technologies.filter(pl.col("technology_id") == technology_id)
-    if row.height == 0:
+def technology_note(technology: TechnologyView) -> str:
+    """Says how a category is coloured (the strongest stance of its products), or where a product sits."""
+    if technology.level is None:
         return ""
-    record = row.row(0, named=True)
-    path = record["category"].replace("-", " ")
-    if record["level"] == "category":
-        products = len(technology_scope(inputs, technology_id)) - 1
+    if technology.is_category:
         return (
-            f"{record['name']} is a category ({products} technologies below it): each authority shows the strongest stance "
-            "among them (confirmed > denied > partial NCND > NCND > no answer)."
+            f"{technology.name} is a category ({technology.products} technologies below it): each authority shows "
+            "the strongest stance among them (confirmed > denied > partial NCND > NCND > no answer)."
         )
-    return f"{record['name']} ({record['level']}; {path}){': ' + record['vendor'] if record.get('vendor') else ''}."
+    vendor = f": {technology.vendor}" if technology.vendor else ""
+    return f"{technology.name} ({technology.level}; {technology.path}){vendor}."
 
 
 def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[str, str], outcomes: list[str] | None, regions: list[str] | None,
@@ -227,22 +223,22 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
 
     The headline numbers come from their own callback (``headline``): ``mosaic_exposure`` is slower than
     the map, and the map should not wait for it."""
-    inputs = data.inputs()
+    register = data.authority_register()
+    technology = data.technology(technology_id)
     as_of = as_of_date(dates["first"], offset)
     is_now = is_latest(dates, as_of)
     frame = data.map_frame(technology_id, as_of, with_undated=is_now)
-    cells = views.map_cells(frame, inputs.authorities, outcomes, regions)
+    cells = views.map_cells(frame, register, outcomes, regions)
     shown = frame.filter(views.visible_expr(outcomes, regions))
     tally = map_tally(shown)  # the legends count what the headline counts (hexagons and the asked beside them)
-    name = inputs.technologies.filter(pl.col("technology_id") == technology_id).get_column("name")
     when = (
         f"as they stand (latest dated answer {as_of:%d %B %Y}; undated answers included)"
         if is_now
         else f"as they stood on {as_of:%d %B %Y}"
     )
-    title = f"{name[0] if name.len() else technology_id}: answers {when}"
+    title = f"{technology.name}: answers {when}"
     if view == GEO_VIEW and boundaries is not None:
-        with_codes = frame.join(inputs.authorities.select("authority_id", "pfa_code"), on="authority_id", how="left")
+        with_codes = frame.join(register.select("authority_id", "pfa_code"), on="authority_id", how="left")
         with_codes = with_codes.filter(views.visible_expr(outcomes, regions))
         figure = views.choropleth_figure(
             with_codes,
@@ -265,8 +261,8 @@ def update_map(data: DataAccess, technology_id: str, offset: int, dates: dict[st
     return (
         figure,
         views.legend_component(shown),
-        views.off_map_component(shown, inputs.authorities),
-        technology_note(inputs, technology_id),
+        views.off_map_component(shown, register),
+        technology_note(technology),
         as_of.isoformat(),
         state,
     )
@@ -284,14 +280,12 @@ def headline(
     as_of = as_of_date(dates["first"], offset)
     is_now = is_latest(dates, as_of)
     frame = data.map_frame(technology_id, as_of, with_undated=is_now)
-    row = data.inputs().technologies.filter(pl.col("technology_id") == technology_id)
-    name = row.item(0, "name") if row.height else technology_id
-    is_category = bool(row.height) and row.item(0, "level") == "category"
+    technology = data.technology(technology_id)
     return views.headline_component(
         frame.filter(views.visible_expr(outcomes, regions)),
         data.exposure(technology_id, as_of, with_undated=is_now),
-        name,
-        is_category,
+        technology.name,
+        technology.is_category,
     )
 
 
@@ -308,13 +302,17 @@ def panel(data: DataAccess, authority_id: str | None, technology_id: str) -> Any
     """The authority panel for the selection, or the hint when nothing is selected."""
     if not authority_id:
         return html.P("Click a hexagon or search an authority to see its answers and the evidence.")
-    inputs = data.inputs()
-    scope = technology_scope(inputs, technology_id)
-    name = inputs.technologies.filter(pl.col("technology_id") == technology_id).get_column("name")
+    scope = data.technology_scope(technology_id)
     # Only the findings shown are fetched whole (by row number), never filtered out of them all.
     shown, total = views.panel_findings(data.findings(), data.findings_index(), authority_id, scope)
     return views.authority_panel(
-        inputs, shown, authority_id, scope, name[0] if name.len() else technology_id, findings_total=total
+        data.authority_register(),
+        data.authority_answers(authority_id),
+        shown,
+        authority_id,
+        scope,
+        data.technology(technology_id).name,
+        findings_total=total,
     )
 
 

@@ -80,18 +80,10 @@ def layout(
     **_ignored: Any,
 ) -> html.Div:
     """The network page for ``?node=authority:kent&technology=&hops=1``."""
-    inputs = data.inputs()
-    options = [
-        {"label": f"Authority: {r['name']}", "value": f"authority:{r['authority_id']}"}
-        for r in inputs.authorities.sort("name").to_dicts()
-    ]
-    options += [
-        {"label": f"Technology: {r['name']}", "value": f"technology:{r['technology_id']}"}
-        for r in inputs.technologies.sort("category").to_dicts()
-    ]
+    options = data.node_choices()
     known = {o["value"] for o in options}
     default = f"technology:{data.default_technology()}"
-    technology_choices = views.technology_options(inputs.technologies, inputs.events)
+    technology_choices = data.technology_choices()
     return html.Div(
         [
             html.Div(

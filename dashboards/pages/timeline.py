@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import polars as pl
 from dash import Dash, Input, Output, dcc, html
 
 from dashboards import views
 from dashboards.data import DataAccess
 from dashboards.ids import TimelineIds
-from mosaic.analyses import technology_scope
-from mosaic.analyses.mapview import stance_timeline
 
 
 def layout(data: DataAccess, technology: str | None = None, **_ignored: Any) -> html.Div:
@@ -37,34 +34,17 @@ def layout(data: DataAccess, technology: str | None = None, **_ignored: Any) -> 
 
 def update_timeline(data: DataAccess, technology_id: str) -> tuple[Any, str]:
     """The figure and its note for one technology."""
-    inputs = data.inputs()
-    name = inputs.technologies.filter(pl.col("technology_id") == technology_id).get_column("name")
-    title = f"{name[0] if name.len() else technology_id}: responses in date order (earliest askers at the top)"
-
-    def build() -> tuple[Any, str]:
-        scope = technology_scope(inputs, technology_id)
-        points, grain = stance_timeline(inputs.events, scope, views.TIMELINE_POINT_LIMIT)
-        figure, note = views.timeline_figure(points, grain, title)
-        # An answer with no date has no place on a time axis; it is counted here so that none vanishes.
-        undated = inputs.events.filter(
-            pl.col("technology_id").is_in(scope)
-            & pl.col("response_end").is_null()
-            & (pl.col("is_disclosure") | pl.col("is_ncnd"))
-        )
-        if undated.height:
-            who = undated.get_column("authority_label").unique().sort().to_list()
-            listed = ", ".join(who[:8]) + (f" and {len(who) - 8} more" if len(who) > 8 else "")
-            note = " ".join(
-                part
-                for part in (
-                    note,
-                    f"{undated.height} undated {'answer is' if undated.height == 1 else 'answers are'} not on the time axis ({listed}); the map shows them at its last date.",
-                )
-                if part
-            )
-        return figure, note
-
-    return data.memo(("timeline", technology_id), build)
+    timeline = data.timeline(technology_id)
+    title = f"{data.technology(technology_id).name}: responses in date order (earliest askers at the top)"
+    figure, note = views.timeline_figure(timeline.points, timeline.grain, title)
+    # An answer with no date has no place on a time axis; it is counted here so that none vanishes.
+    if timeline.undated_count:
+        who = timeline.undated_authorities
+        listed = ", ".join(who[:8]) + (f" and {len(who) - 8} more" if len(who) > 8 else "")
+        verb = "answer is" if timeline.undated_count == 1 else "answers are"
+        undated = f"{timeline.undated_count} undated {verb} not on the time axis ({listed}); the map shows them at its last date."
+        note = f"{note} {undated}" if note else undated
+    return figure, note
 
 
 def register_callbacks(app: Dash, data: DataAccess) -> None:

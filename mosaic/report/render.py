@@ -16,7 +16,6 @@ Safety rules (``issues show 6``):
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mosaic.errors import MosaicError
-from mosaic.present.writers import neutralise_cell, rows_csv
+from mosaic.present.writers import Sheet, display_value, rows_csv, xlsx_workbook
 from mosaic.report.model import NUMERIC_KINDS, HexMap, IntervalChart, ReportModel, TimeChart
 from mosaic.report.svg import hexmap_svg, intervalchart_svg, timechart_svg
 from mosaic.store.files import write_atomically
@@ -44,21 +43,6 @@ FORMAT_SUFFIXES: dict[str, str] = {
 
 
 # --- values --------------------------------------------------------------------------------------
-
-
-def display_value(value: Any, kind: str = "text") -> str:
-    """A cell as text for people: shares as percentages, lists joined, floats to two places."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ", ".join(display_value(item) for item in value)
-    if kind == "share" and isinstance(value, int | float):
-        return f"{value:.0%}"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
 
 
 def is_http_url(value: Any) -> bool:
@@ -302,91 +286,45 @@ def render_csv(model: ReportModel) -> str:
 
 def render_xlsx(model: ReportModel) -> bytes:
     """A workbook: About (as-of, hash, version, command), Findings (with metrics), Evidence, and one sheet
-    per report table. Text is always written as text (never a formula) and neutralised as in the CSV."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    )
-    workbook.set_properties(
-        {
-            "title": model.title,
-            "author": f"mosaic {model.meta.tool_version}",
-            "created": dt.datetime.fromisoformat(model.meta.as_of),
-        }
-    )
-    bold = workbook.add_format({"bold": True, "bg_color": "#F1F1F1", "bottom": 1})
-    share = workbook.add_format({"num_format": "0%"})
-    used_names: set[str] = set()
-
-    def sheet(name: str, header: list[str], rows: list[list[tuple[Any, str]]]) -> None:
-        title = _sheet_name(name, used_names)
-        ws = workbook.add_worksheet(title)
-        for col, label in enumerate(header):
-            ws.write_string(0, col, neutralise_cell(label), bold)
-        for r, row in enumerate(rows, start=1):
-            for c, (value, kind) in enumerate(row):
-                _write_cell(ws, r, c, value, kind, share)
-        ws.freeze_panes(1, 0)
-        for col, label in enumerate(header):
-            width = max([len(label), *[len(display_value(row[col][0])) for row in rows[:200]]] or [8])
-            ws.set_column(col, col, min(max(width + 2, 8), 60))
-
+    per report table, written by ``present.writers.xlsx_workbook`` (text as text, never a formula)."""
     meta = model.meta
     about = [("Title", model.title), ("Kind", model.subtitle), ("As of", meta.as_of), ("Workspace content hash", meta.workspace_hash),
              ("Tool version", f"mosaic {meta.tool_version}"), ("Regenerate with", meta.command)]  # fmt: skip
     if meta.generated_on:
         about.append(("Generated on", meta.generated_on))
-    sheet("About", ["Field", "Value"], [[(k, "text"), (v, "text")] for k, v in about])
     metric_names = _metric_names(model)
     finding_keys = [key for key, _ in EXPORT_COLUMNS if not key.startswith("evidence_")]
-    sheet(
-        "Findings",
-        finding_keys + metric_names,
-        [
-            [(f.get(k), "text") for k in finding_keys] + [(f.get("metrics", {}).get(m), "float") for m in metric_names]
-            for f in model.findings
-        ],
-    )
-    export = _export_rows(model)
-    sheet(
-        "Evidence",
-        [k for k, _ in EXPORT_COLUMNS],
-        [[(row.get(k), kind) for k, kind in EXPORT_COLUMNS] for row in export],
-    )
-    for table in model.tables():
-        sheet(
+    sheets = [
+        Sheet("About", ["Field", "Value"], [[(k, "text"), (v, "text")] for k, v in about]),
+        Sheet(
+            "Findings",
+            finding_keys + metric_names,
+            [
+                [(f.get(k), "text") for k in finding_keys]
+                + [(f.get("metrics", {}).get(m), "float") for m in metric_names]
+                for f in model.findings
+            ],
+        ),
+        Sheet(
+            "Evidence",
+            [k for k, _ in EXPORT_COLUMNS],
+            [[(row.get(k), kind) for k, kind in EXPORT_COLUMNS] for row in _export_rows(model)],
+        ),
+    ]
+    sheets += [
+        Sheet(
             table.title,
             [c.label or c.key for c in table.columns],
             [[(row.get(c.key), c.kind) for c in table.columns] for row in table.rows],
         )
-    workbook.close()
-    return buffer.getvalue()
-
-
-def _write_cell(ws: Any, row: int, col: int, value: Any, kind: str, share_format: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool):
-        ws.write_boolean(row, col, value)
-    elif isinstance(value, int | float) and kind in NUMERIC_KINDS | {"float"}:
-        ws.write_number(row, col, value, share_format if kind == "share" else None)
-    elif isinstance(value, int | float):
-        ws.write_number(row, col, value)
-    else:
-        ws.write_string(row, col, neutralise_cell(display_value(value, "text")))
-
-
-def _sheet_name(title: str, used: set[str]) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
-    base = re.sub(r"[\[\]:*?/\\']", " ", title).strip()[:31] or "Sheet"
-    name, counter = base, 2
-    while name.lower() in used:
-        suffix = f" ({counter})"
-        name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
-    used.add(name.lower())
-    return name
+        for table in model.tables()
+    ]
+    return xlsx_workbook(
+        sheets,
+        title=model.title,
+        author=f"mosaic {meta.tool_version}",
+        created=dt.datetime.fromisoformat(meta.as_of),
+    )
 
 
 # --- dispatch and writing ------------------------------------------------------------------------

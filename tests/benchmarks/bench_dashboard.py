@@ -74,7 +74,7 @@ def time_callbacks(workspace, repeat: int, checks: list[str] | None) -> list[dic
 
     data = WorkspaceData(workspace, checks=checks)
     started = time.perf_counter()
-    inputs = data.inputs()
+    inputs = data.analysis_inputs()
     load_s = time.perf_counter() - started
     started = time.perf_counter()
     findings = data.findings()

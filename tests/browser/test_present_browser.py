@@ -35,6 +35,8 @@ def test_the_headline_and_both_legends_count_the_same_authorities(page, server, 
         and "also an NCND" not in trace["name"]
     }
     assert traced == written  # the figure's legend and the written legend say the same numbers
-    off_map = page.inner_text(f"#{MapIds.OFF_MAP}")
-    assert "Also asked, not on the map" in off_map
+    # The off-map list is the same callback's output as the written legend; wait for it rather than race it.
+    page.wait_for_function(
+        f"document.querySelector('#{MapIds.OFF_MAP}').innerText.includes('Also asked, not on the map')", timeout=10000
+    )
     screenshot(page, "map-headline-legend")

@@ -40,7 +40,7 @@ def test_map_callback_returns_figure_legend_and_url_state(tiny_data):
 
 
 def test_category_note_says_strongest_of_products(tiny_data):
-    note = map_page.technology_note(tiny_data.inputs(), "facial-recognition")
+    note = map_page.technology_note(tiny_data.technology("facial-recognition"))
     assert "category" in note and "strongest" in note
 
 
@@ -79,12 +79,13 @@ def test_layout_reads_the_query_and_ignores_bad_values(tiny_data):
 
 
 def _walk(component):
+    """The component, its descendants and their text (strings are yielded as they are)."""
     yield component
     children = getattr(component, "children", None)
     if isinstance(children, (list, tuple)):
         for child in children:
             yield from _walk(child)
-    elif children is not None and not isinstance(children, str):
+    elif children is not None:
         yield from _walk(children)
 
 
@@ -187,7 +188,7 @@ def test_upload_runs_the_ingest_and_shows_the_reconciliation(tiny_data):
     assert "Quarantined rows (1)" in text and "the row names no authority" in text
     assert tiny_data.version() != before
     # an upload is not the bundled sample: a fictional product stays unresolved, under its name
-    assert tiny_data.inputs().responses.filter(pl.col("technology_id") == "unresolved:skyhawk-x4").height == 1
+    assert tiny_data.analysis_inputs().responses.filter(pl.col("technology_id") == "unresolved:skyhawk-x4").height == 1
 
 
 def test_upload_of_an_unsupported_file_writes_nothing(tiny_data):
@@ -217,6 +218,27 @@ def test_create_app_reads_nothing_and_password_guards_every_request():
     assert client.get("/", headers={"Authorization": f"Basic {wrong}"}).status_code == 401
 
 
+def test_each_app_serves_its_own_pages_whatever_was_created_after_it(tiny_workspace):
+    # Dash keeps pages in one registry per process: the last app created took over every earlier app's
+    # pages, so a dashboard showed another workspace's data (found when a browser test's own server, since
+    # deleted, left the shared one with an empty map).
+    import dash
+
+    kent_only = tiny_workspace.responses().filter(pl.col("authority_id") == "kent")
+    first = create_app(FakeData(tiny_workspace.responses()))
+    second = create_app(FakeData(kent_only.filter(pl.col("technology_id") == "no-such-thing")))
+    layout = dash.page_registry["map"]["layout"]
+
+    def technologies(app) -> list[str]:
+        with app.server.test_request_context("/"):
+            page = layout()
+        dropdown = next(c for c in _walk(page) if getattr(c, "id", None) == "map-technology")
+        return [o["value"] for o in dropdown.options]
+
+    assert "facewise-cloud" in technologies(first)
+    assert technologies(second) == []
+
+
 def test_sample_banner_only_for_the_sample(tiny_workspace):
     sample = create_app(FakeData(tiny_workspace.responses(), is_sample=True))
     real = create_app(FakeData(tiny_workspace.responses()))
@@ -228,8 +250,6 @@ def test_network_centres_on_the_node_and_colours_answers_by_stance(tiny_data):
     from dashboards.pages import network as network_page
 
     elements, note = network_page.update_network(tiny_data, "technology:facewise-cloud", None, 1, show_communities=True)
-    if not elements:
-        pytest.skip(f"mosaic.graph not available: {note}")
     nodes = {e["data"]["id"]: e["data"] for e in elements if "source" not in e["data"]}
     edges = [e["data"] for e in elements if "source" in e["data"]]
     assert nodes["technology:facewise-cloud"]["distance"] == 0
@@ -417,7 +437,7 @@ def test_the_load_page_maps_columns_it_could_not_place_and_reads_again(tiny_data
     assert "Nothing was written." in json.dumps(first.to_plotly_json(), cls=PlotlyJSONEncoder)
     choices = {"Constabulary": "authority", "Kit": "technology", "When answered": "response_date", "Reply": "outcome"}
     ids = [{"type": LoadIds.MAP_COLUMN, "column": column} for column in dropdowns]
-    before = tiny_data.inputs().responses.height
+    before = tiny_data.analysis_inputs().responses.height
     again = load_page.ingest_uploads(
         tiny_data,
         [content],
@@ -429,7 +449,7 @@ def test_the_load_page_maps_columns_it_could_not_place_and_reads_again(tiny_data
     assert (
         "rows read 2 = accepted 2 + quarantined 0 + duplicates 0" in text and "Which field is each column?" not in text
     )
-    assert tiny_data.inputs().responses.height == before + 2
+    assert tiny_data.analysis_inputs().responses.height == before + 2
     # two columns chosen for one field: the one-line reason, and the form again to correct it
     clash = load_page.ingest_uploads(
         tiny_data,
@@ -443,23 +463,58 @@ def test_the_load_page_maps_columns_it_could_not_place_and_reads_again(tiny_data
         "gives field 'authority' two columns: 'Constabulary' and 'Kit'" in text
         and "Which field is each column?" in text
     )
-    assert tiny_data.inputs().responses.height == before + 2
+    assert tiny_data.analysis_inputs().responses.height == before + 2
 
 
-def test_page_layouts_take_their_choices_from_the_data_access_not_the_raw_inputs(tiny_data):
-    # Issue 13: pages reach data through DataAccess's presented answers (choices, bounds, regions, scope).
+def test_pages_reach_data_only_through_the_data_access_interface(tiny_data):
+    # Issue 13: every page layout, callback and download asks DataAccess's presented questions; none is
+    # handed the raw analysis inputs or a free-form cache. The guard lets through only what the
+    # ``DataAccess`` protocol declares, so a page reaching past it fails here.
+    import typing
+
+    from dashboards import exports
+    from dashboards.data import DataAccess
+    from dashboards.pages import network as network_page
     from dashboards.pages import timeline as timeline_page
 
-    class NoRawInputs:
-        def __init__(self, data):
-            self._data = data
+    declared = set(typing.get_type_hints(DataAccess)) | {name for name in vars(DataAccess) if not name.startswith("_")}
+    assert "analysis_inputs" not in declared and "memo" not in declared and "inputs" not in declared
+    reached: set[str] = set()
 
+    class OnlyTheInterface:
         def __getattr__(self, name):
-            if name == "inputs":
-                raise AssertionError("a page layout reached into the raw inputs")
-            return getattr(self._data, name)
+            if name not in declared:
+                raise AssertionError(f"a page reached past the data access interface: {name}")
+            reached.add(name)
+            return getattr(tiny_data, name)
 
-    guarded = NoRawInputs(tiny_data)
-    for page in (map_page.layout(guarded), timeline_page.layout(guarded), findings_page.layout(guarded)):
+    guarded = OnlyTheInterface()
+    dates = {"first": "2021-01-10", "last": "2021-05-10"}
+    for page in (
+        map_page.layout(guarded),
+        timeline_page.layout(guarded),
+        findings_page.layout(guarded),
+        network_page.layout(guarded),
+    ):
         assert any(getattr(c, "id", None) for c in _walk(page))
-    assert {"facial-recognition", "facewise-cloud"} <= set(guarded.technology_scope("facial-recognition"))
+    figure, legend, off_map, note, label, state = map_page.update_map(
+        guarded, "facial-recognition", 120, dates, None, None, "hex", "kent"
+    )
+    assert "category" in note and label == "2021-05-10"
+    headline_text = json.dumps(
+        map_page.headline(guarded, "facewise-cloud", 120, dates, None, None), cls=PlotlyJSONEncoder
+    )
+    assert "Authorities asked" in headline_text
+    panel_text = " ".join(c for c in _walk(map_page.panel(guarded, "kent", "facewise-cloud")) if isinstance(c, str))
+    # The panel's table gives outcomes and stances in words, not codes.
+    assert "Neither confirm nor deny" in panel_text and "NCND" in panel_text and "ncnd" not in panel_text.split()
+    timeline_figure, timeline_note = timeline_page.update_timeline(guarded, "facewise-cloud")
+    assert timeline_figure["data"]
+    elements, network_note = network_page.update_network(guarded, "technology:facewise-cloud", None, 1)
+    assert elements, network_note
+    rows, count = findings_page.update_findings(guarded, None, None, "facewise-cloud")
+    assert rows and "findings" in count
+    assert exports.findings_download(guarded, "facewise-cloud")["content"]
+    report = exports.report_download(guarded, "facewise-cloud", dt.date(2021, 5, 10), "kent")
+    assert report["filename"].startswith("mosaic-report-")
+    assert {"technology", "authority_register", "authority_answers", "timeline", "report"} <= reached

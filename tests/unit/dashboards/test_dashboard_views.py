@@ -119,8 +119,14 @@ def test_safe_link_only_links_web_addresses():
 
 
 def test_authority_panel_shows_data_text_as_text(tiny_data):
-    inputs = tiny_data.inputs()
-    panel = views.authority_panel(inputs, tiny_data.findings(), "surrey", ["facewise-cloud"], "Facewise Cloud")
+    panel = views.authority_panel(
+        tiny_data.authority_register(),
+        tiny_data.authority_answers("surrey"),
+        tiny_data.findings(),
+        "surrey",
+        ["facewise-cloud"],
+        "Facewise Cloud",
+    )
     texts = strings_in(panel)
     assert "<script>alert(1)</script>" in texts  # a plain string child: Dash renders it as text
     assert "Responses on Facewise Cloud (1)" in texts
@@ -132,7 +138,12 @@ def test_authority_panel_shows_data_text_as_text(tiny_data):
 
 def test_authority_panel_lists_responses_in_time_order(tiny_data):
     panel = views.authority_panel(
-        tiny_data.inputs(), tiny_data.findings(), "kent", ["facewise-cloud"], "Facewise Cloud"
+        tiny_data.authority_register(),
+        tiny_data.authority_answers("kent"),
+        tiny_data.findings(),
+        "kent",
+        ["facewise-cloud"],
+        "Facewise Cloud",
     )
     rows = components_in(panel, html.Tr)[1:]
     assert [strings_in(r.children[0])[0] for r in rows] == ["2021-01-10", "2021-04-10"]
@@ -335,7 +346,9 @@ def test_panel_evidence_is_in_plain_words_and_says_when_more_exists():
     from mosaic.analyses import run_checks
 
     findings = run_checks(inputs, ["peer_disclosure"])
-    panel = views.authority_panel(inputs, findings, "kent", ["drones"], "Drones")
+    panel = views.authority_panel(
+        inputs.authorities, views.authority_events(inputs, "kent"), findings, "kent", ["drones"], "Drones"
+    )
     text = " ".join(strings_in(panel))
     assert f"{all_checks()['peer_disclosure'].title} (peer_disclosure)" in text
     assert "official, peer" in text and "official_peer" not in text

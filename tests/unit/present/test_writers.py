@@ -56,3 +56,31 @@ def test_cli_and_dashboard_write_the_same_findings_table_with_formulas_neutralis
         assert "'" + HOSTILE in cells  # the NCND's authority name, kept as text
     assert cli.stdout.splitlines()[0] == dashboard.splitlines()[0]
     assert cli.stdout.splitlines()[0].startswith("check,scope,severity,authority_id,authority_name")
+
+
+def test_the_workbook_writer_keeps_text_as_text_and_numbers_as_numbers():
+    # The reports' XLSX goes through the same module as every CSV: a hostile name stays text (apostrophe
+    # shown, never a formula), a negative count stays a number, a share keeps its percentage format, and
+    # sheet names Excel would refuse are made legal and unique.
+    import datetime as dt
+
+    import openpyxl
+
+    from mosaic.present.writers import Sheet, xlsx_workbook
+
+    data = xlsx_workbook(
+        [
+            Sheet("Findings: a/b", ["name", "count", "share"], [[(HOSTILE, "text"), (-3, "int"), (0.25, "share")]]),
+            Sheet("Findings: a/b", ["=cmd"], [[(None, "text")], [(["s24(2)", "s31(3)"], "text")]]),
+        ],
+        title="t",
+        author="mosaic test",
+        created=dt.datetime(2024, 1, 1),
+    )
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Findings  a b", "Findings  a b (2)"]
+    first, second = book.worksheets
+    assert first["A2"].value == "'" + HOSTILE and first["A2"].data_type == "s"
+    assert first["B2"].value == -3 and first["B2"].data_type == "n"
+    assert first["C2"].value == 0.25 and first["C2"].number_format == "0%"
+    assert second["A1"].value == "'=cmd" and second["A2"].value is None and second["A3"].value == "s24(2), s31(3)"
