@@ -601,15 +601,24 @@ def authority_panel(
     responses_table = (
         html.Table(
             # Fixed column widths: a long note wraps inside its column instead of running off the panel.
-            [html.Colgroup([html.Col(style={"width": w}) for w in ("13%", "14%", "13%", "8%", "14%", "9%", "29%")])]
+            [html.Colgroup([html.Col(style={"width": w}) for w in ("12%", "14%", "14%", "11%", "13%", "10%", "26%")])]
             + [
                 html.Thead(
                     html.Tr(
                         [
+                            # Headings break only where a soft hyphen allows ("tech-nology"), never mid-letter.
                             html.Th(
-                                h, style={"textAlign": "left", "padding": "2px 6px 2px 0", "overflowWrap": "anywhere"}
+                                h, style={"textAlign": "left", "padding": "2px 6px 2px 0", "overflowWrap": "normal"}
                             )
-                            for h in ("date", "technology", "outcome", "stance", "exemptions", "source", "notes")
+                            for h in (
+                                "date",
+                                "tech\u00adnology",
+                                "outcome",
+                                "stance",
+                                "exemp\u00adtions",
+                                "source",
+                                "notes",
+                            )
                         ]
                     )
                 )

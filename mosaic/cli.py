@@ -86,7 +86,7 @@ def ingest(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="CSV, TSV or XLSX files of responses, or letters and decision notices (.txt, .md, .html, .pdf, .eml).",
+            help="CSV, TSV or XLSX files of responses, letters and decision notices (.txt, .md, .html, .pdf, .eml), platform JSON or ZIP, or folders of them.",
             show_default=False,
         ),
     ],

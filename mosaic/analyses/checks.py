@@ -5,5 +5,6 @@ from mosaic.analyses import (
     exposure,  # noqa: F401  mosaic_exposure, ncnd_tell
     peer,  # noqa: F401  peer_disclosure, self_acknowledgment
     procedure,  # noqa: F401  exemption_consistency, ncnd_limb, timeliness
+    regulator,  # noqa: F401  regulator_consistency
     series,  # noqa: F401  selective_ncnd, series_consistency
 )

@@ -176,8 +176,16 @@ METRICS: dict[str, tuple[pl.DataType, str]] = {
     "modal_set_count": (pl.Int64(), "Authorities whose latest NCND cited the modal exemption set."),
     "jaccard_distance": (pl.Float64(), "1 - |A ∩ M| / |A ∪ M| between this NCND's exemptions and the modal set."),
     "distinct_sets": (pl.Int64(), "Distinct exemption sets cited by NCNDs on the technology."),
-    "regulator_outcomes": (pl.Int64(), "Distinct regulator outcomes recorded for the technology."),
     "cited_codes": (pl.Int64(), "Exemption codes the NCND cited."),
+    # regulator_consistency
+    "decisions": (pl.Int64(), "Regulator decisions on answers about the technology (under one law) by the as-of date."),
+    "decisions_upheld": (pl.Int64(), "Of those, decisions that upheld the authority's answer."),
+    "decisions_upheld_in_part": (pl.Int64(), "Of those, decisions that upheld the answer in part."),
+    "decisions_not_upheld": (pl.Int64(), "Of those, decisions that did not uphold the answer (or ordered a step)."),
+    "decisions_differing": (
+        pl.Int64(),
+        "Other decisions on the same technology, law and a shared exemption that reached a different outcome.",
+    ),
     # timeliness
     "working_days": (pl.Int64(), "Working days from request to response (England and Wales bank holidays excluded)."),
     "days_late": (pl.Int64(), "Working days beyond the deadline."),

@@ -1,7 +1,7 @@
 """Procedure checks: which exemptions an NCND cites, whether it cites the right limb, and whether it was on time.
 
 * ``exemption_consistency``: NCNDs to the same question should rest on the same exemptions; deviations
-  and differing regulator outcomes are worth showing.
+  are worth showing (differing regulator outcomes are ``regulator.regulator_consistency``'s).
 * ``ncnd_limb``: an NCND must rest on a duty-to-confirm-or-deny limb (s24(2), s31(3)...); citing only a
   disclosure limb (s31(1)) or s21 is malformed.
 * ``timeliness``: FOIA s10 (and FOISA s10) give 20 working days; late and missing answers are facts too.
@@ -115,16 +115,15 @@ def law_expr(column: str) -> pl.Expr:
 
 @register("exemption_consistency", "Different exemptions for the same question", "map")
 def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams) -> pl.LazyFrame:
-    """Per technology: the exemption sets NCNDs cite, the modal set, who deviates, and differing regulator outcomes.
+    """Per technology: the exemption sets NCNDs cite, the modal set, and who deviates.
 
     Method, as of the as-of date (default today). Each authority's latest NCND on the technology counts
     once; with the default as-of, an authority whose NCNDs are all undated counts with one of them (undated
     answers are answers, given by today), while a past ``--as-of`` leaves undated NCNDs out. Sets are compared within one law (``law_expr``: FOIA, FOISA, EIR), never FOISA against FOIA.
     The modal set is the most common exemption set among them (ties: the alphabetically first). An
     authority deviates when its set differs; ``jaccard_distance`` = 1 - |A ∩ M| / |A ∪ M| against the
-    modal set M. Regulator decisions (a decision outcome dated on or before the as-of date) on the same
-    technology are compared; more than one distinct outcome is reported. Findings: one per technology
-    with NCNDs (``notable`` when sets differ or regulator outcomes differ), one per deviating authority
+    modal set M. (What the regulator decided on those answers is ``regulator_consistency``'s.) Findings:
+    one per technology with NCNDs (``notable`` when sets differ), one per deviating authority
     (``notable`` from a distance of 0.5, else ``info``).
     """
     cutoff = params.map_as_of(as_of)
@@ -163,47 +162,20 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
             pl.len().alias("distinct_sets"),
         )
     )
-    decided = pl.col("decision_outcome").is_not_null() & (
-        pl.col("decision_date").is_null() | (pl.col("decision_date") <= cutoff)
-    )
-    decisions = (
-        gather_rows(inputs.events, events.filter(decided).select(_ROW).collect(engine="in-memory"))
-        .with_columns(
-            __outcome=pl.col("decision_outcome").str.to_lowercase().str.strip_chars(), law=law_expr("exemptions")
-        )
-        .group_by("technology_id", "law")
-        .agg(
-            pl.col("__outcome").n_unique().alias("regulator_outcomes"),
-            pl.col("decision_outcome").unique().sort().str.join("; ").alias("__outcomes_text"),
-            evidence_item(
-                grade_expr(pl.col("source_type"), pl.lit(False)),
-                pl.format("regulator: {}", pl.col("decision_outcome")),
-                EvidenceRelation.EXACT.value,
-            )
-            .sort_by("decision_date", "response_id", nulls_last=True)
-            .head(params.evidence_limit)
-            .alias("__decision_items"),
-        )
-    )
     scored = latest.join(modal, on=["technology_id", "law"]).with_columns(
         jaccard_distance=1
         - pl.col("exemptions").list.set_intersection("modal_exemptions").list.len()
         / pl.max_horizontal(pl.col("exemptions").list.set_union("modal_exemptions").list.len(), pl.lit(1)),
         __item=evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), "ncnd", EvidenceRelation.EXACT.value),
     )
-    per_technology = (
-        scored.group_by("technology_id", "law")
-        .agg(
-            pl.len().alias("ncnd_count"),
-            pl.col("modal_key", "modal_set_count", "distinct_sets", "technology_label").first(),
-            pl.col("__item")
-            .filter(pl.col("set_key") != pl.col("modal_key"))
-            .sort_by(pl.col("authority_id").filter(pl.col("set_key") != pl.col("modal_key")))
-            .head(params.evidence_limit)
-            .alias("__deviations"),
-        )
-        .join(decisions, on=["technology_id", "law"], how="left")
-        .with_columns(pl.col("regulator_outcomes").fill_null(0))
+    per_technology = scored.group_by("technology_id", "law").agg(
+        pl.len().alias("ncnd_count"),
+        pl.col("modal_key", "modal_set_count", "distinct_sets", "technology_label").first(),
+        pl.col("__item")
+        .filter(pl.col("set_key") != pl.col("modal_key"))
+        .sort_by(pl.col("authority_id").filter(pl.col("set_key") != pl.col("modal_key")))
+        .head(params.evidence_limit)
+        .alias("__deviations"),
     )
     under = (
         pl.when(pl.col("law") == "foia")
@@ -212,7 +184,7 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
     )
     technology_findings = per_technology.select(
         *technology_columns("exemption_consistency", FindingScope.TECHNOLOGY, cutoff),
-        pl.when((pl.col("distinct_sets") > 1) | (pl.col("regulator_outcomes") > 1))
+        pl.when(pl.col("distinct_sets") > 1)
         .then(pl.lit(Severity.NOTABLE.value))
         .otherwise(pl.lit(Severity.INFO.value))
         .alias("severity"),
@@ -220,28 +192,16 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
             ncnd_count=pl.col("ncnd_count"),
             modal_set_count=pl.col("modal_set_count"),
             distinct_sets=pl.col("distinct_sets"),
-            regulator_outcomes=pl.col("regulator_outcomes"),
         ),
-        pl.concat_list(
-            pl.col("__deviations"), pl.col("__decision_items").fill_null(pl.lit([], dtype=pl.List(pl.Null)))
-        ).alias("evidence"),
+        pl.col("__deviations").alias("evidence"),
         pl.format(
-            "{} on {}{} cited {} ({} cited the most common set, {}){}.",
+            "{} on {}{} cited {} ({} cited the most common set, {}).",
             plural(pl.col("ncnd_count"), "authority's latest NCND", "authorities' latest NCNDs"),
             pl.col("technology_label"),
             under,
             plural(pl.col("distinct_sets"), "exemption set"),
             pl.col("modal_set_count"),
             pl.col("modal_key"),
-            pl.when(pl.col("regulator_outcomes") > 1)
-            .then(
-                pl.format(
-                    "; the regulator reached {} different outcomes ({})",
-                    pl.col("regulator_outcomes"),
-                    pl.col("__outcomes_text"),
-                )
-            )
-            .otherwise(pl.lit("")),
         ).alias("summary"),
     )
     deviation_findings = scored.filter(pl.col("set_key") != pl.col("modal_key")).select(

@@ -26,6 +26,7 @@ notices).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from typing import Any
 
 import polars as pl
 
-from mosaic.extract.fields import ISSUE_SEVERITY, Extraction, Found, iso_date, prime_dates, resolve_names
+from mosaic.extract.fields import HIGH, ISSUE_SEVERITY, Extraction, Found, iso_date, prime_dates, resolve_names
 from mosaic.extract.letters import extract_letter
 from mosaic.extract.notices import extract_notice, notice_kind
 from mosaic.extract.text import DOCUMENT_SUFFIXES, Paragraph, read_paragraphs
@@ -64,7 +65,7 @@ LETTER_KIND = "response_letter"
 RECORD_COLUMNS: tuple[str, ...] = (
     "authority", "technology", "request_id", "request_date", "response_date", "outcome", "exemptions",
     "review_date", "review_outcome", "regulator_reference", "decision_date", "decision_outcome",
-    "harm_statement", "public_interest_statement",
+    "harm_statement", "public_interest_statement", "source_url",
     "document_kind", "complaint_date", "regulator_upheld", "regulator_not_upheld", "regulator_not_considered",
     "regulator_steps", "regulator_step_days", "regulator_step_by", "provenance", "extraction_notes",
 )  # fmt: skip
@@ -72,13 +73,31 @@ RECORD_COLUMNS: tuple[str, ...] = (
 _DATE_FIELDS = ("request_date", "response_date", "review_date", "decision_date", "complaint_date")
 
 
+#: A line saying where a saved page came from ("Source: https://...", "URL: https://..."), as people note it
+#: at the top of a letter or notice copied from the web; only an http(s) address is taken.
+_SOURCE_LINE = re.compile(r"^\s*(?:source|url|address|link)\s*:\s*(https?://\S+)\s*$", re.IGNORECASE)
+
+
 def extract_paragraphs(paragraphs: list[Paragraph], source_file: str) -> Extraction:
     """Extract one response from a document's paragraphs (pure: no I/O)."""
     prime_dates(paragraphs)
     kind = notice_kind(paragraphs)
     if kind is not None:
-        return extract_notice(paragraphs, Extraction(source_file=source_file, kind=kind))
-    return extract_letter(paragraphs, Extraction(source_file=source_file, kind=LETTER_KIND))
+        extraction = extract_notice(paragraphs, Extraction(source_file=source_file, kind=kind))
+    else:
+        extraction = extract_letter(paragraphs, Extraction(source_file=source_file, kind=LETTER_KIND))
+    _add_source_line(paragraphs, extraction)
+    return extraction
+
+
+def _add_source_line(paragraphs: list[Paragraph], extraction: Extraction) -> None:
+    """The document's own address, from a "Source: URL" line among its first three paragraphs: a decision
+    notice or letter saved from the web then links to its page in every finding that cites it."""
+    for paragraph in paragraphs[:3]:
+        match = _SOURCE_LINE.match(paragraph.text)
+        if match:
+            extraction.add(Found("source_url", match.group(1), HIGH, paragraph.where), "source_url")
+            return
 
 
 def extract_document(path: Path) -> Extraction:

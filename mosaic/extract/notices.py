@@ -7,13 +7,14 @@ decision", "Right of appeal"); the Scottish Commissioner's use "Summary", "Backg
 "Commissioner's analysis and findings", "Decision", "Appeal". Dates are read in prose ("On 11 June 2024,
 the complainant wrote to ...", "responded on 5 July 2024").
 
-The regulator's outcome is one of (stored in ``decision_outcome``):
+The regulator's outcome is a ``RegulatorOutcome`` (stored in ``decision_outcome``; named for the answer,
+never for the complaint, whose "upheld" means the opposite):
 
-* ``upheld``: the regulator accepted the authority's position on every exemption it decided, and ordered
+* ``answer_upheld``: the regulator accepted the authority's position on every exemption it decided, and ordered
   no step;
-* ``upheld_in_part``: it accepted some exemptions and rejected others, or accepted one and still ordered
+* ``answer_upheld_in_part``: it accepted some exemptions and rejected others, or accepted one and still ordered
   a step;
-* ``not_upheld``: it rejected the authority's position and/or ordered a step (such as "confirm or deny
+* ``answer_not_upheld``: it rejected the authority's position and/or ordered a step (such as "confirm or deny
   whether it holds the requested information" within 35 calendar days).
 
 The detail is kept as extra columns: ``regulator_upheld``, ``regulator_not_upheld``,
@@ -55,6 +56,7 @@ from mosaic.extract.fields import (
 )
 from mosaic.extract.text import Paragraph
 from mosaic.normalise.outcomes import classify_outcomes
+from mosaic.schema import RegulatorOutcome
 
 CORE_FIELDS = ("authority", "technology", "decision_date", "decision_outcome", "outcome")
 
@@ -413,11 +415,11 @@ def _regulator_decision(paragraphs: list[Paragraph], scottish: bool) -> list[Fou
             found.append(Found("regulator_step_days" if days.isdigit() else "regulator_step_by", days, HIGH, where))
     ordered = bool(steps) and not no_steps
     if upheld and not rejected and not ordered:
-        outcome = "upheld"
+        outcome = RegulatorOutcome.ANSWER_UPHELD.value
     elif upheld and (rejected or ordered):
-        outcome = "upheld_in_part"
+        outcome = RegulatorOutcome.ANSWER_UPHELD_IN_PART.value
     elif rejected or ordered:
-        outcome = "not_upheld"
+        outcome = RegulatorOutcome.ANSWER_NOT_UPHELD.value
     else:
         found.append(
             Found(

@@ -28,7 +28,7 @@ import polars_hash as plh
 
 from mosaic.errors import DataError, MappingError
 from mosaic.ingest.headers import FIELDS, HEADER_ALIASES, ColumnMapping, header_key
-from mosaic.ingest.readers import ROW_COLUMN, RawTable, read_tables
+from mosaic.ingest.readers import ROW_COLUMN, RawTable, expand_inputs, read_tables
 from mosaic.normalise import authorities, dates, exemptions, outcomes, technologies, values
 from mosaic.normalise.authorities import resolve_authorities
 from mosaic.normalise.dates import parse_dates
@@ -169,7 +169,8 @@ def ingest_files(
     """Read, normalise and commit files into a workspace, all or nothing.
 
     Args:
-        paths: input files (CSV, TSV, XLSX...).
+        paths: input files (CSV, TSV, XLSX, platform JSON, letters and notices) or folders of them
+            (``readers.expand_inputs``).
         workspace: where accepted rows go.
         mapping: ``--map``/``--set`` options.
         options: date order, fuzzy threshold, strictness.
@@ -188,6 +189,11 @@ def ingest_files(
     report = IngestReport(files=[], workspace=str(workspace.path), ingest_id=ingest_id)
     batches: list[Batch] = []
     seen_keys: set[str] = set()
+    try:
+        paths = expand_inputs(paths)
+    except DataError as error:
+        report.errors.append(str(error))
+        return report
     for path in paths:
         name = Path(path).name
         progress("reading", name)

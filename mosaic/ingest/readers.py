@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -79,6 +80,36 @@ class RawTable:
 
 def _empty_ragged() -> pl.DataFrame:
     return pl.DataFrame(schema={"source_row": pl.Int64, "reason": pl.String, "raw": pl.String})
+
+
+def expand_inputs(paths: Sequence[Path]) -> list[Path]:
+    """The input files: each path as given, and a folder as the files in it (and its subfolders) that
+    ``mosaic`` reads, in name order, so a folder of decision notices or letters ingests in one command.
+
+    Hidden files (``.DS_Store``) and files of a type ``mosaic`` does not read are left out of a folder;
+    a file named on its own is always read (and an unsupported type is its one error line).
+
+    Raises:
+        DataError: a folder holds no file ``mosaic`` reads (one line naming it).
+    """
+    readable = SUPPORTED_SUFFIXES | DOCUMENT_SUFFIXES
+    expanded: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            expanded.append(path)
+            continue
+        inside = sorted(
+            found
+            for found in path.rglob("*")
+            if found.is_file()
+            and found.suffix.lower() in readable
+            and not any(part.startswith(".") for part in found.relative_to(path).parts)
+        )
+        if not inside:
+            supported = ", ".join(sorted(readable))
+            raise DataError(f"{path}: the folder holds no file mosaic reads ({supported})")
+        expanded.extend(inside)
+    return expanded
 
 
 def read_tables(path: Path) -> list[RawTable]:

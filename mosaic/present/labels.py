@@ -191,7 +191,7 @@ GRADE_EXPLANATIONS: dict[str, str] = {
 #: keeps no order of its own (it lists checks by id); a check not named here comes after, by id.
 CHECK_ORDER: tuple[str, ...] = (
     "peer_disclosure", "self_acknowledgment", "series_consistency", "selective_ncnd", "exemption_consistency",
-    "ncnd_limb", "boilerplate", "mosaic_exposure", "ncnd_tell", "timeliness",
+    "regulator_consistency", "ncnd_limb", "boilerplate", "mosaic_exposure", "ncnd_tell", "timeliness",
 )  # fmt: skip
 REPORT_CHECK_ORDER = CHECK_ORDER  # the name present.tables imports
 #: Strongest first, everywhere findings are listed.

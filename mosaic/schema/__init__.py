@@ -18,6 +18,7 @@ from mosaic.schema.vocab import (
     EvidenceGrade,
     MatchMethod,
     Outcome,
+    RegulatorOutcome,
     Severity,
     SourceType,
     Stance,
@@ -27,5 +28,5 @@ __all__ = [
     "COLUMNS", "ISSUE_COLUMNS", "QUARANTINE_COLUMNS", "RESPONSE_COLUMNS", "TABLES", "Column",
     "empty_table", "enforce_schema", "table_schema",
     "OFFICIAL_SOURCE_TYPES", "STANCE_BY_OUTCOME", "DatePrecision", "EvidenceGrade", "MatchMethod",
-    "Outcome", "Severity", "SourceType", "Stance",
+    "Outcome", "RegulatorOutcome", "Severity", "SourceType", "Stance",
 ]  # fmt: skip

@@ -112,6 +112,20 @@ class EvidenceGrade(StrEnum):
     """Media reports, leaks, vendor material: public surmise, which does not count as acknowledgment."""
 
 
+class RegulatorOutcome(StrEnum):
+    """What a regulator (the ICO, the Scottish Information Commissioner) decided about an authority's answer.
+
+    Named for the *answer*, never for the complaint: the ICO records "Complaint upheld" when the
+    requester wins, the opposite of an answer upheld (``mosaic.normalise.decisions``)."""
+
+    ANSWER_UPHELD = "answer_upheld"
+    """The regulator accepted the answer on every exemption it decided and ordered no step."""
+    ANSWER_UPHELD_IN_PART = "answer_upheld_in_part"
+    """It accepted some of the answer and rejected some, or accepted it and still ordered a step."""
+    ANSWER_NOT_UPHELD = "answer_not_upheld"
+    """It rejected the answer, or ordered the authority to confirm or deny, disclose or answer again."""
+
+
 class Severity(StrEnum):
     """How much a finding or an ingest issue matters to a reader."""
 

@@ -145,15 +145,15 @@ def test_regulator_fields_of_the_decision_notices(workspace):
     assert regulator == {
         "ico_notice.pdf": (
             "nottinghamshire", "ncnd", ["s24(2)", "s31(3)"], dt.date(2024, 6, 11), dt.date(2024, 7, 5), dt.date(2024, 7, 11),
-            "maintained", "IC-312345-A1B2", dt.date(2024, 11, 18), "upheld",
+            "maintained", "IC-312345-A1B2", dt.date(2024, 11, 18), "answer_upheld",
         ),
         "ico_steps.txt": (
             "south-yorkshire", "ncnd", ["s24(2)", "s31(3)"], dt.date(2024, 9, 2), dt.date(2024, 9, 30), dt.date(2024, 10, 29),
-            "maintained", "IC-334455-Z9Y8", dt.date(2025, 3, 14), "not_upheld",
+            "maintained", "IC-334455-Z9Y8", dt.date(2025, 3, 14), "answer_not_upheld",
         ),
         "scottish_notice.txt": (
             "police-scotland", "ncnd", ["foisa_s18", "foisa_s31", "foisa_s35"], dt.date(2024, 6, 3), dt.date(2024, 6, 28),
-            dt.date(2024, 7, 29), "maintained", "Decision 187/2024", dt.date(2024, 12, 9), "upheld",
+            dt.date(2024, 7, 29), "maintained", "Decision 187/2024", dt.date(2024, 12, 9), "answer_upheld",
         ),
     }  # fmt: skip
     pdf = extras(rows["ico_notice.pdf"])
@@ -334,7 +334,7 @@ def test_cli_extract_json_csv_and_table(folder):
     described = json.loads(result.stdout)
     assert [d["kind"] for d in described] == ["ico_decision_notice", "response_letter"]
     assert described[0]["fields"]["decision_outcome"] == {
-        "value": "upheld", "seen": None, "confidence": 0.9, "level": "high", "where": "p.1 \u00b68", "note": None, "normalised": None,
+        "value": "answer_upheld", "seen": None, "confidence": 0.9, "level": "high", "where": "p.1 \u00b68", "note": None, "normalised": None,
     }  # fmt: skip
     assert described[0]["fields"]["decision_date"]["normalised"] == "2024-11-18"
 
@@ -342,7 +342,7 @@ def test_cli_extract_json_csv_and_table(folder):
     assert result.returncode == 0, result.stderr
     row = next(csv.DictReader(io.StringIO(result.stdout)))
     assert (row["source_file"], row["authority"], row["decision_outcome"], row["response_date"]) == (
-        "ico_notice.pdf", "Nottinghamshire Police", "upheld", "5 July 2024",
+        "ico_notice.pdf", "Nottinghamshire Police", "answer_upheld", "5 July 2024",
     )  # fmt: skip
 
     result = mosaic("extract", pdf)

@@ -91,7 +91,7 @@ def test_corpus_shape():
     for row in NOTICE_ROWS:
         text = (NOTICE_DIR / row["file"]).read_text(encoding="utf-8")
         assert text.splitlines()[0] == f"Source: {row['source_url']}", row["file"]
-        assert row["decision_outcome"] in {"upheld", "upheld_in_part", "not_upheld"}, row["file"]
+        assert row["decision_outcome"] in {"answer_upheld", "answer_upheld_in_part", "answer_not_upheld"}, row["file"]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -272,3 +272,64 @@ def test_every_finding_on_the_corpus_is_one_a_person_checked(tmp_path):
     assert (new, gone, recounted) == ([], [], []), (
         "findings on the real corpus changed: read each, then update findings.csv with why it is true"
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A folder of decision notices, ingested in one command, through regulator_consistency (issue 15 item 3).
+
+
+def test_a_folder_of_decision_notices_gives_the_regulators_differing_decisions(tmp_path):
+    # Two Scottish Information Commissioner decisions on Police Scotland's section 18 NCNDs about purchases
+    # of IMSI-catcher makers' kit: 092/2016 (Datong, Seven Technologies) found Police Scotland "not
+    # entitled to respond in terms of section 18"; 068/2017 (Cellxion) accepted the NCND. Same authority,
+    # same technology, both answers citing FOISA s18: the same question decided both ways, two years apart.
+    import shutil
+
+    folder = tmp_path / "imsi notices"
+    folder.mkdir()
+    for name in ("decision-068-2017.txt", "decision-092-2016.txt"):
+        shutil.copy(NOTICE_DIR / name, folder / name)
+    (folder / ".DS_Store").write_bytes(b"\x00\x01")  # hidden files in a folder are not inputs
+    target = tmp_path / "ws"
+    result = mosaic("ingest", str(folder), "-w", str(target), "--json", "--set", "technology=IMSI catcher")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["rows_read"], summary["accepted"], summary["quarantined"]) == (2, 2, 0), summary
+    result = mosaic("analyse", "-w", str(target), "-c", "regulator_consistency", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    findings = {(f["scope"], f["authority_id"]): f for f in json.loads(result.stdout)["findings"]}
+    technology = findings[("technology", None)]
+    assert technology["severity"] == "notable"
+    assert technology["summary"] == (
+        "The regulator decided 2 complaints about answers on Covert communications data capture under FOISA "
+        "(Scotland) (answers all citing foisa_s18), with different outcomes: Police Scotland's answer not upheld "
+        "(2016-04-27, Decision 092/2016); Police Scotland's answer upheld (2018-05-05, Decision 068/2017)."
+    )
+    assert technology["metrics"] == {
+        "decisions": 2,
+        "decisions_upheld": 1,
+        "decisions_upheld_in_part": 0,
+        "decisions_not_upheld": 1,
+    }
+    # Each notice is evidence, dated by its decision, linking to the Commissioner's page.
+    assert [(e["date"], e["outcome"], e["source_url"]) for e in technology["evidence"]] == [
+        ("2016-04-27", "answer_not_upheld", "https://sic.uniondigital.uk/decision-0922016"),
+        ("2018-05-05", "answer_upheld", "https://sic.uniondigital.uk/decision-0682017"),
+    ]
+    on_answers = sorted(f["summary"] for f in json.loads(result.stdout)["findings"] if f["scope"] == "response")
+    assert on_answers == [
+        "The regulator did not uphold Police Scotland's answer on Covert communications data capture under FOISA "
+        "(Scotland) citing foisa_s18 + foisa_s35 + foisa_s39 (2016-04-27, Decision 092/2016), but decided otherwise "
+        "on 1 other answer on the same technology (answers also citing foisa_s18): Police Scotland's answer upheld "
+        "(2018-05-05, Decision 068/2017).",
+        "The regulator upheld Police Scotland's answer on Covert communications data capture under FOISA (Scotland) "
+        "citing foisa_s18 + foisa_s31 + foisa_s34 (2018-05-05, Decision 068/2017), but decided otherwise on 1 other "
+        "answer on the same technology (answers also citing foisa_s18): Police Scotland's answer not upheld "
+        "(2016-04-27, Decision 092/2016).",
+    ]
+    # Before the second decision there was nothing to compare: a view date is never rewritten by later facts.
+    result = mosaic(
+        "analyse", "-w", str(target), "-c", "regulator_consistency", "--as-of", "2017-12-31", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["findings"] == []

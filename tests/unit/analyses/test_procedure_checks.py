@@ -43,7 +43,6 @@ def test_exemption_consistency_modal_set_and_jaccard(analyse, response, metric):
     assert metric(tech, "ncnd_count") == 6
     assert metric(tech, "modal_set_count") == 4
     assert metric(tech, "distinct_sets") == 3
-    assert metric(tech, "regulator_outcomes") == 2
     assert tech.get_column("severity").item() == "notable"
     deviations = findings.filter(pl.col("scope") == "response")
     assert sorted(deviations.get_column("authority_id").to_list()) == ["dorset", "sussex"]

@@ -36,7 +36,7 @@ def test_ico_notice_pdf_upholds_ncnd_on_one_section_and_does_not_consider_the_ot
         "exemptions": ("sections 24(2) and 31(3)", "high", "p.1 \u00b614"),
         "regulator_upheld": ("s24(2)", "high", "p.1 \u00b68"),
         "regulator_not_considered": ("s31(3)", "high", "p.1 \u00b68"),
-        "decision_outcome": ("upheld", "high", "p.1 \u00b68"),
+        "decision_outcome": ("answer_upheld", "high", "p.1 \u00b68"),
     }
     assert extraction.missing == []
     normalised = {name: field["normalised"] for name, field in describe(extraction)["fields"].items()}
@@ -86,7 +86,7 @@ def test_ico_notice_ordering_the_authority_to_confirm_or_deny(documents):
         "exemptions": ("sections 24(2) and 31(3)", "high", "\u00b615"),
         "regulator_not_upheld": ("s24(2), s31(3)", "high", "\u00b67"),
         "regulator_step_days": ("35", "high", "\u00b67"),
-        "decision_outcome": ("not_upheld", "high", "\u00b67"),
+        "decision_outcome": ("answer_not_upheld", "high", "\u00b67"),
     }
 
 
@@ -113,7 +113,7 @@ def test_scottish_commissioner_decision(documents):
         # FOISA: the bare "section 18(1)" is read under the Scottish Act, not FOIA
         "exemptions": ("FOISA section 18(1); sections 31(1) and 35(1)(a)", "high", "\u00b611"),
         "regulator_upheld": ("foisa_s18", "high", "\u00b616"),
-        "decision_outcome": ("upheld", "high", "\u00b616"),
+        "decision_outcome": ("answer_upheld", "high", "\u00b616"),
     }
     normalised = {name: field["normalised"] for name, field in describe(extraction)["fields"].items()}
     assert normalised["exemptions"] == ["foisa_s18", "foisa_s31", "foisa_s35"]
@@ -146,7 +146,7 @@ def test_upheld_in_part_when_one_limb_fails_and_a_step_is_ordered():
         "Issue a fresh response which does not rely on section 24(2).\n\n"
         "4. The public authority must take these steps within 35 calendar days of the date of this decision notice.\n"
     )
-    assert extraction.value("decision_outcome") == "upheld_in_part"
+    assert extraction.value("decision_outcome") == "answer_upheld_in_part"
     assert extraction.value("regulator_upheld") == "s23(5)"
     assert extraction.value("regulator_not_upheld") == "s24(2)"
     assert extraction.value("regulator_steps") == "Issue a fresh response which does not rely on section 24(2)."
@@ -296,7 +296,7 @@ def test_not_considered_is_read_in_each_of_its_wordings(sentence):
     assert extraction.value("regulator_upheld") == "s24(2)"
     assert extraction.value("regulator_not_considered") == "s31(3)"
     assert extraction.value("regulator_not_upheld") is None
-    assert extraction.value("decision_outcome") == "upheld"
+    assert extraction.value("decision_outcome") == "answer_upheld"
 
 
 # --- placeholder references ---------------------------------------------------------------------------
