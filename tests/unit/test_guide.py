@@ -26,7 +26,7 @@ def test_the_guide_links_what_the_numbers_mean():
 
 def test_every_command_in_the_guide_runs_and_its_quote_is_what_the_tool_says(tmp_path):
     commands = guide_commands()
-    assert len(commands) == 5 and all(command[0] == "mosaic" for command in commands)
+    assert len(commands) == 6 and all(command[0] == "mosaic" for command in commands)
     outputs = []
     for command in commands:
         args = [str(ROOT / arg) if arg.startswith("data/") else arg for arg in command[1:]]
@@ -37,6 +37,10 @@ def test_every_command_in_the_guide_runs_and_its_quote_is_what_the_tool_says(tmp
         assert result.returncode == 0, (command, result.stderr)
         outputs.append(result.stdout)
     assert (tmp_path / "dossier.html").exists()
+    # The regulator's decisions in the sample, as the guide describes them.
+    regulator = " ".join(outputs[4].split())
+    assert "with different outcomes: West Yorkshire Police's answer upheld" in regulator, regulator
+    assert "West Mercia Police's answer not upheld" in regulator
     quoted = " ".join(
         line.removeprefix("> ").strip()
         for line in GUIDE.split("## 6. What to quote", 1)[1].splitlines()
