@@ -443,7 +443,14 @@ def analyse(
             help="Judge everything as of this date (YYYY-MM-DD). Default: each response's own date; today for map-level checks.",
         ),
     ] = None,
-    format_: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    format_: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, ndjson, csv or parquet (parquet needs -o NAME.parquet; its evidence goes to NAME.evidence.parquet).",
+        ),
+    ] = "table",
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output ('-' is standard output)."),
@@ -456,15 +463,16 @@ def analyse(
     from mosaic.analyses import (
         AnalysisInputs,
         all_checks,
-        findings_records,
         resolve_authority_ids,
         resolve_check_ids,
         resolve_technology_ids,
         run_checks,
     )
 
-    if format_ not in ("table", "json", "csv"):
-        raise MappingError(f"--format {format_!r}: use table, json or csv")
+    if format_ not in _ANALYSE_FORMATS:
+        raise MappingError(f"--format {format_!r}: use {', '.join(_ANALYSE_FORMATS)}")
+    if format_ == "parquet" and (output is None or str(output) == "-"):
+        raise MappingError("--format parquet writes files: give -o NAME.parquet")
     date = parse_date_option(as_of, "--as-of")
     store = _open_workspace(workspace)
     inputs = AnalysisInputs.from_workspace(store)
@@ -483,15 +491,8 @@ def analyse(
             authority_ids=authority_ids,
             on_progress=lambda name, done, total: progress.update(task, completed=done, description=f"check {name}"),
         )
-    if format_ == "json":
-        document = {
-            "as_of": date.isoformat() if date else None,
-            "as_of_rule": "given date" if date else "each response's own date; today for map-level checks",
-            "workspace_hash": store.content_hash(),
-            "checks": checks,
-            "findings": findings_records(findings),
-        }
-        _emit(json.dumps(document, ensure_ascii=False, indent=1) + "\n", output)
+    if format_ in ("json", "ndjson", "parquet"):
+        _write_findings(findings, format_, output, _run_header(date, store, checks))
         return
     if format_ == "csv":
         _emit(_findings_csv(findings), output)
@@ -547,6 +548,42 @@ def list_checks() -> None:
     for item in (registered[check_id] for check_id in order_checks(registered)):
         table.add_row(item.id, item.level, Text(item.description))
     out.print(table)
+
+
+_ANALYSE_FORMATS = ("table", "json", "ndjson", "csv", "parquet")
+
+
+def _run_header(date, store, checks: list[str]) -> dict:
+    """What every findings file says about its run: the view date and its rule, the data, the checks."""
+    return {
+        "as_of": date.isoformat() if date else None,
+        "as_of_rule": "given date" if date else "each response's own date; today for map-level checks",
+        "workspace_hash": store.content_hash(),
+        "checks": checks,
+        "evidence": "shared: each finding's evidence_id names its list in evidence_sets (identical lists once)",
+    }
+
+
+def _write_findings(findings: pl.DataFrame, format_: str, output: Path | None, header: dict) -> None:
+    """JSON, NDJSON or Parquet findings (``mosaic.present.findings_out``) to a file or standard output."""
+    from mosaic.present import findings_out
+    from mosaic.store.files import open_atomically
+
+    if format_ == "parquet":
+        from mosaic.store.files import write_atomically
+
+        found, evidence = findings_out.parquet_files(findings, header)
+        for path, data in ((output, found), (findings_out.evidence_path(Path(output)), evidence)):
+            write_atomically(path, data)
+            err.print(f"wrote {path}", markup=False, highlight=False)
+        return
+    write = findings_out.write_json if format_ == "json" else findings_out.write_ndjson
+    if output is None or str(output) == "-":
+        write(findings, header, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    with open_atomically(output) as stream:
+        write(findings, header, stream)
 
 
 def _findings_csv(findings: pl.DataFrame) -> str:

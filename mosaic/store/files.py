@@ -6,15 +6,20 @@ the target: a reader sees the old file or the new one, never a torn one, and not
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from mosaic.errors import MosaicError
 
 
-def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to exactly ``path``, replacing an existing file atomically; return the path.
+@contextlib.contextmanager
+def open_atomically(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A binary stream whose bytes become exactly ``path`` when the block ends without an error (and
+    nothing at all otherwise): for outputs too large to hold in memory first, written piece by piece.
 
     A new file gets mode 0644; a replaced one keeps its mode. Raises ``MosaicError`` (one line) when
     ``path`` is a folder or its folder does not exist.
@@ -28,7 +33,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o644)
@@ -36,4 +41,11 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return target
+
+
+def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to exactly ``path``, replacing an existing file atomically; return the path
+    (``open_atomically`` with the bytes in hand)."""
+    with open_atomically(path) as stream:
+        stream.write(data)
+    return Path(path)

@@ -9,9 +9,10 @@ import os
 import subprocess
 import sys
 
+import polars as pl
 import pytest
 
-from mosaic.analyses import FINDING_SCHEMA, METRICS, all_checks
+from mosaic.analyses import METRICS, all_checks
 from mosaic.registry import load_authorities, load_technologies
 from mosaic.resources import sample_path
 from mosaic.sample import planted_patterns
@@ -45,17 +46,60 @@ def roles():
 
 
 def test_json_contract(findings):
-    assert findings["as_of"] is None and set(findings) >= {"as_of", "findings", "workspace_hash", "checks"}
+    # Issue 14: findings as a table. Each finding carries its own check's metrics only and names its evidence
+    # list by evidence_id; identical lists are stored once in evidence_sets; nothing is lost on the way.
+    from mosaic.present.findings_out import FINDING_COLUMNS
+
+    assert findings["as_of"] is None and set(findings) >= {"as_of", "findings", "evidence_sets", "workspace_hash"}
     assert findings["findings"], "the sample must produce findings"
+    sets = {entry["evidence_id"]: entry["evidence"] for entry in findings["evidence_sets"]}
+    assert len(sets) == len(findings["evidence_sets"])  # one entry per id
+    assert len({json.dumps(items, sort_keys=True) for items in sets.values()}) == len(sets)  # each list once
+    metric_keys: dict[tuple[str, str], set[str]] = {}
+    cited = set()
     for record in findings["findings"]:
-        assert set(record) == set(FINDING_SCHEMA.names())
+        assert set(record) == {*FINDING_COLUMNS, "metrics", "evidence_count", "evidence_id"}
         assert record["severity"] in ("info", "notable", "strong")
         assert set(record["metrics"]) <= set(METRICS)
-        assert all(isinstance(v, int | float) for v in record["metrics"].values())
+        kind = (record["check"], record["scope"])
+        assert metric_keys.setdefault(kind, set(record["metrics"])) == set(record["metrics"])
+        assert all(v is None or isinstance(v, int | float) for v in record["metrics"].values())
         assert isinstance(record["summary"], str) and record["summary"].endswith(".")
         assert len(record["as_of"]) == 10 and record["as_of"][4] == "-"
-        for item in record["evidence"]:
+        items = sets[record["evidence_id"]] if record["evidence_id"] else []
+        assert len(items) == record["evidence_count"]
+        cited.add(record["evidence_id"])
+        for item in items:
             assert item["relation"] in ("exact", "broader", "narrower", "sibling")
+    assert cited - {None} == set(sets)  # every stored list is cited
+    # Each check's metrics are its own: peer_disclosure's findings carry no exposure numbers, and so on.
+    peer = metric_keys[("peer_disclosure", "response")]
+    assert "coverage" not in peer and "peers_exact" in peer
+    assert "peers_exact" not in metric_keys[("mosaic_exposure", "technology")]
+    assert "coverage" in metric_keys[("mosaic_exposure", "technology")]
+    # Sharing pays: the sample's findings cite fewer distinct lists than they have findings with evidence.
+    assert len(sets) < sum(1 for r in findings["findings"] if r["evidence_id"])
+
+
+def test_ndjson_and_parquet_carry_the_same_findings_as_json(workspace, findings, tmp_path):
+    result = mosaic("analyse", "-w", str(workspace), "--format", "ndjson")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0]["record"] == "run" and lines[0]["workspace_hash"] == findings["workspace_hash"]
+    rows = [line for line in lines if line["record"] == "finding"]
+    assert [r["summary"] for r in rows] == [r["summary"] for r in findings["findings"]]
+    assert sum(line["record"] == "evidence_set" for line in lines) == len(findings["evidence_sets"])
+    target = tmp_path / "found.parquet"
+    result = mosaic("analyse", "-w", str(workspace), "--format", "parquet", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    table = pl.read_parquet(target)
+    evidence = pl.read_parquet(tmp_path / "found.evidence.parquet")
+    assert table.get_column("summary").to_list() == [r["summary"] for r in findings["findings"]]
+    assert evidence.height == len(findings["evidence_sets"])
+    assert table.join(evidence, on="evidence_id", how="anti").filter(pl.col("evidence_id").is_not_null()).height == 0
+    assert json.loads(pl.read_parquet_metadata(target)["mosaic"])["workspace_hash"] == findings["workspace_hash"]
+    refused = mosaic("analyse", "-w", str(workspace), "--format", "parquet")
+    assert refused.returncode != 0 and refused.stderr.strip().count("\n") == 0 and "-o NAME.parquet" in refused.stderr
 
 
 def test_every_check_finds_something_on_the_sample(findings):

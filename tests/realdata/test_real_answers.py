@@ -297,7 +297,9 @@ def test_a_folder_of_decision_notices_gives_the_regulators_differing_decisions(t
     assert (summary["rows_read"], summary["accepted"], summary["quarantined"]) == (2, 2, 0), summary
     result = mosaic("analyse", "-w", str(target), "-c", "regulator_consistency", "--format", "json")
     assert result.returncode == 0, result.stderr
-    findings = {(f["scope"], f["authority_id"]): f for f in json.loads(result.stdout)["findings"]}
+    document = json.loads(result.stdout)
+    findings = {(f["scope"], f["authority_id"]): f for f in document["findings"]}
+    evidence_sets = {entry["evidence_id"]: entry["evidence"] for entry in document["evidence_sets"]}
     technology = findings[("technology", None)]
     assert technology["severity"] == "notable"
     assert technology["summary"] == (
@@ -312,11 +314,11 @@ def test_a_folder_of_decision_notices_gives_the_regulators_differing_decisions(t
         "decisions_not_upheld": 1,
     }
     # Each notice is evidence, dated by its decision, linking to the Commissioner's page.
-    assert [(e["date"], e["outcome"], e["source_url"]) for e in technology["evidence"]] == [
+    assert [(e["date"], e["outcome"], e["source_url"]) for e in evidence_sets[technology["evidence_id"]]] == [
         ("2016-04-27", "answer_not_upheld", "https://sic.uniondigital.uk/decision-0922016"),
         ("2018-05-05", "answer_upheld", "https://sic.uniondigital.uk/decision-0682017"),
     ]
-    on_answers = sorted(f["summary"] for f in json.loads(result.stdout)["findings"] if f["scope"] == "response")
+    on_answers = sorted(f["summary"] for f in document["findings"] if f["scope"] == "response")
     assert on_answers == [
         "The regulator did not uphold Police Scotland's answer on Covert communications data capture under FOISA "
         "(Scotland) citing foisa_s18 + foisa_s35 + foisa_s39 (2016-04-27, Decision 092/2016), but decided otherwise "
