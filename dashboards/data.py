@@ -231,7 +231,12 @@ class _CachedAnalyses:
         return self._cache.get(("inputs", version), build)
 
     def findings(self) -> pl.DataFrame:
-        return self._cache.get(("findings", self.version()), self._run_checks)
+        return self._cache.get(("findings", self.version()), self._compute_findings)
+
+    def _compute_findings(self) -> pl.DataFrame:
+        """Every check's findings (``_run_checks``); the workspace implementation reads and fills the
+        workspace's findings cache around it."""
+        return self._run_checks()
 
     def _run_checks(self) -> pl.DataFrame:
         """Run the checks one by one, so one failing check costs its own findings, not every page's.
@@ -440,6 +445,25 @@ class WorkspaceData(_CachedAnalyses):
 
     def command_flags(self) -> list[str]:
         return ["--workspace", str(self.workspace.path)]
+
+    def _compute_findings(self) -> pl.DataFrame:
+        """The findings from the workspace's cache (``mosaic.analyses.cache``: the same entry
+        ``mosaic analyse`` writes and reads), else computed check by check and cached when every check
+        ran: a run with a failed check is not kept, so the next start tries it again."""
+        from mosaic.analyses.cache import findings_key
+        from mosaic.analyses.findings import FINDING_SCHEMA
+        from mosaic.analyses.registry import resolve_check_ids
+
+        ids = resolve_check_ids(self._checks)
+        name = f"findings-{findings_key(self.workspace.content_hash(), ids, None, CheckParams())}"
+        cached = self.workspace.read_derived(name)
+        if cached is not None and cached.schema == FINDING_SCHEMA:
+            self.failed_checks = {}
+            return cached
+        found = self._run_checks()
+        if not self.failed_checks:
+            self.workspace.write_derived(name, found)
+        return found
 
     def _load_inputs(self) -> AnalysisInputs:
         return AnalysisInputs.from_workspace(self.workspace)

@@ -466,8 +466,8 @@ def analyse(
         resolve_authority_ids,
         resolve_check_ids,
         resolve_technology_ids,
-        run_checks,
     )
+    from mosaic.analyses.cache import cached_findings
 
     if format_ not in _ANALYSE_FORMATS:
         raise MappingError(f"--format {format_!r}: use {', '.join(_ANALYSE_FORMATS)}")
@@ -483,7 +483,9 @@ def analyse(
     authority_ids = resolve_authority_ids(authority, inputs.authorities, inputs.responses) if authority else None
     with _progress() as progress:
         task = progress.add_task("analysing", total=len(checks))
-        findings = run_checks(
+        # A whole run is kept in the workspace's findings cache; the next run on the same data reads it.
+        findings = cached_findings(
+            store,
             inputs,
             checks,
             as_of=date,

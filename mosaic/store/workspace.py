@@ -28,9 +28,11 @@ import errno
 import hashlib
 import io
 import json
+import logging
 import mmap
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,6 +51,9 @@ MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 TABLES = ("responses", "issues", "quarantine")
 TEMP_PREFIX = ".tmp-"
+DERIVED = "derived"
+"""Folder of derived tables (the findings cache): rebuilt from the parts, outside the manifest and its hash."""
+LOG = logging.getLogger(__name__)
 _PART_PATH = re.compile(r"parts/[A-Za-z0-9][A-Za-z0-9_.-]*\.parquet")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -215,6 +220,52 @@ class Workspace:
     def responses(self) -> pl.DataFrame:
         """All accepted responses."""
         return self.read("responses")
+
+    # --- derived tables ----------------------------------------------------------------------------
+
+    def read_derived(self, name: str) -> pl.DataFrame | None:
+        """A derived table (``write_derived``) if it is there and its bytes match their checksum, else None.
+
+        Derived tables (the findings cache) are rebuilt from the parts whenever they are missing, stale
+        or damaged: never trusted unverified, never a reason to fail."""
+        data_file, sum_file = self._derived_files(name)
+        try:
+            expected = json.loads(sum_file.read_text(encoding="utf-8"))
+            data = data_file.read_bytes()
+            if hashlib.sha256(data).hexdigest() != expected.get("sha256"):
+                LOG.warning("derived table %s does not match its checksum: rebuilding it", data_file)
+                return None
+            return pl.read_parquet(io.BytesIO(data)).rechunk()
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
+            LOG.warning("derived table %s cannot be read (%s): rebuilding it", data_file, exc)
+            return None
+
+    def write_derived(self, name: str, frame: pl.DataFrame) -> None:
+        """Store ``frame`` as the derived table ``name`` (Parquet plus its checksum), replacing older
+        derived tables whose names start the same way before the first ``-`` (a cache keeps one entry
+        per kind). A workspace that cannot be written to is left as it is: the cache is an optimisation."""
+        folder = self.path / DERIVED
+        data = _parquet_bytes(frame)
+        data_file, sum_file = self._derived_files(name)
+        try:
+            folder.mkdir(exist_ok=True)
+            kind = name.split("-", 1)[0]
+            for old in [*folder.glob(f"{kind}-*"), *folder.glob(f"{TEMP_PREFIX}*")]:
+                if old.name not in {data_file.name, sum_file.name}:
+                    old.unlink(missing_ok=True)
+            _atomic_write_bytes(data_file, data, step="derived")
+            checksum = {"sha256": hashlib.sha256(data).hexdigest(), "rows": frame.height, "bytes": len(data)}
+            _atomic_write_bytes(sum_file, json.dumps(checksum).encode("utf-8"), step="derived")
+        except OSError as exc:
+            LOG.warning("cannot cache %s in %s (%s)", name, folder, exc)
+
+    def _derived_files(self, name: str) -> tuple[Path, Path]:
+        if not re.fullmatch(r"[a-z0-9_]+-[0-9a-f]+", name):
+            raise ValueError(f"derived table name {name!r}: kind-hexkey")
+        folder = self.path / DERIVED
+        return folder / f"{name}.parquet", folder / f"{name}.sha256.json"
 
     def content_hash(self) -> str:
         """A short hash naming the workspace's content: reports cite it so a reader can tell versions apart.
@@ -405,6 +456,8 @@ class Workspace:
         }
         manifest["ingests"].append(entry)
         self._write_manifest(manifest)
+        if entry["accepted"]:
+            shutil.rmtree(self.path / DERIVED, ignore_errors=True)  # the cache described the old content
         return CommitResult(
             ingest_id=ingest_id,
             accepted_ids=fresh.get_column("response_id"),

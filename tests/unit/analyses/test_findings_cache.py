@@ -1,0 +1,135 @@
+"""The findings cache: a whole run is computed once per workspace content and parameters, verified on read,
+cleared by an ingest, and a focused run served from it keeps exactly what a focused run finds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from mosaic.analyses import AnalysisInputs, CheckParams, run_checks
+from mosaic.analyses.cache import cached_findings
+from mosaic.ingest.pipeline import Registers, ingest_files
+from mosaic.present.findings_out import in_reading_order
+from mosaic.resources import sample_path
+from mosaic.store.workspace import Workspace
+
+TODAY = dt.date(2026, 12, 3)
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    target = Workspace(tmp_path / "ws")
+    assert ingest_files([sample_path("responses.csv")], target, registers=Registers.with_sample()).committed
+    return target
+
+
+def counting_run():
+    calls = []
+
+    def run(*args, **kwargs):
+        calls.append(kwargs)
+        return run_checks(*args, **kwargs)
+
+    return run, calls
+
+
+def test_a_whole_run_is_computed_once_and_read_back_the_same(workspace):
+    run, calls = counting_run()
+    params = CheckParams(today=TODAY)
+    first = cached_findings(workspace, lambda: AnalysisInputs.from_workspace(workspace), params=params, run=run)
+    again = cached_findings(workspace, lambda: pytest.fail("a cache hit reads no responses"), params=params, run=run)
+    assert len(calls) == 1 and first.height > 0
+    assert again.equals(first)  # every column, evidence and metrics included, after the Parquet round trip
+    other_day = cached_findings(
+        workspace,
+        AnalysisInputs.from_workspace(workspace),
+        params=CheckParams(today=TODAY + dt.timedelta(days=1)),
+        run=run,
+    )
+    assert len(calls) == 2 and other_day.height > 0  # map-level findings depend on today: another entry
+    assert len(list((workspace.path / "derived").glob("findings-*.parquet"))) == 1  # one entry kept
+
+
+def test_a_focused_run_from_the_cache_keeps_what_a_focused_run_finds(workspace):
+    params = CheckParams(today=TODAY)
+    inputs = AnalysisInputs.from_workspace(workspace)
+    cached_findings(workspace, inputs, params=params)
+    for technology_ids, authority_ids in (
+        (["clearsight-match"], None),
+        (None, ["kent"]),
+        (["facewise-cloud"], ["essex"]),
+    ):
+        served = cached_findings(
+            workspace, inputs, params=params, technology_ids=technology_ids, authority_ids=authority_ids,
+            run=lambda *a, **k: pytest.fail("served from the cache"),
+        )  # fmt: skip
+        focused = run_checks(inputs, params=params, technology_ids=technology_ids, authority_ids=authority_ids)
+        order = ["check", "response_id", "authority_id", "technology_id", "scope", "summary"]
+        assert served.sort(order, nulls_last=True).equals(focused.sort(order, nulls_last=True))
+
+
+def test_an_ingest_clears_the_cache_and_a_damaged_entry_is_rebuilt(workspace, tmp_path, caplog):
+    run, calls = counting_run()
+    params = CheckParams(today=TODAY)
+    before = cached_findings(workspace, AnalysisInputs.from_workspace(workspace), params=params, run=run)
+    entry = next((workspace.path / "derived").glob("findings-*.parquet"))
+    data = bytearray(entry.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    rebuilt = cached_findings(workspace, AnalysisInputs.from_workspace(workspace), params=params, run=run)
+    assert len(calls) == 2 and in_reading_order(rebuilt).equals(in_reading_order(before))
+    assert "does not match its checksum" in caplog.text
+    extra = tmp_path / "extra.csv"
+    extra.write_text("authority,technology,response_date,outcome\nKent Police,Drones,2024-05-01,disclosed\n")
+    assert ingest_files([extra], workspace).committed
+    assert not (workspace.path / "derived").exists()
+    after = cached_findings(workspace, AnalysisInputs.from_workspace(workspace), params=params, run=run)
+    assert len(calls) == 3 and after.height > 0  # computed again on the new content
+
+
+def test_the_dashboard_and_the_cli_share_the_cache(workspace, monkeypatch):
+    from dashboards.data import WorkspaceData
+
+    first = WorkspaceData(workspace)
+    found = first.findings()
+    second = WorkspaceData(workspace)
+    monkeypatch.setattr(second, "_run_checks", lambda: pytest.fail("the second start reads the cache"))
+    assert second.findings().equals(found)
+    # ... and mosaic analyse (all checks, no --as-of, default parameters) names the same entry.
+    from mosaic.analyses.cache import cached_findings as cli_reads
+
+    served = cli_reads(workspace, lambda: pytest.fail("served from the cache"), run=lambda *a, **k: pytest.fail("x"))
+    assert served.height == found.height
+    assert pl.concat([served, found]).unique(["check", "summary", "response_id", "authority_id"]).height <= found.height
+
+
+def test_another_engine_reads_the_workspace_and_its_cached_findings(workspace):
+    # Issue 14: the workspace is plain Parquet plus a manifest, so a user who outgrows one machine can point
+    # DuckDB (or Spark) at it: the manifest lists each ingest's parts, the cache sits in derived/.
+    import json
+
+    duckdb = pytest.importorskip("duckdb")  # a test dependency (pip install -e '.[test]')
+    found = cached_findings(workspace, AnalysisInputs.from_workspace(workspace), params=CheckParams(today=TODAY))
+    manifest = json.loads((workspace.path / "manifest.json").read_text(encoding="utf-8"))
+    parts = [str(workspace.path / ingest["parts"]["responses"]) for ingest in manifest["ingests"]]
+    [cache] = (workspace.path / "derived").glob("findings-*.parquet")
+    with duckdb.connect() as con:
+        responses = con.execute(
+            "select count(*), count(distinct response_id), sum(len(exemptions)) from read_parquet(?)", [parts]
+        ).fetchone()
+        by_check = dict(
+            con.execute('select "check", count(*) from read_parquet(?) group by "check"', [str(cache)]).fetchall()
+        )
+        first_item = con.execute(
+            "select evidence[1].authority from read_parquet(?) where len(evidence) > 0 limit 1", [str(cache)]
+        ).fetchone()[0]
+    ours = workspace.responses()
+    assert responses == (
+        ours.height,
+        ours.get_column("response_id").n_unique(),
+        ours.get_column("exemptions").list.len().sum(),
+    )
+    assert by_check == dict(found.group_by("check").len().iter_rows())
+    assert isinstance(first_item, str) and first_item  # the evidence structs read as text, not dictionary codes
