@@ -450,19 +450,19 @@ class WorkspaceData(_CachedAnalyses):
         """The findings from the workspace's cache (``mosaic.analyses.cache``: the same entry
         ``mosaic analyse`` writes and reads), else computed check by check and cached when every check
         ran: a run with a failed check is not kept, so the next start tries it again."""
-        from mosaic.analyses.cache import findings_key
-        from mosaic.analyses.findings import FINDING_SCHEMA
+        from mosaic.analyses.cache import findings_key, load_findings, store_findings
+        from mosaic.analyses.findings import key_evidence, with_evidence
         from mosaic.analyses.registry import resolve_check_ids
 
         ids = resolve_check_ids(self._checks)
-        name = f"findings-{findings_key(self.workspace.content_hash(), ids, None, CheckParams())}"
-        cached = self.workspace.read_derived(name)
-        if cached is not None and cached.schema == FINDING_SCHEMA:
+        key = findings_key(self.workspace.content_hash(), ids, None, CheckParams())
+        cached = load_findings(self.workspace, key)
+        if cached is not None:
             self.failed_checks = {}
-            return cached
+            return with_evidence(*cached).rechunk()
         found = self._run_checks()
         if not self.failed_checks:
-            self.workspace.write_derived(name, found)
+            store_findings(self.workspace, key, key_evidence(found))
         return found
 
     def _load_inputs(self) -> AnalysisInputs:

@@ -467,7 +467,8 @@ def analyse(
         resolve_check_ids,
         resolve_technology_ids,
     )
-    from mosaic.analyses.cache import cached_findings
+    from mosaic.analyses.cache import cached_run
+    from mosaic.analyses.findings import with_evidence
 
     if format_ not in _ANALYSE_FORMATS:
         raise MappingError(f"--format {format_!r}: use {', '.join(_ANALYSE_FORMATS)}")
@@ -484,7 +485,7 @@ def analyse(
     with _progress() as progress:
         task = progress.add_task("analysing", total=len(checks))
         # A whole run is kept in the workspace's findings cache; the next run on the same data reads it.
-        findings = cached_findings(
+        keyed_run = cached_run(
             store,
             inputs,
             checks,
@@ -494,8 +495,10 @@ def analyse(
             on_progress=lambda name, done, total: progress.update(task, completed=done, description=f"check {name}"),
         )
     if format_ in ("json", "ndjson", "parquet"):
-        _write_findings(findings, format_, output, _run_header(date, store, checks))
+        # Written as stored: findings naming their evidence list, each list once.
+        _write_findings(keyed_run, format_, output, _run_header(date, store, checks))
         return
+    findings = with_evidence(*keyed_run)
     if format_ == "csv":
         _emit(_findings_csv(findings), output)
         return
@@ -566,7 +569,7 @@ def _run_header(date, store, checks: list[str]) -> dict:
     }
 
 
-def _write_findings(findings: pl.DataFrame, format_: str, output: Path | None, header: dict) -> None:
+def _write_findings(findings, format_: str, output: Path | None, header: dict) -> None:
     """JSON, NDJSON or Parquet findings (``mosaic.present.findings_out``) to a file or standard output."""
     from mosaic.present import findings_out
     from mosaic.store.files import open_atomically

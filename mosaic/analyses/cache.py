@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 import polars as pl
 
 from mosaic import __version__
-from mosaic.analyses.findings import FINDING_SCHEMA
+from mosaic.analyses.findings import FINDING_SCHEMA, key_evidence, with_evidence
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.registry import CheckParams, resolve_check_ids, run_checks
 
@@ -49,7 +49,31 @@ def findings_key(content_hash: str, checks: Sequence[str], as_of: dt.date | None
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
-def cached_findings(
+def store_findings(workspace, key: str, run: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    """Keep a whole run as two derived tables: its findings naming their evidence list (``findings-<key>``)
+    and each distinct list once (``findingsevidence-<key>``), as ``key_evidence`` gives them. Storing the
+    lists nested in every finding took longer to write than the checks took to run."""
+    keyed, evidence_sets = run
+    workspace.write_derived(f"findingsevidence-{key}", evidence_sets)
+    workspace.write_derived(f"findings-{key}", keyed)
+
+
+def load_findings(workspace, key: str) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """The run ``store_findings`` kept under ``key``, or None when either table is missing, damaged or of
+    another schema: the run is then computed again."""
+    keyed = workspace.read_derived(f"findings-{key}")
+    evidence_sets = workspace.read_derived(f"findingsevidence-{key}") if keyed is not None else None
+    if keyed is None or evidence_sets is None:
+        return None
+    expected = [name for name in FINDING_SCHEMA.names() if name != "evidence"]
+    if [keyed.schema.get(name) for name in expected] != [FINDING_SCHEMA[name] for name in expected]:
+        return None
+    if evidence_sets.schema.get("evidence") != FINDING_SCHEMA["evidence"]:
+        return None
+    return keyed, evidence_sets
+
+
+def cached_run(
     workspace,
     inputs: AnalysisInputs | Callable[[], AnalysisInputs],
     checks: Sequence[str] | None = None,
@@ -60,37 +84,37 @@ def cached_findings(
     authority_ids: Sequence[str] | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     run: Callable[..., pl.DataFrame] = run_checks,
-) -> pl.DataFrame:
-    """``run_checks`` over a workspace, served from its findings cache when the same run was made before.
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``run_checks`` over a workspace as ``key_evidence``'s pair (findings naming their evidence list,
+    the lists once), served from the workspace's findings cache when the same run was made before.
 
-    ``inputs`` may be a function giving them, so a cache hit never reads the responses. ``run`` is the
-    function that computes a whole run on a miss (``run_checks``, or the dashboard's one check at a time).
-    """
+    ``inputs`` may be a function giving them, so a cache hit never reads the responses. ``run`` computes a
+    whole run on a miss (``run_checks``, or the dashboard's one check at a time). The evidence sets may
+    hold lists no kept finding cites after a focused read; readers join on ``evidence_id``."""
     ids = resolve_check_ids(checks)
     params = params or CheckParams()
-    name = f"findings-{findings_key(workspace.content_hash(), ids, as_of, params)}"
-    found = workspace.read_derived(name)
-    if found is not None and found.schema != FINDING_SCHEMA:
-        found = None  # written by another version of the schema: rebuilt
+    key = findings_key(workspace.content_hash(), ids, as_of, params)
+    found = load_findings(workspace, key)
     if found is None:
-        focused = bool(technology_ids or authority_ids)
         loaded = inputs() if callable(inputs) else inputs
-        if focused:
-            return run(
-                loaded,
-                ids,
-                as_of=as_of,
-                params=params,
-                technology_ids=technology_ids,
-                authority_ids=authority_ids,
-                on_progress=on_progress,
-            )
-        found = run(loaded, ids, as_of=as_of, params=params, on_progress=on_progress)
-        workspace.write_derived(name, found)
+        if technology_ids or authority_ids:
+            focused = run(
+                loaded, ids, as_of=as_of, params=params, technology_ids=technology_ids,
+                authority_ids=authority_ids, on_progress=on_progress,
+            )  # fmt: skip
+            return key_evidence(focused)
+        found = key_evidence(run(loaded, ids, as_of=as_of, params=params, on_progress=on_progress))
+        store_findings(workspace, key, found)
     elif on_progress:
         on_progress("", len(ids), len(ids))
+    keyed, evidence_sets = found
     if technology_ids:
-        found = found.filter(pl.col("technology_id").is_in(list(technology_ids)))
+        keyed = keyed.filter(pl.col("technology_id").is_in(list(technology_ids)))
     if authority_ids:
-        found = found.filter(pl.col("authority_id").is_null() | pl.col("authority_id").is_in(list(authority_ids)))
-    return found
+        keyed = keyed.filter(pl.col("authority_id").is_null() | pl.col("authority_id").is_in(list(authority_ids)))
+    return keyed, evidence_sets
+
+
+def cached_findings(workspace, inputs, checks=None, **options) -> pl.DataFrame:
+    """``cached_run`` with each finding's evidence list back in place (the ``FINDING_SCHEMA``)."""
+    return with_evidence(*cached_run(workspace, inputs, checks, **options))

@@ -329,6 +329,8 @@ def finalise_findings(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     ]
     if problems:
         raise SchemaError("findings do not match their schema: " + "; ".join(problems))
+    # A finding without evidence has an empty list, never a null one: one shape for every reader.
+    lazy = lazy.with_columns(pl.col("evidence").fill_null(pl.lit([], dtype=EVIDENCE_DTYPE)))
     result = lazy.select(FINDING_SCHEMA.names()).collect(engine="in-memory")
     bad = result.filter(~pl.col("severity").is_in(FINDING_SEVERITIES))
     if bad.height:
@@ -371,4 +373,36 @@ def grade_expr(source_type: pl.Expr, is_self: pl.Expr) -> pl.Expr:
         .when(is_self)
         .then(pl.lit(EvidenceGrade.OFFICIAL_SELF.value))
         .otherwise(pl.lit(EvidenceGrade.OFFICIAL_PEER.value))
+    )
+
+
+def key_evidence(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(findings with ``evidence_count`` and ``evidence_id`` instead of their evidence, the distinct
+    evidence lists as ``evidence_id``, ``evidence``).
+
+    The id is the list's 64-bit hash and its length (``e<hash>n<length>``). Telling lists apart by
+    comparing them item by item cost more than every check together; two different lists of the same
+    length sharing a 64-bit hash has a probability near 1e-8 even among a million distinct lists."""
+    hashed = findings.with_columns(
+        evidence_count=pl.col("evidence").list.len().fill_null(0).cast(pl.Int64),
+        __hash=pl.col("evidence").hash(seed=0),
+    )
+    distinct = (
+        hashed.filter(pl.col("evidence_count") > 0)
+        .select("__hash", "evidence_count", "evidence")
+        .unique(["__hash", "evidence_count"], keep="first", maintain_order=True)
+    )
+    identity = pl.format("e{}n{}", pl.col("__hash"), pl.col("evidence_count"))
+    keyed = hashed.with_columns(evidence_id=pl.when(pl.col("evidence_count") > 0).then(identity)).drop(
+        "evidence", "__hash"
+    )
+    return keyed, distinct.select(identity.alias("evidence_id"), "evidence")
+
+
+def with_evidence(keyed: pl.DataFrame, evidence_sets: pl.DataFrame) -> pl.DataFrame:
+    """The inverse of ``key_evidence``: each finding with its evidence list back in place, in the
+    ``FINDING_SCHEMA`` (a finding without evidence has an empty list)."""
+    joined = keyed.join(evidence_sets, on="evidence_id", how="left", maintain_order="left")
+    return joined.with_columns(pl.col("evidence").fill_null(pl.lit([], dtype=EVIDENCE_DTYPE))).select(
+        FINDING_SCHEMA.names()
     )

@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
-from mosaic.analyses.findings import METRICS
+from mosaic.analyses.findings import METRICS, key_evidence
 from mosaic.present.labels import check_rank, severity_rank
 
 #: The scalar columns of a finding record, in order.
@@ -83,31 +83,18 @@ def in_reading_order(findings: pl.DataFrame) -> pl.DataFrame:
 
 
 def keyed_evidence(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(findings with ``evidence_count`` and ``evidence_id`` instead of their evidence, the distinct
-    evidence lists as ``evidence_id``, ``evidence``).
+    """``mosaic.analyses.findings.key_evidence``: findings naming their evidence list, and the lists once."""
+    return key_evidence(findings)
 
-    The id is the list's 64-bit hash written in hex; two different lists with the same hash would
-    share an id, so lists are grouped by id and a collision is resolved by numbering the later ones
-    (checked, never assumed away)."""
-    hashed = findings.with_columns(
-        evidence_count=pl.col("evidence").list.len().fill_null(0).cast(pl.Int64),
-        __hash=pl.col("evidence").hash(seed=0),
-    )
-    with_items = hashed.filter(pl.col("evidence_count") > 0)
-    distinct = with_items.select("__hash", "evidence").unique("evidence", maintain_order=True)
-    distinct = distinct.with_columns(__n=pl.int_range(pl.len()).over("__hash"))
-    distinct = distinct.with_columns(
-        evidence_id=pl.format("e{}", pl.col("__hash").cast(pl.String))
-        + pl.when(pl.col("__n") > 0).then(pl.format("-{}", pl.col("__n"))).otherwise(pl.lit(""))
-    )
-    if distinct.get_column("__n").max() or 0:  # a collision: match on the list itself
-        keyed = hashed.join(distinct.select("evidence", "evidence_id"), on="evidence", how="left", nulls_equal=True)
-    else:
-        keyed = hashed.join(distinct.select("__hash", "evidence_id"), on="__hash", how="left")
-    keyed = keyed.with_columns(evidence_id=pl.when(pl.col("evidence_count") > 0).then(pl.col("evidence_id"))).drop(
-        "evidence", "__hash"
-    )
-    return keyed, distinct.select("evidence_id", "evidence")
+
+def _prepared(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A run's findings keyed (``keyed_evidence``; a pair from the findings cache is used as it is), in
+    reading order, with the evidence sets in the order their findings first cite them: the same data
+    writes the same bytes, from the cache or not."""
+    keyed, evidence = run if isinstance(run, tuple) else keyed_evidence(run)
+    keyed = in_reading_order(keyed)
+    order = keyed.select("evidence_id").drop_nulls().unique(maintain_order=True)
+    return keyed, order.join(evidence, on="evidence_id", how="left", maintain_order="left")
 
 
 def _records(findings: pl.DataFrame, metrics_of: dict[tuple[str, str], list[str]]) -> list[pl.DataFrame]:
@@ -143,15 +130,14 @@ def _json_array_body(frame: pl.DataFrame) -> bytes:
     return text[1:-1].strip()
 
 
-def write_json(findings: pl.DataFrame, header: dict[str, Any], stream: BinaryIO) -> None:
+def write_json(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame], header: dict[str, Any], stream: BinaryIO) -> None:
     """The findings as one JSON document on ``stream``: ``header``'s keys, then ``findings`` and
     ``evidence_sets`` (see the module's contract)."""
-    findings = in_reading_order(findings)
-    keyed, evidence = keyed_evidence(findings)
+    keyed, evidence = _prepared(run)
     opening = json.dumps(header, ensure_ascii=False)[:-1]
     stream.write(opening.encode("utf-8") + (b', "findings": [' if header else b'{"findings": ['))
     first = True
-    for frame in _records(keyed, check_metrics(findings)):
+    for frame in _records(keyed, check_metrics(keyed)):
         if frame.height:
             stream.write((b"" if first else b",\n") + _json_array_body(frame))
             first = False
@@ -161,13 +147,14 @@ def write_json(findings: pl.DataFrame, header: dict[str, Any], stream: BinaryIO)
     stream.write(b"]}\n")
 
 
-def write_ndjson(findings: pl.DataFrame, header: dict[str, Any], stream: BinaryIO) -> None:
+def write_ndjson(
+    run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame], header: dict[str, Any], stream: BinaryIO
+) -> None:
     """The findings as NDJSON on ``stream``: a ``run`` line (``header``), a line per finding, then a line
     per evidence set; each line says which it is in ``record``."""
-    findings = in_reading_order(findings)
-    keyed, evidence = keyed_evidence(findings)
+    keyed, evidence = _prepared(run)
     stream.write(json.dumps({"record": "run", **header}, ensure_ascii=False).encode("utf-8") + b"\n")
-    for frame in _records(keyed, check_metrics(findings)):
+    for frame in _records(keyed, check_metrics(keyed)):
         if frame.height:
             buffer = io.BytesIO()
             frame.select(pl.lit("finding").alias("record"), pl.all()).write_ndjson(buffer)
@@ -183,16 +170,16 @@ def evidence_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.evidence{path.suffix or '.parquet'}")
 
 
-def parquet_files(findings: pl.DataFrame, header: dict[str, Any]) -> tuple[bytes, bytes]:
+def parquet_files(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame], header: dict[str, Any]) -> tuple[bytes, bytes]:
     """The findings as two Parquet files' bytes: the findings, then the evidence sets (written to
     ``NAME.parquet`` and ``evidence_path(NAME.parquet)`` by the caller).
 
     Parquet has one schema per file, so the metrics column holds the metrics of every check present (a
     finding's other checks' fields are null, which Parquet stores in a bit); ``header`` goes into the
     files' key-value metadata under ``mosaic``. Zstandard-compressed, a million findings take megabytes."""
-    findings = in_reading_order(findings)
-    keyed, evidence = keyed_evidence(findings)
-    used = [name for name in METRICS if any(name in names for names in check_metrics(findings).values())]
+    keyed, evidence = _prepared(run)
+    reported = {name for names in check_metrics(keyed).values() for name in names}
+    used = [name for name in METRICS if name in reported]
     table = keyed.select(
         *FINDING_COLUMNS,
         pl.struct([pl.col("metrics").struct.field(name) for name in used]).alias("metrics")
