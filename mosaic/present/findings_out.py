@@ -124,10 +124,24 @@ def _records(findings: pl.DataFrame, metrics_of: dict[tuple[str, str], list[str]
     return frames
 
 
-def _json_array_body(frame: pl.DataFrame) -> bytes:
-    """A frame as the inside of a JSON array (its records, comma-separated, no brackets)."""
-    text = frame.write_json().encode("utf-8")
-    return text[1:-1].strip()
+#: Rows written per piece: a million findings make a gigabyte of JSON, never held in memory at once.
+CHUNK_ROWS = 50_000
+
+
+def _write_json_items(frame: pl.DataFrame, stream: BinaryIO, first: bool) -> bool:
+    """Write a frame's records as JSON array items (comma-separated, no brackets), ``CHUNK_ROWS`` at a
+    time; return whether nothing has been written yet (for the next separator)."""
+    for offset in range(0, frame.height, CHUNK_ROWS):
+        buffer = io.BytesIO()
+        frame.slice(offset, CHUNK_ROWS).write_json(buffer)
+        body = buffer.getbuffer()[1:-1]  # drop "[" and "]" without copying the rest
+        if len(body):
+            if not first:
+                stream.write(b",\n")
+            stream.write(body)
+            first = False
+        del body
+    return first
 
 
 def write_json(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame], header: dict[str, Any], stream: BinaryIO) -> None:
@@ -138,12 +152,9 @@ def write_json(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame], header: di
     stream.write(opening.encode("utf-8") + (b', "findings": [' if header else b'{"findings": ['))
     first = True
     for frame in _records(keyed, check_metrics(keyed)):
-        if frame.height:
-            stream.write((b"" if first else b",\n") + _json_array_body(frame))
-            first = False
+        first = _write_json_items(frame, stream, first)
     stream.write(b'],\n "evidence_sets": [')
-    if evidence.height:
-        stream.write(_json_array_body(evidence))
+    _write_json_items(evidence, stream, True)
     stream.write(b"]}\n")
 
 
@@ -154,15 +165,15 @@ def write_ndjson(
     per evidence set; each line says which it is in ``record``."""
     keyed, evidence = _prepared(run)
     stream.write(json.dumps({"record": "run", **header}, ensure_ascii=False).encode("utf-8") + b"\n")
-    for frame in _records(keyed, check_metrics(keyed)):
-        if frame.height:
+    pieces = [
+        frame.select(pl.lit("finding").alias("record"), pl.all()) for frame in _records(keyed, check_metrics(keyed))
+    ]
+    pieces.append(evidence.select(pl.lit("evidence_set").alias("record"), pl.all()))
+    for frame in pieces:
+        for offset in range(0, frame.height, CHUNK_ROWS):
             buffer = io.BytesIO()
-            frame.select(pl.lit("finding").alias("record"), pl.all()).write_ndjson(buffer)
-            stream.write(buffer.getvalue())
-    if evidence.height:
-        buffer = io.BytesIO()
-        evidence.select(pl.lit("evidence_set").alias("record"), pl.all()).write_ndjson(buffer)
-        stream.write(buffer.getvalue())
+            frame.slice(offset, CHUNK_ROWS).write_ndjson(buffer)
+            stream.write(buffer.getbuffer())
 
 
 def evidence_path(path: Path) -> Path:
