@@ -908,8 +908,10 @@ def graph(
     ] = None,
 ) -> None:
     """Export the disclosure graph (authorities, technologies, exemptions, evidence) for Gephi, Cytoscape or networkx."""
-    from mosaic.analyses import AnalysisInputs, resolve_technology_ids
-    from mosaic.graph import FORMATS, build_graph, evidence_findings, restrict, write_graph
+    from mosaic.analyses import AnalysisInputs, all_checks, resolve_technology_ids
+    from mosaic.analyses.cache import cached_findings
+    from mosaic.graph import FORMATS, build_graph, restrict, write_graph
+    from mosaic.graph.build import EVIDENCE_CHECKS
     from mosaic.graph.export import graph_bytes
 
     fmt = format_.strip().lower()
@@ -924,7 +926,8 @@ def graph(
             resolve_technology_ids(technology, inputs.technologies, inputs.responses) if technology else None
         )
         progress.update(task, description="finding evidence (peer disclosure, self-acknowledgment)")
-        findings = evidence_findings(inputs)
+        # From the workspace's findings cache when a run made them already (mosaic analyse, the dashboard).
+        findings = cached_findings(store, inputs, [c for c in EVIDENCE_CHECKS if c in all_checks()])
         progress.update(task, description="building the graph")
         full = build_graph(inputs, findings=findings)
         view = restrict(full, as_of=date, technology_ids=technology_ids)

@@ -53,6 +53,8 @@ TABLES = ("responses", "issues", "quarantine")
 TEMP_PREFIX = ".tmp-"
 DERIVED = "derived"
 """Folder of derived tables (the findings cache): rebuilt from the parts, outside the manifest and its hash."""
+DERIVED_KEEP = 4
+"""Derived tables kept per kind (the most recent)."""
 LOG = logging.getLogger(__name__)
 _PART_PATH = re.compile(r"parts/[A-Za-z0-9][A-Za-z0-9_.-]*\.parquet")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -242,19 +244,27 @@ class Workspace:
             LOG.warning("derived table %s cannot be read (%s): rebuilding it", data_file, exc)
             return None
 
-    def write_derived(self, name: str, frame: pl.DataFrame) -> None:
-        """Store ``frame`` as the derived table ``name`` (Parquet plus its checksum), replacing older
-        derived tables whose names start the same way before the first ``-`` (a cache keeps one entry
-        per kind). A workspace that cannot be written to is left as it is: the cache is an optimisation."""
+    def write_derived(self, name: str, frame: pl.DataFrame, *, keep: int = DERIVED_KEEP) -> None:
+        """Store ``frame`` as the derived table ``name`` (Parquet plus its checksum). Of the tables of the
+        same kind (the name before its first ``-``) only the ``keep`` most recent stay, this one included:
+        a cache holds a few runs (all checks, one check, a past date), not every run ever made. A
+        workspace that cannot be written to is left as it is: the cache is an optimisation."""
         folder = self.path / DERIVED
         data = _parquet_bytes(frame)
         data_file, sum_file = self._derived_files(name)
         try:
             folder.mkdir(exist_ok=True)
+            for leftover in folder.glob(f"{TEMP_PREFIX}*"):
+                leftover.unlink(missing_ok=True)
             kind = name.split("-", 1)[0]
-            for old in [*folder.glob(f"{kind}-*"), *folder.glob(f"{TEMP_PREFIX}*")]:
-                if old.name not in {data_file.name, sum_file.name}:
-                    old.unlink(missing_ok=True)
+            others = sorted(
+                (p for p in folder.glob(f"{kind}-*.parquet") if p.name != data_file.name),
+                key=lambda p: p.stat().st_mtime_ns,
+                reverse=True,
+            )
+            for old in others[max(keep - 1, 0) :]:
+                old.unlink(missing_ok=True)
+                old.with_name(old.name.removesuffix(".parquet") + ".sha256.json").unlink(missing_ok=True)
             _atomic_write_bytes(data_file, data, step="derived")
             checksum = {"sha256": hashlib.sha256(data).hexdigest(), "rows": frame.height, "bytes": len(data)}
             _atomic_write_bytes(sum_file, json.dumps(checksum).encode("utf-8"), step="derived")

@@ -49,7 +49,29 @@ def test_a_whole_run_is_computed_once_and_read_back_the_same(workspace):
         run=run,
     )
     assert len(calls) == 2 and other_day.height > 0  # map-level findings depend on today: another entry
-    assert len(list((workspace.path / "derived").glob("findings-*.parquet"))) == 1  # one entry kept
+    assert len(list((workspace.path / "derived").glob("findings-*.parquet"))) == 2  # both runs kept
+    for days in range(2, 6):  # a cache holds a few recent runs, not every run ever made
+        cached_findings(
+            workspace,
+            AnalysisInputs.from_workspace(workspace),
+            params=CheckParams(today=TODAY + dt.timedelta(days=days)),
+        )
+    assert len(list((workspace.path / "derived").glob("findings-*.parquet"))) == 4
+    assert len(list((workspace.path / "derived").glob("findings-*.sha256.json"))) == 4
+
+
+def test_some_checks_are_served_from_the_whole_run(workspace):
+    # mosaic graph needs peer_disclosure and self_acknowledgment only: after a whole run they are read,
+    # not computed, and they are what running those checks alone finds.
+    params = CheckParams(today=TODAY)
+    inputs = AnalysisInputs.from_workspace(workspace)
+    cached_findings(workspace, inputs, params=params)
+    subset = ["peer_disclosure", "self_acknowledgment"]
+    served = cached_findings(
+        workspace, inputs, subset, params=params, run=lambda *a, **k: pytest.fail("served from the whole run")
+    )
+    alone = run_checks(inputs, subset, params=params)
+    assert in_reading_order(served).equals(in_reading_order(alone))
 
 
 def test_a_focused_run_from_the_cache_keeps_what_a_focused_run_finds(workspace):
