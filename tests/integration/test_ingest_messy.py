@@ -206,3 +206,28 @@ def test_bundled_sample_ingests_cleanly(tmp_path):
     assert rows.filter(pl.col("technology_match") == "unresolved").height == 0
     assert set(rows.get_column("stance").unique().to_list()) == {"confirm", "deny", "ncnd", "unknown"}
     assert rows.filter(pl.col("outcome") == "ncnd_partial").height >= 1
+
+
+def test_a_folder_is_read_as_its_files_and_a_folder_of_nothing_readable_is_one_line(tmp_path):
+    # A folder ingests as the files in it mosaic reads (in name order, subfolders too, hidden files
+    # skipped); a folder with none is one error line naming it, and nothing is written.
+    folder = tmp_path / "wave"
+    (folder / "more").mkdir(parents=True)
+    (folder / "b.csv").write_text("authority,technology,response_date,outcome\nKent Police,Drones,2024-01-10,NCND\n")
+    (folder / "more" / "a.csv").write_text(
+        "authority,technology,response_date,outcome\nEssex Police,Drones,2024-01-11,Yes\n"
+    )
+    (folder / ".hidden.csv").write_text("not,a,file,to,read\n")
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04 not read")
+    workspace = Workspace(tmp_path / "ws")
+    report = ingest_files([folder], workspace)
+    assert report.committed and [f.source_file for f in report.files] == ["b.csv", "a.csv"]
+    assert report.total("accepted") == 2
+    empty = tmp_path / "empty"
+    (empty / "sub").mkdir(parents=True)
+    (empty / "readme.docx").write_bytes(b"PK")
+    other = Workspace(tmp_path / "ws2")
+    refused = ingest_files([empty], other)
+    assert not refused.committed and not other.exists()
+    assert refused.errors == [f"{empty}: the folder holds no file mosaic reads (" + refused.errors[0].split("(", 1)[1]]
+    assert len(refused.errors) == 1 and "\n" not in refused.errors[0]
