@@ -383,20 +383,32 @@ def key_evidence(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     The id is the list's 64-bit hash and its length (``e<hash>n<length>``). Telling lists apart by
     comparing them item by item cost more than every check together; two different lists of the same
     length sharing a 64-bit hash has a probability near 1e-8 even among a million distinct lists."""
-    hashed = findings.with_columns(
-        evidence_count=pl.col("evidence").list.len().fill_null(0).cast(pl.Int64),
-        __hash=pl.col("evidence").hash(seed=0),
+    # Hashed a slice at a time: hashing nested lists builds a temporary copy of what it hashes.
+    evidence = findings.get_column("evidence")
+    step = 100_000
+    hashes = (
+        pl.concat([evidence.slice(start, step).hash(seed=0) for start in range(0, evidence.len(), step)])
+        if evidence.len()
+        else pl.Series("__hash", [], dtype=pl.UInt64)
     )
-    distinct = (
-        hashed.filter(pl.col("evidence_count") > 0)
-        .select("__hash", "evidence_count", "evidence")
+    hashed = findings.with_columns(
+        evidence_count=pl.col("evidence").list.len().fill_null(0).cast(pl.Int64), __hash=hashes.alias("__hash")
+    )
+    # The distinct lists are found on the narrow columns and only they are copied: filtering the frame
+    # with its evidence first copied every list (two gigabytes at a million findings).
+    first_rows = (
+        hashed.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row"), "__hash", "evidence_count")
+        .filter(pl.col("evidence_count") > 0)
         .unique(["__hash", "evidence_count"], keep="first", maintain_order=True)
     )
     identity = pl.format("e{}n{}", pl.col("__hash"), pl.col("evidence_count"))
+    distinct = first_rows.select(identity.alias("evidence_id")).with_columns(
+        findings.get_column("evidence").gather(first_rows.get_column("__row"))
+    )
     keyed = hashed.with_columns(evidence_id=pl.when(pl.col("evidence_count") > 0).then(identity)).drop(
         "evidence", "__hash"
     )
-    return keyed, distinct.select(identity.alias("evidence_id"), "evidence")
+    return keyed, distinct
 
 
 def with_evidence(keyed: pl.DataFrame, evidence_sets: pl.DataFrame) -> pl.DataFrame:
