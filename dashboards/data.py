@@ -450,20 +450,17 @@ class WorkspaceData(_CachedAnalyses):
         """The findings from the workspace's cache (``mosaic.analyses.cache``: the same entry
         ``mosaic analyse`` writes and reads), else computed check by check and cached when every check
         ran: a run with a failed check is not kept, so the next start tries it again."""
-        from mosaic.analyses.cache import findings_key, load_findings, store_findings
-        from mosaic.analyses.findings import key_evidence, with_evidence
-        from mosaic.analyses.registry import resolve_check_ids
+        from mosaic.analyses.cache import cached_findings
 
-        ids = resolve_check_ids(self._checks)
-        key = findings_key(self.workspace.content_hash(), ids, None, CheckParams())
-        cached = load_findings(self.workspace, key)
-        if cached is not None:
-            self.failed_checks = {}
-            return with_evidence(*cached).rechunk()
-        found = self._run_checks()
-        if not self.failed_checks:
-            store_findings(self.workspace, key, key_evidence(found))
-        return found
+        self.failed_checks = {}
+        found = cached_findings(
+            self.workspace,
+            self.analysis_inputs,
+            self._checks,
+            run=lambda *_args, **_options: self._run_checks(),
+            keep=lambda: not self.failed_checks,
+        )
+        return found.rechunk()
 
     def _load_inputs(self) -> AnalysisInputs:
         return AnalysisInputs.from_workspace(self.workspace)

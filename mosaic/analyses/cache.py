@@ -84,12 +84,14 @@ def cached_run(
     authority_ids: Sequence[str] | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     run: Callable[..., pl.DataFrame] = run_checks,
+    keep: Callable[[], bool] = lambda: True,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``run_checks`` over a workspace as ``key_evidence``'s pair (findings naming their evidence list,
     the lists once), served from the workspace's findings cache when the same run was made before.
 
     ``inputs`` may be a function giving them, so a cache hit never reads the responses. ``run`` computes a
-    whole run on a miss (``run_checks``, or the dashboard's one check at a time). The evidence sets may
+    whole run on a miss (``run_checks``, or the dashboard's one check at a time); ``keep()`` says whether
+    that run may be cached (the dashboard's is not when a check failed). The evidence sets may
     hold lists no kept finding cites after a focused read; readers join on ``evidence_id``."""
     ids = resolve_check_ids(checks)
     params = params or CheckParams()
@@ -109,7 +111,8 @@ def cached_run(
             )  # fmt: skip
             return key_evidence(focused)
         found = key_evidence(run(loaded, ids, as_of=as_of, params=params, on_progress=on_progress))
-        store_findings(workspace, key, found)
+        if keep():
+            store_findings(workspace, key, found)
     elif on_progress:
         on_progress("", len(ids), len(ids))
     keyed, evidence_sets = found

@@ -82,16 +82,11 @@ def in_reading_order(findings: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def keyed_evidence(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``mosaic.analyses.findings.key_evidence``: findings naming their evidence list, and the lists once."""
-    return key_evidence(findings)
-
-
 def _prepared(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """A run's findings keyed (``keyed_evidence``; a pair from the findings cache is used as it is), in
+    """A run's findings keyed (``key_evidence``; a pair from the findings cache is used as it is), in
     reading order, with the evidence sets in the order their findings first cite them: the same data
     writes the same bytes, from the cache or not."""
-    keyed, evidence = run if isinstance(run, tuple) else keyed_evidence(run)
+    keyed, evidence = run if isinstance(run, tuple) else key_evidence(run)
     keyed = in_reading_order(keyed)
     order = keyed.select("evidence_id").drop_nulls().unique(maintain_order=True)
     return keyed, order.join(evidence, on="evidence_id", how="left", maintain_order="left")
