@@ -4,4 +4,4 @@ The package flows one way: ``ingest`` reads files, ``normalise`` cleans cells an
 the ``registry``, ``store`` keeps the workspace, and the analyses, graph, dashboard and reports read it.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

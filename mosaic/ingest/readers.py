@@ -278,7 +278,9 @@ def _read_utf8_directly(name: str, data: bytes, default_delimiter: str) -> tuple
     header_row = records.row(0)
     body = records.slice(1)
     table = _assemble(name, list(header_row), body, first_row=2, encoding="utf-8", delimiter=delimiter)
-    return replace(table, has_nbsp="\u00a0".encode() in utf8), False
+    # A non-breaking space is C2 A0 in UTF-8: a file without any A0 byte (one cheap count) has none.
+    has_nbsp = _count_bytes(utf8, "\xa0")[0] > 0 and "\u00a0".encode() in utf8
+    return replace(table, has_nbsp=has_nbsp), False
 
 
 def _count_bytes(data: bytes, *targets: str) -> list[int]:
@@ -319,25 +321,43 @@ def _fast_parse(utf8: bytes, delimiter: str) -> pl.DataFrame | None:
         )
     except pl.exceptions.PolarsError:
         return None
-    if frame.height == 0 or b"\x01" in utf8:
+    if frame.height == 0:
         return None
-    delimiters, quotes = _count_bytes(utf8, delimiter, '"')
-    if quotes % 2:
+    delimiters, quotes, newlines, marks = _count_bytes(utf8, delimiter, '"', "\n", "\x01")
+    if quotes % 2 or marks:
         return None
-    inside_cells = 0
+    inside = None  # delimiters inside each record's cells (only a quoted cell can hold one)
     if quotes:
-        per_column = frame.select(pl.all().str.count_matches(delimiter, literal=True).sum())
-        inside_cells = int(sum(per_column.row(0)))
+        holding = [
+            c
+            for c, n in zip(
+                frame.columns, frame.select(pl.all().str.contains(delimiter, literal=True).any()).row(0), strict=True
+            )
+            if n
+        ]
+        if holding:
+            inside = frame.select(
+                pl.sum_horizontal(pl.col(holding).str.count_matches(delimiter, literal=True))
+            ).to_series()
+    inside_cells = int(inside.sum()) if inside is not None else 0
     if delimiters != frame.height * (frame.width - 1) + inside_cells:
         return None
+    if not quotes:
+        return frame
     # With quotes, the totals can balance while polars and the csv module split records differently (a
-    # quote inside an unquoted cell, then a quoted cell spanning lines): check record by record too.
-    return frame if not quotes or _records_match(utf8, delimiter, frame) else None
+    # quote inside an unquoted cell, then a quoted cell spanning lines). When no cell holds a line break
+    # and there are as many lines as records, every record is one line and the totals settle it;
+    # otherwise check record by record.
+    lines = newlines + (0 if utf8.endswith(b"\n") else 1)
+    if lines == frame.height and not any(frame.select(pl.all().str.contains(r"[\r\n]").any()).row(0)):
+        return frame
+    return frame if _records_match(utf8, delimiter, frame, inside) else None
 
 
-def _records_match(utf8: bytes, delimiter: str, frame: pl.DataFrame) -> bool:
+def _records_match(utf8: bytes, delimiter: str, frame: pl.DataFrame, inside: pl.Series | None) -> bool:
     """Whether polars' records are the file's records: physical lines grouped into records by the parity
-    of their quote characters, each with exactly ``width - 1`` separators besides those inside its cells."""
+    of their quote characters, each with exactly ``width - 1`` separators besides ``inside`` (those in
+    its cells; None for none)."""
     lines = pl.read_csv(
         utf8, has_header=False, separator="\x01", quote_char=None, infer_schema=False, empty_string_is_null=False,
         schema={"line": pl.String},
@@ -353,8 +373,8 @@ def _records_match(utf8: bytes, delimiter: str, frame: pl.DataFrame) -> bool:
     per_record = np.diff(running, prepend=0)
     if per_record.size != frame.height:
         return False
-    inside = frame.select(pl.sum_horizontal(pl.all().str.count_matches(delimiter, literal=True))).to_series().to_numpy()
-    return bool((per_record == inside + frame.width - 1).all())
+    expected = frame.width - 1 + (inside.to_numpy() if inside is not None else 0)
+    return bool((per_record == expected).all())
 
 
 def _careful_parse(name: str, text: str, delimiter: str, encoding: str) -> RawTable:

@@ -170,6 +170,10 @@ class Workspace:
             )
         return manifest
 
+    def id_schemes(self) -> set[str | None]:
+        """The ``id_scheme`` each ingest recorded (None for ingests written before schemes were recorded)."""
+        return {ingest.get("id_scheme") for ingest in self.manifest()["ingests"]}
+
     def _load_manifest(self) -> dict[str, Any]:
         """The manifest with its top level checked (ingest entries are checked by the caller)."""
         file = self.path / MANIFEST
@@ -399,11 +403,15 @@ class Workspace:
         issues: pl.DataFrame,
         quarantine: pl.DataFrame,
         record: dict[str, Any],
+        *,
+        legacy_ids: pl.DataFrame | None = None,
     ) -> CommitResult:
         """Add one ingest's rows, skipping responses (and quarantined rows) already in the workspace.
 
-        ``record`` describes the run (files, counts) and is stored in the manifest. The whole commit is
-        atomic and serialised with other writers: the folder is checked again under the lock.
+        ``record`` describes the run (files, counts) and is stored in the manifest. ``legacy_ids``
+        (``response_id``, ``legacy_id``) gives the id an earlier id scheme gave the same rows: a row whose
+        old id is stored is already there too. The whole commit is atomic and serialised with other
+        writers: the folder is checked again under the lock.
         """
         self._check_folder()  # refuse early, creating nothing; checked again under the lock
         try:
@@ -412,7 +420,7 @@ class Workspace:
             with self._lock():
                 _step("locked")
                 self._check_folder()
-                return self._commit_locked(responses, issues, quarantine, record)
+                return self._commit_locked(responses, issues, quarantine, record, legacy_ids)
         except OSError as exc:
             raise WorkspaceError(f"cannot write workspace {self.path}: {exc.strerror or exc}") from None
 
@@ -431,11 +439,14 @@ class Workspace:
         finally:
             lock.release()
 
-    def _commit_locked(self, responses, issues, quarantine, record) -> CommitResult:
+    def _commit_locked(self, responses, issues, quarantine, record, legacy_ids) -> CommitResult:
         manifest = self.manifest()
         self._remove_leftovers(manifest)
         (self.path / "parts").mkdir(exist_ok=True)
         known_ids = self.scan("responses").select("response_id").collect().get_column("response_id")
+        if legacy_ids is not None and known_ids.len():
+            stored_under_old_id = legacy_ids.filter(pl.col("legacy_id").is_in(known_ids.implode()))
+            known_ids = pl.concat([known_ids, stored_under_old_id.get_column("response_id")])
         fresh = responses.filter(~pl.col("response_id").is_in(known_ids.implode())) if known_ids.len() else responses
         issues = issues.filter(pl.col("response_id").is_in(fresh.get_column("response_id").implode()))
         known_quarantine = self.scan("quarantine").select("quarantine_id").collect().get_column("quarantine_id")
@@ -649,7 +660,7 @@ def new_ingest_id() -> str:
 def _parquet_bytes(frame: pl.DataFrame) -> bytes:
     """The part as bytes in memory: its checksum is taken from exactly what is then written."""
     buffer = io.BytesIO()
-    frame.write_parquet(buffer, compression="zstd", statistics=True)
+    frame.write_parquet(buffer, compression="zstd", compression_level=1, statistics=True)
     return buffer.getvalue()
 
 

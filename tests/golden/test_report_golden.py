@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent / "report"
 UPDATE = os.environ.get("MOSAIC_UPDATE_GOLDEN") == "1"
 
 REPORTS = {
-    "dossier": {"response_id": "e35b92f7575dc2ec"},
+    "dossier": {"response_id": "e940a6e4e31f6cdf"},
     "technology": {"technology_id": "cellshade-mini"},
     "authority": {"authority_id": "west-mercia"},
 }

@@ -294,32 +294,6 @@ def _reseal_as_written_then(folder) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
-def test_csv_ids_are_unchanged_by_the_statement_columns(tmp_path):
-    """A row without statements hashes exactly as before the columns existed (re-ingest still dedupes)."""
-    import polars_hash as plh
-
-    from mosaic.ingest.headers import FIELDS
-
-    csv_file = tmp_path / "one.csv"
-    csv_file.write_text("Force,Technology,Outcome\nKent Police,drones,NCND\n", encoding="utf-8")
-    ws = Workspace(tmp_path / "ws")
-    ingest_files([csv_file], ws)
-    stored = ws.responses().item(0, "response_id")
-    before = [c for c in FIELDS.values() if c not in ("harm_statement", "public_interest_statement")]
-    cells = {c: None for c in before} | {
-        "authority_name": "Kent Police",
-        "technology_name": "drones",
-        "outcome_text": "NCND",
-    }
-    frame = pl.DataFrame([cells], schema=dict.fromkeys(before, pl.String))
-    old_hash = frame.select(
-        plh.concat_str(*[pl.col(c).fill_null("\x00") for c in before], pl.lit(""), separator="\x1f")
-        .chash.sha2_256()
-        .str.slice(0, 16)
-    ).item()
-    assert stored == old_hash
-
-
 def mosaic(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "120"}
     return subprocess.run(

@@ -12,7 +12,7 @@ from mosaic.report import build_report
 from mosaic.report.common import say_share
 from mosaic.report.model import Facts, HexMap, Notice, Table
 
-WEST_MERCIA_NCND = "e35b92f7575dc2ec"  # West Mercia's NCND of 14 March 2022 in the fixture (conftest.py)
+WEST_MERCIA_NCND = "e940a6e4e31f6cdf"  # West Mercia's NCND of 14 March 2022 in the fixture (conftest.py)
 
 
 def _table(model, table_id: str) -> Table:

@@ -21,7 +21,7 @@ from mosaic.present.writers import neutralise_cell
 from mosaic.report import build_report, render_report, write_report
 from mosaic.report.render import escape_markdown
 
-WEST_MERCIA_NCND = "e35b92f7575dc2ec"
+WEST_MERCIA_NCND = "e940a6e4e31f6cdf"
 EVIL_NAME = '=HYPERLINK("http://evil.example","x")'
 
 
