@@ -18,6 +18,8 @@ untouched, and ``strict`` does the same for any quarantined row or warning.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ import polars_hash as plh
 
 from mosaic.errors import DataError, MappingError, WorkspaceError
 from mosaic.ingest.headers import FIELDS, HEADER_ALIASES, ColumnMapping, header_key
-from mosaic.ingest.readers import ROW_COLUMN, RawTable, expand_inputs, read_tables
+from mosaic.ingest.readers import ROW_COLUMN, NotChunkable, RawTable, expand_inputs, read_chunks, read_tables
 from mosaic.normalise import authorities, dates, exemptions, outcomes, technologies, values
 from mosaic.normalise.authorities import resolve_authorities
 from mosaic.normalise.dates import parse_dates
@@ -122,14 +124,22 @@ class FileReport:
 
 @dataclass
 class Batch:
-    """Normalised rows of one or more tables, ready to commit."""
+    """Normalised rows of one or more tables, ready to commit.
 
-    responses: pl.DataFrame
+    ``responses`` is lazy: in memory for a table read whole, or over compressed Parquet held in memory
+    for each slice of a large file (``_spill``), so ten million rows never sit in memory uncompressed.
+    ``response_ids`` are its ids in order, which is all that counting and de-duplicating need.
+    """
+
+    responses: pl.LazyFrame
+    response_ids: pl.Series
     issues: pl.DataFrame
     quarantine: pl.DataFrame
     files: list[FileReport]
     legacy_ids: pl.DataFrame | None = None
     """``response_id`` beside ``legacy_id`` (the SHA-256 scheme's id) when asked for; else None."""
+    spilled: bool = False
+    """Whether ``responses`` is held as compressed Parquet (``_spill``)."""
 
 
 @dataclass
@@ -206,24 +216,22 @@ def ingest_files(
     except (DataError, WorkspaceError) as error:
         report.errors.append(str(error))
         return report
-    for path in paths:
-        name = Path(path).name
-        progress("reading", name)
+    for path in map(Path, paths):
+        progress("reading", path.name)
+        file_registers = registers or Registers.for_file(path)
+
+        def normalise(table: RawTable, file_registers: Registers = file_registers) -> Batch:
+            seen_keys.update(header_key(h) for h in table.header)
+            return normalise_table(table, mapping, file_registers, options, ingest_id, legacy_ids=legacy_ids)
+
         try:
-            tables = read_tables(Path(path))
-            for table in tables:
-                seen_keys.update(header_key(h) for h in table.header)
+            in_slices = _normalise_in_slices(path, normalise, progress)
+            if in_slices is not None:
+                batches.append(in_slices)
+                continue
+            for table in read_tables(path):
                 progress("normalising", table.source_file)
-                batches.append(
-                    normalise_table(
-                        table,
-                        mapping,
-                        registers or Registers.for_file(Path(path)),
-                        options,
-                        ingest_id,
-                        legacy_ids=legacy_ids,
-                    )
-                )
+                batches.append(normalise(table))
         except (DataError, MappingError) as exc:
             report.errors.append(str(exc))
     report.errors.extend(_unused_maps(mapping, seen_keys))
@@ -256,6 +264,26 @@ def ingest_files(
     return report
 
 
+def _normalise_in_slices(
+    path: Path, normalise: Callable[[RawTable], Batch], progress: ProgressCallback
+) -> Batch | None:
+    """A large delimited file normalised a slice at a time (``readers.read_chunks``), each slice's
+    responses spilled to compressed Parquet in memory: None when the file is small, or when a slice
+    needs the careful parser (the file is then read whole, exactly as a small one)."""
+    slices = read_chunks(path)
+    if slices is None:
+        return None
+    batches: list[Batch] = []
+    try:
+        for table, share in slices:
+            progress("normalising", f"{path.name} ({share:.0%} read)")
+            batch = normalise(table)
+            batches.append(dataclasses.replace(batch, responses=_spill(batch.responses), spilled=True))
+    except NotChunkable:
+        return None
+    return _one_file(batches)
+
+
 def _nothing_stored(report: IngestReport) -> IngestReport:
     """A run that wrote nothing accepted nothing: its reconciliation must not say otherwise."""
     for file in report.files:
@@ -281,8 +309,6 @@ def normalise_table(
     if raw.document_issues is not None and mapping.defaults:
         # A document's cells are the extractor's reading: a value the user sets explicitly wins over it
         # (a CSV's --set only fills blanks), with an issue row and provenance saying what it replaced.
-        import dataclasses
-
         from mosaic.extract import apply_user_values
 
         frame, document_issues = apply_user_values(raw.frame, raw.document_issues, mapping.defaults)
@@ -349,7 +375,8 @@ def normalise_table(
     report.accepted = rows.height
     report.issues = issues.height
     return Batch(
-        responses=enforce_schema(rows, "responses"),
+        responses=enforce_schema(rows, "responses").lazy(),
+        response_ids=rows.get_column("response_id"),
         issues=enforce_schema(issues, "issues"),
         quarantine=enforce_schema(quarantine, "quarantine"),
         files=[report],
@@ -707,34 +734,74 @@ def _clean(
 
 
 def _merge(batches: list[Batch]) -> Batch:
-    """Concatenate per-table batches, counting a response seen in an earlier file as a duplicate."""
+    """Concatenate per-table batches, counting a response seen in an earlier table as a duplicate."""
     if not batches:
-        return Batch(empty_table("responses"), empty_table("issues"), empty_table("quarantine"), [])
+        return Batch(
+            empty_table("responses").lazy(),
+            pl.Series("response_id", [], dtype=pl.String),
+            empty_table("issues"),
+            empty_table("quarantine"),
+            [],
+        )
     files = [f for b in batches for f in b.files]
-    seen: pl.Series = pl.Series("response_id", [], dtype=pl.String)
-    kept = []
+    # Each table's ids are distinct already (``normalise_table``), so a row is new exactly when its id is
+    # the first of its kind across the tables in order: one pass over every id, not one per table.
+    is_first = pl.concat([b.response_ids for b in batches]).is_first_distinct()
+    kept: list[pl.LazyFrame] = []
+    kept_ids: list[pl.Series] = []
+    offset = 0
     for batch, report in zip(batches, files, strict=True):
-        fresh = batch.responses.filter(~pl.col("response_id").is_in(seen.implode())) if seen.len() else batch.responses
-        report.duplicates += batch.responses.height - fresh.height
-        report.accepted = fresh.height
+        ids = batch.response_ids
+        fresh_mask = is_first.slice(offset, ids.len())
+        offset += ids.len()
+        if fresh_mask.all():
+            fresh, fresh_ids = batch.responses, ids
+        else:  # rows an earlier table already gave: only then is a spilled slice read back
+            fresh = batch.responses.collect().filter(fresh_mask)
+            fresh = _spill(fresh) if batch.spilled else fresh.lazy()
+            fresh_ids = ids.filter(fresh_mask)
+        report.duplicates += ids.len() - fresh_ids.len()
+        report.accepted = fresh_ids.len()
         kept.append(fresh)
-        seen = pl.concat([seen, fresh.get_column("response_id")])
+        kept_ids.append(fresh_ids)
     responses = pl.concat(kept)
+    response_ids = pl.concat(kept_ids)
     issues = pl.concat([b.issues for b in batches])
-    if responses.height < sum(b.responses.height for b in batches):  # else every issue's response is kept
-        issues = issues.filter(pl.col("response_id").is_in(responses.get_column("response_id").implode()))
+    if response_ids.len() < sum(b.response_ids.len() for b in batches):  # else every issue's response is kept
+        issues = issues.filter(pl.col("response_id").is_in(response_ids.implode()))
     # Per file by position, not by name: two files may share a name (a/same.csv, b/same.csv).
-    for batch, report, fresh in zip(batches, files, kept, strict=True):
-        whole = fresh.height == batch.responses.height
+    for batch, report, fresh_ids in zip(batches, files, kept_ids, strict=True):
+        whole = fresh_ids.len() == batch.response_ids.len()
         report.issues = (
             batch.issues.height
             if whole
-            else batch.issues.filter(pl.col("response_id").is_in(fresh.get_column("response_id").implode())).height
+            else batch.issues.filter(pl.col("response_id").is_in(fresh_ids.implode())).height
         )
     quarantine = pl.concat([b.quarantine for b in batches]).unique("quarantine_id", keep="first", maintain_order=True)
     aliases = [b.legacy_ids for b in batches if b.legacy_ids is not None]
     legacy_ids = pl.concat(aliases).unique("response_id", keep="first") if aliases else None
-    return Batch(responses, issues, quarantine, files, legacy_ids)
+    spilled = any(b.spilled for b in batches)
+    return Batch(responses, response_ids, issues, quarantine, files, legacy_ids, spilled)
+
+
+def _spill(responses: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Responses as a scan of compressed Parquet held in memory (about a twentieth of their size)."""
+    buffer = io.BytesIO()
+    responses.lazy().sink_parquet(buffer, compression="zstd", compression_level=1)
+    buffer.seek(0)
+    return pl.scan_parquet(buffer)
+
+
+def _one_file(slices: list[Batch]) -> Batch:
+    """The batches of a large file's slices as one file's batch: a response repeated in a later slice is
+    a duplicate within the file, and the file has one line in the reconciliation."""
+    merged = _merge(slices)
+    first, *rest = merged.files
+    for report in rest:
+        for name in ("rows_read", "accepted", "quarantined", "duplicates", "issues", "blank_rows"):
+            setattr(first, name, getattr(first, name) + getattr(report, name))
+    merged.files = [first]
+    return merged
 
 
 def _apportion_workspace_duplicates(batch: Batch, accepted_ids: pl.Series) -> None:
@@ -743,7 +810,7 @@ def _apportion_workspace_duplicates(batch: Batch, accepted_ids: pl.Series) -> No
     ``batch.responses`` holds each file's accepted rows in file order (see ``_merge``), so rows are
     attributed to files by position: two files may share a name (``a/same.csv`` and ``b/same.csv``).
     """
-    if accepted_ids.len() == batch.responses.height:
+    if accepted_ids.len() == batch.response_ids.len():
         return  # the workspace had none of them: every count stands as ``_merge`` made it
     owners = pl.DataFrame(
         {"__file": range(len(batch.files)), "__n": [f.accepted for f in batch.files]},
@@ -751,9 +818,7 @@ def _apportion_workspace_duplicates(batch: Batch, accepted_ids: pl.Series) -> No
     )
     owner = owners.select(pl.col("__file").repeat_by("__n").explode().drop_nulls()).to_series()
     stored = (
-        batch.responses.select("response_id")
-        .with_columns(owner)
-        .filter(pl.col("response_id").is_in(accepted_ids.implode()))
+        batch.response_ids.to_frame().with_columns(owner).filter(pl.col("response_id").is_in(accepted_ids.implode()))
     )
     accepted = dict(stored.group_by("__file").len().iter_rows())
     issues = dict(batch.issues.join(stored, on="response_id", how="inner").group_by("__file").len().iter_rows())

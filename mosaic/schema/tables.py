@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 import polars as pl
 
 from mosaic.errors import SchemaError
 from mosaic.schema.vocab import DatePrecision, MatchMethod, Outcome, Severity, SourceType, Stance
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 
 @dataclass(frozen=True)
@@ -183,24 +186,26 @@ def empty_table(table: str) -> pl.DataFrame:
     return pl.DataFrame(schema=table_schema(table))
 
 
-def enforce_schema(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    """Check a frame against its table's contract and return it with columns in contract order.
+def enforce_schema(frame: FrameT, table: str) -> FrameT:
+    """Check a frame (eager or lazy) against its table's contract and return it with columns in contract
+    order.
 
     Raises ``SchemaError`` naming the table and every offending column: missing columns, wrong dtypes,
     unexpected columns, and values outside a closed vocabulary. A stage ends by calling this, so a bug
     in one stage cannot leak malformed data into the next.
     """
     expected = table_schema(table)
+    schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
     problems: list[str] = []
-    missing = [n for n in expected if n not in frame.columns]
+    missing = [n for n in expected if n not in schema]
     if missing:
         problems.append(f"missing {', '.join(missing)}")
-    unexpected = [n for n in frame.columns if n not in expected]
+    unexpected = [n for n in schema if n not in expected]
     if unexpected:
         problems.append(f"unexpected {', '.join(unexpected)}")
     for name, dtype in expected.items():
-        if name in frame.columns and frame.schema[name] != dtype:
-            problems.append(f"{name} is {frame.schema[name]}, expected {dtype}")
+        if name in schema and schema[name] != dtype:
+            problems.append(f"{name} is {schema[name]}, expected {dtype}")
     if not problems:
         for name in expected:
             allowed = COLUMNS[name].allowed
@@ -209,6 +214,7 @@ def enforce_schema(frame: pl.DataFrame, table: str) -> pl.DataFrame:
             bad = frame.select(pl.col(name).drop_nulls().unique()).filter(
                 ~pl.col(name).is_in([v.value for v in allowed])
             )
+            bad = bad.collect() if isinstance(bad, pl.LazyFrame) else bad
             if bad.height:
                 shown = ", ".join(repr(v) for v in bad.get_column(name).head(5).to_list())
                 problems.append(f"{name} has values outside {allowed.__name__}: {shown}")

@@ -447,8 +447,16 @@ class Workspace:
         if legacy_ids is not None and known_ids.len():
             stored_under_old_id = legacy_ids.filter(pl.col("legacy_id").is_in(known_ids.implode()))
             known_ids = pl.concat([known_ids, stored_under_old_id.get_column("response_id")])
-        fresh = responses.filter(~pl.col("response_id").is_in(known_ids.implode())) if known_ids.len() else responses
-        issues = issues.filter(pl.col("response_id").is_in(fresh.get_column("response_id").implode()))
+        # Lazy responses (a large file's slices, spilled) are only ever streamed: their ids decide.
+        responses = responses.lazy()
+        ids = responses.select("response_id").collect().get_column("response_id")
+        fresh_ids = ids.filter(~ids.is_in(known_ids.implode())) if known_ids.len() else ids
+        fresh = (
+            responses.filter(~pl.col("response_id").is_in(known_ids.implode()))
+            if fresh_ids.len() < ids.len()
+            else responses
+        )
+        issues = issues.filter(pl.col("response_id").is_in(fresh_ids.implode()))
         known_quarantine = self.scan("quarantine").select("quarantine_id").collect().get_column("quarantine_id")
         quarantine = quarantine.filter(~pl.col("quarantine_id").is_in(known_quarantine.implode()))
         self._seal_legacy(manifest)
@@ -464,13 +472,14 @@ class Workspace:
             data = _parquet_bytes(frame)
             _atomic_write_bytes(self.path / relative, data, step=f"part:{table}")
             parts[table] = relative
-            checksums[table] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": frame.height}
+            rows = fresh_ids.len() if table == "responses" else frame.height
+            checksums[table] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": rows}
             digest.update(data)
         entry = {
             **record,
             "ingest_id": ingest_id,
             "committed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "accepted": fresh.height,
+            "accepted": fresh_ids.len(),
             "parts": parts,
             "checksums": checksums,
             "digest": digest.hexdigest(),
@@ -481,8 +490,8 @@ class Workspace:
             shutil.rmtree(self.path / DERIVED, ignore_errors=True)  # the cache described the old content
         return CommitResult(
             ingest_id=ingest_id,
-            accepted_ids=fresh.get_column("response_id"),
-            duplicates=responses.height - fresh.height,
+            accepted_ids=fresh_ids,
+            duplicates=ids.len() - fresh_ids.len(),
             issues=issues.height,
             quarantined_new=quarantine.height,
         )
@@ -657,10 +666,14 @@ def new_ingest_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
 
-def _parquet_bytes(frame: pl.DataFrame) -> bytes:
-    """The part as bytes in memory: its checksum is taken from exactly what is then written."""
+def _parquet_bytes(frame: pl.DataFrame | pl.LazyFrame) -> bytes:
+    """The part as bytes in memory: its checksum is taken from exactly what is then written. A lazy
+    frame is streamed, so only the compressed part is ever whole in memory."""
     buffer = io.BytesIO()
-    frame.write_parquet(buffer, compression="zstd", compression_level=1, statistics=True)
+    if isinstance(frame, pl.LazyFrame):
+        frame.sink_parquet(buffer, compression="zstd", compression_level=1, statistics=True)
+    else:
+        frame.write_parquet(buffer, compression="zstd", compression_level=1, statistics=True)
     return buffer.getvalue()
 
 
