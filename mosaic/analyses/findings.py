@@ -402,8 +402,12 @@ def key_evidence(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .unique(["__hash", "evidence_count"], keep="first", maintain_order=True)
     )
     identity = pl.format("e{}n{}", pl.col("__hash"), pl.col("evidence_count"))
+    # The first rows are in row order, so a mask picks the same lists as a gather: gathering from the
+    # checks' many-chunked column of nested structs took longer than hashing it (2.5 s against 0.2 s).
+    first = pl.repeat(False, findings.height, dtype=pl.Boolean, eager=True)
+    first = first.scatter(first_rows.get_column("__row"), True) if first_rows.height else first
     distinct = first_rows.select(identity.alias("evidence_id")).with_columns(
-        findings.get_column("evidence").gather(first_rows.get_column("__row"))
+        findings.get_column("evidence").filter(first)
     )
     keyed = hashed.with_columns(evidence_id=pl.when(pl.col("evidence_count") > 0).then(identity)).drop(
         "evidence", "__hash"

@@ -216,7 +216,7 @@ class Workspace:
         lookups on a frame of ten chunks ran several times slower in the checks."""
         query = self.scan(table)
         try:
-            return query.collect().rechunk()
+            return _contiguous(query.collect())
         except pl.exceptions.PolarsError as exc:  # a verified part that still will not decode: say so in one line
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
             raise WorkspaceError(
@@ -659,6 +659,18 @@ def _holds(ingest: Any, table: str | None = None) -> str:
 
 
 # --- files ---------------------------------------------------------------------------------------
+
+
+def _contiguous(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` as one chunk per column, a column at a time: rechunking the whole frame at once holds
+    two copies of it (ten million responses: 9 GB instead of 4.5 GB)."""
+    if all(frame.get_column(name).n_chunks() <= 1 for name in frame.columns):
+        return frame
+    columns = []
+    for name in frame.columns:
+        columns.append(frame.get_column(name).rechunk())
+        frame = frame.drop(name)  # the column's chunks are freed as soon as its copy exists
+    return pl.DataFrame(columns)
 
 
 def new_ingest_id() -> str:
