@@ -11,6 +11,9 @@ thousand cleaner calls. A cell a cleaner cannot read becomes null plus an issue 
 and column; a row is quarantined only when it names no authority or no technology, or could not be split
 into the header's columns. ``rows_read = accepted + quarantined + duplicates`` for every file and overall.
 
+A CSV over ``readers.SLICED_ABOVE_BYTES`` goes through the same flow a slice at a time, each slice's
+responses held as compressed Parquet until the commit streams them into the part (``_normalise_in_slices``).
+
 All files of one ``ingest_files`` call are read and normalised before anything is written, then committed
 in one atomic, locked step: a file that cannot be read at all stops the whole run with the workspace
 untouched, and ``strict`` does the same for any quarantined row or warning.
