@@ -386,7 +386,12 @@ class _CachedAnalyses:
             technology_id=None if response_id else technology_id,
             as_of=None if response_id else as_of,
             workspace_hash=self.version(),
+            findings_cache=self._findings_cache(),
         )
+
+    def _findings_cache(self) -> Any:
+        """The workspace whose findings cache a report reads and fills (``build_report``); None: none."""
+        return None
 
     def command_flags(self) -> list[str]:
         return []
@@ -445,6 +450,9 @@ class WorkspaceData(_CachedAnalyses):
 
     def command_flags(self) -> list[str]:
         return ["--workspace", str(self.workspace.path)]
+
+    def _findings_cache(self) -> Any:
+        return self.workspace
 
     def _compute_findings(self) -> pl.DataFrame:
         """The findings from the workspace's cache (``mosaic.analyses.cache``: the same entry

@@ -765,6 +765,7 @@ def report(
         response_id=response_id,
         as_of=date,
         workspace_hash=store.content_hash(),
+        findings_cache=store,  # the next report on the same data and choices runs no check
     )
     # The default as-of date is only known once the report is built; the command states it explicitly,
     # except for a report of the data as it stands now (a dossier of an undated answer), which the builder

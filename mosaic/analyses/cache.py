@@ -7,9 +7,11 @@ them: the workspace's content hash, the checks, the as-of date, every parameter 
 map-level findings are recomputed on a new day) and the tool's version. A new ingest clears the cache;
 a damaged cache file fails its checksum and is rebuilt, never trusted.
 
-Only whole runs are cached. A run focused on some technologies or authorities reads the whole run's
+Whole runs are cached. A run focused on some technologies or authorities reads the whole run's
 cache when there is one and keeps the findings about them (what ``run_checks`` keeps), and otherwise
-runs focused, which is already fast.
+runs focused, which is already fast. Reports keep their focused runs too (``store_focused``), as a kind
+of their own (``FOCUSED_KIND``), so a run of theirs never evicts a whole run; ``mosaic.report.common``
+says why.
 """
 
 from __future__ import annotations
@@ -30,39 +32,60 @@ from mosaic.analyses.registry import CheckParams, resolve_check_ids, run_checks
 #: Bumped when the findings a run produces change shape or meaning without a version change.
 CACHE_FORMAT = 1
 
+#: The kind of derived table focused runs are kept as (``findings`` holds whole runs). Kinds are evicted
+#: separately, so a run of a report never pushes out the whole run the dashboard and ``mosaic analyse``
+#: read; the eight most recent are kept: the two runs (response- and map-level) of four reports.
+FOCUSED_KIND, FOCUSED_KEEP = "focusedfindings", 8
 
-def findings_key(content_hash: str, checks: Sequence[str], as_of: dt.date | None, params: CheckParams) -> str:
-    """The cache key of a whole run: a hash of everything that decides its findings."""
+
+def findings_key(
+    content_hash: str,
+    checks: Sequence[str],
+    as_of: dt.date | None,
+    params: CheckParams,
+    *,
+    technology_ids: Sequence[str] | None = None,
+    authority_ids: Sequence[str] | None = None,
+) -> str:
+    """The cache key of a run: a hash of everything that decides its findings. The focus (technologies,
+    authorities) counts only when given: a whole run's key is the same as before focused runs were kept."""
     settings = {k: v for k, v in dataclasses.asdict(params).items() if not k.startswith("focus_")}
-    payload = json.dumps(
-        {
-            "format": CACHE_FORMAT,
-            "tool": __version__,
-            "content": content_hash,
-            "checks": sorted(checks),
-            "as_of": as_of.isoformat() if as_of else None,
-            "params": settings,
-        },
-        sort_keys=True,
-        default=str,
-    )
+    decided = {
+        "format": CACHE_FORMAT,
+        "tool": __version__,
+        "content": content_hash,
+        "checks": sorted(checks),
+        "as_of": as_of.isoformat() if as_of else None,
+        "params": settings,
+    }
+    if technology_ids or authority_ids:
+        # As run_checks reads them: a set each, an empty one the same as none.
+        decided["focus"] = {
+            "technology_ids": sorted(set(technology_ids or ())),
+            "authority_ids": sorted(set(authority_ids or ())),
+        }
+    payload = json.dumps(decided, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
-def store_findings(workspace, key: str, run: tuple[pl.DataFrame, pl.DataFrame]) -> None:
-    """Keep a whole run as two derived tables: its findings naming their evidence list (``findings-<key>``)
-    and each distinct list once (``findingsevidence-<key>``), as ``key_evidence`` gives them. Storing the
-    lists nested in every finding took longer to write than the checks took to run."""
+def store_findings(
+    workspace, key: str, run: tuple[pl.DataFrame, pl.DataFrame], *, kind: str = "findings", keep: int | None = None
+) -> None:
+    """Keep a run as two derived tables: its findings naming their evidence list (``<kind>-<key>``) and
+    each distinct list once (``<kind>evidence-<key>``), as ``key_evidence`` gives them; of each kind the
+    ``keep`` most recent stay (default: the workspace's). Storing the lists nested in every finding took
+    longer to write than the checks took to run, and longer to read back too."""
     keyed, evidence_sets = run
-    workspace.write_derived(f"findingsevidence-{key}", evidence_sets)
-    workspace.write_derived(f"findings-{key}", keyed)
+    options = {} if keep is None else {"keep": keep}
+    workspace.write_derived(f"{kind}evidence-{key}", evidence_sets, **options)
+    workspace.write_derived(f"{kind}-{key}", keyed, **options)
 
 
-def load_findings(workspace, key: str) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+def load_findings(workspace, key: str, *, kind: str = "findings") -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """The run ``store_findings`` kept under ``key``, or None when either table is missing, damaged or of
     another schema: the run is then computed again."""
-    keyed = workspace.read_derived(f"findings-{key}")
-    evidence_sets = workspace.read_derived(f"findingsevidence-{key}") if keyed is not None else None
+    keyed = workspace.read_derived(f"{kind}-{key}")
+    evidence_sets = workspace.read_derived(f"{kind}evidence-{key}") if keyed is not None else None
     if keyed is None or evidence_sets is None:
         return None
     expected = [name for name in FINDING_SCHEMA.names() if name != "evidence"]
@@ -85,31 +108,46 @@ def cached_run(
     on_progress: Callable[[str, int, int], None] | None = None,
     run: Callable[..., pl.DataFrame] = run_checks,
     keep: Callable[[], bool] = lambda: True,
+    store_focused: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``run_checks`` over a workspace as ``key_evidence``'s pair (findings naming their evidence list,
     the lists once), served from the workspace's findings cache when the same run was made before.
 
     ``inputs`` may be a function giving them, so a cache hit never reads the responses. ``run`` computes a
     whole run on a miss (``run_checks``, or the dashboard's one check at a time); ``keep()`` says whether
-    that run may be cached (the dashboard's is not when a check failed). The evidence sets may
-    hold lists no kept finding cites after a focused read; readers join on ``evidence_id``."""
+    that run may be cached (the dashboard's is not when a check failed). ``store_focused``: a run focused
+    on technologies or authorities is kept too, under a key naming its focus (``FOCUSED_KIND``), and
+    read back by the same run; reports use it. The evidence sets may hold lists no kept finding cites
+    after a focused read; readers join on ``evidence_id``."""
     ids = resolve_check_ids(checks)
     params = params or CheckParams()
-    key = findings_key(workspace.content_hash(), ids, as_of, params)
-    found = load_findings(workspace, key)
+    content = workspace.content_hash()
+    is_focused = bool(technology_ids or authority_ids)
+    focused_key = (
+        findings_key(content, ids, as_of, params, technology_ids=technology_ids, authority_ids=authority_ids)
+        if is_focused and store_focused
+        else None
+    )
+    found = load_findings(workspace, focused_key, kind=FOCUSED_KIND) if focused_key else None
+    key = findings_key(content, ids, as_of, params)
+    if found is None:
+        found = load_findings(workspace, key)
     if found is None and sorted(ids) != sorted(resolve_check_ids(None)):
         # Some checks only (the graph's peer and self findings, say): the whole run has them too.
-        whole = load_findings(workspace, findings_key(workspace.content_hash(), resolve_check_ids(None), as_of, params))
+        whole = load_findings(workspace, findings_key(content, resolve_check_ids(None), as_of, params))
         if whole is not None:
             found = (whole[0].filter(pl.col("check").is_in(ids)), whole[1])
     if found is None:
         loaded = inputs() if callable(inputs) else inputs
-        if technology_ids or authority_ids:
-            focused = run(
+        if is_focused:
+            findings = run(
                 loaded, ids, as_of=as_of, params=params, technology_ids=technology_ids,
                 authority_ids=authority_ids, on_progress=on_progress,
             )  # fmt: skip
-            return key_evidence(focused)
+            focused = key_evidence(findings)
+            if focused_key and keep():
+                store_findings(workspace, focused_key, focused, kind=FOCUSED_KIND, keep=FOCUSED_KEEP)
+            return focused
         found = key_evidence(run(loaded, ids, as_of=as_of, params=params, on_progress=on_progress))
         if keep():
             store_findings(workspace, key, found)

@@ -2,7 +2,7 @@
 
 Public API (the CLI's ``mosaic report`` and the dashboard's export buttons call these):
 
-* ``build_report(inputs, *, kind, authority_id, technology_id, response_id, as_of, findings,
+* ``build_report(inputs, *, kind, authority_id, technology_id, response_id, as_of, findings, findings_cache,
   workspace_hash, command) -> ReportModel``: every number of the report, computed once;
 * ``dossier_response_id(inputs, authority_id, technology_id, as_of)``: the NCND a dossier is about;
 * ``render_report(model, fmt) -> bytes`` for ``fmt`` in html, pdf, md, json, csv, xlsx;

@@ -16,6 +16,7 @@ neutral: a report says what was public, where and when; it never says an NCND wa
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 
@@ -41,6 +42,7 @@ def build_report(
     command: str | None = None,
     generated_on: str | None = None,
     params: CheckParams | None = None,
+    findings_cache: Any = None,
 ) -> ReportModel:
     """Build a report model; the renderers turn it into HTML, PDF, Markdown, JSON, CSV or XLSX.
 
@@ -59,11 +61,14 @@ def build_report(
         command: the command that regenerates the report, stated in it (default: one built from the ids).
         generated_on: a generation date to print; none by default (byte-identical reruns).
         params: check parameters; ``today`` defaults to ``as_of`` so that nothing depends on the clock.
+        findings_cache: the workspace ``inputs`` came from: without ``findings``, the checks' findings
+            are read from its findings cache and kept there (``mosaic.analyses.cache``), the same report
+            byte for byte. None (default) runs the checks.
 
     Raises:
         MosaicError: nothing chosen, an unknown id, or a kind that does not fit the ids given.
     """
-    context = ReportContext(inputs, workspace_hash, command, generated_on)
+    context = ReportContext(inputs, workspace_hash, command, generated_on, findings_cache)
     if kind not in (None, "response", "technology", "authority"):
         raise MosaicError(f"unknown report kind {kind!r}; use response, technology or authority")
     if authority_id is not None:

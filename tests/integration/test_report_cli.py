@@ -91,3 +91,41 @@ def test_authority_without_ncnd_gets_a_report_that_says_so(workspace):
     done = mosaic("report", "-w", str(workspace), "-a", "Essex", "-t", "Platewatch 360", "-f", "md", "-o", "-")
     assert done.returncode == 0, done.stderr
     assert "Essex Police gave no neither-confirm-nor-deny answer on Platewatch 360" in done.stdout
+
+
+def test_a_second_report_on_the_same_workspace_reads_the_findings_cache(tmp_path, monkeypatch, capsysbinary):
+    # Issue 14: the first report keeps its findings in the workspace's derived/ folder; the same report
+    # again (in another format, as people do) runs no check and states the same findings.
+    import dataclasses
+
+    from mosaic.analyses import all_checks
+    from mosaic.analyses.registry import CHECKS
+    from mosaic.cli import main
+    from mosaic.ingest.pipeline import Registers, ingest_files
+    from mosaic.registry import load_authorities, load_technologies
+    from mosaic.store.workspace import Workspace
+
+    path = tmp_path / "ws"
+    registers = Registers(load_authorities(), load_technologies(sample=True))
+    assert ingest_files([FIXTURE_CSV], Workspace(path), registers=registers).committed
+
+    def report(fmt: str) -> bytes:
+        monkeypatch.setattr(
+            sys, "argv", ["mosaic", "report", "-w", str(path), "-t", "Cellshade Mini", "-f", fmt, "-o", "-"]
+        )
+        try:
+            main()
+        except SystemExit as exc:
+            assert not exc.code, capsysbinary.readouterr().err
+        return capsysbinary.readouterr().out
+
+    first = {fmt: report(fmt) for fmt in ("json", "md")}
+    assert len(list((path / "derived").glob("focusedfindings-*.parquet"))) == 2  # response- and map-level runs
+
+    def no_check(*_args):
+        raise AssertionError("a check ran on a cache hit")
+
+    for check_id, check in all_checks().items():
+        monkeypatch.setitem(CHECKS, check_id, dataclasses.replace(check, run=no_check))
+    assert {fmt: report(fmt) for fmt in ("md", "json")} == first
+    assert json.loads(first["json"])["findings"]  # the report has findings to state
