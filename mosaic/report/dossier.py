@@ -68,12 +68,14 @@ def response_dossier(
     cut_off = as_of or answered_on or (params.today if params is not None else today())
     relations = context.relations(technology_id)
     related_ids = relations.get_column("technology_id").to_list()
+    # Only findings about this authority (or about no authority: the map's) are used below, so the run is
+    # focused on it too: at 500,000 answers its response-level checks take 0.6 s instead of 4 s.
     findings = context.findings(
         given,
         as_of=cut_off,
         response_as_of=as_of,
         technology_ids=related_ids,
-        authority_ids=None,
+        authority_ids=[authority_id],
         params=params,
         map_now=is_now_view,
     )
