@@ -85,12 +85,18 @@ def stored(workspace: Workspace) -> dict[str, pl.DataFrame]:
     }
 
 
-@pytest.mark.parametrize("source", [REAL_ANSWERS, SAMPLE, "awkward", "empty line", "stray"])
+@pytest.mark.parametrize("source", [REAL_ANSWERS, SAMPLE, "awkward", "empty line", "stray", "windows-1252"])
 def test_ingest_in_slices_stores_exactly_what_ingest_of_the_whole_file_does(tmp_path, monkeypatch, source):
     if source in ("awkward", "empty line"):
         text = AWKWARD if source == "awkward" else WITH_AN_EMPTY_LINE
         source = tmp_path / "awkward.csv"
         source.write_text(text, encoding="utf-8")
+    elif source == "windows-1252":  # UTF-8 until a later slice: that slice fails, the file is read whole
+        source = tmp_path / "excel.csv"
+        rows = "".join(f"Kent Police,drones,NCND,row {i}\r\n" for i in range(60))
+        source.write_bytes(
+            ("Force,Technology,Outcome,Notes\r\n" + rows + "Essex Police,drones,No,café £5\r\n").encode("cp1252")
+        )
     elif source == "stray":
         source = tmp_path / "stray.csv"
         source.write_text('Force,Technology,Notes\nKent Police,drones,5" screen\nEssex Police,drones,"a\nb"\n' * 3)
