@@ -269,16 +269,9 @@ def _read_utf8_directly(name: str, data: bytes, default_delimiter: str) -> tuple
     UTF-16 BOM, NUL bytes, a sample that is not UTF-8, a parse polars cannot vouch for) returns
     ``(None, fast_parse_failed)`` and the caller takes the general path, which decides as before.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:8192]:
+    delimiter = _utf8_delimiter(data, default_delimiter)
+    if delimiter is None:
         return None, False
-    head = data[:_SNIFF_BYTES]
-    whole = len(head) == len(data)
-    try:
-        # The incremental decoder holds back a character cut at the end of ``head`` instead of failing.
-        head_text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=whole)
-    except UnicodeDecodeError:
-        return None, False
-    delimiter = _sniff_sample(head_text[:_SNIFF_CHARS], len(head_text) > _SNIFF_CHARS, default_delimiter)
     utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     records = _fast_parse(utf8, delimiter)
     if records is None:
@@ -286,9 +279,27 @@ def _read_utf8_directly(name: str, data: bytes, default_delimiter: str) -> tuple
     header_row = records.row(0)
     body = records.slice(1)
     table = _assemble(name, list(header_row), body, first_row=2, encoding="utf-8", delimiter=delimiter)
-    # A non-breaking space is C2 A0 in UTF-8: a file without any A0 byte (one cheap count) has none.
-    has_nbsp = _count_bytes(utf8, "\xa0")[0] > 0 and "\u00a0".encode() in utf8
-    return replace(table, has_nbsp=has_nbsp), False
+    return replace(table, has_nbsp=_has_nbsp(utf8)), False
+
+
+def _utf8_delimiter(data: bytes | mmap.mmap, default: str) -> str | None:
+    """The delimiter clevercsv finds in the start of ``data`` when that start is UTF-8 text; None for a
+    UTF-16 BOM, NUL bytes or a start that is not UTF-8 (only the sniffing sample is decoded)."""
+    head = data[:_SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:8192]:
+        return None
+    try:
+        # The incremental decoder holds back a character cut at the end of ``head`` instead of failing.
+        head_text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(head) == len(data))
+    except UnicodeDecodeError:
+        return None
+    return _sniff_sample(head_text[:_SNIFF_CHARS], len(head_text) > _SNIFF_CHARS, default)
+
+
+def _has_nbsp(utf8: bytes) -> bool:
+    """Whether UTF-8 text holds a non-breaking space (C2 A0): text without any A0 byte (one cheap count)
+    has none, and only otherwise is the pair searched for."""
+    return _count_bytes(utf8, "\xa0")[0] > 0 and "\u00a0".encode() in utf8
 
 
 class NotChunkable(Exception):
@@ -316,15 +327,11 @@ def read_chunks(path: Path, chunk_bytes: int | None = None) -> Iterator[tuple[Ra
 
 def _chunks(path: Path, chunk_bytes: int, *, default_delimiter: str) -> Iterator[tuple[RawTable, float]]:
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        head = data[:_SNIFF_BYTES]
-        if head.startswith((b"\xff\xfe", b"\xfe\xff", _ZIP_MAGIC, _OLE_MAGIC)) or b"\x00" in head[:8192]:
+        is_workbook = data[: len(_OLE_MAGIC)].startswith((_ZIP_MAGIC, _OLE_MAGIC))
+        delimiter = None if is_workbook else _utf8_delimiter(data, default_delimiter)
+        if delimiter is None:
             raise NotChunkable
-        try:
-            head_text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-        except UnicodeDecodeError:
-            raise NotChunkable from None
-        delimiter = _sniff_sample(head_text[:_SNIFF_CHARS], len(head_text) > _SNIFF_CHARS, default_delimiter)
-        start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+        start = 3 if data[:3] == b"\xef\xbb\xbf" else 0
         header_end = _record_end(data, start, start)
         header = data[start:header_end]
         if not header.endswith(b"\n"):
@@ -342,7 +349,7 @@ def _chunks(path: Path, chunk_bytes: int, *, default_delimiter: str) -> Iterator
                 path.name, list(records.row(0)), body, first_row=first_row, encoding="utf-8",
                 delimiter=delimiter, allow_empty=True,
             )  # fmt: skip
-            has_nbsp = _count_bytes(chunk, "\xa0")[0] > 0 and "\u00a0".encode() in chunk
+            has_nbsp = _has_nbsp(chunk)
             del chunk, records, body
             data.madvise(
                 mmap.MADV_DONTNEED, position - position % mmap.PAGESIZE, end - position + position % mmap.PAGESIZE
