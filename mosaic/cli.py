@@ -469,6 +469,7 @@ def analyse(
     )
     from mosaic.analyses.cache import cached_run
     from mosaic.analyses.findings import with_evidence
+    from mosaic.present.findings_out import in_reading_order
 
     if format_ not in _ANALYSE_FORMATS:
         raise MappingError(f"--format {format_!r}: use {', '.join(_ANALYSE_FORMATS)}")
@@ -476,23 +477,33 @@ def analyse(
         raise MappingError("--format parquet writes files: give -o NAME.parquet")
     date = parse_date_option(as_of, "--as-of")
     store = _open_workspace(workspace)
-    inputs = AnalysisInputs.from_workspace(store)
     from mosaic.present.labels import order_checks, severity_rank
 
     checks = order_checks(resolve_check_ids(check))
-    technology_ids = resolve_technology_ids(technology, inputs.technologies, inputs.responses) if technology else None
-    authority_ids = resolve_authority_ids(authority, inputs.authorities, inputs.responses) if authority else None
+    # The responses are read only when needed (names to resolve, or no cached run), and handed over rather
+    # than kept here: they are freed once the run is made, before it is written.
+    held = [AnalysisInputs.from_workspace(store)] if technology or authority else []
+    if held:
+        inputs = held[0]
+        technology_ids = (
+            resolve_technology_ids(technology, inputs.technologies, inputs.responses) if technology else None
+        )
+        authority_ids = resolve_authority_ids(authority, inputs.authorities, inputs.responses) if authority else None
+        del inputs
+    else:
+        technology_ids = authority_ids = None
     with _progress() as progress:
         task = progress.add_task("analysing", total=len(checks))
         # A whole run is kept in the workspace's findings cache; the next run on the same data reads it.
         keyed_run = cached_run(
             store,
-            inputs,
+            lambda: held.pop() if held else AnalysisInputs.from_workspace(store),
             checks,
             as_of=date,
             technology_ids=technology_ids,
             authority_ids=authority_ids,
             on_progress=lambda name, done, total: progress.update(task, completed=done, description=f"check {name}"),
+            order=in_reading_order,  # stored as written: writing it then sorts nothing
         )
     if format_ in ("json", "ndjson", "parquet"):
         # Written as stored: findings naming their evidence list, each list once.
@@ -575,11 +586,14 @@ def _write_findings(findings, format_: str, output: Path | None, header: dict) -
     from mosaic.store.files import open_atomically
 
     if format_ == "parquet":
-        from mosaic.store.files import write_atomically
+        # Polars writes each file itself (to a temporary path, renamed into place): a million findings
+        # encoded into a Python buffer first took 740 MB more.
+        from mosaic.store.files import write_parquet_atomically
 
-        found, evidence = findings_out.parquet_files(findings, header)
-        for path, data in ((output, found), (findings_out.evidence_path(Path(output)), evidence)):
-            write_atomically(path, data)
+        tables = findings_out.parquet_tables(findings)
+        options = findings_out.parquet_options(header)
+        for path, table in zip((Path(output), findings_out.evidence_path(Path(output))), tables, strict=True):
+            write_parquet_atomically(path, table, **options)
             err.print(f"wrote {path}", markup=False, highlight=False)
         return
     write = findings_out.write_json if format_ == "json" else findings_out.write_ndjson

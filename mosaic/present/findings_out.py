@@ -26,7 +26,9 @@ finding's evidence inline, as the reports use it.
 from __future__ import annotations
 
 import io
+import itertools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -66,20 +68,44 @@ def check_metrics(findings: pl.DataFrame) -> dict[tuple[str, str], list[str]]:
 SCOPE_ORDER: dict[str, int] = {"response": 0, "authority": 1, "technology": 2, "region": 3}
 
 
-def in_reading_order(findings: pl.DataFrame) -> pl.DataFrame:
-    """Findings in one fixed order (check order, scope, strongest first, then technology, authority, date, id and
-    sentence): the same data writes the same bytes, whatever order the checks' group-bys produced."""
-    return findings.sort(
+#: What findings are ordered by, after the check, scope and severity ranks: the same data writes the same bytes.
+_ORDER_TAIL: tuple[str, ...] = ("technology_id", "authority_id", "response_date", "response_id", "summary")
+
+
+def _reading_order_keys() -> list[pl.Expr]:
+    return [
         check_rank(),
         pl.col("scope").replace_strict(SCOPE_ORDER, default=len(SCOPE_ORDER), return_dtype=pl.Int64),
         severity_rank(),
-        "technology_id",
-        "authority_id",
-        "response_date",
-        "response_id",
-        "summary",
-        nulls_last=True,
-    )
+        *(pl.col(name) for name in _ORDER_TAIL),
+    ]
+
+
+def in_reading_order(findings: pl.DataFrame) -> pl.DataFrame:
+    """Findings in one fixed order (check order, scope, strongest first, then technology, authority, date, id and
+    sentence): the same data writes the same bytes, whatever order the checks' group-bys produced.
+
+    Findings already in that order (a run the CLI stored, see ``cached_run``'s ``order``) are returned as
+    they are: each row is compared with the next, which holds a few flags rather than a sorted copy.
+    Sorting a million findings copied every one of them (900 MB) even when none moved."""
+    keys = _reading_order_keys()
+    if findings.height < 2 or findings.select(_follows_in_order(keys).all()).item():
+        return findings
+    return findings.sort(keys, nulls_last=True, maintain_order=True)
+
+
+def _follows_in_order(keys: list[pl.Expr]) -> pl.Expr:
+    """Per row: whether the next row comes after it (or ties) by ``keys``, nulls last; the last row is
+    true. Built from the last key backwards: a row precedes the next when its first differing key is
+    smaller."""
+    in_order: pl.Expr | None = None
+    for key in reversed(keys):
+        following = key.shift(-1)
+        before = (key.is_not_null() & following.is_null()) | (key < following).fill_null(False)
+        same = key.eq_missing(following)
+        in_order = (before | same) if in_order is None else (before | (same & in_order))
+    assert in_order is not None
+    return in_order | (pl.int_range(pl.len()) == pl.len() - 1)
 
 
 def _prepared(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -92,9 +118,9 @@ def _prepared(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame]) -> tuple[pl
     return keyed, order.join(evidence, on="evidence_id", how="left", maintain_order="left")
 
 
-def _records(findings: pl.DataFrame, metrics_of: dict[tuple[str, str], list[str]]) -> list[pl.DataFrame]:
-    """One frame per check and scope (in reading order), each with only its own metrics, NaN as null."""
-    frames = []
+def _records(findings: pl.DataFrame, metrics_of: dict[tuple[str, str], list[str]]) -> Iterator[pl.DataFrame]:
+    """One frame per check and scope (in reading order), each with only its own metrics, NaN as null: made
+    one at a time as they are written, so only one kind's copy is ever held."""
     kinds = findings.select("check", "scope").unique(maintain_order=True).iter_rows()
     for check_id, scope in kinds:
         names = metrics_of[(check_id, scope)]
@@ -108,15 +134,12 @@ def _records(findings: pl.DataFrame, metrics_of: dict[tuple[str, str], list[str]
                 for name in names
             ]
         )
-        frames.append(
-            findings.filter((pl.col("check") == check_id) & (pl.col("scope") == scope)).select(
-                *FINDING_COLUMNS,
-                (own if names else pl.lit({}, pl.Struct({}))).alias("metrics"),
-                "evidence_count",
-                "evidence_id",
-            )
+        yield findings.filter((pl.col("check") == check_id) & (pl.col("scope") == scope)).select(
+            *FINDING_COLUMNS,
+            (own if names else pl.lit({}, pl.Struct({}))).alias("metrics"),
+            "evidence_count",
+            "evidence_id",
         )
-    return frames
 
 
 #: Rows written per piece: a million findings make a gigabyte of JSON, never held in memory at once.
@@ -160,11 +183,10 @@ def write_ndjson(
     per evidence set; each line says which it is in ``record``."""
     keyed, evidence = _prepared(run)
     stream.write(json.dumps({"record": "run", **header}, ensure_ascii=False).encode("utf-8") + b"\n")
-    pieces = [
-        frame.select(pl.lit("finding").alias("record"), pl.all()) for frame in _records(keyed, check_metrics(keyed))
-    ]
-    pieces.append(evidence.select(pl.lit("evidence_set").alias("record"), pl.all()))
-    for frame in pieces:
+    pieces = itertools.chain(_records(keyed, check_metrics(keyed)), [evidence])
+    for piece in pieces:
+        kind = "evidence_set" if piece is evidence else "finding"
+        frame = piece.select(pl.lit(kind).alias("record"), pl.all())
         for offset in range(0, frame.height, CHUNK_ROWS):
             buffer = io.BytesIO()
             frame.slice(offset, CHUNK_ROWS).write_ndjson(buffer)
@@ -176,13 +198,13 @@ def evidence_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.evidence{path.suffix or '.parquet'}")
 
 
-def parquet_files(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame], header: dict[str, Any]) -> tuple[bytes, bytes]:
-    """The findings as two Parquet files' bytes: the findings, then the evidence sets (written to
-    ``NAME.parquet`` and ``evidence_path(NAME.parquet)`` by the caller).
+def parquet_tables(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The findings as the two Parquet files hold them: the findings (to ``NAME.parquet``), then the
+    evidence sets (to ``evidence_path(NAME.parquet)``); the caller writes them with ``parquet_options``.
 
     Parquet has one schema per file, so the metrics column holds the metrics of every check present (a
-    finding's other checks' fields are null, which Parquet stores in a bit); ``header`` goes into the
-    files' key-value metadata under ``mosaic``. Zstandard-compressed, a million findings take megabytes."""
+    finding's other checks' fields are null, which Parquet stores in a bit). Zstandard-compressed, a
+    million findings take megabytes."""
     keyed, evidence = _prepared(run)
     reported = {name for names in check_metrics(keyed).values() for name in names}
     used = [name for name in METRICS if name in reported]
@@ -194,10 +216,10 @@ def parquet_files(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame], header:
         "evidence_count",
         "evidence_id",
     )
-    metadata = {"mosaic": json.dumps(header, ensure_ascii=False)}
-    files = []
-    for frame in (table, evidence):
-        buffer = io.BytesIO()
-        frame.write_parquet(buffer, compression="zstd", statistics=False, metadata=metadata)
-        files.append(buffer.getvalue())
-    return files[0], files[1]
+    return table, evidence
+
+
+def parquet_options(header: dict[str, Any]) -> dict[str, Any]:
+    """``write_parquet`` options for both findings files: ``header`` goes into the files' key-value metadata
+    under ``mosaic``."""
+    return {"compression": "zstd", "statistics": False, "metadata": {"mosaic": json.dumps(header, ensure_ascii=False)}}

@@ -254,3 +254,13 @@ def test_full_and_read_only_disks_are_one_line_and_change_nothing(small_disk, tm
         ] == f"mosaic: error: cannot write workspace {target}: Read-only file system"
     assert files(folder) == before
     assert run(capsys, monkeypatch, "check", "-w", str(folder))[0] == 0
+
+
+def test_findings_files_on_a_full_disk_are_one_line_and_leave_nothing(small_disk, workspace, capsys, monkeypatch):
+    """Polars writes the Parquet findings files itself: a full disk is the same one line as any other
+    write, and neither a part-written file nor a temporary one is left behind."""
+    target = small_disk / "found.parquet"
+    (small_disk / "filler").write_bytes(b"\0" * 92_000)  # leaves one page: less than the findings need
+    code, _, err = run(capsys, monkeypatch, "analyse", "-w", str(workspace), "-f", "parquet", "-o", str(target))
+    assert (code, len(err)) == (2, 1) and err[0].endswith("No space left on device"), err
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]

@@ -4,6 +4,7 @@ cleared by an ingest, and a focused run served from it keeps exactly what a focu
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -159,3 +160,31 @@ def test_another_engine_reads_the_workspace_and_its_cached_findings(workspace):
     )
     assert by_check == dict(found.group_by("check").len().iter_rows())
     assert isinstance(first_item, str) and first_item and unmatched == 0  # items read as text; every list found
+
+
+@pytest.mark.parametrize("source", ["sample", "real answers"])
+def test_keying_check_by_check_gives_what_keying_the_whole_run_gives(tmp_path, source):
+    """``keyed_checks`` (what a whole run now stores) keys each check's findings as they are made: the same
+    findings and the same distinct lists as keying the finished run at once (the checks' own row order varies
+    from run to run, so both are compared in reading order)."""
+    from mosaic.analyses.cache import keyed_checks
+    from mosaic.analyses.findings import key_evidence
+    from mosaic.analyses.registry import resolve_check_ids
+
+    path = sample_path("responses.csv") if source == "sample" else Path(__file__).parents[2] / "realdata/answers.csv"
+    target = Workspace(tmp_path / "ws")
+    registers = Registers.with_sample() if source == "sample" else None
+    assert ingest_files([path], target, registers=registers).committed
+    inputs = AnalysisInputs.from_workspace(target)
+    params = CheckParams(today=TODAY)
+    checks = resolve_check_ids(None)
+    progress = []
+    keyed, evidence_sets = keyed_checks(
+        inputs, checks, params=params, on_progress=lambda name, done, total: progress.append((name, done))
+    )
+    whole_keyed, whole_sets = key_evidence(run_checks(inputs, checks, params=params))
+    assert keyed.height > 0 and evidence_sets.height > 0
+    assert in_reading_order(keyed).equals(in_reading_order(whole_keyed))
+    assert evidence_sets.sort("evidence_id").equals(whole_sets.sort("evidence_id"))
+    assert evidence_sets.get_column("evidence_id").is_unique().all()
+    assert progress == [*((name, done) for done, name in enumerate(checks)), ("", len(checks))]

@@ -131,3 +131,23 @@ def test_lock_timeout_is_a_clear_error(tmp_path):
     with FileLock(str(tmp_path / "ws" / ".lock")):
         with pytest.raises(WorkspaceError, match="is busy"):
             ws.commit(responses(["a"]), issues([]), quarantine([]), {})
+
+
+def test_reading_keeps_every_value_in_one_chunk_per_column_and_empty_columns_hold_no_memory(tmp_path):
+    """``Workspace.read`` joins the parts' chunks and replaces a column with no value at all by a null column;
+    what it returns equals what the parts hold."""
+    from mosaic.ingest.pipeline import Registers, ingest_files
+    from mosaic.resources import sample_path
+
+    workspace = Workspace(tmp_path / "ws")
+    assert ingest_files([sample_path("responses.csv")], workspace, registers=Registers.with_sample()).committed
+    read = workspace.read("responses")
+    assert read.equals(workspace.scan("responses").collect())
+    assert all(read.get_column(name).n_chunks() == 1 for name in read.columns)
+    empty = [name for name in read.columns if read.get_column(name).null_count() == read.height]
+    assert "harm_statement" in empty and read.schema["harm_statement"] == pl.String
+    from mosaic.store.workspace import _contiguous
+
+    chunked = pl.concat([read.head(10), read.slice(10)], rechunk=False)
+    assert chunked.get_column("response_id").n_chunks() == 2
+    assert _contiguous(chunked).equals(read)

@@ -10,6 +10,7 @@ import os
 import stat
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from mosaic.errors import WorkspaceError
@@ -400,3 +401,27 @@ def test_a_new_folder_holding_only_leftovers_of_a_killed_first_ingest_is_usable(
     commit(ws, ["a"])
     assert ws.check().ok and ws.check().leftovers == []
     assert sorted(p.name for p in folder.iterdir()) == [".lock", "manifest.json", "parts"]
+
+
+def test_a_part_the_writer_cut_short_is_never_sealed(tmp_path, monkeypatch):
+    """Polars writes parts itself and may not report a full disk: a part without its footer (or with fewer
+    rows than were given) is one clear error and the workspace stays as it was."""
+    ws = Workspace(tmp_path / "ws")
+    commit(ws, ["a"])
+    before = state(ws.path)
+    real_write = pl.DataFrame.write_parquet
+
+    def cut_short(self, file, **options):
+        real_write(self, file, **options)
+        with open(file, "rb+") as handle:  # what a full disk leaves: the start of the file only
+            handle.truncate(max(os.fstat(handle.fileno()).st_size // 2, 1))
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", cut_short)
+    with pytest.raises(WorkspaceError, match=r"cannot write workspace .*not written whole"):
+        commit(ws, ["b"])
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", real_write)
+    # A part already in place is unreferenced (the manifest never named it) until the next writer removes it.
+    assert {k: v for k, v in state(ws.path).items() if not k.startswith("parts/") or k in before} == before
+    assert sorted(ws.responses().get_column("response_id")) == ["a"]
+    commit(ws, ["c"])
+    assert ws.check().ok and ws.check().leftovers == []
