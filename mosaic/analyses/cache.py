@@ -20,14 +20,18 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import polars as pl
 
 from mosaic import __version__
-from mosaic.analyses.findings import FINDING_SCHEMA, empty_findings, key_evidence, with_evidence
+from mosaic.analyses.findings import FINDING_SCHEMA, compact_metrics, empty_findings, key_evidence, with_evidence
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.registry import CheckParams, resolve_check_ids, run_checks
+
+LOG = logging.getLogger(__name__)
 
 #: Bumped when the findings a run produces change shape or meaning without a version change.
 CACHE_FORMAT = 1
@@ -84,7 +88,7 @@ def store_findings(
 def load_findings(workspace, key: str, *, kind: str = "findings") -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """The run ``store_findings`` kept under ``key``, or None when either table is missing, damaged or of
     another schema: the run is then computed again."""
-    keyed = workspace.read_derived(f"{kind}-{key}")
+    keyed = workspace.read_derived(f"{kind}-{key}", collect=_read_by_check)
     evidence_sets = workspace.read_derived(f"{kind}evidence-{key}") if keyed is not None else None
     if keyed is None or evidence_sets is None:
         return None
@@ -97,11 +101,12 @@ def load_findings(workspace, key: str, *, kind: str = "findings") -> tuple[pl.Da
 
 
 def keyed_checks(
-    inputs: AnalysisInputs,
+    inputs: AnalysisInputs | Callable[[], AnalysisInputs],
     checks: Sequence[str],
     *,
     on_progress: Callable[[str, int, int], None] | None = None,
     order: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+    scratch: Callable[[str], Path | None] | None = None,
     **options,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``key_evidence(run_checks(inputs, checks, **options))``, made one check at a time: each check's
@@ -111,21 +116,62 @@ def keyed_checks(
 
     ``order`` sorts each check's keyed findings as they are made (the CLI's reading order, with the checks
     given in that order): the run is then stored in the order it is written in, and writing it never
-    sorts a million findings again."""
-    keyed, evidence_sets = [], []
-    for index, check_id in enumerate(checks):
+    sorts a million findings again.
+
+    ``scratch(name)`` gives a temporary file (the workspace's, see ``Workspace.scratch_file``) or None:
+    each check's keyed findings are set down there while the next checks run and read back once the
+    inputs are let go (``inputs`` given as a function, so nothing else holds them). At a million answers
+    the findings kept so far (up to 950 MB) and the responses (700 MB) were otherwise held together."""
+    loaded = inputs() if callable(inputs) else inputs
+    keyed: list[pl.DataFrame | Path] = []
+    evidence_sets = []
+    try:
+        for index, check_id in enumerate(checks):
+            if on_progress:
+                on_progress(check_id, index, len(checks))
+            findings, sets = key_evidence(run_checks(loaded, [check_id], **options))
+            findings = order(findings) if order else findings
+            keyed.append(_set_down(findings, scratch(check_id) if scratch else None))
+            evidence_sets.append(sets)
+            del findings, sets  # a check set down is not held while the next one runs
+        del loaded  # from here only the findings are needed
         if on_progress:
-            on_progress(check_id, index, len(checks))
-        findings, sets = key_evidence(run_checks(inputs, [check_id], **options))
-        keyed.append(order(findings) if order else findings)
-        evidence_sets.append(sets)
-    if on_progress:
-        on_progress("", len(checks), len(checks))
-    if not keyed:
-        return key_evidence(empty_findings())
-    # Two checks may cite the same list (the same earlier answers): it is kept once, where first cited.
-    distinct = pl.concat(evidence_sets).unique("evidence_id", keep="first", maintain_order=True)
-    return pl.concat(keyed), distinct
+            on_progress("", len(checks), len(checks))
+        if not keyed:
+            return key_evidence(empty_findings())
+        # Two checks may cite the same list (the same earlier answers): it is kept once, where first cited.
+        distinct = pl.concat(evidence_sets).unique("evidence_id", keep="first", maintain_order=True)
+        frames = [compact_metrics(pl.read_parquet(item) if isinstance(item, Path) else item) for item in keyed]
+        return pl.concat(frames), distinct
+    finally:
+        for item in keyed:
+            if isinstance(item, Path):
+                item.unlink(missing_ok=True)
+
+
+def _set_down(findings: pl.DataFrame, file: Path | None) -> pl.DataFrame | Path:
+    """``findings`` written to ``file`` (the path is returned), or kept as they are when there is no file or
+    it cannot be written (a read-only workspace: the run then simply holds them)."""
+    if file is None:
+        return findings
+    try:
+        findings.write_parquet(file, compression="zstd", compression_level=1)
+        return file
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        LOG.warning("cannot set findings down in %s (%s): keeping them in memory", file, exc)
+        file.unlink(missing_ok=True)
+        return findings
+
+
+def _read_by_check(table: pl.LazyFrame) -> pl.DataFrame:
+    """A stored run read one check at a time, each check's unset metrics taking no memory
+    (``compact_metrics``), in the stored order. A run whose checks' rows are not each together (not one
+    this module stored) is read whole."""
+    checks = table.select(pl.col("check").unique(maintain_order=True)).collect().get_column("check")
+    runs = table.select(pl.col("check").rle_id().max()).collect().item()
+    if checks.len() == 0 or runs != checks.len() - 1:
+        return table.collect()
+    return pl.concat([compact_metrics(table.filter(pl.col("check") == check_id).collect()) for check_id in checks])
 
 
 def cached_run(
@@ -172,7 +218,8 @@ def cached_run(
         if whole is not None:
             found = (whole[0].filter(pl.col("check").is_in(ids)), whole[1])
     if found is None:
-        loaded = inputs() if callable(inputs) else inputs
+        # ``keyed_checks`` loads the inputs itself, so it can let them go before the findings are read back.
+        loaded = inputs if run is None else (inputs() if callable(inputs) else inputs)
         if is_focused:
             focus = {"technology_ids": technology_ids, "authority_ids": authority_ids}
             focused = _keyed_run(
@@ -181,7 +228,11 @@ def cached_run(
             if focused_key and keep():
                 store_findings(workspace, focused_key, focused, kind=FOCUSED_KIND, keep=FOCUSED_KEEP)
             return focused
-        found = _keyed_run(run, loaded, ids, as_of=as_of, params=params, on_progress=on_progress, order=order)
+        del inputs
+        found = _keyed_run(
+            run, loaded, ids, as_of=as_of, params=params, on_progress=on_progress, order=order,
+            scratch=workspace.scratch_file,
+        )  # fmt: skip
         if keep():
             store_findings(workspace, key, found)
     elif on_progress:
@@ -195,11 +246,17 @@ def cached_run(
 
 
 def _keyed_run(
-    run: Callable[..., pl.DataFrame] | None, inputs: AnalysisInputs, ids: Sequence[str], *, order=None, **options
+    run: Callable[..., pl.DataFrame] | None,
+    inputs: AnalysisInputs | Callable[[], AnalysisInputs],
+    ids: Sequence[str],
+    *,
+    order=None,
+    scratch=None,
+    **options,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The run as ``key_evidence``'s pair: ``keyed_checks`` unless the caller gave its own ``run``."""
     if run is None:
-        return keyed_checks(inputs, ids, order=order, **options)
+        return keyed_checks(inputs, ids, order=order, scratch=scratch, **options)
     return key_evidence(run(inputs, ids, **options))
 
 

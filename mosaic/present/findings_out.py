@@ -120,9 +120,12 @@ def _prepared(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame]) -> tuple[pl
 
 def _records(findings: pl.DataFrame, metrics_of: dict[tuple[str, str], list[str]]) -> Iterator[pl.DataFrame]:
     """One frame per check and scope (in reading order), each with only its own metrics, NaN as null: made
-    one at a time as they are written, so only one kind's copy is ever held."""
-    kinds = findings.select("check", "scope").unique(maintain_order=True).iter_rows()
-    for check_id, scope in kinds:
+    one at a time as they are written.
+
+    In reading order each kind's findings are one run of rows, taken as a slice (no copy) before its own
+    metrics are picked out; filtering the frame instead copied every metric of every finding of the kind,
+    the unset ones included."""
+    for (check_id, scope), piece in _kinds(findings):
         names = metrics_of[(check_id, scope)]
         own = pl.struct(
             [
@@ -134,12 +137,29 @@ def _records(findings: pl.DataFrame, metrics_of: dict[tuple[str, str], list[str]
                 for name in names
             ]
         )
-        yield findings.filter((pl.col("check") == check_id) & (pl.col("scope") == scope)).select(
+        yield piece.select(
             *FINDING_COLUMNS,
             (own if names else pl.lit({}, pl.Struct({}))).alias("metrics"),
             "evidence_count",
             "evidence_id",
         )
+
+
+def _kinds(findings: pl.DataFrame) -> Iterator[tuple[tuple[str, str], pl.DataFrame]]:
+    """Each (check, scope) with its findings, in order of first appearance: slices when each kind's rows are
+    together (findings in reading order), else filtered copies."""
+    runs = (
+        findings.select("check", "scope")
+        .with_row_index("start")
+        .group_by(pl.struct("check", "scope").rle_id().alias("run"), maintain_order=True)
+        .agg(pl.col("check").first(), pl.col("scope").first(), pl.col("start").first(), pl.len().alias("rows"))
+    )
+    if runs.select(pl.struct("check", "scope").is_unique().all()).item():
+        for check_id, scope, start, rows in runs.select("check", "scope", "start", "rows").iter_rows():
+            yield (check_id, scope), findings.slice(start, rows)
+        return
+    for check_id, scope in runs.select("check", "scope").unique(maintain_order=True).iter_rows():
+        yield (check_id, scope), findings.filter((pl.col("check") == check_id) & (pl.col("scope") == scope))
 
 
 #: Rows written per piece: a million findings make a gigabyte of JSON, never held in memory at once.

@@ -233,11 +233,15 @@ class Workspace:
 
     # --- derived tables ----------------------------------------------------------------------------
 
-    def read_derived(self, name: str) -> pl.DataFrame | None:
+    def read_derived(
+        self, name: str, *, collect: Callable[[pl.LazyFrame], pl.DataFrame] | None = None
+    ) -> pl.DataFrame | None:
         """A derived table (``write_derived``) if it is there and its bytes match their checksum, else None.
 
         Derived tables (the findings cache) are rebuilt from the parts whenever they are missing, stale
-        or damaged: never trusted unverified, never a reason to fail."""
+        or damaged: never trusted unverified, never a reason to fail. ``collect`` turns the verified table
+        (a scan of its bytes) into the frame, for a reader that builds it a piece at a time; by default it
+        is read whole, one chunk per column."""
         data_file, sum_file = self._derived_files(name)
         try:
             expected = json.loads(sum_file.read_text(encoding="utf-8"))
@@ -245,6 +249,8 @@ class Workspace:
             if hashlib.sha256(data).hexdigest() != expected.get("sha256"):
                 LOG.warning("derived table %s does not match its checksum: rebuilding it", data_file)
                 return None
+            if collect is not None:
+                return collect(pl.scan_parquet(io.BytesIO(data)))
             return _contiguous(pl.read_parquet(io.BytesIO(data)))
         except FileNotFoundError:
             return None
@@ -295,6 +301,18 @@ class Workspace:
             LOG.warning("cannot cache %s in %s (%s)", name, folder, exc)
         finally:
             temporary.unlink(missing_ok=True)
+
+    def scratch_file(self, label: str) -> Path | None:
+        """A new temporary file name in ``derived/`` for work in progress (a run's findings set down while
+        the next checks run), or None when the folder cannot be made (a read-only workspace). The caller
+        removes it; one left by a process that died is removed an hour later by ``write_derived``."""
+        folder = self.path / DERIVED
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError:
+            return None
+        safe = re.sub(r"[^a-z0-9_]+", "_", label.lower())[:40]
+        return folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}-{safe}.parquet"
 
     def _derived_files(self, name: str) -> tuple[Path, Path]:
         if not re.fullmatch(r"[a-z0-9_]+-[0-9a-f]+", name):

@@ -188,3 +188,53 @@ def test_keying_check_by_check_gives_what_keying_the_whole_run_gives(tmp_path, s
     assert evidence_sets.sort("evidence_id").equals(whole_sets.sort("evidence_id"))
     assert evidence_sets.get_column("evidence_id").is_unique().all()
     assert progress == [*((name, done) for done, name in enumerate(checks)), ("", len(checks))]
+    # Set down in the workspace while the next checks run, then read back: the same run, no file left.
+    made = []
+
+    def scratch(label):
+        made.append(target.scratch_file(label))
+        return made[-1]
+
+    set_down, set_down_sets = keyed_checks(
+        lambda: AnalysisInputs.from_workspace(target), checks, params=params, scratch=scratch
+    )
+    assert len(made) == len(checks) and all(path.parent == target.path / "derived" for path in made)
+    assert in_reading_order(set_down).equals(in_reading_order(keyed))
+    assert set_down_sets.sort("evidence_id").equals(evidence_sets.sort("evidence_id"))
+    assert not any(path.exists() for path in made)
+
+
+def test_findings_that_cannot_be_set_down_are_kept_in_memory(workspace, caplog):
+    from mosaic.analyses.cache import keyed_checks
+
+    params = CheckParams(today=TODAY)
+    inputs = AnalysisInputs.from_workspace(workspace)
+    missing = workspace.path / "no-such-folder" / "x.parquet"  # a write that fails, as on a read-only disk
+    kept, _ = keyed_checks(inputs, ["timeliness", "ncnd_limb"], params=params, scratch=lambda label: missing)
+    alone, _ = keyed_checks(inputs, ["timeliness", "ncnd_limb"], params=params)
+    assert kept.height > 0 and in_reading_order(kept).equals(in_reading_order(alone))
+    assert "cannot set findings down" in caplog.text
+
+
+def test_unset_metrics_are_dropped_from_memory_not_from_the_findings(workspace):
+    """``compact_metrics`` keeps every value; a run read back check by check equals the run stored, in
+    order, with every column chunked alike (one chunk per check)."""
+    from mosaic.analyses.cache import _read_by_check, keyed_checks
+    from mosaic.analyses.findings import compact_metrics
+    from mosaic.analyses.registry import resolve_check_ids
+
+    keyed, _ = keyed_checks(
+        AnalysisInputs.from_workspace(workspace), resolve_check_ids(None), params=CheckParams(today=TODAY)
+    )
+    for check_id in keyed.get_column("check").unique():
+        one = keyed.filter(pl.col("check") == check_id)
+        assert compact_metrics(one).equals(one)
+    path = workspace.path / "run.parquet"
+    keyed.write_parquet(path, row_group_size=1000)  # several row groups: the reader gives several chunks
+    read = _read_by_check(pl.scan_parquet(path))
+    assert read.equals(keyed)
+    checks = keyed.get_column("check").n_unique()
+    assert {read.get_column(name).n_chunks() for name in read.columns} == {checks}
+    interleaved = pl.concat([keyed.slice(0, 5), keyed.slice(5).sample(fraction=1.0, seed=1)])
+    interleaved.write_parquet(path)
+    assert _read_by_check(pl.scan_parquet(path)).equals(interleaved)  # not one run per check: read whole

@@ -101,3 +101,17 @@ def test_a_folder_or_a_missing_folder_is_one_clear_error(tmp_path):
         write_parquet_atomically(tmp_path, frame)
     with pytest.raises(MosaicError, match="does not exist"):
         write_parquet_atomically(tmp_path / "missing" / "x.parquet", frame)
+
+
+def test_each_kind_of_finding_is_written_once_with_all_its_rows(keyed):
+    """In reading order each (check, scope) is a slice; in any other order it is gathered: the same pieces."""
+    from mosaic.present.findings_out import _kinds
+
+    ordered = in_reading_order(keyed)
+    shuffled = ordered.sample(fraction=1.0, shuffle=True, seed=3)
+    for frame in (ordered, shuffled):
+        pieces = list(_kinds(frame))
+        assert len(pieces) == len({kind for kind, _ in pieces}) == frame.select("check", "scope").n_unique()
+        assert sum(piece.height for _, piece in pieces) == frame.height
+        for (check_id, scope), piece in pieces:
+            assert piece.select((pl.col("check") == check_id) & (pl.col("scope") == scope)).to_series().all()

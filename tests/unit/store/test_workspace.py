@@ -151,3 +151,19 @@ def test_reading_keeps_every_value_in_one_chunk_per_column_and_empty_columns_hol
     chunked = pl.concat([read.head(10), read.slice(10)], rechunk=False)
     assert chunked.get_column("response_id").n_chunks() == 2
     assert _contiguous(chunked).equals(read)
+
+
+def test_a_scratch_file_is_a_new_temporary_name_in_derived_or_none_when_it_cannot_be(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    workspace = Workspace(tmp_path / "ws")
+    workspace.commit(responses(["a"]), issues([]), quarantine([]), {"files": ["a.csv"]})
+    first, second = workspace.scratch_file("peer_disclosure"), workspace.scratch_file("Peer Disclosure/../x")
+    assert first != second and first.parent == second.parent == workspace.path / "derived"
+    assert first.name.startswith(".tmp-") and "/" not in second.name and not first.exists()
+
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    assert workspace.scratch_file("peer_disclosure") is None
