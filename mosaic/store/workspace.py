@@ -311,6 +311,8 @@ class Workspace:
             folder.mkdir(exist_ok=True)
         except OSError:
             return None
+        if not os.access(folder, os.W_OK):
+            return None
         safe = re.sub(r"[^a-z0-9_]+", "_", label.lower())[:40]
         return folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}-{safe}.parquet"
 
