@@ -27,7 +27,15 @@ from pathlib import Path
 import polars as pl
 
 from mosaic import __version__
-from mosaic.analyses.findings import FINDING_SCHEMA, compact_metrics, empty_findings, key_evidence, with_evidence
+from mosaic.analyses.findings import (
+    FINDING_SCHEMA,
+    compact_metrics,
+    empty_findings,
+    flat_metrics,
+    from_flat_metrics,
+    key_evidence,
+    with_evidence,
+)
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.registry import CheckParams, resolve_check_ids, run_checks
 
@@ -123,7 +131,7 @@ def keyed_checks(
     inputs are let go (``inputs`` given as a function, so nothing else holds them). At a million answers
     the findings kept so far (up to 950 MB) and the responses (700 MB) were otherwise held together."""
     loaded = inputs() if callable(inputs) else inputs
-    keyed: list[pl.DataFrame | Path] = []
+    keyed: list[pl.DataFrame | _SetDown] = []
     evidence_sets = []
     try:
         for index, check_id in enumerate(checks):
@@ -131,9 +139,12 @@ def keyed_checks(
                 on_progress(check_id, index, len(checks))
             findings, sets = key_evidence(run_checks(loaded, [check_id], **options))
             findings = order(findings) if order else findings
-            keyed.append(_set_down(findings, scratch(check_id) if scratch else None))
+            kept = _set_down(findings, scratch(check_id) if scratch else None)
+            if scratch and not isinstance(kept, _SetDown):
+                scratch = None  # no room or no right to write: the rest of the run is held, with one warning
+            keyed.append(kept)
             evidence_sets.append(sets)
-            del findings, sets  # a check set down is not held while the next one runs
+            del findings, sets, kept  # a check set down is not held while the next one runs
         del loaded  # from here only the findings are needed
         if on_progress:
             on_progress("", len(checks), len(checks))
@@ -141,22 +152,33 @@ def keyed_checks(
             return key_evidence(empty_findings())
         # Two checks may cite the same list (the same earlier answers): it is kept once, where first cited.
         distinct = pl.concat(evidence_sets).unique("evidence_id", keep="first", maintain_order=True)
-        frames = [compact_metrics(pl.read_parquet(item) if isinstance(item, Path) else item) for item in keyed]
+        frames = [item.read() if isinstance(item, _SetDown) else compact_metrics(item) for item in keyed]
         return pl.concat(frames), distinct
     finally:
         for item in keyed:
-            if isinstance(item, Path):
-                item.unlink(missing_ok=True)
+            if isinstance(item, _SetDown):
+                item.file.unlink(missing_ok=True)
 
 
-def _set_down(findings: pl.DataFrame, file: Path | None) -> pl.DataFrame | Path:
-    """``findings`` written to ``file`` (the path is returned), or kept as they are when there is no file or
-    it cannot be written (a read-only workspace: the run then simply holds them)."""
+@dataclasses.dataclass(frozen=True)
+class _SetDown:
+    """One check's keyed findings in a scratch file, flat (``flat_metrics``), and the order of their columns."""
+
+    file: Path
+    columns: list[str]
+
+    def read(self) -> pl.DataFrame:
+        return from_flat_metrics(pl.read_parquet(self.file).rechunk(), self.columns)
+
+
+def _set_down(findings: pl.DataFrame, file: Path | None) -> pl.DataFrame | _SetDown:
+    """``findings`` written to ``file`` with only the metrics they set (``flat_metrics``), or kept as they
+    are when there is no file or it cannot be written (a read-only workspace: the run then holds them)."""
     if file is None:
         return findings
     try:
-        findings.write_parquet(file, compression="zstd", compression_level=1)
-        return file
+        flat_metrics(findings).write_parquet(file, compression="zstd", compression_level=1)
+        return _SetDown(file, findings.columns)
     except (OSError, pl.exceptions.PolarsError) as exc:
         LOG.warning("cannot set findings down in %s (%s): keeping them in memory", file, exc)
         file.unlink(missing_ok=True)

@@ -439,6 +439,32 @@ def compact_metrics(findings: pl.DataFrame) -> pl.DataFrame:
     return findings.with_columns(pl.DataFrame(fields).to_struct("metrics"))
 
 
+#: The prefix of a metric's column when findings are set down flat (``flat_metrics``).
+FLAT_METRIC_PREFIX = "metric:"
+
+
+def flat_metrics(findings: pl.DataFrame) -> pl.DataFrame:
+    """``findings`` with each metric some finding sets as its own column (``metric:<name>``) and the
+    ``metrics`` struct dropped: set down so, a file stores and reads back only the metrics a check sets, not
+    the 60-odd fields it leaves null. ``from_flat_metrics`` puts the struct back."""
+    metrics = findings.get_column("metrics")
+    set_fields = [field for field in metrics.struct.unnest().iter_columns() if field.null_count() < findings.height]
+    return findings.drop("metrics").with_columns(field.alias(FLAT_METRIC_PREFIX + field.name) for field in set_fields)
+
+
+def from_flat_metrics(flat: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The inverse of ``flat_metrics``, in the order ``columns``: the ``metrics`` struct (``FINDING_SCHEMA``'s
+    fields, in order) from the flat columns, each metric without one a null field that takes no memory."""
+    fields = [
+        flat.get_column(FLAT_METRIC_PREFIX + name).alias(name)
+        if FLAT_METRIC_PREFIX + name in flat.columns
+        else pl.repeat(None, flat.height, dtype=dtype, eager=True).alias(name)
+        for name, dtype in FINDING_SCHEMA["metrics"].to_schema().items()
+    ]
+    metrics = pl.DataFrame(fields, schema=FINDING_SCHEMA["metrics"].to_schema()).to_struct("metrics")
+    return flat.with_columns(metrics).select(columns)
+
+
 def with_evidence(keyed: pl.DataFrame, evidence_sets: pl.DataFrame) -> pl.DataFrame:
     """The inverse of ``key_evidence``: each finding with its evidence list back in place, in the
     ``FINDING_SCHEMA`` (a finding without evidence has an empty list)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from mosaic.analyses import AnalysisInputs, CheckParams, run_checks
+from mosaic.analyses import METRICS, AnalysisInputs, CheckParams, run_checks
 from mosaic.analyses.cache import cached_findings
 from mosaic.ingest.pipeline import Registers, ingest_files
 from mosaic.present.findings_out import in_reading_order
@@ -210,10 +210,16 @@ def test_findings_that_cannot_be_set_down_are_kept_in_memory(workspace, caplog):
     params = CheckParams(today=TODAY)
     inputs = AnalysisInputs.from_workspace(workspace)
     missing = workspace.path / "no-such-folder" / "x.parquet"  # a write that fails, as on a read-only disk
-    kept, _ = keyed_checks(inputs, ["timeliness", "ncnd_limb"], params=params, scratch=lambda label: missing)
+    asked = []
+
+    def scratch(label):
+        asked.append(label)
+        return missing
+
+    kept, _ = keyed_checks(inputs, ["timeliness", "ncnd_limb"], params=params, scratch=scratch)
     alone, _ = keyed_checks(inputs, ["timeliness", "ncnd_limb"], params=params)
     assert kept.height > 0 and in_reading_order(kept).equals(in_reading_order(alone))
-    assert "cannot set findings down" in caplog.text
+    assert caplog.text.count("cannot set findings down") == 1 and asked == ["timeliness"]  # tried once, said once
 
 
 def test_unset_metrics_are_dropped_from_memory_not_from_the_findings(workspace):
@@ -226,9 +232,15 @@ def test_unset_metrics_are_dropped_from_memory_not_from_the_findings(workspace):
     keyed, _ = keyed_checks(
         AnalysisInputs.from_workspace(workspace), resolve_check_ids(None), params=CheckParams(today=TODAY)
     )
+    from mosaic.analyses.findings import FLAT_METRIC_PREFIX, flat_metrics, from_flat_metrics
+
     for check_id in keyed.get_column("check").unique():
         one = keyed.filter(pl.col("check") == check_id)
         assert compact_metrics(one).equals(one)
+        flat = flat_metrics(one)  # set down flat: only the metrics this check sets are columns
+        stored = [name.removeprefix(FLAT_METRIC_PREFIX) for name in flat.columns if name.startswith(FLAT_METRIC_PREFIX)]
+        assert 0 < len(stored) < len(METRICS) and "metrics" not in flat.columns
+        assert from_flat_metrics(flat, one.columns).equals(one)
     path = workspace.path / "run.parquet"
     keyed.write_parquet(path, row_group_size=1000)  # several row groups: the reader gives several chunks
     read = _read_by_check(pl.scan_parquet(path))
