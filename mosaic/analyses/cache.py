@@ -189,8 +189,10 @@ def _read_by_check(table: pl.LazyFrame) -> pl.DataFrame:
     """A stored run read one check at a time, each check's unset metrics taking no memory
     (``compact_metrics``), in the stored order. A run whose checks' rows are not each together (not one
     this module stored) is read whole."""
-    checks = table.select(pl.col("check").unique(maintain_order=True)).collect().get_column("check")
-    runs = table.select(pl.col("check").rle_id().max()).collect().item()
+    found = table.select(
+        pl.col("check").unique(maintain_order=True).implode().alias("checks"), pl.col("check").rle_id().max()
+    ).collect()
+    checks, runs = found.get_column("checks")[0], found.get_column("check")[0]
     if checks.len() == 0 or runs != checks.len() - 1:
         return table.collect()
     return pl.concat([compact_metrics(table.filter(pl.col("check") == check_id).collect()) for check_id in checks])
@@ -240,19 +242,16 @@ def cached_run(
         if whole is not None:
             found = (whole[0].filter(pl.col("check").is_in(ids)), whole[1])
     if found is None:
-        # ``keyed_checks`` loads the inputs itself, so it can let them go before the findings are read back.
-        loaded = inputs if run is None else (inputs() if callable(inputs) else inputs)
         if is_focused:
             focus = {"technology_ids": technology_ids, "authority_ids": authority_ids}
             focused = _keyed_run(
-                run, loaded, ids, as_of=as_of, params=params, on_progress=on_progress, order=order, **focus
+                run, inputs, ids, as_of=as_of, params=params, on_progress=on_progress, order=order, **focus
             )
             if focused_key and keep():
                 store_findings(workspace, focused_key, focused, kind=FOCUSED_KIND, keep=FOCUSED_KEEP)
             return focused
-        del inputs
         found = _keyed_run(
-            run, loaded, ids, as_of=as_of, params=params, on_progress=on_progress, order=order,
+            run, inputs, ids, as_of=as_of, params=params, on_progress=on_progress, order=order,
             scratch=workspace.scratch_file,
         )  # fmt: skip
         if keep():
@@ -276,10 +275,11 @@ def _keyed_run(
     scratch=None,
     **options,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The run as ``key_evidence``'s pair: ``keyed_checks`` unless the caller gave its own ``run``."""
+    """The run as ``key_evidence``'s pair: ``keyed_checks`` unless the caller gave its own ``run``. The inputs
+    are loaded here, not by the caller, so ``keyed_checks`` can let them go before reading its findings back."""
     if run is None:
         return keyed_checks(inputs, ids, order=order, scratch=scratch, **options)
-    return key_evidence(run(inputs, ids, **options))
+    return key_evidence(run(inputs() if callable(inputs) else inputs, ids, **options))
 
 
 def cached_findings(workspace, inputs, checks=None, **options) -> pl.DataFrame:

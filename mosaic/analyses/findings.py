@@ -427,16 +427,9 @@ def compact_metrics(findings: pl.DataFrame) -> pl.DataFrame:
     aligned: a frame whose columns are chunked differently is rechunked whole, in place, by the next
     operation that needs them aligned, and its unset metrics with it (1.3 GB at two million findings)."""
     findings = findings.rechunk()
-    metrics = findings.get_column("metrics")
-    if findings.height == 0 or metrics.null_count():
+    if findings.height == 0 or findings.get_column("metrics").null_count():
         return findings
-    fields = [
-        pl.repeat(None, findings.height, dtype=field.dtype, eager=True).alias(field.name)
-        if field.null_count() == findings.height
-        else field
-        for field in metrics.struct.unnest().iter_columns()
-    ]
-    return findings.with_columns(pl.DataFrame(fields).to_struct("metrics"))
+    return from_flat_metrics(flat_metrics(findings), findings.columns)
 
 
 #: The prefix of a metric's column when findings are set down flat (``flat_metrics``).

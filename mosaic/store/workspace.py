@@ -25,7 +25,6 @@ write (a full disk) can never be sealed as good.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import io
@@ -38,7 +37,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -264,18 +263,15 @@ class Workspace:
         a cache holds a few runs (all checks, one check, a past date), not every run ever made. A
         workspace that cannot be written to is left as it is: the cache is an optimisation.
 
-        Polars writes the table to a temporary path, whose checksum is then taken from the file: writing it
-        to bytes in memory first held a second copy of the table's encoding (740 MB at a million findings).
-        A temporary file left by a writer that died is removed once it is an hour old; a younger one may
+        Written as a part is (``_atomic_write_parquet``), its checksum taken from the file. A temporary file left by a writer that died is removed once it is an hour old; a younger one may
         be another writer's (a dashboard download while the dashboard stores its run)."""
         folder = self.path / DERIVED
         data_file, sum_file = self._derived_files(name)
-        temporary = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}-{data_file.name}"
         try:
             folder.mkdir(exist_ok=True)
             stale = time.time() - 3600
             for leftover in folder.glob(f"{TEMP_PREFIX}*"):
-                with contextlib.suppress(FileNotFoundError):
+                with suppress(FileNotFoundError):
                     if leftover.stat().st_mtime < stale:
                         leftover.unlink(missing_ok=True)
             kind = name.split("-", 1)[0]
@@ -287,20 +283,10 @@ class Workspace:
             for old in others[max(keep - 1, 0) :]:
                 old.unlink(missing_ok=True)
                 old.with_name(old.name.removesuffix(".parquet") + ".sha256.json").unlink(missing_ok=True)
-            try:
-                frame.write_parquet(temporary, compression="zstd", compression_level=1, statistics=True)
-            except pl.exceptions.PolarsError as exc:
-                raise native_write_error(exc, data_file) from None
-            verify_parquet(temporary, frame.height)
-            checksum = {"sha256": _sha256_file(temporary), "rows": frame.height, "bytes": temporary.stat().st_size}
-            with open(temporary, "rb+") as written:
-                os.fsync(written.fileno())
-            os.replace(temporary, data_file)
+            checksum = _atomic_write_parquet(data_file, frame, frame.height, step="derived")
             _atomic_write_bytes(sum_file, json.dumps(checksum).encode("utf-8"), step="derived")
-        except (OSError, pl.exceptions.PolarsError) as exc:
+        except OSError as exc:
             LOG.warning("cannot cache %s in %s (%s)", name, folder, exc)
-        finally:
-            temporary.unlink(missing_ok=True)
 
     def scratch_file(self, label: str) -> Path | None:
         """A new temporary file name in ``derived/`` for work in progress (a run's findings set down while
@@ -728,10 +714,11 @@ def new_ingest_id() -> str:
 
 
 def _atomic_write_parquet(
-    target: Path, frame: pl.DataFrame | pl.LazyFrame, rows: int, digest: Any, *, step: str
+    target: Path, frame: pl.DataFrame | pl.LazyFrame, rows: int, digest: Any = None, *, step: str
 ) -> dict[str, Any]:
-    """Write a part as ``_atomic_write_bytes`` does, with polars writing to the temporary file itself; return
-    its checksum entry (sha256, bytes, rows) and feed its bytes to ``digest`` (the ingest's digest).
+    """Write a part (or a derived table) as ``_atomic_write_bytes`` does, with polars writing to the temporary
+    file itself; return its checksum entry (sha256, bytes, rows) and feed its bytes to ``digest`` if given
+    (the ingest's digest).
 
     Why not bytes in memory first: polars encoding Parquet into a Python buffer held a second copy of the
     encoding (about 740 MB for a million rows). A lazy frame (a large file's slices) is streamed. A native
@@ -752,7 +739,8 @@ def _atomic_write_parquet(
             if size:
                 with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
                     checksum.update(mapped)
-                    digest.update(mapped)
+                    if digest is not None:
+                        digest.update(mapped)
         _step(f"{step}-tmp" if ":" not in step else step.replace(":", "-tmp:", 1))
         os.replace(tmp, target)
         _fsync_folder(target.parent)
