@@ -469,7 +469,7 @@ def analyse(
     )
     from mosaic.analyses.cache import cached_run
     from mosaic.analyses.findings import with_evidence
-    from mosaic.present.findings_out import in_reading_order
+    from mosaic.present.findings_out import READING_ORDER
 
     if format_ not in _ANALYSE_FORMATS:
         raise MappingError(f"--format {format_!r}: use {', '.join(_ANALYSE_FORMATS)}")
@@ -482,7 +482,7 @@ def analyse(
     checks = order_checks(resolve_check_ids(check))
     # The responses are read only when needed (names to resolve, or no cached run), and handed over rather
     # than kept here: they are freed once the run is made, before it is written.
-    held = [AnalysisInputs.from_workspace(store)] if technology or authority else []
+    held = [AnalysisInputs.for_checks(store)] if technology or authority else []
     if held:
         inputs = held[0]
         technology_ids = (
@@ -497,19 +497,22 @@ def analyse(
         # A whole run is kept in the workspace's findings cache; the next run on the same data reads it.
         keyed_run = cached_run(
             store,
-            lambda: held.pop() if held else AnalysisInputs.from_workspace(store),
+            lambda: held.pop() if held else AnalysisInputs.for_checks(store),
             checks,
             as_of=date,
             technology_ids=technology_ids,
             authority_ids=authority_ids,
             on_progress=lambda name, done, total: progress.update(task, completed=done, description=f"check {name}"),
-            order=in_reading_order,  # stored as written: writing it then sorts nothing
+            order=READING_ORDER,  # stored as written: writing it then sorts nothing
+            lazy=format_ in ("json", "ndjson", "parquet"),  # written as read: never held whole
         )
     if format_ in ("json", "ndjson", "parquet"):
         # Written as stored: findings naming their evidence list, each list once.
         _write_findings(keyed_run, format_, output, _run_header(date, store, checks))
         return
-    findings = with_evidence(*keyed_run)
+    findings = with_evidence(
+        keyed_run[0].collect() if isinstance(keyed_run[0], pl.LazyFrame) else keyed_run[0], keyed_run[1]
+    )
     if format_ == "csv":
         _emit(_findings_csv(findings), output)
         return

@@ -21,28 +21,33 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
 from mosaic import __version__
 from mosaic.analyses.findings import (
     FINDING_SCHEMA,
+    FLAT_METRIC_PREFIX,
     compact_metrics,
     empty_findings,
     flat_metrics,
     from_flat_metrics,
+    in_sequence,
     key_evidence,
     with_evidence,
 )
 from mosaic.analyses.inputs import AnalysisInputs
-from mosaic.analyses.registry import CheckParams, resolve_check_ids, run_checks
+from mosaic.analyses.registry import CheckParams, all_checks, resolve_check_ids, run_checks
 
 LOG = logging.getLogger(__name__)
 
-#: Bumped when the findings a run produces change shape or meaning without a version change.
-CACHE_FORMAT = 1
+#: Bumped when the findings a run produces change shape or meaning without a version change (2: evidence
+#: ids hashed from the lists' text, see ``key_evidence``).
+CACHE_FORMAT = 2
 
 #: The kind of derived table focused runs are kept as (``findings`` holds whole runs). Kinds are evicted
 #: separately, so a run of a report never pushes out the whole run the dashboard and ``mosaic analyse``
@@ -81,27 +86,38 @@ def findings_key(
 
 
 def store_findings(
-    workspace, key: str, run: tuple[pl.DataFrame, pl.DataFrame], *, kind: str = "findings", keep: int | None = None
+    workspace,
+    key: str,
+    run: tuple[pl.DataFrame | pl.LazyFrame, pl.DataFrame],
+    *,
+    kind: str = "findings",
+    keep: int | None = None,
+    rows: int | None = None,
 ) -> None:
     """Keep a run as two derived tables: its findings naming their evidence list (``<kind>-<key>``) and
     each distinct list once (``<kind>evidence-<key>``), as ``key_evidence`` gives them; of each kind the
     ``keep`` most recent stay (default: the workspace's). Storing the lists nested in every finding took
-    longer to write than the checks took to run, and longer to read back too."""
+    longer to write than the checks took to run, and longer to read back too. Findings given lazily
+    (``run_lazily``) are streamed to the file; ``rows`` says how many there are."""
     keyed, evidence_sets = run
     options = {} if keep is None else {"keep": keep}
     workspace.write_derived(f"{kind}evidence-{key}", evidence_sets, **options)
-    workspace.write_derived(f"{kind}-{key}", keyed, **options)
+    workspace.write_derived(f"{kind}-{key}", keyed, rows=rows, **options)
 
 
-def load_findings(workspace, key: str, *, kind: str = "findings") -> tuple[pl.DataFrame, pl.DataFrame] | None:
+def load_findings(
+    workspace, key: str, *, kind: str = "findings", lazy: bool = False
+) -> tuple[pl.DataFrame | pl.LazyFrame, pl.DataFrame] | None:
     """The run ``store_findings`` kept under ``key``, or None when either table is missing, damaged or of
-    another schema: the run is then computed again."""
-    keyed = workspace.read_derived(f"{kind}-{key}", collect=_read_by_check)
+    another schema: the run is then computed again. ``lazy``: the findings as a lazy frame over the
+    verified file, read as they are consumed."""
+    keyed = workspace.read_derived(f"{kind}-{key}", collect=(lambda table: table) if lazy else _read_by_check)
     evidence_sets = workspace.read_derived(f"{kind}evidence-{key}") if keyed is not None else None
     if keyed is None or evidence_sets is None:
         return None
     expected = [name for name in FINDING_SCHEMA.names() if name != "evidence"]
-    if [keyed.schema.get(name) for name in expected] != [FINDING_SCHEMA[name] for name in expected]:
+    schema = keyed.collect_schema()
+    if [schema.get(name) for name in expected] != [FINDING_SCHEMA[name] for name in expected]:
         return None
     if evidence_sets.schema.get("evidence") != FINDING_SCHEMA["evidence"]:
         return None
@@ -113,7 +129,7 @@ def keyed_checks(
     checks: Sequence[str],
     *,
     on_progress: Callable[[str, int, int], None] | None = None,
-    order: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+    order: FindingsOrder | None = None,
     scratch: Callable[[str], Path | None] | None = None,
     **options,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -122,53 +138,227 @@ def keyed_checks(
     held. Keying the whole run at once held every list of every check, then a copy of the distinct ones:
     at a million answers that step alone peaked 1.4 GB above the checks. Same rows, same lists.
 
-    ``order`` sorts each check's keyed findings as they are made (the CLI's reading order, with the checks
-    given in that order): the run is then stored in the order it is written in, and writing it never
-    sorts a million findings again.
+    ``order`` (a ``FindingsOrder``: the CLI's reading order, with the checks given in that order) puts each
+    check's keyed findings in order as they are made: the run is then stored in the order it is written
+    in, and writing it never sorts a million findings again.
 
     ``scratch(name)`` gives a temporary file (the workspace's, see ``Workspace.scratch_file``) or None:
     each check's keyed findings are set down there while the next checks run and read back once the
     inputs are let go (``inputs`` given as a function, so nothing else holds them). At a million answers
-    the findings kept so far (up to 950 MB) and the responses (700 MB) were otherwise held together."""
+    the findings kept so far (up to 950 MB) and the responses (700 MB) were otherwise held together.
+
+    Response-level checks run a group of authorities at a time on more than ``BATCH_RESPONSES``
+    responses (``authority_batches``). ``checks_set_down`` gives the same run without reading it back."""
+    with checks_set_down(inputs, checks, on_progress=on_progress, order=order, scratch=scratch, **options) as run:
+        pieces, distinct = run
+        if not pieces:
+            return key_evidence(empty_findings())
+        return pl.concat([piece.read() if isinstance(piece, _SetDown) else piece for piece in pieces]), distinct
+
+
+class FindingsOrder(Protocol):
+    """An order for findings (the CLI's reading order, ``mosaic.present.findings_out.READING_ORDER``):
+    the ``columns`` it reads, and the ``permutation`` that puts a frame of them in order (None when they
+    are already). Given the sort keys alone, a check's findings are ordered without a sorted copy of all
+    of them beside the original."""
+
+    columns: tuple[str, ...]
+
+    def permutation(self, keys: pl.DataFrame) -> pl.Series | None: ...
+
+
+def _ordered(findings: pl.DataFrame, order: FindingsOrder | None) -> pl.DataFrame:
+    permutation = order.permutation(findings.select(order.columns)) if order else None
+    return findings if permutation is None else findings.select(pl.all().gather(permutation))
+
+
+@contextmanager
+def checks_set_down(
+    inputs: AnalysisInputs | Callable[[], AnalysisInputs],
+    checks: Sequence[str],
+    *,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    order: FindingsOrder | None = None,
+    scratch: Callable[[str], Path | None] | None = None,
+    **options,
+) -> Iterator[tuple[list[pl.DataFrame | _SetDown], pl.DataFrame]]:
+    """``keyed_checks``' run as it is made: one piece per check, in order (its keyed findings set down in a
+    scratch file, or held with unset metrics taking no memory when there is none), and the distinct
+    evidence lists. The files are removed on leaving. ``run_lazily`` reads the pieces as one lazy frame,
+    so a run larger than memory can be stored and written without being held (ten million answers)."""
     loaded = inputs() if callable(inputs) else inputs
-    keyed: list[pl.DataFrame | _SetDown] = []
-    evidence_sets = []
+    registered = all_checks()
+    batches = [None] if options.get("authority_ids") else authority_batches(loaded.responses)
+    made: list[Path] = []
+
+    def set_down(findings: pl.DataFrame, label: str) -> pl.DataFrame | _SetDown:
+        nonlocal scratch
+        kept = _set_down(findings, scratch(label) if scratch else None)
+        if isinstance(kept, _SetDown):
+            made.append(kept.file)
+        elif scratch:
+            scratch = None  # no room or no right to write: the rest of the run is held, with one warning
+        return kept
+
+    def set_down_lists(sets: pl.DataFrame, label: str) -> pl.DataFrame | Path:
+        """A piece's distinct evidence lists, set down too: at ten million answers those of the checks
+        already run (1.5 GB) were otherwise held beside the inputs while the next checks ran."""
+        nonlocal scratch
+        file = scratch(f"{label}-lists") if scratch else None
+        if file is not None and _write_scratch(sets, file):
+            made.append(file)
+            return file
+        scratch = None if file is not None else scratch
+        return sets
+
     try:
+        by_check: list[list[pl.DataFrame | _SetDown]] = []
+        evidence_sets = []
         for index, check_id in enumerate(checks):
             if on_progress:
                 on_progress(check_id, index, len(checks))
-            findings, sets = key_evidence(run_checks(loaded, [check_id], **options))
-            findings = order(findings) if order else findings
-            kept = _set_down(findings, scratch(check_id) if scratch else None)
-            if scratch and not isinstance(kept, _SetDown):
-                scratch = None  # no room or no right to write: the rest of the run is held, with one warning
-            keyed.append(kept)
-            evidence_sets.append(sets)
-            del findings, sets, kept  # a check set down is not held while the next one runs
+            pieces: list[pl.DataFrame | _SetDown] = []
+            by_check.append(pieces)
+            in_groups = registered[check_id].level == "response" and len(batches) > 1
+            for number, batch in enumerate(batches if in_groups else [None]):
+                found = run_checks(loaded, [check_id], **({**options, "authority_ids": batch} if batch else options))
+                if batch is not None and number:  # the findings about no one authority: from the first group
+                    found = found.filter(pl.col("authority_id").is_in(batch))
+                findings, sets = key_evidence(found)
+                del found
+                findings = findings if in_groups else _ordered(findings, order)
+                pieces.append(set_down(findings, f"{check_id}-{number}"))
+                evidence_sets.append(set_down_lists(sets, f"{check_id}-{number}"))
+                del findings, sets  # a piece set down is not held while the next one runs
         del loaded  # from here only the findings are needed
         if on_progress:
             on_progress("", len(checks), len(checks))
-        if not keyed:
-            return key_evidence(empty_findings())
         # Two checks may cite the same list (the same earlier answers): it is kept once, where first cited.
-        distinct = pl.concat(evidence_sets).unique("evidence_id", keep="first", maintain_order=True)
-        frames = [item.read() if isinstance(item, _SetDown) else compact_metrics(item) for item in keyed]
-        return pl.concat(frames), distinct
+        distinct = (
+            pl.concat([pl.read_parquet(item) if isinstance(item, Path) else item for item in evidence_sets]).unique(
+                "evidence_id", keep="first", maintain_order=True
+            )
+            if evidence_sets
+            else key_evidence(empty_findings())[1]
+        )
+        del evidence_sets
+        run: list[pl.DataFrame | _SetDown] = []
+        for check_id, pieces in zip(checks, by_check, strict=True):
+            if len(pieces) == 1:
+                run.append(pieces[0] if isinstance(pieces[0], _SetDown) else compact_metrics(pieces[0]))
+                continue
+            # A check run in groups: its findings together, in order, once the inputs are gone.
+            whole = _joined(pieces, order)
+            for piece in pieces:
+                if isinstance(piece, _SetDown):
+                    piece.file.unlink(missing_ok=True)
+            pieces.clear()
+            run.append(set_down(whole, f"{check_id}-all"))
+            del whole
+        yield run, distinct
     finally:
-        for item in keyed:
-            if isinstance(item, _SetDown):
-                item.file.unlink(missing_ok=True)
+        for file in made:
+            file.unlink(missing_ok=True)
+
+
+def _joined(pieces: list[pl.DataFrame | _SetDown], order: FindingsOrder | None) -> pl.DataFrame:
+    """One check's pieces (its groups of authorities) as one frame, in ``order``, unset metrics taking no
+    memory. Pieces set down are put in order a column at a time from their files: the order is found on
+    the sort keys alone, then each column is read, gathered and added. Five million findings of one check
+    (1.9 GB) peaked 4.5 GB sorted whole, as the sorted copy and the row keys of every column sat beside
+    the original."""
+    if not all(isinstance(piece, _SetDown) for piece in pieces):
+        whole = pl.concat(
+            [piece.read() if isinstance(piece, _SetDown) else compact_metrics(piece) for piece in pieces],
+            how="vertical_relaxed",
+        )
+        return compact_metrics(_ordered(whole.rechunk(), order))
+    held_by = [set(pl.read_parquet_schema(piece.file)) for piece in pieces]
+    metric_types = FINDING_SCHEMA["metrics"].to_schema()
+
+    def column(name: str) -> pl.Series:
+        """One column of every piece, in piece order; a metric a piece does not set is null there."""
+        parts = [
+            pl.read_parquet(piece.file, columns=[name]).to_series()
+            if name in held
+            else pl.repeat(None, piece.rows, dtype=metric_types[name.removeprefix(FLAT_METRIC_PREFIX)], eager=True)
+            for piece, held in zip(pieces, held_by, strict=True)
+        ]
+        return pl.concat(parts).rechunk().alias(name)
+
+    permutation = order.permutation(pl.DataFrame([column(name) for name in order.columns])) if order else None
+    metrics = sorted({name for held in held_by for name in held if name.startswith(FLAT_METRIC_PREFIX)})
+    gathered = []
+    for name in [name for name in pieces[0].columns if name != "metrics"] + metrics:
+        values = column(name)
+        gathered.append(values if permutation is None else values.gather(permutation))
+        del values
+    return from_flat_metrics(pl.DataFrame(gathered), pieces[0].columns)
+
+
+def run_lazily(pieces: Sequence[pl.DataFrame | _SetDown]) -> pl.LazyFrame:
+    """``checks_set_down``'s pieces as one lazy frame, read from their files as it is consumed."""
+    if not pieces:
+        return key_evidence(empty_findings())[0].lazy()
+    return pl.concat(
+        [in_sequence(piece.scan(), piece.rows) if isinstance(piece, _SetDown) else piece.lazy() for piece in pieces],
+        parallel=False,
+    )
+
+
+def run_rows(pieces: Sequence[pl.DataFrame | _SetDown]) -> int:
+    """The findings in ``checks_set_down``'s pieces."""
+    return sum(piece.rows if isinstance(piece, _SetDown) else piece.height for piece in pieces)
+
+
+#: Responses per batch of a response-level check (see ``authority_batches``).
+BATCH_RESPONSES = 1_000_000
+
+
+def authority_batches(responses: pl.DataFrame, size: int | None = None) -> list[list[str] | None]:
+    """The authorities in groups of about ``size`` responses (default ``BATCH_RESPONSES``), or ``[None]``
+    (one batch, no focus) when all responses fit in one.
+
+    A response-level check (``peer_disclosure``, ``self_acknowledgment``) lists each finding's evidence
+    inline, a kilobyte or more a finding: at ten million responses one check's findings would be about
+    9 GB before they are keyed. Run focused on one group of authorities at a time (the evidence still
+    drawn from every authority), each group's findings are keyed and set down before the next group runs;
+    together they are the findings of the whole run (tested). An authority is never split: one with more
+    responses than ``size`` is a batch of its own."""
+    size = size or BATCH_RESPONSES
+    if responses.height <= size or responses.get_column("authority_id").has_nulls():
+        return [None]
+    counts = (
+        responses.group_by("authority_id")
+        .len()
+        .drop_nulls()
+        .sort("authority_id")
+        .with_columns(batch=(pl.col("len").cum_sum() - pl.col("len")) // size)
+    )
+    return [ids.to_list() for ids in counts.group_by("batch", maintain_order=True).agg("authority_id")["authority_id"]]
 
 
 @dataclasses.dataclass(frozen=True)
 class _SetDown:
-    """One check's keyed findings in a scratch file, flat (``flat_metrics``), and the order of their columns."""
+    """One check's keyed findings in a scratch file, flat (``flat_metrics``): the order of their columns,
+    the metrics the file holds and its rows."""
 
     file: Path
     columns: list[str]
+    metrics: list[str]
+    rows: int
 
     def read(self) -> pl.DataFrame:
         return from_flat_metrics(pl.read_parquet(self.file).rechunk(), self.columns)
+
+    def scan(self) -> pl.LazyFrame:
+        """The findings as ``read`` gives them, lazily (unset metrics are typed nulls)."""
+        held = set(self.metrics)
+        fields = [
+            pl.col(FLAT_METRIC_PREFIX + name).alias(name) if name in held else pl.lit(None, dtype).alias(name)
+            for name, dtype in FINDING_SCHEMA["metrics"].to_schema().items()
+        ]
+        return pl.scan_parquet(self.file).with_columns(pl.struct(fields).alias("metrics")).select(self.columns)
 
 
 def _set_down(findings: pl.DataFrame, file: Path | None) -> pl.DataFrame | _SetDown:
@@ -176,13 +366,22 @@ def _set_down(findings: pl.DataFrame, file: Path | None) -> pl.DataFrame | _SetD
     are when there is no file or it cannot be written (a read-only workspace: the run then holds them)."""
     if file is None:
         return findings
+    flat = flat_metrics(findings)
+    if not _write_scratch(flat, file):
+        return findings
+    metrics = [name.removeprefix(FLAT_METRIC_PREFIX) for name in flat.columns if name.startswith(FLAT_METRIC_PREFIX)]
+    return _SetDown(file, findings.columns, metrics, findings.height)
+
+
+def _write_scratch(frame: pl.DataFrame, file: Path) -> bool:
+    """Write ``frame`` to the scratch ``file``; False (with a warning, and no file left) when it cannot be."""
     try:
-        flat_metrics(findings).write_parquet(file, compression="zstd", compression_level=1)
-        return _SetDown(file, findings.columns)
+        frame.write_parquet(file, compression="zstd", compression_level=1)
+        return True
     except (OSError, pl.exceptions.PolarsError) as exc:
         LOG.warning("cannot set findings down in %s (%s): keeping them in memory", file, exc)
         file.unlink(missing_ok=True)
-        return findings
+        return False
 
 
 def _read_by_check(table: pl.LazyFrame) -> pl.DataFrame:
@@ -211,8 +410,9 @@ def cached_run(
     run: Callable[..., pl.DataFrame] | None = None,
     keep: Callable[[], bool] = lambda: True,
     store_focused: bool = False,
-    order: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+    order: FindingsOrder | None = None,
+    lazy: bool = False,
+) -> tuple[pl.DataFrame | pl.LazyFrame, pl.DataFrame]:
     """``run_checks`` over a workspace as ``key_evidence``'s pair (findings naming their evidence list,
     the lists once), served from the workspace's findings cache when the same run was made before.
 
@@ -222,7 +422,11 @@ def cached_run(
     that run may be cached (the dashboard's is not when a check failed). ``store_focused``: a run focused
     on technologies or authorities is kept too, under a key naming its focus (``FOCUSED_KIND``), and
     read back by the same run; reports use it. ``order``: see ``keyed_checks`` (used when ``run`` is not given). The evidence sets may hold lists no kept finding cites
-    after a focused read; readers join on ``evidence_id``."""
+    after a focused read; readers join on ``evidence_id``.
+
+    ``lazy``: the findings as a lazy frame, never held whole. A whole run computed here is then streamed
+    from its pieces (``checks_set_down``) into the cache and read from there as it is consumed: at ten
+    million answers the findings (about 8 GB in memory) are written without being held."""
     ids = resolve_check_ids(checks)
     params = params or CheckParams()
     content = workspace.content_hash()
@@ -235,10 +439,10 @@ def cached_run(
     found = load_findings(workspace, focused_key, kind=FOCUSED_KIND) if focused_key else None
     key = findings_key(content, ids, as_of, params)
     if found is None:
-        found = load_findings(workspace, key)
+        found = load_findings(workspace, key, lazy=lazy)
     if found is None and sorted(ids) != sorted(resolve_check_ids(None)):
         # Some checks only (the graph's peer and self findings, say): the whole run has them too.
-        whole = load_findings(workspace, findings_key(content, resolve_check_ids(None), as_of, params))
+        whole = load_findings(workspace, findings_key(content, resolve_check_ids(None), as_of, params), lazy=lazy)
         if whole is not None:
             found = (whole[0].filter(pl.col("check").is_in(ids)), whole[1])
     if found is None:
@@ -249,7 +453,10 @@ def cached_run(
             )
             if focused_key and keep():
                 store_findings(workspace, focused_key, focused, kind=FOCUSED_KIND, keep=FOCUSED_KEEP)
-            return focused
+            return (focused[0].lazy(), focused[1]) if lazy else focused
+        if lazy and run is None:
+            return _streamed_run(workspace, key, inputs, ids, as_of=as_of, params=params, on_progress=on_progress,
+                                 order=order, keep=keep)  # fmt: skip
         found = _keyed_run(
             run, inputs, ids, as_of=as_of, params=params, on_progress=on_progress, order=order,
             scratch=workspace.scratch_file,
@@ -264,6 +471,18 @@ def cached_run(
     if authority_ids:
         keyed = keyed.filter(pl.col("authority_id").is_null() | pl.col("authority_id").is_in(list(authority_ids)))
     return keyed, evidence_sets
+
+
+def _streamed_run(workspace, key: str, inputs, ids: Sequence[str], *, keep: Callable[[], bool], **options):
+    """A whole run made piece by piece (``checks_set_down``), streamed into the cache and returned as a
+    lazy frame over the cached file; held in memory only when the cache cannot be written."""
+    with checks_set_down(inputs, ids, scratch=workspace.scratch_file, **options) as (pieces, evidence_sets):
+        if keep():
+            store_findings(workspace, key, (run_lazily(pieces), evidence_sets), rows=run_rows(pieces))
+            stored = load_findings(workspace, key, lazy=True)
+            if stored is not None:
+                return stored
+        return run_lazily(pieces).collect().lazy(), evidence_sets
 
 
 def _keyed_run(

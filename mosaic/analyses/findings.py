@@ -86,6 +86,10 @@ EVIDENCE_STRUCT = pl.Struct(
     }
 )
 EVIDENCE_DTYPE = pl.List(EVIDENCE_STRUCT)
+#: The evidence lists with their Categorical fields as text: what an evidence list's id is a hash of.
+_EVIDENCE_AS_TEXT = pl.List(
+    pl.Struct({name: pl.String() if dtype == _CODE else dtype for name, dtype in EVIDENCE_STRUCT.to_schema().items()})
+)
 
 #: Every metric any check reports: name -> (dtype, meaning). Counts are of distinct authorities.
 METRICS: dict[str, tuple[pl.DataType, str]] = {
@@ -383,11 +387,19 @@ def key_evidence(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     The id is the list's 64-bit hash and its length (``e<hash>n<length>``). Telling lists apart by
     comparing them item by item cost more than every check together; two different lists of the same
     length sharing a 64-bit hash has a probability near 1e-8 even among a million distinct lists."""
-    # Hashed a slice at a time: hashing nested lists builds a temporary copy of what it hashes.
+    # Hashed a slice at a time: hashing nested lists builds a temporary copy of what it hashes. Hashed as
+    # text: polars hashes a Categorical nested in a list by its code, and the codes follow the order in
+    # which a process first met each value (two runs of the same command, whose checks' threads met
+    # them in another order, gave the same lists other ids).
     evidence = findings.get_column("evidence")
     step = 100_000
     hashes = (
-        pl.concat([evidence.slice(start, step).hash(seed=0) for start in range(0, evidence.len(), step)])
+        pl.concat(
+            [
+                evidence.slice(start, step).cast(_EVIDENCE_AS_TEXT).hash(seed=0)
+                for start in range(0, evidence.len(), step)
+            ]
+        )
         if evidence.len()
         else pl.Series("__hash", [], dtype=pl.UInt64)
     )
@@ -456,6 +468,19 @@ def from_flat_metrics(flat: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     ]
     metrics = pl.DataFrame(fields, schema=FINDING_SCHEMA["metrics"].to_schema()).to_struct("metrics")
     return flat.with_columns(metrics).select(columns)
+
+
+#: Rows of a lazy run read at a time when it is streamed to a file (``in_sequence``).
+STREAM_ROWS = 100_000
+
+
+def in_sequence(frame: pl.LazyFrame, rows: int) -> pl.LazyFrame:
+    """``frame`` (of ``rows`` rows) as slices of ``STREAM_ROWS`` read one after the other. Why: polars'
+    streaming sink reads ahead of its writer, and given one scan it decoded most of the file at once (a
+    million findings to Parquet peaked 1.07 GB; in slices 0.49 GB)."""
+    if rows <= STREAM_ROWS:
+        return frame
+    return pl.concat([frame.slice(start, STREAM_ROWS) for start in range(0, rows, STREAM_ROWS)], parallel=False)
 
 
 def with_evidence(keyed: pl.DataFrame, evidence_sets: pl.DataFrame) -> pl.DataFrame:

@@ -502,42 +502,47 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
         .with_row_index("__subject")
     )
 
-    # Evidence: those (at most four) answers in date order. Each answer is built as an evidence item
-    # once per relation (items[rank] exact, items[rank + n] broader); each NCND's slots are ordered by
-    # rank arithmetically and gathered straight into fixed-width lists, then cut to length: grouping
-    # millions of struct items back into lists cost several times more.
-    answers = inputs.events.select(*EVIDENCE_SOURCE_COLUMNS)[disclosures.get_column("__event")]
-    n = answers.height
-    exact = answers.select(
-        evidence_item(
-            grade_expr(pl.col("source_type"), pl.lit(True)), "earlier answer", EvidenceRelation.EXACT.value
-        ).alias("item")
-    )
-    broader = exact.select(
-        pl.col("item").struct.with_fields(
-            relation=pl.lit(EvidenceRelation.BROADER.value).cast(EVIDENCE_STRUCT.to_schema()["relation"])
-        )
-    )
-    items = pl.concat([exact, broader]).to_series().rechunk()
+    # Evidence: those (at most four) answers in date order. Slot positions number each answer once per
+    # relation (rank for exact, rank + n for broader); each NCND's slots are ordered by rank
+    # arithmetically and gathered straight into fixed-width lists, then cut to length: grouping millions
+    # of struct items back into lists cost several times more.
+    events = inputs.events.select(*EVIDENCE_SOURCE_COLUMNS)
+    answer_rows = disclosures.get_column("__event")
+    n = answer_rows.len()
     offsets = {name: (n if name.endswith(EvidenceRelation.BROADER.value) else 0) for name in picked}
-    latest = counted.select(pl.max_horizontal(picked)).to_series()
+    latest = answer_rows.gather(counted.select(pl.max_horizontal(picked)).to_series())
     counted = counted.with_columns(
-        __latest_end=answers.get_column("response_end").gather(latest),
-        __latest_date=answers.get_column("response_date").gather(latest),
-        __latest_precision=answers.get_column("response_date_precision").gather(latest),
+        __latest_end=events.get_column("response_end").gather(latest),
+        __latest_date=events.get_column("response_date").gather(latest),
+        __latest_precision=events.get_column("response_date_precision").gather(latest),
     )
     slots = counted.select(*_slot_positions(picked), *picked).select(_ordered_slots(picked, offsets))
     # Interleave the slot columns row by row (row r, slot k at r * width + k) with one gather, drop the
-    # empty slots, fetch the items, and collect each row's run into its list: the runs are contiguous and
-    # in row order, so a group-by on the (flagged) sorted row number only cuts slices. ``concat_list`` of
-    # a few integer columns, or gathering with the empty slots left in, ran several times slower.
+    # empty slots, and collect each row's run into its list: the runs are contiguous and in row order, so
+    # a group-by on the (flagged) sorted row number only cuts slices. ``concat_list`` of a few integer
+    # columns, or gathering with the empty slots left in, ran several times slower.
     width, rows = slots.width, slots.height
     interleave = pl.int_range(0, rows * width, dtype=pl.Int64, eager=True)
     index = pl.concat(slots.get_columns(), rechunk=True).gather((interleave % width) * rows + interleave // width)
     present = index.is_not_null()
+    index = index.filter(present)
+    # Only the answers some NCND cites are built as items, each once per relation it is cited under:
+    # building every confirm or deny of every authority (twice) cost 1.5 GB at ten million answers, and
+    # a check run a group of authorities at a time paid it for each group.
+    cited = index.unique().sort()
+    items = (
+        events[answer_rows.gather(cited % n)]
+        .with_columns(
+            relation=pl.when(cited >= n)
+            .then(pl.lit(EvidenceRelation.BROADER.value))
+            .otherwise(pl.lit(EvidenceRelation.EXACT.value))
+        )
+        .select(evidence_item(grade_expr(pl.col("source_type"), pl.lit(True)), "earlier answer").alias("item"))
+        .to_series()
+    )
     evidence = (
         pl.DataFrame(
-            {"__subject": (interleave // width).filter(present), "evidence": items.gather(index.filter(present))}
+            {"__subject": (interleave // width).filter(present), "evidence": items.gather(cited.search_sorted(index))}
         )
         .with_columns(pl.col("__subject").set_sorted())
         .group_by("__subject", maintain_order=True)

@@ -34,7 +34,7 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
-from mosaic.analyses.findings import METRICS, key_evidence
+from mosaic.analyses.findings import METRICS, in_sequence, key_evidence
 from mosaic.present.labels import check_rank, severity_rank
 
 #: The scalar columns of a finding record, in order.
@@ -44,19 +44,21 @@ FINDING_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def check_metrics(findings: pl.DataFrame) -> dict[tuple[str, str], list[str]]:
+#: Findings as a frame, or as a lazy frame read as it is consumed (a run larger than memory).
+Findings = pl.DataFrame | pl.LazyFrame
+
+
+def check_metrics(findings: Findings) -> dict[tuple[str, str], list[str]]:
     """The metrics each kind of finding reports, by (check, scope): those set on at least one of its
     findings, in ``METRICS`` order. A finding then carries the metrics its own check gives findings of its
     scope (a technology's coverage, a response's peer counts), not every other check's nulls."""
     names = list(METRICS)
-    if findings.height == 0:
-        return {}
     present = (
-        findings.select(
-            "check", "scope", *[pl.col("metrics").struct.field(name).is_not_null().alias(name) for name in names]
-        )
+        findings.lazy()
+        .select("check", "scope", *[pl.col("metrics").struct.field(name).is_not_null().alias(name) for name in names])
         .group_by("check", "scope")
         .agg(pl.all().any())
+        .collect()
     )
     return {
         (row["check"], row["scope"]): [name for name in names if row[name]]
@@ -81,17 +83,71 @@ def _reading_order_keys() -> list[pl.Expr]:
     ]
 
 
-def in_reading_order(findings: pl.DataFrame) -> pl.DataFrame:
+def in_reading_order(findings: Findings) -> Findings:
     """Findings in one fixed order (check order, scope, strongest first, then technology, authority, date, id and
     sentence): the same data writes the same bytes, whatever order the checks' group-bys produced.
 
     Findings already in that order (a run the CLI stored, see ``cached_run``'s ``order``) are returned as
     they are: each row is compared with the next, which holds a few flags rather than a sorted copy.
-    Sorting a million findings copied every one of them (900 MB) even when none moved."""
+    Sorting a million findings copied every one of them (900 MB) even when none moved. A lazy frame is
+    tested (on its sort keys only) and sorted lazily."""
     keys = _reading_order_keys()
+    if isinstance(findings, pl.LazyFrame):
+        if _lazily_in_order(findings, keys):
+            return findings
+        return findings.sort(keys, nulls_last=True, maintain_order=True)
     if findings.height < 2 or findings.select(_follows_in_order(keys).all()).item():
         return findings
-    return findings.sort(keys, nulls_last=True, maintain_order=True)
+    return findings.select(pl.all().gather(_reading_permutation(findings, keys)))
+
+
+class ReadingOrder:
+    """``in_reading_order`` as the findings cache applies it (``mosaic.analyses.cache.FindingsOrder``): the
+    columns it reads and the permutation that orders them, so a check's findings are put in order a
+    column at a time rather than sorted whole."""
+
+    columns: tuple[str, ...] = ("check", "scope", "severity", *_ORDER_TAIL)
+
+    def permutation(self, keys: pl.DataFrame) -> pl.Series | None:
+        """The rows of ``keys`` (a frame of ``columns``) in reading order, or None when they are already."""
+        order = _reading_order_keys()
+        if keys.height < 2 or keys.select(_follows_in_order(order).all()).item():
+            return None
+        return _reading_permutation(keys, order)
+
+
+#: The reading order, for ``cached_run(order=...)``.
+READING_ORDER = ReadingOrder()
+
+
+def _reading_permutation(findings: pl.DataFrame, keys: list[pl.Expr]) -> pl.Series:
+    """The row order that sorts ``findings`` by ``keys`` (stable, nulls last). The last key, the summary, is
+    only a tie-break: it is read only for the rows the other keys leave tied (362 of 1.1 million findings
+    on the benchmarks' sample shape). Sorting on every summary built a row key of a few hundred bytes for
+    each finding: 700 MB more for five million findings of one check."""
+    *head, tie_break = keys
+    tied = findings.select(head).is_duplicated()
+    return findings.select(
+        pl.arg_sort_by([*head, pl.when(tied).then(tie_break)], nulls_last=True, maintain_order=True)
+    ).to_series()
+
+
+def _lazily_in_order(findings: pl.LazyFrame, keys: list[pl.Expr]) -> bool:
+    """Whether a lazy frame of findings is in reading order, read one check at a time (a run larger than
+    memory: the sort keys of every finding together, summaries included, were gigabytes)."""
+    runs = (
+        findings.select(check_rank().alias("rank"))
+        .with_row_index("start")
+        .group_by(pl.col("rank").rle_id().alias("run"), maintain_order=True)
+        .agg(pl.col("rank").first(), pl.col("start").first(), pl.len().alias("rows"))
+        .collect()
+    )
+    if not runs.get_column("rank").is_sorted() or not runs.get_column("rank").is_unique().all():
+        return False
+    return all(
+        findings.slice(start, rows).select(_follows_in_order(keys).all()).collect().item()
+        for start, rows in runs.select("start", "rows").iter_rows()
+    )
 
 
 def _follows_in_order(keys: list[pl.Expr]) -> pl.Expr:
@@ -108,17 +164,17 @@ def _follows_in_order(keys: list[pl.Expr]) -> pl.Expr:
     return in_order | (pl.int_range(pl.len()) == pl.len() - 1)
 
 
-def _prepared(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _prepared(run: pl.DataFrame | tuple[Findings, pl.DataFrame]) -> tuple[Findings, pl.DataFrame]:
     """A run's findings keyed (``key_evidence``; a pair from the findings cache is used as it is), in
     reading order, with the evidence sets in the order their findings first cite them: the same data
     writes the same bytes, from the cache or not."""
     keyed, evidence = run if isinstance(run, tuple) else key_evidence(run)
     keyed = in_reading_order(keyed)
-    order = keyed.select("evidence_id").drop_nulls().unique(maintain_order=True)
+    order = keyed.lazy().select("evidence_id").drop_nulls().unique(maintain_order=True).collect()
     return keyed, order.join(evidence, on="evidence_id", how="left", maintain_order="left")
 
 
-def _records(findings: pl.DataFrame, metrics_of: dict[tuple[str, str], list[str]]) -> Iterator[pl.DataFrame]:
+def _records(findings: Findings, metrics_of: dict[tuple[str, str], list[str]]) -> Iterator[pl.DataFrame]:
     """One frame per check and scope (in reading order), each with only its own metrics, NaN as null: made
     one at a time as they are written.
 
@@ -145,21 +201,31 @@ def _records(findings: pl.DataFrame, metrics_of: dict[tuple[str, str], list[str]
         )
 
 
-def _kinds(findings: pl.DataFrame) -> Iterator[tuple[tuple[str, str], pl.DataFrame]]:
+def _kinds(findings: Findings) -> Iterator[tuple[tuple[str, str], pl.DataFrame]]:
     """Each (check, scope) with its findings, in order of first appearance: slices when each kind's rows are
-    together (findings in reading order), else filtered copies."""
+    together (findings in reading order), else filtered copies. From a lazy frame each is read when its
+    turn comes, so no more than one kind is held."""
     runs = (
-        findings.select("check", "scope")
+        findings.lazy()
+        .select("check", "scope")
         .with_row_index("start")
         .group_by(pl.struct("check", "scope").rle_id().alias("run"), maintain_order=True)
         .agg(pl.col("check").first(), pl.col("scope").first(), pl.col("start").first(), pl.len().alias("rows"))
+        .collect()
     )
     if runs.select(pl.struct("check", "scope").is_unique().all()).item():
         for check_id, scope, start, rows in runs.select("check", "scope", "start", "rows").iter_rows():
-            yield (check_id, scope), findings.slice(start, rows)
+            yield (check_id, scope), _collected(findings.slice(start, rows))
         return
     for check_id, scope in runs.select("check", "scope").unique(maintain_order=True).iter_rows():
-        yield (check_id, scope), findings.filter((pl.col("check") == check_id) & (pl.col("scope") == scope))
+        yield (
+            (check_id, scope),
+            _collected(findings.filter((pl.col("check") == check_id) & (pl.col("scope") == scope))),
+        )
+
+
+def _collected(findings: Findings) -> pl.DataFrame:
+    return findings.collect() if isinstance(findings, pl.LazyFrame) else findings
 
 
 #: Rows written per piece: a million findings make a gigabyte of JSON, never held in memory at once.
@@ -182,7 +248,7 @@ def _write_json_items(frame: pl.DataFrame, stream: BinaryIO, first: bool) -> boo
     return first
 
 
-def write_json(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame], header: dict[str, Any], stream: BinaryIO) -> None:
+def write_json(run: pl.DataFrame | tuple[Findings, pl.DataFrame], header: dict[str, Any], stream: BinaryIO) -> None:
     """The findings as one JSON document on ``stream``: ``header``'s keys, then ``findings`` and
     ``evidence_sets`` (see the module's contract)."""
     keyed, evidence = _prepared(run)
@@ -196,9 +262,7 @@ def write_json(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame], header: di
     stream.write(b"]}\n")
 
 
-def write_ndjson(
-    run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame], header: dict[str, Any], stream: BinaryIO
-) -> None:
+def write_ndjson(run: pl.DataFrame | tuple[Findings, pl.DataFrame], header: dict[str, Any], stream: BinaryIO) -> None:
     """The findings as NDJSON on ``stream``: a ``run`` line (``header``), a line per finding, then a line
     per evidence set; each line says which it is in ``record``."""
     keyed, evidence = _prepared(run)
@@ -218,16 +282,18 @@ def evidence_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.evidence{path.suffix or '.parquet'}")
 
 
-def parquet_tables(run: pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def parquet_tables(run: pl.DataFrame | tuple[Findings, pl.DataFrame]) -> tuple[Findings, pl.DataFrame]:
     """The findings as the two Parquet files hold them: the findings (to ``NAME.parquet``), then the
     evidence sets (to ``evidence_path(NAME.parquet)``); the caller writes them with ``parquet_options``.
 
     Parquet has one schema per file, so the metrics column holds the metrics of every check present (a
     finding's other checks' fields are null, which Parquet stores in a bit). Zstandard-compressed, a
-    million findings take megabytes."""
+    million findings take megabytes. Findings given lazily stay lazy, for the writer to stream."""
     keyed, evidence = _prepared(run)
     reported = {name for names in check_metrics(keyed).values() for name in names}
     used = [name for name in METRICS if name in reported]
+    if isinstance(keyed, pl.LazyFrame):  # streamed to the file a slice at a time (see ``in_sequence``)
+        keyed = in_sequence(keyed, keyed.select(pl.len()).collect().item())
     table = keyed.select(
         *FINDING_COLUMNS,
         pl.struct([pl.col("metrics").struct.field(name) for name in used]).alias("metrics")

@@ -68,9 +68,12 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
     return Path(path)
 
 
-def write_parquet_atomically(path: str | os.PathLike[str], frame: pl.DataFrame, **options: Any) -> Path:
+def write_parquet_atomically(
+    path: str | os.PathLike[str], frame: pl.DataFrame | pl.LazyFrame, rows: int | None = None, **options: Any
+) -> Path:
     """Write ``frame`` as Parquet to exactly ``path``, replacing an existing file atomically; ``options`` go
-    to ``DataFrame.write_parquet``.
+    to ``DataFrame.write_parquet`` (``LazyFrame.sink_parquet`` for a lazy frame, streamed to the file;
+    ``rows``, if given, saves counting it again).
 
     Why polars writes to a temporary *path* rather than to ``open_atomically``'s stream: given a Python
     stream it builds the whole file in memory first (740 MB more for a million findings), given a path
@@ -80,10 +83,15 @@ def write_parquet_atomically(path: str | os.PathLike[str], frame: pl.DataFrame, 
     temporary = _temporary_beside(target)
     try:
         try:
-            frame.write_parquet(temporary, **options)
+            if isinstance(frame, pl.LazyFrame):
+                frame.sink_parquet(temporary, **options)
+            else:
+                frame.write_parquet(temporary, **options)
         except pl.exceptions.PolarsError as exc:
             raise native_write_error(exc, target) from None
-        verify_parquet(Path(temporary), frame.height)
+        if rows is None:
+            rows = frame.height if isinstance(frame, pl.DataFrame) else frame.select(pl.len()).collect().item()
+        verify_parquet(Path(temporary), rows)
         _put_in_place(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -36,7 +36,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -214,10 +214,14 @@ class Workspace:
         # inserting such columns as null, so older workspaces keep working.
         return pl.scan_parquet(files, schema=table_schema(table), missing_columns="insert")
 
-    def read(self, table: str) -> pl.DataFrame:
-        """Read one whole table, as one contiguous chunk: the reader returns one chunk per batch, and row
-        lookups on a frame of ten chunks ran several times slower in the checks."""
+    def read(self, table: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        """Read one whole table (or only ``columns`` of it), as one contiguous chunk: the reader returns one
+        chunk per batch, and row lookups on a frame of ten chunks ran several times slower in the checks.
+        Columns are left unread rather than dropped after reading: at ten million responses the reader
+        holds 16 bytes a row for every text column, so a column not read is 160 MB never allocated."""
         query = self.scan(table)
+        if columns is not None:
+            query = query.select(columns)
         try:
             return _contiguous(query.collect())
         except pl.exceptions.PolarsError as exc:  # a verified part that still will not decode: say so in one line
@@ -257,14 +261,17 @@ class Workspace:
             LOG.warning("derived table %s cannot be read (%s): rebuilding it", data_file, exc)
             return None
 
-    def write_derived(self, name: str, frame: pl.DataFrame, *, keep: int = DERIVED_KEEP) -> None:
+    def write_derived(
+        self, name: str, frame: pl.DataFrame | pl.LazyFrame, *, keep: int = DERIVED_KEEP, rows: int | None = None
+    ) -> None:
         """Store ``frame`` as the derived table ``name`` (Parquet plus its checksum). Of the tables of the
         same kind (the name before its first ``-``) only the ``keep`` most recent stay, this one included:
         a cache holds a few runs (all checks, one check, a past date), not every run ever made. A
         workspace that cannot be written to is left as it is: the cache is an optimisation.
 
         Written as a part is (``_atomic_write_parquet``), its checksum taken from the file. A temporary file left by a writer that died is removed once it is an hour old; a younger one may
-        be another writer's (a dashboard download while the dashboard stores its run)."""
+        be another writer's (a dashboard download while the dashboard stores its run). A lazy frame is
+        streamed to the file; ``rows`` gives its length, checked against the file's footer."""
         folder = self.path / DERIVED
         data_file, sum_file = self._derived_files(name)
         try:
@@ -283,7 +290,10 @@ class Workspace:
             for old in others[max(keep - 1, 0) :]:
                 old.unlink(missing_ok=True)
                 old.with_name(old.name.removesuffix(".parquet") + ".sha256.json").unlink(missing_ok=True)
-            checksum = _atomic_write_parquet(data_file, frame, frame.height, step="derived")
+            rows = frame.height if isinstance(frame, pl.DataFrame) else rows
+            if rows is None:
+                raise ValueError("write_derived: a lazy frame needs its rows")
+            checksum = _atomic_write_parquet(data_file, frame, rows, step="derived")
             _atomic_write_bytes(sum_file, json.dumps(checksum).encode("utf-8"), step="derived")
         except OSError as exc:
             LOG.warning("cannot cache %s in %s (%s)", name, folder, exc)

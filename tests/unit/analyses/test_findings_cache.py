@@ -12,7 +12,8 @@ import pytest
 from mosaic.analyses import METRICS, AnalysisInputs, CheckParams, run_checks
 from mosaic.analyses.cache import cached_findings
 from mosaic.ingest.pipeline import Registers, ingest_files
-from mosaic.present.findings_out import in_reading_order
+from mosaic.present.findings_out import READING_ORDER, in_reading_order
+from mosaic.present.labels import order_checks
 from mosaic.resources import sample_path
 from mosaic.store.workspace import Workspace
 
@@ -195,13 +196,37 @@ def test_keying_check_by_check_gives_what_keying_the_whole_run_gives(tmp_path, s
         made.append(target.scratch_file(label))
         return made[-1]
 
-    set_down, set_down_sets = keyed_checks(
-        lambda: AnalysisInputs.from_workspace(target), checks, params=params, scratch=scratch
-    )
-    assert len(made) == len(checks) and all(path.parent == target.path / "derived" for path in made)
+    # ... from the inputs ``mosaic analyse`` reads: only the columns the checks read.
+    narrow = AnalysisInputs.for_checks(target)
+    assert {"notes", "source_row", "request_id"}.isdisjoint(narrow.responses.columns)
+    assert narrow.responses.height == inputs.responses.height
+    set_down, set_down_sets = keyed_checks(lambda: narrow, checks, params=params, scratch=scratch)
+    assert len(made) == 2 * len(checks)  # each check's findings and its evidence lists
+    assert all(path.parent == target.path / "derived" for path in made)
     assert in_reading_order(set_down).equals(in_reading_order(keyed))
     assert set_down_sets.sort("evidence_id").equals(evidence_sets.sort("evidence_id"))
     assert not any(path.exists() for path in made)
+    # Response-level checks run a group of authorities at a time at scale (``authority_batches``): groups
+    # of a sixth of the responses here, the same run.
+    import mosaic.analyses.cache as cache
+
+    size = narrow.responses.height // 6
+    batches = cache.authority_batches(narrow.responses, size=size)
+    assert len(batches) > 3 and sorted(sum(batches, [])) == sorted(narrow.responses["authority_id"].unique())
+    original = cache.BATCH_RESPONSES
+    cache.BATCH_RESPONSES = size
+    reading = order_checks(checks)
+    try:
+        made.clear()
+        batched, batched_sets = keyed_checks(narrow, reading, params=params, scratch=scratch, order=READING_ORDER)
+        held, held_sets = keyed_checks(narrow, reading, params=params, order=READING_ORDER)  # no scratch files
+    finally:
+        cache.BATCH_RESPONSES = original
+    assert len(made) > len(checks) and not any(path.exists() for path in made)
+    # Each check's groups put together in reading order: the run is stored as it is written.
+    assert batched.equals(in_reading_order(keyed)) and held.equals(batched)
+    assert batched_sets.sort("evidence_id").equals(evidence_sets.sort("evidence_id"))
+    assert held_sets.sort("evidence_id").equals(evidence_sets.sort("evidence_id"))
 
 
 def test_findings_that_cannot_be_set_down_are_kept_in_memory(workspace, caplog):
@@ -219,7 +244,7 @@ def test_findings_that_cannot_be_set_down_are_kept_in_memory(workspace, caplog):
     kept, _ = keyed_checks(inputs, ["timeliness", "ncnd_limb"], params=params, scratch=scratch)
     alone, _ = keyed_checks(inputs, ["timeliness", "ncnd_limb"], params=params)
     assert kept.height > 0 and in_reading_order(kept).equals(in_reading_order(alone))
-    assert caplog.text.count("cannot set findings down") == 1 and asked == ["timeliness"]  # tried once, said once
+    assert caplog.text.count("cannot set findings down") == 1 and asked == ["timeliness-0"]  # tried once, said once
 
 
 def test_unset_metrics_are_dropped_from_memory_not_from_the_findings(workspace):
@@ -250,3 +275,52 @@ def test_unset_metrics_are_dropped_from_memory_not_from_the_findings(workspace):
     interleaved = pl.concat([keyed.slice(0, 5), keyed.slice(5).sample(fraction=1.0, seed=1)])
     interleaved.write_parquet(path)
     assert _read_by_check(pl.scan_parquet(path)).equals(interleaved)  # not one run per check: read whole
+
+
+@pytest.mark.parametrize("source", ["sample", "real answers"])
+def test_a_run_streamed_into_the_cache_is_the_run_and_writes_the_same_bytes(tmp_path, source, monkeypatch):
+    """``cached_run(lazy=True)`` (``mosaic analyse`` to a file) never holds the run: its pieces are streamed
+    into the cache and read from there as they are written. Run in groups of authorities as at ten million
+    answers, it is still the run ``keyed_checks`` makes, in reading order, and writes the same JSON bytes."""
+    import io
+
+    import mosaic.analyses.cache as cache
+    from mosaic.analyses.cache import cached_run, keyed_checks
+    from mosaic.analyses.registry import resolve_check_ids
+    from mosaic.present.findings_out import write_json
+
+    path = sample_path("responses.csv") if source == "sample" else Path(__file__).parents[2] / "realdata/answers.csv"
+    target = Workspace(tmp_path / "ws")
+    assert ingest_files([path], target, registers=Registers.with_sample() if source == "sample" else None).committed
+    params = CheckParams(today=TODAY)
+    checks = order_checks(resolve_check_ids(None))
+    inputs = AnalysisInputs.from_workspace(target)
+    keyed, evidence_sets = keyed_checks(inputs, checks, params=params, order=READING_ORDER)
+    monkeypatch.setattr(cache, "BATCH_RESPONSES", inputs.responses.height // 5)
+
+    def lazily(**options):
+        return cached_run(
+            target, lambda: AnalysisInputs.for_checks(target), checks, params=params, order=READING_ORDER, **options
+        )
+
+    def json_bytes(run):
+        stream = io.BytesIO()
+        write_json(run, {"as_of": None}, stream)
+        return stream.getvalue()
+
+    labels = []
+    scratch_file = target.scratch_file
+    monkeypatch.setattr(target, "scratch_file", lambda label: labels.append(label) or scratch_file(label))
+    unkept = lazily(lazy=True, keep=lambda: False)  # a workspace the cache cannot be kept in: held instead
+    assert "peer_disclosure-1" in labels and "peer_disclosure-all" in labels  # groups, put together
+    assert not any((target.path / "derived").glob("findings-*"))
+    streamed = lazily(lazy=True)
+    assert any((target.path / "derived").glob("findings-*.parquet"))
+    again = lazily(lazy=True)  # from the cache
+    for found, sets in (unkept, streamed, again):
+        assert isinstance(found, pl.LazyFrame)
+        assert found.collect().equals(keyed)  # in reading order as stored: nothing to sort on writing
+        assert sets.sort("evidence_id").equals(evidence_sets.sort("evidence_id"))
+    expected = json_bytes((keyed, evidence_sets))
+    assert json_bytes(streamed) == expected and json_bytes(again) == expected
+    assert not [p for p in (target.path / "derived").iterdir() if p.name.startswith(".tmp-")]  # no scratch left
