@@ -384,7 +384,8 @@ def key_evidence(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(findings with ``evidence_count`` and ``evidence_id`` instead of their evidence, the distinct
     evidence lists as ``evidence_id``, ``evidence``).
 
-    The id is the list's 64-bit hash and its length (``e<hash>n<length>``). Telling lists apart by
+    The id is the list's 64-bit hash (of its text: the same list has the same id in every run and every
+    process) and its length (``e<hash>n<length>``). Telling lists apart by
     comparing them item by item cost more than every check together; two different lists of the same
     length sharing a 64-bit hash has a probability near 1e-8 even among a million distinct lists."""
     # Hashed a slice at a time: hashing nested lists builds a temporary copy of what it hashes. Hashed as
