@@ -101,7 +101,11 @@ def store_findings(
     (``run_lazily``) are streamed to the file; ``rows`` says how many there are."""
     keyed, evidence_sets = run
     options = {} if keep is None else {"keep": keep}
-    workspace.write_derived(f"{kind}evidence-{key}", evidence_sets, **options)
+    if isinstance(keyed, pl.LazyFrame):  # a streamed run: its lists are streamed too (see ``in_sequence``)
+        lists = in_sequence(evidence_sets.lazy(), evidence_sets.height)
+        workspace.write_derived(f"{kind}evidence-{key}", lists, rows=evidence_sets.height, **options)
+    else:
+        workspace.write_derived(f"{kind}evidence-{key}", evidence_sets, **options)
     workspace.write_derived(f"{kind}-{key}", keyed, rows=rows, **options)
 
 
