@@ -510,9 +510,7 @@ def analyse(
         # Written as stored: findings naming their evidence list, each list once.
         _write_findings(keyed_run, format_, output, _run_header(date, store, checks))
         return
-    findings = with_evidence(
-        keyed_run[0].collect() if isinstance(keyed_run[0], pl.LazyFrame) else keyed_run[0], keyed_run[1]
-    )
+    findings = with_evidence(*keyed_run)
     if format_ == "csv":
         _emit(_findings_csv(findings), output)
         return

@@ -195,25 +195,29 @@ def checks_set_down(
     batches = [None] if options.get("authority_ids") else authority_batches(loaded.responses)
     made: list[Path] = []
 
-    def set_down(findings: pl.DataFrame, label: str) -> pl.DataFrame | _SetDown:
+    def written(frame: pl.DataFrame, label: str) -> Path | None:
+        """``frame`` in a new scratch file, or None: then no more are tried (no room or no right to write:
+        the rest of the run is held, with one warning)."""
         nonlocal scratch
-        kept = _set_down(findings, scratch(label) if scratch else None)
-        if isinstance(kept, _SetDown):
-            made.append(kept.file)
-        elif scratch:
-            scratch = None  # no room or no right to write: the rest of the run is held, with one warning
-        return kept
+        file = scratch(label) if scratch else None
+        if file is not None and _write_scratch(frame, file):
+            made.append(file)
+            return file
+        scratch = None
+        return None
+
+    def set_down(findings: pl.DataFrame, label: str) -> pl.DataFrame | _SetDown:
+        flat = flat_metrics(findings)
+        file = written(flat, label)
+        if file is None:
+            return findings
+        held = [name.removeprefix(FLAT_METRIC_PREFIX) for name in flat.columns if name.startswith(FLAT_METRIC_PREFIX)]
+        return _SetDown(file, findings.columns, held, findings.height)
 
     def set_down_lists(sets: pl.DataFrame, label: str) -> pl.DataFrame | Path:
         """A piece's distinct evidence lists, set down too: at ten million answers those of the checks
         already run (1.5 GB) were otherwise held beside the inputs while the next checks ran."""
-        nonlocal scratch
-        file = scratch(f"{label}-lists") if scratch else None
-        if file is not None and _write_scratch(sets, file):
-            made.append(file)
-            return file
-        scratch = None if file is not None else scratch
-        return sets
+        return written(sets, f"{label}-lists") or sets
 
     try:
         by_check: list[list[pl.DataFrame | _SetDown]] = []
@@ -277,21 +281,21 @@ def _joined(pieces: list[pl.DataFrame | _SetDown], order: FindingsOrder | None) 
             how="vertical_relaxed",
         )
         return compact_metrics(_ordered(whole.rechunk(), order))
-    held_by = [set(pl.read_parquet_schema(piece.file)) for piece in pieces]
     metric_types = FINDING_SCHEMA["metrics"].to_schema()
 
     def column(name: str) -> pl.Series:
         """One column of every piece, in piece order; a metric a piece does not set is null there."""
+        metric = name.removeprefix(FLAT_METRIC_PREFIX) if name.startswith(FLAT_METRIC_PREFIX) else None
         parts = [
-            pl.read_parquet(piece.file, columns=[name]).to_series()
-            if name in held
-            else pl.repeat(None, piece.rows, dtype=metric_types[name.removeprefix(FLAT_METRIC_PREFIX)], eager=True)
-            for piece, held in zip(pieces, held_by, strict=True)
+            pl.repeat(None, piece.rows, dtype=metric_types[metric], eager=True)
+            if metric is not None and metric not in piece.metrics
+            else pl.read_parquet(piece.file, columns=[name]).to_series()
+            for piece in pieces
         ]
         return pl.concat(parts).rechunk().alias(name)
 
     permutation = order.permutation(pl.DataFrame([column(name) for name in order.columns])) if order else None
-    metrics = sorted({name for held in held_by for name in held if name.startswith(FLAT_METRIC_PREFIX)})
+    metrics = sorted({FLAT_METRIC_PREFIX + name for piece in pieces for name in piece.metrics})
     gathered = []
     for name in [name for name in pieces[0].columns if name != "metrics"] + metrics:
         values = column(name)
@@ -363,18 +367,6 @@ class _SetDown:
             for name, dtype in FINDING_SCHEMA["metrics"].to_schema().items()
         ]
         return pl.scan_parquet(self.file).with_columns(pl.struct(fields).alias("metrics")).select(self.columns)
-
-
-def _set_down(findings: pl.DataFrame, file: Path | None) -> pl.DataFrame | _SetDown:
-    """``findings`` written to ``file`` with only the metrics they set (``flat_metrics``), or kept as they
-    are when there is no file or it cannot be written (a read-only workspace: the run then holds them)."""
-    if file is None:
-        return findings
-    flat = flat_metrics(findings)
-    if not _write_scratch(flat, file):
-        return findings
-    metrics = [name.removeprefix(FLAT_METRIC_PREFIX) for name in flat.columns if name.startswith(FLAT_METRIC_PREFIX)]
-    return _SetDown(file, findings.columns, metrics, findings.height)
 
 
 def _write_scratch(frame: pl.DataFrame, file: Path) -> bool:

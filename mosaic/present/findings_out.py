@@ -96,9 +96,8 @@ def in_reading_order(findings: Findings) -> Findings:
         if _lazily_in_order(findings, keys):
             return findings
         return findings.sort(keys, nulls_last=True, maintain_order=True)
-    if findings.height < 2 or findings.select(_follows_in_order(keys).all()).item():
-        return findings
-    return findings.select(pl.all().gather(_reading_permutation(findings, keys)))
+    permutation = READING_ORDER.permutation(findings)
+    return findings if permutation is None else findings.select(pl.all().gather(permutation))
 
 
 class ReadingOrder:

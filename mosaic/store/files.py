@@ -68,12 +68,9 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
     return Path(path)
 
 
-def write_parquet_atomically(
-    path: str | os.PathLike[str], frame: pl.DataFrame | pl.LazyFrame, rows: int | None = None, **options: Any
-) -> Path:
+def write_parquet_atomically(path: str | os.PathLike[str], frame: pl.DataFrame | pl.LazyFrame, **options: Any) -> Path:
     """Write ``frame`` as Parquet to exactly ``path``, replacing an existing file atomically; ``options`` go
-    to ``DataFrame.write_parquet`` (``LazyFrame.sink_parquet`` for a lazy frame, streamed to the file;
-    ``rows``, if given, saves counting it again).
+    to ``DataFrame.write_parquet`` (``LazyFrame.sink_parquet`` for a lazy frame, streamed to the file).
 
     Why polars writes to a temporary *path* rather than to ``open_atomically``'s stream: given a Python
     stream it builds the whole file in memory first (740 MB more for a million findings), given a path
@@ -89,8 +86,7 @@ def write_parquet_atomically(
                 frame.write_parquet(temporary, **options)
         except pl.exceptions.PolarsError as exc:
             raise native_write_error(exc, target) from None
-        if rows is None:
-            rows = frame.height if isinstance(frame, pl.DataFrame) else frame.select(pl.len()).collect().item()
+        rows = frame.height if isinstance(frame, pl.DataFrame) else frame.select(pl.len()).collect().item()
         verify_parquet(Path(temporary), rows)
         _put_in_place(temporary, target)
     except BaseException:
