@@ -471,7 +471,8 @@ class WorkspaceData(_CachedAnalyses):
         return found.rechunk()
 
     def _load_inputs(self) -> AnalysisInputs:
-        return AnalysisInputs.from_workspace(self.workspace)
+        # The columns the checks read; the panel reads its notes for the answers it shows (``with_details``).
+        return AnalysisInputs.for_checks(self.workspace)
 
     def ingest(self, paths: Sequence[Path], mapping: Any = None) -> Any:
         from mosaic import settings

@@ -109,9 +109,12 @@ def default_technology(events: pl.DataFrame, technologies: pl.DataFrame) -> str:
     if events.height == 0:
         return technologies.get_column("technology_id")[0]
     counts = (
-        events.filter(pl.col("technology_id").is_in(technologies.get_column("technology_id").implode()))
+        events.lazy()
+        .select("technology_id")  # the one column counted: filtering whole rows copied them all (1.2 GB at 10M)
+        .filter(pl.col("technology_id").is_in(technologies.get_column("technology_id").implode()))
         .group_by("technology_id")
         .len()
+        .collect()
     )
     if counts.height == 0:
         return technologies.get_column("technology_id")[0]
@@ -538,7 +541,7 @@ PANEL_EVIDENCE_LIMIT = 10
 PANEL_RESPONSES_LIMIT = 60
 _PANEL_COLUMNS = (
     "authority_id", "authority_label", "technology_id", "technology_label", "response_id", "response_date",
-    "response_end", "outcome", "stance", "exemptions", "source_url", "notes",
+    "response_end", "outcome", "stance", "exemptions", "source_url",
 )  # fmt: skip
 
 
@@ -683,12 +686,14 @@ def panel_findings(
 def authority_events(inputs: Any, authority_id: str) -> pl.DataFrame:
     """The authority's responses (the panel's columns), found by its integer code (``AnalysisInputs.id_enums``):
     comparing a million strings, or copying every column of a wide frame, for one authority's rows would
-    cost more than all the rest of the panel."""
+    cost more than all the rest of the panel. Their notes are read for these rows alone
+    (``AnalysisInputs.with_details``: the dashboard reads only the columns the checks read)."""
     categories = inputs.id_enums["authority_id"].categories
     if authority_id not in categories:
-        return inputs.events.select(_PANEL_COLUMNS).clear()
+        return inputs.with_details(inputs.events.select(_PANEL_COLUMNS).clear(), ["notes"])
     code = categories.index_of(authority_id)
-    return inputs.coded_events.lazy().filter(pl.col("authority_code") == code).select(_PANEL_COLUMNS).collect()
+    answers = inputs.coded_events.lazy().filter(pl.col("authority_code") == code).select(_PANEL_COLUMNS).collect()
+    return inputs.with_details(answers, ["notes"])
 
 
 def _check_title(check_id: str) -> str:

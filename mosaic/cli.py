@@ -758,7 +758,7 @@ def report(
         raise MappingError("say what to report on: --authority, --technology or --response")
     date = parse_date_option(as_of, "--as-of")
     store = _open_workspace(workspace)
-    inputs = AnalysisInputs.from_workspace(store)
+    inputs = AnalysisInputs.for_checks(store)  # the display columns are read for the answers a report shows
     authority_id = (
         resolve_authority_ids([authority], inputs.authorities, inputs.responses, one=True)[0] if authority else None
     )

@@ -51,8 +51,9 @@ CACHE_FORMAT = 2
 
 #: The kind of derived table focused runs are kept as (``findings`` holds whole runs). Kinds are evicted
 #: separately, so a run of a report never pushes out the whole run the dashboard and ``mosaic analyse``
-#: read; the eight most recent are kept: the two runs (response- and map-level) of four reports.
-FOCUSED_KIND, FOCUSED_KEEP = "focusedfindings", 8
+#: read; the twelve most recent are kept: the runs of four reports (a dossier makes two: response- and
+#: map-level; a technology or authority report three: ``ReportContext.capped_findings``).
+FOCUSED_KIND, FOCUSED_KEEP = "focusedfindings", 12
 
 
 def findings_key(
@@ -63,9 +64,11 @@ def findings_key(
     *,
     technology_ids: Sequence[str] | None = None,
     authority_ids: Sequence[str] | None = None,
+    response_ids: Sequence[str] | None = None,
 ) -> str:
     """The cache key of a run: a hash of everything that decides its findings. The focus (technologies,
-    authorities) counts only when given: a whole run's key is the same as before focused runs were kept."""
+    authorities, responses) counts only when given: a whole run's key is the same as before focused runs
+    were kept, and a focus without responses the same as before a focus could name them."""
     settings = {k: v for k, v in dataclasses.asdict(params).items() if not k.startswith("focus_")}
     decided = {
         "format": CACHE_FORMAT,
@@ -75,12 +78,14 @@ def findings_key(
         "as_of": as_of.isoformat() if as_of else None,
         "params": settings,
     }
-    if technology_ids or authority_ids:
+    if technology_ids or authority_ids or response_ids:
         # As run_checks reads them: a set each, an empty one the same as none.
         decided["focus"] = {
             "technology_ids": sorted(set(technology_ids or ())),
             "authority_ids": sorted(set(authority_ids or ())),
         }
+        if response_ids:
+            decided["focus"]["response_ids"] = sorted(set(response_ids))
     payload = json.dumps(decided, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
@@ -192,7 +197,9 @@ def checks_set_down(
     so a run larger than memory can be stored and written without being held (ten million answers)."""
     loaded = inputs() if callable(inputs) else inputs
     registered = all_checks()
-    batches = [None] if options.get("authority_ids") else authority_batches(loaded.responses)
+    batches = (
+        [None] if options.get("authority_ids") or options.get("response_ids") else authority_batches(loaded.responses)
+    )
     made: list[Path] = []
 
     def written(frame: pl.DataFrame, label: str) -> Path | None:
@@ -402,6 +409,7 @@ def cached_run(
     params: CheckParams | None = None,
     technology_ids: Sequence[str] | None = None,
     authority_ids: Sequence[str] | None = None,
+    response_ids: Sequence[str] | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     run: Callable[..., pl.DataFrame] | None = None,
     keep: Callable[[], bool] = lambda: True,
@@ -416,7 +424,7 @@ def cached_run(
     whole run on a miss (default ``keyed_checks``; the dashboard gives its own, one check at a time, which
     keeps the run when a check fails); ``keep()`` says whether
     that run may be cached (the dashboard's is not when a check failed). ``store_focused``: a run focused
-    on technologies or authorities is kept too, under a key naming its focus (``FOCUSED_KIND``), and
+    on technologies, authorities or responses is kept too, under a key naming its focus (``FOCUSED_KIND``), and
     read back by the same run; reports use it. ``order``: see ``keyed_checks`` (used when ``run`` is not given). The evidence sets may hold lists no kept finding cites
     after a focused read; readers join on ``evidence_id``.
 
@@ -426,12 +434,9 @@ def cached_run(
     ids = resolve_check_ids(checks)
     params = params or CheckParams()
     content = workspace.content_hash()
-    is_focused = bool(technology_ids or authority_ids)
-    focused_key = (
-        findings_key(content, ids, as_of, params, technology_ids=technology_ids, authority_ids=authority_ids)
-        if is_focused and store_focused
-        else None
-    )
+    focus = {"technology_ids": technology_ids, "authority_ids": authority_ids, "response_ids": response_ids}
+    is_focused = any(focus.values())
+    focused_key = findings_key(content, ids, as_of, params, **focus) if is_focused and store_focused else None
     found = load_findings(workspace, focused_key, kind=FOCUSED_KIND) if focused_key else None
     key = findings_key(content, ids, as_of, params)
     if found is None:
@@ -443,7 +448,6 @@ def cached_run(
             found = (whole[0].filter(pl.col("check").is_in(ids)), whole[1])
     if found is None:
         if is_focused:
-            focus = {"technology_ids": technology_ids, "authority_ids": authority_ids}
             focused = _keyed_run(
                 run, inputs, ids, as_of=as_of, params=params, on_progress=on_progress, order=order, **focus
             )
@@ -466,6 +470,8 @@ def cached_run(
         keyed = keyed.filter(pl.col("technology_id").is_in(list(technology_ids)))
     if authority_ids:
         keyed = keyed.filter(pl.col("authority_id").is_null() | pl.col("authority_id").is_in(list(authority_ids)))
+    if response_ids:
+        keyed = keyed.filter(pl.col("response_id").is_null() | pl.col("response_id").is_in(list(response_ids)))
     return keyed, evidence_sets
 
 

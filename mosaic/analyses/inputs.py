@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -30,12 +31,14 @@ _UNUSED_BY_CHECKS = frozenset(
     }
 )  # fmt: skip
 
-#: Response columns neither the checks nor the name lookups (``lookup``) read: ``for_checks`` leaves them
-#: unread. Display and provenance only (the report and the dashboard show them from ``from_workspace``).
-_NOT_READ_FOR_CHECKS = _UNUSED_BY_CHECKS | {
-    "source_file", "source_row", "request_id", "exemptions_text", "review_date", "review_date_precision",
-    "review_outcome", "notes",
-}  # fmt: skip
+#: Response columns shown beside an answer (reports, tables) that neither the checks nor the name lookups
+#: (``lookup``) read: ``for_checks`` leaves them unread and ``with_details`` adds them to the rows shown.
+DETAIL_COLUMNS: tuple[str, ...] = (
+    "request_id", "exemptions_text", "review_date", "review_date_precision", "review_outcome", "notes", "source_file",
+    "source_row",
+)  # fmt: skip
+
+_NOT_READ_FOR_CHECKS = _UNUSED_BY_CHECKS | set(DETAIL_COLUMNS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,11 +46,14 @@ class AnalysisInputs:
     """The responses table and the registers; derived frames are computed on first use and cached.
 
     Build it once per workspace state and reuse it: the dashboard keeps one per content hash.
+    ``workspace``: where ``responses`` were read from, so that ``with_details`` can read the display
+    columns a ``for_checks`` read left out, for the rows a report shows.
     """
 
     responses: pl.DataFrame
     authorities: pl.DataFrame
     technologies: pl.DataFrame
+    workspace: Workspace | None = None
 
     @classmethod
     def from_workspace(
@@ -60,24 +66,56 @@ class AnalysisInputs:
             responses=responses,
             authorities=load_authorities() if authorities is None else authorities,
             technologies=technologies_for(responses) if technologies is None else technologies,
+            workspace=workspace,
         )
 
     @classmethod
     def for_checks(cls, workspace: Workspace) -> AnalysisInputs:
         """``from_workspace`` reading only the columns the checks and the name lookups read.
 
-        For a run of the checks alone (``mosaic analyse``): at ten million responses the columns left
-        unread are 1.6 GB never allocated (5.9 GB resident down to 3.8 GB). Its ``responses`` lack the
-        display columns, so it is not for reports or the dashboard."""
+        For a run of the checks (``mosaic analyse``, ``mosaic report``): at ten million responses the
+        columns left unread are 1.6 GB never allocated (5.9 GB resident down to 3.8 GB). Its
+        ``responses`` lack the display columns (``DETAIL_COLUMNS``): ``with_details`` reads them for the
+        rows shown."""
         schema = workspace.scan("responses").collect_schema()
-        return cls.from_responses(
-            workspace.read("responses", columns=[name for name in schema if name not in _NOT_READ_FOR_CHECKS])
+        responses = workspace.read("responses", columns=[name for name in schema if name not in _NOT_READ_FOR_CHECKS])
+        return cls(
+            responses=responses,
+            authorities=load_authorities(),
+            technologies=technologies_for(responses),
+            workspace=workspace,
         )
 
     @classmethod
     def from_responses(cls, responses: pl.DataFrame) -> AnalysisInputs:
         """Pair a responses frame with the default registers (tests, notebooks)."""
         return cls(responses=responses, authorities=load_authorities(), technologies=technologies_for(responses))
+
+    def with_details(self, rows: pl.DataFrame, columns: Sequence[str] = DETAIL_COLUMNS) -> pl.DataFrame:
+        """``rows`` (any frame with a ``response_id`` column: a slice of ``events``, say) with the display
+        ``columns`` (of ``DETAIL_COLUMNS``; default all) it lacks, read for those responses only.
+
+        A report shows a request id or a note for a few hundred answers; reading those columns for ten
+        million answers to show them took 1.6 GB. From the ``responses`` held when they have the columns,
+        else from the workspace (a ``for_checks`` read); a response stored twice gives its first row, as
+        ``events`` keeps it."""
+        missing = [name for name in columns if name not in rows.columns]
+        if not missing:
+            return rows
+        if all(name in self.responses.columns for name in missing):
+            source = self.responses.lazy()
+        elif self.workspace is not None:
+            source = self.workspace.scan("responses")
+        else:
+            raise ValueError(f"these inputs hold no {', '.join(missing)} and were not read from a workspace")
+        wanted = rows.get_column("response_id").unique().implode()
+        details = (
+            source.filter(pl.col("response_id").is_in(wanted))
+            .select("response_id", *missing)
+            .unique("response_id", keep="first", maintain_order=True)
+            .collect()
+        )
+        return rows.join(details, on="response_id", how="left", maintain_order="left")
 
     @functools.cached_property
     def pairs(self) -> pl.DataFrame:

@@ -187,37 +187,56 @@ def regulator_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
                 "items": [r["__item"] for r in shown],
             }
         )
-        for record in read:
-            others = [
-                other
-                for other in read
-                if other is not record
-                and other["regulator_outcome"] != record["regulator_outcome"]
-                and set(other["exemptions"]) & set(record["exemptions"])
-            ]
-            if not others:
+        # Decisions with the same outcome and the same exemptions contradict the same others: each such
+        # kind is compared with the other kinds once. Comparing decision with decision took 33 s at ten
+        # million answers (40,000 decisions, 3,600 on one technology); the sentence's list is made once a kind.
+        kinds: dict[tuple[str, frozenset[str]], list[int]] = {}
+        contradictions: list[tuple[int, dict]] = []
+        for index, record in enumerate(read):
+            kinds.setdefault((record["regulator_outcome"], frozenset(record["exemptions"])), []).append(index)
+        for (outcome, codes), members in kinds.items():
+            against = [kind for kind in kinds if kind[0] != outcome and kind[1] & codes]
+            members = [i for i in members if _in_focus(read[i], params)]
+            if not against or not members:
                 continue
-            common = sorted(set.intersection(set(record["exemptions"]), *(set(o["exemptions"]) for o in others)))
+            others = [read[i] for i in sorted(i for kind in against for i in kinds[kind])]
+            common = sorted(codes.intersection(*(kind[1] for kind in against)))
             on = f"answers also citing {_codes_text(common)}" if common else "answers sharing an exemption with it"
             listed = others[: params.evidence_limit - 1]
             rest = f"; and {len(others) - len(listed)} more" if len(others) > len(listed) else ""
-            response_rows.append(
-                {
-                    "response_id": record["response_id"],
-                    "summary": (
-                        f"The regulator {_VERBS[record['regulator_outcome']][0]} {record['authority_label']}'s answer"
-                        f"{_VERBS[record['regulator_outcome']][1]} on {record['technology_label']}{under} citing "
-                        f"{_codes_text(record['exemptions'])} ({_when(record)}), but decided otherwise on {len(others)} "
-                        f"other {'answer' if len(others) == 1 else 'answers'} on the same technology ({on}): "
-                        + "; ".join(_decision_text(o) for o in listed)
-                        + rest
-                        + "."
-                    ),
-                    "others": len(others),
-                    "items": [record["__item"]] + [o["__item"] for o in listed],
-                }
+            contradicted = (
+                f"but decided otherwise on {len(others)} other {'answer' if len(others) == 1 else 'answers'} on the "
+                f"same technology ({on}): " + "; ".join(_decision_text(o) for o in listed) + rest + "."
             )
+            listed_items = [o["__item"] for o in listed]
+            for index in members:
+                record = read[index]
+                contradictions.append(
+                    (
+                        index,
+                        {
+                            "response_id": record["response_id"],
+                            "summary": (
+                                f"The regulator {_VERBS[outcome][0]} {record['authority_label']}'s answer{_VERBS[outcome][1]} "
+                                f"on {record['technology_label']}{under} citing {_codes_text(record['exemptions'])} "
+                                f"({_when(record)}), {contradicted}"
+                            ),
+                            "others": len(others),
+                            "items": [record["__item"], *listed_items],
+                        },
+                    )
+                )
+        response_rows += [row for _, row in sorted(contradictions, key=lambda pair: pair[0])]  # in date order
     return _findings(found, technology_rows, response_rows, cutoff)
+
+
+def _in_focus(record: dict, params: CheckParams) -> bool:
+    """Whether a decided answer is inside the run's focus (its findings about other answers are dropped)."""
+    return (
+        (params.focus_authority_ids is None or record["authority_id"] in params.focus_authority_ids)
+        and (params.focus_technology_ids is None or record["technology_id"] in params.focus_technology_ids)
+        and (params.focus_response_ids is None or record["response_id"] in params.focus_response_ids)
+    )
 
 
 def _findings(

@@ -217,7 +217,8 @@ def _build(inputs: AnalysisInputs, findings: pl.DataFrame) -> GraphFrames:
     # the taxonomy's path is authoritative for its ids; a response's own path places unresolved ones
     taxonomy_paths = inputs.technologies.lazy().select("technology_id", pl.col("category").alias("_taxonomy_path"))
     events = (
-        inputs.events.lazy()
+        inputs.with_details(inputs.events, ["request_id"])  # request nodes (a ``for_checks`` read lacks the ids)
+        .lazy()
         .with_columns(pl.col("authority_id").fill_null(UNNAMED), pl.col("technology_id").fill_null(UNNAMED))
         .join(taxonomy_paths, on="technology_id", how="left", maintain_order="left")
         .with_columns(pl.coalesce("_taxonomy_path", "category", "technology_id").alias("category"))

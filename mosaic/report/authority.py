@@ -12,7 +12,6 @@ from mosaic.report.common import (
     OUTCOME_LABELS,
     STANCE_LABELS,
     ReportContext,
-    cap_findings,
     findings_by_check,
     frame_rows,
     iso_with_precision,
@@ -41,11 +40,14 @@ def authority_report(
     authority = context.authority_name(authority_id)
     cut_off = as_of or context.latest_date()
     scope = technology_scope(context.inputs, technology_id) if technology_id else None
-    findings = context.findings(
-        given, as_of=cut_off, response_as_of=None, technology_ids=scope, authority_ids=[authority_id], params=params
+    findings, shown, totals = context.capped_findings(
+        given,
+        as_of=cut_off,
+        technology_ids=scope,
+        authority_ids=[authority_id],
+        params=params,
+        keep=pl.col("authority_id") == authority_id,
     )
-    findings = findings.filter(pl.col("authority_id") == authority_id)
-    shown, totals = cap_findings(context, findings)
     answers = context.events.filter(
         (pl.col("authority_id") == authority_id)
         & (pl.col("response_end").is_null() | (pl.col("response_end") <= cut_off))
@@ -143,7 +145,7 @@ def authority_report(
             Column("notes", "Notes"),
         ],  # fmt: skip
         frame_rows(
-            answers.tail(ANSWERS_SHOWN).select(
+            context.inputs.with_details(answers.tail(ANSWERS_SHOWN)).select(
                 iso_with_precision(pl.col("response_date"), pl.col("response_date_precision")).alias("date"),
                 pl.col("technology_label").alias("technology"),
                 pl.col("outcome").replace(OUTCOME_LABELS),

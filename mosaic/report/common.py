@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -26,7 +27,7 @@ from mosaic.analyses import (
     wilson_interval,
 )
 from mosaic.analyses.cache import cached_findings
-from mosaic.analyses.findings import empty_findings
+from mosaic.analyses.findings import FINDING_SCHEMA, empty_findings
 from mosaic.errors import MosaicError
 from mosaic.present.labels import ANSWER_STANCE_LABELS as STANCE_LABELS
 from mosaic.present.labels import (  # noqa: F401  (re-exported for the report builders)
@@ -50,6 +51,10 @@ from mosaic.report.model import REGENERATE_LABEL, Column, Facts, HexMap, Notice,
 
 #: Most evidence items per finding in a report (the analyses default, 10, suits screens and bulk runs).
 REPORT_EVIDENCE_LIMIT = 250
+
+#: At most this many findings per check are shown (and exported) by a technology or authority report: a
+#: report is a document, not a data dump (``mosaic analyse --format csv`` lists every finding).
+FINDINGS_PER_CHECK = 50
 
 
 #: Findings shown in the dossier's consistency section (the rest go under "Other findings").
@@ -170,7 +175,7 @@ class ReportContext:
             rows = self.events.filter(pl.col("response_id") == response_id)
             if rows.height == 0:
                 raise MosaicError(f"no response with id {response_id!r} in the workspace")
-            return rows.row(0, named=True)
+            return self.inputs.with_details(rows.head(1)).row(0, named=True)
         if authority_id is None or technology_id is None:
             return None
         scope = technology_scope(self.inputs, technology_id)
@@ -181,9 +186,10 @@ class ReportContext:
             rows = rows.filter(pl.col("response_end") <= as_of)
         if rows.height == 0:
             return None
-        return rows.sort(
+        latest = rows.sort(
             pl.col("response_end"), pl.col("technology_id") == technology_id, "response_id", nulls_last=False
-        ).row(-1, named=True)
+        ).tail(1)
+        return self.inputs.with_details(latest).row(0, named=True)
 
     # findings
     def findings(
@@ -196,11 +202,19 @@ class ReportContext:
         authority_ids: Sequence[str] | None,
         params: CheckParams | None,
         map_now: bool = False,
+        response_ids: Sequence[str] | None = None,
+        response_evidence_limit: int | None = None,
+        in_order: bool = True,
     ) -> pl.DataFrame:
         """Findings for the report: the ones given, else every check run (response checks as of
         ``response_as_of`` (None: each response's own date), map checks as of ``as_of``), filtered to the
         technologies and authorities asked for and to what existed by ``as_of``. ``map_now``: ``as_of`` is
         today and the map checks run with no as-of, the view in which undated answers count as given.
+        ``response_ids``: the response-level checks about these answers only (a dossier's own answer).
+        ``response_evidence_limit``: list at most this many evidence items on a response-level finding
+        (``capped_findings`` lists them in full for the findings it shows). ``in_order``: in reading
+        order, else as run (``capped_findings`` orders those it shows: ordering a million findings copied
+        them all, 0.9 GB).
 
         With a ``findings_cache``, each of the two runs is read from the workspace's findings cache, or
         run and kept there: the same report again (another format, a rerun of its stated command, a
@@ -211,13 +225,10 @@ class ReportContext:
         run), and most reports (every dossier, as of its answer's own date) share their parameters with
         no other report. Keeping the focused run costs the first report its keying and storing and saves
         the next one the checks (there, ``mosaic report`` uncached / first / again: a technology report
-        7.2 / 9.2 / 6.0 s, an authority report 5.1 / 5.5 / 2.9 s; a dossier, focused on its authority
-        too, at a million answers 13.9 s unfocused and uncached / 3.6 / 2.4 s). A whole run already cached
-        for these parameters is used all the same."""
+        7.2 / 9.2 / 6.0 s, an authority report 5.1 / 5.5 / 2.9 s). A whole run already cached for these
+        parameters is used all the same."""
         if given is None:
-            # A report lists every piece of evidence, not the first few: the run is focused on the
-            # report's technology or authority, so the larger cap stays cheap.
-            params = params or CheckParams(today=as_of, evidence_limit=REPORT_EVIDENCE_LIMIT)
+            params = params or self.report_params(as_of)
             run = run_checks
             if self.findings_cache is not None:
                 run = functools.partial(cached_findings, self.findings_cache, store_focused=True)
@@ -225,6 +236,9 @@ class ReportContext:
             frames = []
             for level, level_as_of in (("response", response_as_of), ("map", None if map_now else as_of)):
                 ids = [check_id for check_id, check in checks.items() if check.level == level]
+                level_params = params
+                if level == "response" and response_evidence_limit is not None:
+                    level_params = replace(params, evidence_limit=min(params.evidence_limit, response_evidence_limit))
                 if ids:
                     frames.append(
                         run(
@@ -233,7 +247,8 @@ class ReportContext:
                             as_of=level_as_of,
                             technology_ids=technology_ids,
                             authority_ids=authority_ids,
-                            params=params,
+                            response_ids=response_ids if level == "response" else None,
+                            params=level_params,
                         )
                     )
             found = pl.concat(frames) if frames else empty_findings()
@@ -245,8 +260,68 @@ class ReportContext:
                 found = found.filter(
                     pl.col("authority_id").is_null() | pl.col("authority_id").is_in(list(authority_ids))
                 )
+            if response_ids:
+                found = found.filter(pl.col("response_id").is_null() | pl.col("response_id").is_in(list(response_ids)))
         found = found.filter(pl.col("response_date").is_null() | (pl.col("response_date") <= as_of))
-        return self.ordered(found)
+        return self.ordered(found) if in_order else found
+
+    def capped_findings(
+        self,
+        given: pl.DataFrame | None,
+        *,
+        as_of: dt.date,
+        technology_ids: Sequence[str] | None,
+        authority_ids: Sequence[str] | None,
+        params: CheckParams | None,
+        keep: pl.Expr | None = None,
+        limit: int = FINDINGS_PER_CHECK,
+    ) -> CappedFindings:
+        """The findings of a technology or authority report: every one (for counts and the headline), the
+        ``limit`` strongest and most recent of each check to show, with their evidence in full, and each
+        check's total; ``keep``, when given, says which findings the report is about.
+
+        The response-level checks run twice: over the whole scope listing one evidence item a finding,
+        then for the answers shown at the report's evidence cap. Run once at that cap, one technology's
+        peer findings at ten million answers listed 84 million evidence items (7 GB, killed at 16 GB),
+        almost all for findings a report leaves out; run this way, 340,000, then at most 250 for each
+        finding shown.
+        Which findings are shown depends only on their severity, dates and subjects, never on their
+        evidence, so the report is the same as from one run at the full cap."""
+        if given is not None:
+            every = self.findings(
+                given, as_of=as_of, response_as_of=None, technology_ids=technology_ids,
+                authority_ids=authority_ids, params=params,
+            )  # fmt: skip
+            every = every if keep is None else every.filter(keep)
+            shown, totals = cap_findings(self, every, limit)
+            return CappedFindings(every, shown, totals)
+        params = params or self.report_params(as_of)
+        focus = {"as_of": as_of, "technology_ids": technology_ids, "authority_ids": authority_ids, "params": params}
+        every = self.findings(None, response_as_of=None, response_evidence_limit=1, in_order=False, **focus)
+        every = every if keep is None else every.filter(keep)
+        shown, totals = cap_findings(self, every, limit)
+        response_level = [check_id for check_id, check in all_checks().items() if check.level == "response"]
+        brief = shown.filter(pl.col("check").is_in(response_level))
+        if brief.height and params.evidence_limit > 1:
+            listed = self.findings(
+                None, response_as_of=None, response_ids=brief.get_column("response_id").unique().sort().to_list(),
+                **focus,
+            ).filter(pl.col("check").is_in(response_level))  # fmt: skip
+            in_full = listed.select(*_FINDING_IDENTITY, "evidence").unique(_FINDING_IDENTITY, keep="first")
+            shown = shown.join(
+                in_full, on=_FINDING_IDENTITY, how="left", nulls_equal=True, maintain_order="left", suffix="_in_full"
+            ).select(
+                *(
+                    pl.coalesce("evidence_in_full", "evidence").alias("evidence") if name == "evidence" else name
+                    for name in shown.columns
+                )
+            )
+        return CappedFindings(every, shown, totals)
+
+    def report_params(self, as_of: dt.date) -> CheckParams:
+        """The check parameters of a report as of ``as_of``: nothing depends on the clock, and a report
+        lists every piece of evidence, not the first few (the runs are focused, so the cap stays cheap)."""
+        return CheckParams(today=as_of, evidence_limit=REPORT_EVIDENCE_LIMIT)
 
     def ordered(self, found: pl.DataFrame) -> pl.DataFrame:
         """Findings in reading order: by check (``CHECK_ORDER``), strongest first, then by subject and date."""
@@ -374,32 +449,53 @@ def findings_table(context: ReportContext, findings: pl.DataFrame, table_id: str
     return Table(table_id, title, FINDING_COLUMNS, finding_rows(context, findings), empty=empty)
 
 
-#: At most this many findings per check are shown (and exported) by a technology or authority report: a
-#: report is a document, not a data dump (``mosaic analyse --format csv`` lists every finding).
-FINDINGS_PER_CHECK = 50
 #: At most this many answers are listed in an authority report's table of every answer (the latest ones).
 ANSWERS_SHOWN = 500
+
+
+class CappedFindings(NamedTuple):
+    """What ``ReportContext.capped_findings`` gives: every finding, those shown, each check's total."""
+
+    every: pl.DataFrame
+    shown: pl.DataFrame
+    totals: dict[str, int]
+
+
+#: The columns that tell one finding from another (all but its metrics and evidence).
+_FINDING_IDENTITY = [name for name in FINDING_SCHEMA.names() if name not in ("metrics", "evidence")]
 
 
 def cap_findings(
     context: ReportContext, findings: pl.DataFrame, limit: int = FINDINGS_PER_CHECK
 ) -> tuple[pl.DataFrame, dict[str, int]]:
     """Keep the ``limit`` strongest, then most recent, findings of each check; return them (in reading
-    order) with the total each check had, so the report can say how many it left out."""
+    order) with the total each check had, so the report can say how many it left out.
+
+    The order is found on the sort keys alone and the kept rows taken from ``findings``: sorting the
+    findings themselves copied every evidence list (0.9 GB for one technology at ten million answers)."""
     totals = dict(findings.group_by("check").len().iter_rows())
-    kept = (
-        findings.with_columns(_severity_rank=severity_rank())
+    kept_rows = (
+        findings.select(
+            "check",
+            "response_date",
+            "authority_name",
+            "response_id",
+            "region",
+            "summary",
+            _severity_rank=severity_rank(),
+            _row=pl.int_range(pl.len(), dtype=pl.UInt32),
+        )  # fmt: skip
         .sort(
             ["_severity_rank", "response_date", "authority_name", "response_id", "region", "summary"],
             descending=[False, True, False, False, False, False],
             nulls_last=True,
+            maintain_order=True,
         )
         .group_by("check", maintain_order=True)
         .head(limit)
-        .drop("_severity_rank")
-        .select(findings.columns)
+        .get_column("_row")
     )
-    return context.ordered(kept), {check: int(count) for check, count in totals.items()}
+    return context.ordered(findings[kept_rows]), {check: int(count) for check, count in totals.items()}
 
 
 def findings_by_check(

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from mosaic.analyses import (
+    AnalysisInputs,
     CheckParams,
     MapStance,
     findings_records,
@@ -27,7 +28,6 @@ from mosaic.report.common import (
     OUTCOME_LABELS,
     STANCE_LABELS,
     ReportContext,
-    cap_findings,
     findings_by_check,
     findings_table,
     frame_rows,
@@ -68,10 +68,17 @@ def technology_report(
     technology = context.technology_name(technology_id)
     cut_off = as_of or context.latest_date()
     scope = technology_scope(context.inputs, technology_id)
-    findings = context.findings(
-        given, as_of=cut_off, response_as_of=None, technology_ids=scope, authority_ids=None, params=params
+    every, shown, totals = context.capped_findings(
+        given, as_of=cut_off, technology_ids=scope, authority_ids=None, params=params
     )
-    shown, totals = cap_findings(context, findings)
+    # Of every finding only the national exposure is read below: the rest (a million findings at ten
+    # million answers, 0.9 GB) is let go before the map and the graph are built.
+    exposure = every.filter(
+        (pl.col("check") == "mosaic_exposure")
+        & (pl.col("scope") == "technology")
+        & (pl.col("technology_id") == technology_id)
+    )
+    del every
     command = regenerate_command("technology", technology_id=technology_id, as_of=cut_off)
     meta = context.meta(cut_off, command)
     hexmap, stances = hex_map_block(context, technology_id, cut_off, None)
@@ -106,11 +113,6 @@ def technology_report(
         )
     if ncnd_count == 0 and within.height == 0:
         summary.append(f"No authority gave a neither-confirm-nor-deny answer on {technology} by {say_date(cut_off)}.")
-    exposure = findings.filter(
-        (pl.col("check") == "mosaic_exposure")
-        & (pl.col("scope") == "technology")
-        & (pl.col("technology_id") == technology_id)
-    )
     if exposure.height:
         sentence = exposure.item(0, "summary")
         if len(scope) > 1:  # a category: the check reads answers naming it, the map shows its products too
@@ -134,7 +136,7 @@ def technology_report(
         _coverage_section(context, scope, cut_off, technology),
         _region_section(asked),
         _authority_stance_section(context, asked),
-        _national_line_section(context, shown, technology_id, cut_off),
+        _national_line_section(context, shown, technology_id, scope, cut_off),
         _exemption_sets_section(context, asked),
         Section(
             "findings",
@@ -311,13 +313,23 @@ def _authority_stance_section(context: ReportContext, asked: pl.DataFrame) -> Se
 
 
 def _national_line_section(
-    context: ReportContext, findings: pl.DataFrame, technology_id: str, cut_off: dt.date
+    context: ReportContext, findings: pl.DataFrame, technology_id: str, scope: list[str], cut_off: dt.date
 ) -> Section:
     """The national line (the modal stance among the authorities' latest answers, from the graph) and who
-    departed from it, then the exemption and wording departures the checks found."""
+    departed from it, then the exemption and wording departures the checks found.
+
+    The graph is built from the answers on ``scope`` (the technology and everything below it) alone: the
+    line reads nothing else, and a graph of every answer at ten million answers would not fit."""
     blocks: list[Any] = []
+    inputs = context.inputs
+    answers = inputs.with_details(inputs.responses.filter(pl.col("technology_id").is_in(scope)), ["request_id"])
     try:
-        graph = build_graph(context.inputs, as_of=cut_off, technology_ids=[technology_id], findings=empty_findings())
+        graph = build_graph(
+            AnalysisInputs(answers, inputs.authorities, inputs.technologies),
+            as_of=cut_off,
+            technology_ids=[technology_id],
+            findings=empty_findings(),
+        )
         line = national_line(graph, as_of=cut_off, technology_ids=[technology_id])
     except MosaicError:  # nothing answered on it by then: the graph has no such technology
         line = None

@@ -120,7 +120,8 @@ def test_a_second_report_on_the_same_workspace_reads_the_findings_cache(tmp_path
         return capsysbinary.readouterr().out
 
     first = {fmt: report(fmt) for fmt in ("json", "md")}
-    assert len(list((path / "derived").glob("focusedfindings-*.parquet"))) == 2  # response- and map-level runs
+    # Three runs kept: response-level over the technology, map-level, response-level for the answers shown.
+    assert len(list((path / "derived").glob("focusedfindings-*.parquet"))) == 3
 
     def no_check(*_args):
         raise AssertionError("a check ran on a cache hit")

@@ -73,8 +73,10 @@ def uncached(workspace: Workspace, **choices) -> bytes:
 def test_a_second_report_runs_no_check_and_both_match_the_golden_files(workspace, check_calls, name):
     first = {fmt: report(workspace, fmt, **REPORTS[name]) for fmt in ("html", "md", "json")}
     assert check_calls, "the first report runs the checks"
-    # Two runs kept (response-level and map-level), each as findings and their evidence lists.
-    assert len(cached_files(workspace)) == 4
+    # Each run kept as findings and their evidence lists: a dossier's two (response-level on its answer,
+    # map-level), a technology or authority report's three (``ReportContext.capped_findings``: response-level
+    # over its scope, map-level, response-level for the answers it shows).
+    assert len(cached_files(workspace)) == {"dossier": 4, "technology": 6, "authority": 6}[name]
     check_calls.clear()
     again = {fmt: report(workspace, fmt, **REPORTS[name]) for fmt in ("html", "md", "json")}
     assert check_calls == []
@@ -88,7 +90,8 @@ def test_another_focus_is_another_entry(workspace, check_calls):
     check_calls.clear()
     report(workspace, technology_id="platewatch-360")
     assert check_calls  # not served another technology's findings
-    assert len(cached_files(workspace)) == 8
+    # Three runs of the first report, two of the second: it shows no response-level finding to list in full.
+    assert len(cached_files(workspace)) == 6 + 4
 
 
 def test_a_report_after_an_ingest_runs_the_checks_again(workspace, check_calls, tmp_path):
@@ -157,17 +160,20 @@ def test_as_of_and_the_undated_view_are_their_own_entries(tmp_path, check_calls)
 
 
 def test_a_whole_run_already_cached_serves_a_report(workspace, check_calls):
-    # The response-level and map-level runs of the technology report (as of the latest date, all
-    # responses) cached as whole runs, as a run of these parameters keeps them: the report runs nothing.
+    # The technology report's runs over its scope (as of the latest date, all responses: response-level
+    # listing one evidence item a finding, map-level at the report's cap) cached as whole runs, as a run of
+    # these parameters keeps them: the report runs only the response-level checks, on the answers it shows.
     inputs = AnalysisInputs.from_workspace(workspace)
     cut_off = dt.date(2023, 1, 25)  # the fixture's latest date: the technology report's default as-of
     params = CheckParams(today=cut_off, evidence_limit=REPORT_EVIDENCE_LIMIT)
-    for level, as_of in (("response", None), ("map", cut_off)):
-        ids = [check_id for check_id, check in all_checks().items() if check.level == level]
-        cached_findings(workspace, inputs, ids, as_of=as_of, params=params)
+    response_level = [check_id for check_id, check in all_checks().items() if check.level == "response"]
+    map_level = [check_id for check_id, check in all_checks().items() if check.level == "map"]
+    cached_findings(workspace, inputs, response_level, params=dataclasses.replace(params, evidence_limit=1))
+    cached_findings(workspace, inputs, map_level, as_of=cut_off, params=params)
     check_calls.clear()
     assert report(workspace, **REPORTS["technology"]) == (GOLDEN / "technology.json").read_bytes()
-    assert check_calls == [] and cached_files(workspace) == []
+    assert sorted(check_calls) == response_level
+    assert len(cached_files(workspace)) == 2  # that one focused run
 
 
 def test_the_dashboard_report_reads_the_same_cache(workspace, check_calls):
