@@ -42,6 +42,8 @@ row_strategy = st.fixed_dictionaries(
             st.sampled_from(["s24(2)", "s31(3)", "s31(1)", "s21", "s23(5)"]), max_size=2, unique=True
         ),
         "source_type": st.sampled_from(["foi_response", "press_release", "media_report"]),
+        # a regulator's decision on the answer, a month after it (regulator_consistency compares them)
+        "decision": st.sampled_from([None, None, None, "NCND upheld", "Complaint upheld", "Partially upheld"]),
     }
 )
 
@@ -73,6 +75,9 @@ def build(rows: list[dict]) -> pl.DataFrame:
                 "exemptions": spec["exemptions"],
                 "source_type": spec["source_type"],
                 "source_url": f"https://foi.example.org/{key.__hash__() % 1000}",
+                "decision_outcome": spec["decision"] if dated else None,
+                "decision_date": date + dt.timedelta(days=30) if dated and spec["decision"] else None,
+                "decision_date_precision": "day" if dated and spec["decision"] else None,
             }
         )
     # unique content -> unique ids; identical specs give identical rows (a true duplicate)
@@ -130,16 +135,24 @@ def test_row_order_and_duplicates_do_not_matter(rows, random):
 
 
 @fast
-@given(st.lists(row_strategy, min_size=1, max_size=25), st.sampled_from(AUTHORITIES), st.sampled_from(TECHNOLOGIES))
-def test_a_focused_run_equals_the_full_run_filtered(rows, authority, technology):
+@given(
+    st.lists(row_strategy, min_size=1, max_size=25),
+    st.sampled_from(AUTHORITIES),
+    st.sampled_from(TECHNOLOGIES),
+    st.integers(min_value=0),
+)
+def test_a_focused_run_equals_the_full_run_filtered(rows, authority, technology, pick):
     inputs = AnalysisInputs(responses=build(rows), authorities=REGISTERS[0], technologies=REGISTERS[1])
     full = run_checks(inputs, as_of=AS_OF, params=PARAMS)
-    for focus in ({"authority_ids": [authority]}, {"technology_ids": [technology]}):
+    response = inputs.responses.item(pick % inputs.responses.height, "response_id")  # a dossier's focus
+    for focus in ({"authority_ids": [authority]}, {"technology_ids": [technology]}, {"response_ids": [response]}):
         focused = run_checks(inputs, as_of=AS_OF, params=PARAMS, **focus)
         if "authority_ids" in focus:
             expected = full.filter(pl.col("authority_id").is_null() | (pl.col("authority_id") == authority))
-        else:
+        elif "technology_ids" in focus:
             expected = full.filter(pl.col("technology_id") == technology)
+        else:
+            expected = full.filter(pl.col("response_id").is_null() | (pl.col("response_id") == response))
         assert canonical(focused) == canonical(expected)
 
 
