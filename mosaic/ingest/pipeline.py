@@ -330,11 +330,20 @@ def normalise_table(
     has_technology = pl.col("technology_name").is_not_null() | pl.col("product").is_not_null()
     # One pass: trim the cells, hash every row (a quarantined row's id is simply never used) and flag
     # the rows that can be kept. The hash is one expression, which polars runs on one thread: a large
-    # table is cut into one slice per thread, hashed side by side and put back in order.
-    canonical = _canonical(raw, assigned, extras, mapping.defaults).with_columns(
-        response_id=_response_id(list(FIELDS.values()), has_extra=bool(extras)),
-        __keep=has_authority & has_technology,
-        **({"__legacy_id": _sha256_response_id([*FIELDS.values(), "extra"])} if legacy_ids else {}),
+    # table is cut into one slice per thread, hashed side by side and put back in order. The id's bits
+    # are kept as a number too (``__id_key``), for finding repeated rows without hashing the strings.
+    canonical = (
+        _canonical(raw, assigned, extras, mapping.defaults)
+        .with_columns(
+            __id_bits=_response_id_bits(list(FIELDS.values()), has_extra=bool(extras)),
+            __keep=has_authority & has_technology,
+            **({"__legacy_id": _sha256_response_id([*FIELDS.values(), "extra"])} if legacy_ids else {}),
+        )
+        .with_columns(
+            response_id=pl.col("__id_bits").bin.encode("hex"),
+            __id_key=pl.col("__id_bits").bin.reinterpret(dtype=pl.UInt64),
+        )
+        .drop("__id_bits")
     )
     frame = pl.concat(_slices(canonical, raw.frame.height)).collect(engine=_ENGINE)
     keep = frame.get_column("__keep")
@@ -344,16 +353,17 @@ def normalise_table(
     quarantine = pl.concat(
         [
             _quarantine_ragged(raw),
-            _quarantine_missing(raw, missing.drop("response_id"), labels),
+            _quarantine_missing(raw, missing.drop("response_id", "__id_key"), labels),
         ]
     )
     rows = frame if all_kept else frame.filter(keep)
 
-    first = rows.select(pl.col("response_id").is_first_distinct()).to_series()
+    # The same bits as the id string, so the same rows: a number is hashed several times faster.
+    first = rows.get_column("__id_key").is_first_distinct()
     duplicates_in_file = rows.height - int(first.sum())
     rows = rows.filter(first) if duplicates_in_file else rows
     aliases = rows.select("response_id", legacy_id="__legacy_id") if legacy_ids else None
-    rows = rows.drop("__legacy_id", strict=False)
+    rows = rows.drop("__legacy_id", "__id_key", strict=False)
 
     rows, issues = _clean(rows, labels, registers, options)
     if raw.document_issues is not None:
@@ -464,6 +474,14 @@ _FIELD_SEEDS = {name: zlib.crc32(name.encode("utf-8")) for name in [*FIELDS.valu
 def _response_id(columns: list[str], *, has_extra: bool) -> pl.Expr:
     """The row's id from its fields as given (not its file or row number): ``ID_SCHEME``.
 
+    The hex digits of ``_response_id_bits``.
+    """
+    return _response_id_bits(columns, has_extra=has_extra).bin.encode("hex")
+
+
+def _response_id_bits(columns: list[str], *, has_extra: bool) -> pl.Expr:
+    """The bits of the row's id (``_response_id``): ``ID_LENGTH // 2`` bytes, big-endian.
+
     Each non-null field is hashed alone with XXH3-64 (seeded per field), the hashes are combined by XOR,
     and the combined number (in decimal) is hashed with XXH3-128, whose first ``ID_LENGTH`` hex digits
     are the id. A null field adds nothing, so a field added to the contract later leaves the ids of rows
@@ -482,12 +500,8 @@ def _response_id(columns: list[str], *, has_extra: bool) -> pl.Expr:
         joined = pl.when(pl.col("extra").list.len() > 0).then(pairs.list.join("\x1e"))
         hashes.append(joined.nchash.xxh3_64(seed=_FIELD_SEEDS["extra"]).fill_null(0))
     combined = pl.reduce(lambda left, right: left ^ right, hashes)
-    return (
-        combined.cast(pl.String)
-        .nchash.xxh3_128(return_binary=True, byte_order="big")
-        .bin.encode("hex")
-        .str.slice(0, ID_LENGTH)
-    )
+    # The first bytes of the digest are its first hex digits: cut before encoding, not after.
+    return combined.cast(pl.String).nchash.xxh3_128(return_binary=True, byte_order="big").bin.head(ID_LENGTH // 2)
 
 
 def _sha256_response_id(columns: list[str]) -> pl.Expr:
@@ -529,7 +543,13 @@ def _quarantine_ragged(raw: RawTable) -> pl.DataFrame:
 
 def _quarantine_missing(raw: RawTable, missing: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
     """Rows naming no authority or no technology, with their raw cells as a JSON object."""
-    raw_cells = raw.frame.filter(pl.col(ROW_COLUMN).is_in(missing.get_column("source_row").implode())).select(
+    # Usually there are none: then the whole table is not filtered to find nothing.
+    source = (
+        raw.frame.clear()
+        if missing.is_empty()
+        else raw.frame.filter(pl.col(ROW_COLUMN).is_in(missing.get_column("source_row").implode()))
+    )
+    raw_cells = source.select(
         pl.col(ROW_COLUMN).alias("source_row"), pl.struct(pl.exclude(ROW_COLUMN)).struct.json_encode().alias("__raw")
     )
     missing = missing.join(raw_cells, on="source_row", how="left", maintain_order="left")
@@ -748,16 +768,17 @@ def _merge(batches: list[Batch]) -> Batch:
         )
     files = [f for b in batches for f in b.files]
     # Each table's ids are distinct already (``normalise_table``), so a row is new exactly when its id is
-    # the first of its kind across the tables in order: one pass over every id, not one per table.
-    is_first = pl.concat([b.response_ids for b in batches]).is_first_distinct()
+    # the first of its kind across the tables in order: one pass over every id, not one per table. A lone
+    # table has nothing earlier to repeat, so its million ids are not hashed again for nothing.
+    is_first = pl.concat([b.response_ids for b in batches]).is_first_distinct() if len(batches) > 1 else None
     kept: list[pl.LazyFrame] = []
     kept_ids: list[pl.Series] = []
     offset = 0
     for batch, report in zip(batches, files, strict=True):
         ids = batch.response_ids
-        fresh_mask = is_first.slice(offset, ids.len())
+        fresh_mask = is_first.slice(offset, ids.len()) if is_first is not None else None
         offset += ids.len()
-        if fresh_mask.all():
+        if fresh_mask is None or fresh_mask.all():
             fresh, fresh_ids = batch.responses, ids
         else:  # rows an earlier table already gave: only then is a spilled slice read back
             fresh = batch.responses.collect().filter(fresh_mask)
