@@ -721,9 +721,12 @@ def _clean(
     attach(keys, classified.drop("exemptions"), labels["outcome"], join=False, hidden=("exemptions_text", "__scottish"))
     joins.append((keys, classified.select(*keys, "exemptions", "outcome")))
 
-    # source url and type
-    urls = clean_urls(distinct["source_url"]).rename({"url": "__url"})
-    attach(["source_url"], urls, labels["source_url"])
+    # source url and type. Usually every URL given is plainly valid: the column is then kept as it is,
+    # without a join or a copy of a column that is often unique per row.
+    all_plain = distinct["source_url"].is_empty()
+    if not all_plain:
+        urls = clean_urls(distinct["source_url"]).rename({"url": "__url"})
+        attach(["source_url"], urls, labels["source_url"])
     types = classify_source_types(distinct["source_type"]).rename({"source_type": "__source_type"})
     attach(["source_type"], types, labels["source_type"])
 
@@ -734,22 +737,21 @@ def _clean(
     )
     attach(keys, technology_table, labels["technology"])
 
-    typed = rows.lazy().with_columns(distinct["plain_url"].alias("__plain_url"))
+    typed = rows.lazy() if all_plain else rows.lazy().with_columns(distinct["plain_url"].alias("__plain_url"))
     for keys, table in joins:
         typed = typed.join(table.lazy(), on=keys, how="left", nulls_equal=True, maintain_order="left")
     typed = typed.with_columns(
         *(pl.col(f"{name}__parsed").alias(name) for name in DATE_FIELDS),
         pl.col("outcome").fill_null(Outcome.UNKNOWN.value),
-        pl.when(pl.col("__plain_url")).then(url).otherwise(pl.col("__url")).alias("source_url"),
+        url if all_plain else pl.when(pl.col("__plain_url")).then(url).otherwise(pl.col("__url")).alias("source_url"),
         pl.col("__source_type").fill_null(SourceType.FOI_RESPONSE.value).alias("source_type"),
         pl.col("product_resolved").alias("product"),
         pl.col("vendor_resolved").alias("vendor"),
     ).with_columns(stance_expr("outcome").alias("stance"))
     typed = typed.drop(
         *(f"{name}__parsed" for name in DATE_FIELDS),
-        "__plain_url",
+        *(() if all_plain else ("__plain_url", "__url")),
         "__scottish",
-        "__url",
         "__source_type",
         "product_resolved",
         "vendor_resolved",
