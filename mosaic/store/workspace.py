@@ -493,7 +493,7 @@ class Workspace:
             if fresh_ids.len() < ids.len()
             else responses
         )
-        issues = issues.filter(pl.col("response_id").is_in(fresh_ids.implode()))
+        issues = issues.filter(pl.col("response_id").is_in(_present(issues.get_column("response_id"), fresh_ids)))
         known_quarantine = self.scan("quarantine").select("quarantine_id").collect().get_column("quarantine_id")
         quarantine = quarantine.filter(~pl.col("quarantine_id").is_in(known_quarantine.implode()))
         self._seal_legacy(manifest)
@@ -716,6 +716,17 @@ def _contiguous(frame: pl.DataFrame) -> pl.DataFrame:
         del column
         frame = frame.drop(name)  # the column's chunks are freed as soon as its copy exists
     return pl.DataFrame(columns)
+
+
+def _present(wanted: pl.Series, ids: pl.Series) -> pl.Series:
+    """The distinct values of ``wanted`` that are in ``ids``, as a one-row list for ``is_in``.
+
+    Probes the many ``ids`` (a million responses) against the few ``wanted`` (those with an issue)
+    rather than hashing every id into a set to look the few up in: the same values, in a fraction of the
+    time. Nulls are never present.
+    """
+    distinct = wanted.drop_nulls().unique()
+    return ids.filter(ids.is_in(distinct.implode())).unique().implode()
 
 
 def new_ingest_id() -> str:

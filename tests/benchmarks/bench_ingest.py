@@ -7,7 +7,11 @@ CPU time (user + system, all threads) is printed too: on a busy machine it moves
 time, so its ratio is the steadier guide to whether a change helped.
 
 Usage:
-    python tests/benchmarks/bench_ingest.py [--rows 1000000] [--repeat 3] [--keep DIR] [--profile]
+    python tests/benchmarks/bench_ingest.py [--rows 1000000] [--repeat 3] [--shape sample|contested]
+                                            [--keep DIR] [--profile]
+
+``--shape`` picks the generator (``shapes.SHAPES``: the bundled sample's, or the independent
+``contested`` one); run both, so no figure rests on one data layout.
 
 ``--keep DIR`` keeps the generated CSV there and reuses it on the next run. ``--profile`` adds one
 ingest under cProfile and prints where its time went (the mosaic functions by cumulative time; the
@@ -29,6 +33,10 @@ import time
 from pathlib import Path
 
 import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from shapes import SHAPES, write_shape  # noqa: E402
 
 
 def _child_ingest(csv_path: str, workspace: str) -> None:
@@ -90,23 +98,21 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--shape", choices=SHAPES, default="sample", help="which generator writes the CSV")
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep (and reuse) the generated CSV in")
     parser.add_argument("--profile", action="store_true", help="also profile one ingest and print the breakdown")
     args = parser.parse_args()
 
-    from mosaic.registry import load_authorities, load_technologies
-    from mosaic.sample import generate_sample, write_sample
-
     folder = Path(args.keep or tempfile.mkdtemp(prefix="mosaic-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    csv_path = folder / f"sample-{args.rows}-seed{args.seed}.csv"
+    csv_path = folder / f"{args.shape}-{args.rows}-seed{args.seed}.csv"
     if args.keep and csv_path.is_file():
         print(f"reusing {csv_path} ({csv_path.stat().st_size / 1e6:.0f} MB)")
     else:
         started = time.perf_counter()
-        write_sample(generate_sample(load_authorities(), load_technologies(), rows=args.rows, seed=args.seed), csv_path)
+        write_shape(args.shape, args.rows, args.seed, csv_path)
         print(
-            f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s"
+            f"generated {args.rows:,} {args.shape} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s"
         )
 
     reads, ingests = [], []

@@ -35,3 +35,13 @@ def test_a_run_that_writes_nothing_accepts_nothing(tmp_path):
     report = ingest_files([good, empty], Workspace(tmp_path / "ws")).as_dict()
     assert report["committed"] is False and report["accepted"] == 0 and all(f["accepted"] == 0 for f in report["files"])
     assert report["errors"] == ["empty.csv: the file is empty"]
+
+
+def test_a_file_whose_every_row_is_ragged_quarantines_them_all(tmp_path):
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("Force,Technology,Outcome\nKent Police,drones,NCND,extra\nEssex Police,drones\n")
+    ws = Workspace(tmp_path / "ws")
+    report = ingest_files([ragged], ws).as_dict()
+    assert report["committed"], report["errors"]
+    assert (report["rows_read"], report["accepted"], report["quarantined"]) == (2, 0, 2)
+    assert ws.read("quarantine").sort("source_row").get_column("source_row").to_list() == [2, 3]
