@@ -134,6 +134,7 @@ def regulator_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
         return empty_findings()
     found = found.with_columns(
         decision_day=date_text(pl.col("decision_date"), pl.col("decision_date_precision")),
+        __in_focus=params.focus(),  # every decision is compared; only those in the focus get a finding
         __item=evidence_item(
             grade_expr(pl.col("source_type"), pl.lit(False)),
             "regulator_decision",
@@ -196,7 +197,7 @@ def regulator_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
             kinds.setdefault((record["regulator_outcome"], frozenset(record["exemptions"])), []).append(index)
         for (outcome, codes), members in kinds.items():
             against = [kind for kind in kinds if kind[0] != outcome and kind[1] & codes]
-            members = [i for i in members if _in_focus(read[i], params)]
+            members = [i for i in members if read[i]["__in_focus"]]
             if not against or not members:
                 continue
             others = [read[i] for i in sorted(i for kind in against for i in kinds[kind])]
@@ -228,15 +229,6 @@ def regulator_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
                 )
         response_rows += [row for _, row in sorted(contradictions, key=lambda pair: pair[0])]  # in date order
     return _findings(found, technology_rows, response_rows, cutoff)
-
-
-def _in_focus(record: dict, params: CheckParams) -> bool:
-    """Whether a decided answer is inside the run's focus (its findings about other answers are dropped)."""
-    return (
-        (params.focus_authority_ids is None or record["authority_id"] in params.focus_authority_ids)
-        and (params.focus_technology_ids is None or record["technology_id"] in params.focus_technology_ids)
-        and (params.focus_response_ids is None or record["response_id"] in params.focus_response_ids)
-    )
 
 
 def _findings(
@@ -273,7 +265,7 @@ def _findings(
             response_rows,
             schema={"response_id": pl.String, "summary": pl.String, "others": pl.Int64, "items": pl.List(item_dtype)},
         )
-        subjects = found.drop("__item").join(rows, on="response_id")
+        subjects = found.drop("__item", "__in_focus").join(rows, on="response_id")
         frames.append(
             subjects.select(
                 *subject_columns("regulator_consistency", FindingScope.RESPONSE, cutoff),

@@ -203,7 +203,7 @@ class ReportContext:
         params: CheckParams | None,
         map_now: bool = False,
         response_ids: Sequence[str] | None = None,
-        response_evidence_limit: int | None = None,
+        levels: Sequence[str] = ("response", "map"),
         in_order: bool = True,
     ) -> pl.DataFrame:
         """Findings for the report: the ones given, else every check run (response checks as of
@@ -211,8 +211,8 @@ class ReportContext:
         technologies and authorities asked for and to what existed by ``as_of``. ``map_now``: ``as_of`` is
         today and the map checks run with no as-of, the view in which undated answers count as given.
         ``response_ids``: the response-level checks about these answers only (a dossier's own answer).
-        ``response_evidence_limit``: list at most this many evidence items on a response-level finding
-        (``capped_findings`` lists them in full for the findings it shows). ``in_order``: in reading
+        ``levels``: the checks of these levels only (``capped_findings`` runs the two with other evidence
+        caps). ``in_order``: in reading
         order, else as run (``capped_findings`` orders those it shows: ordering a million findings copied
         them all, 0.9 GB).
 
@@ -236,10 +236,7 @@ class ReportContext:
             frames = []
             for level, level_as_of in (("response", response_as_of), ("map", None if map_now else as_of)):
                 ids = [check_id for check_id, check in checks.items() if check.level == level]
-                level_params = params
-                if level == "response" and response_evidence_limit is not None:
-                    level_params = replace(params, evidence_limit=min(params.evidence_limit, response_evidence_limit))
-                if ids:
+                if ids and level in levels:
                     frames.append(
                         run(
                             self.inputs,
@@ -248,7 +245,7 @@ class ReportContext:
                             technology_ids=technology_ids,
                             authority_ids=authority_ids,
                             response_ids=response_ids if level == "response" else None,
-                            params=level_params,
+                            params=params,
                         )
                     )
             found = pl.concat(frames) if frames else empty_findings()
@@ -296,17 +293,28 @@ class ReportContext:
             shown, totals = cap_findings(self, every, limit)
             return CappedFindings(every, shown, totals)
         params = params or self.report_params(as_of)
-        focus = {"as_of": as_of, "technology_ids": technology_ids, "authority_ids": authority_ids, "params": params}
-        every = self.findings(None, response_as_of=None, response_evidence_limit=1, in_order=False, **focus)
+        focus = {
+            "as_of": as_of,
+            "response_as_of": None,
+            "technology_ids": technology_ids,
+            "authority_ids": authority_ids,
+        }
+        brief_params = replace(params, evidence_limit=1)
+        every = pl.concat(
+            [
+                self.findings(None, levels=["response"], params=brief_params, in_order=False, **focus),
+                self.findings(None, levels=["map"], params=params, in_order=False, **focus),
+            ]
+        )
         every = every if keep is None else every.filter(keep)
         shown, totals = cap_findings(self, every, limit)
         response_level = [check_id for check_id, check in all_checks().items() if check.level == "response"]
         brief = shown.filter(pl.col("check").is_in(response_level))
         if brief.height and params.evidence_limit > 1:
             listed = self.findings(
-                None, response_as_of=None, response_ids=brief.get_column("response_id").unique().sort().to_list(),
-                **focus,
-            ).filter(pl.col("check").is_in(response_level))  # fmt: skip
+                None, levels=["response"], params=params,
+                response_ids=brief.get_column("response_id").unique().sort().to_list(), **focus,
+            )  # fmt: skip
             in_full = listed.select(*_FINDING_IDENTITY, "evidence").unique(_FINDING_IDENTITY, keep="first")
             shown = shown.join(
                 in_full, on=_FINDING_IDENTITY, how="left", nulls_equal=True, maintain_order="left", suffix="_in_full"

@@ -23,37 +23,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from measure import print_figures, run_cli  # noqa: E402
 from shapes import SHAPES, write_shape  # noqa: E402
 
 
 def _child(args: list[str]) -> None:
     """Run one measured step in this process and print {"seconds", "peak_mb"} as the last line."""
-    started = time.perf_counter()
-    if args[0] == "read":
-        import polars as pl
 
-        pl.read_csv(args[1], infer_schema_length=10000)
-    else:
-        from mosaic.cli import app
+    def step() -> None:
+        if args[0] == "read":
+            import polars as pl
 
-        try:
-            app(args, standalone_mode=False)
-        except SystemExit as exit_:
-            if exit_.code not in (0, None):
-                raise
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak}))
+            pl.read_csv(args[1], infer_schema_length=10000)
+        else:
+            run_cli(args)
+
+    print_figures(step)
 
 
 def _measure(args: list[str], repeat: int, before=None) -> dict:

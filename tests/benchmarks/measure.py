@@ -1,0 +1,32 @@
+"""What the benchmarks' child processes share: run one step, then report its wall time and peak memory.
+
+Each measured step runs in a fresh child process so that its peak resident set size is its own; the
+child prints ``{"seconds", "peak_mb"}`` as its last line (``print_figures``) and the parent reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from collections.abc import Callable
+
+
+def run_cli(args: list[str]) -> None:
+    """``mosaic ARGS`` in this process; a non-zero exit raises."""
+    from mosaic.cli import app
+
+    try:
+        app(args, standalone_mode=False)
+    except SystemExit as exit_:
+        if exit_.code not in (0, None):
+            raise
+
+
+def print_figures(step: Callable[[], None]) -> None:
+    """Run ``step`` and print its wall time (imports it makes included) and this process's peak memory."""
+    started = time.perf_counter()
+    step()
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak}))
