@@ -467,7 +467,7 @@ def analyse(
         resolve_check_ids,
         resolve_technology_ids,
     )
-    from mosaic.analyses.cache import cached_run
+    from mosaic.analyses.cache import cached_run, run_header, stored_run_bytes
     from mosaic.analyses.findings import with_evidence
     from mosaic.present.findings_out import READING_ORDER
 
@@ -492,23 +492,43 @@ def analyse(
         del inputs
     else:
         technology_ids = authority_ids = None
-    with _progress() as progress:
-        task = progress.add_task("analysing", total=len(checks))
-        # A whole run is kept in the workspace's findings cache; the next run on the same data reads it.
-        keyed_run = cached_run(
-            store,
-            lambda: held.pop() if held else AnalysisInputs.for_checks(store),
-            checks,
-            as_of=date,
-            technology_ids=technology_ids,
-            authority_ids=authority_ids,
-            on_progress=lambda name, done, total: progress.update(task, completed=done, description=f"check {name}"),
-            order=READING_ORDER,  # stored as written: writing it then sorts nothing
-            lazy=format_ in ("json", "ndjson", "parquet"),  # written as read: never held whole
-        )
-    if format_ in ("json", "ndjson", "parquet"):
+    header = run_header(date, store.content_hash(), checks)
+    to_files = format_ in ("json", "ndjson", "parquet")
+    # A whole run stored as the files hold it (``stored_run_bytes``) is copied (Parquet) or written in the
+    # order it is stored in (JSON, NDJSON): never read back to be sorted and encoded again.
+    whole = to_files and technology_ids is None and authority_ids is None
+    stored = stored_run_bytes(store, checks, as_of=date, header=header) if whole else None
+    if stored is None:
+        with _progress() as progress:
+            task = progress.add_task("analysing", total=len(checks))
+            # A whole run is kept in the workspace's findings cache; the next run on the same data reads it.
+            keyed_run = cached_run(
+                store,
+                lambda: held.pop() if held else AnalysisInputs.for_checks(store),
+                checks,
+                as_of=date,
+                technology_ids=technology_ids,
+                authority_ids=authority_ids,
+                on_progress=lambda name, done, total: progress.update(
+                    task, completed=done, description=f"check {name}"
+                ),
+                order=READING_ORDER,  # stored as written: writing it then sorts nothing
+                lazy=to_files,  # written as read: never held whole
+                header=header,  # a whole run is stored as the files hold it
+            )
+        # The run just stored (a workspace that cannot be written keeps none: written from the frames).
+        stored = stored_run_bytes(store, checks, as_of=date, header=header) if whole else None
+    if stored is not None:
+        if format_ == "parquet":
+            _copy_files(stored, output)
+        else:
+            findings_file, lists_file = stored
+            as_stored = (pl.scan_parquet(io.BytesIO(findings_file)), pl.read_parquet(io.BytesIO(lists_file)))
+            _write_findings(as_stored, format_, output, header, in_order=True)
+        return
+    if to_files:
         # Written as stored: findings naming their evidence list, each list once.
-        _write_findings(keyed_run, format_, output, _run_header(date, store, checks))
+        _write_findings(keyed_run, format_, output, header)
         return
     findings = with_evidence(*keyed_run)
     if format_ == "csv":
@@ -570,19 +590,20 @@ def list_checks() -> None:
 _ANALYSE_FORMATS = ("table", "json", "ndjson", "csv", "parquet")
 
 
-def _run_header(date, store, checks: list[str]) -> dict:
-    """What every findings file says about its run: the view date and its rule, the data, the checks."""
-    return {
-        "as_of": date.isoformat() if date else None,
-        "as_of_rule": "given date" if date else "each response's own date; today for map-level checks",
-        "workspace_hash": store.content_hash(),
-        "checks": checks,
-        "evidence": "shared: each finding's evidence_id names its list in evidence_sets (identical lists once)",
-    }
+def _copy_files(stored: tuple[bytes, bytes], output: Path) -> None:
+    """A stored run's two files (``stored_run_bytes``) written to ``NAME.parquet`` and ``NAME.evidence.parquet``,
+    each replaced atomically."""
+    from mosaic.present.findings_out import evidence_path
+    from mosaic.store.files import write_atomically
+
+    for path, data in zip((Path(output), evidence_path(Path(output))), stored, strict=True):
+        write_atomically(path, data)
+        err.print(f"wrote {path}", markup=False, highlight=False)
 
 
-def _write_findings(findings, format_: str, output: Path | None, header: dict) -> None:
-    """JSON, NDJSON or Parquet findings (``mosaic.present.findings_out``) to a file or standard output."""
+def _write_findings(findings, format_: str, output: Path | None, header: dict, *, in_order: bool = False) -> None:
+    """JSON, NDJSON or Parquet findings (``mosaic.present.findings_out``) to a file or standard output.
+    ``in_order``: a run as stored with its header, already in reading order (see ``findings_out``)."""
     from mosaic.present import findings_out
     from mosaic.store.files import open_atomically
 
@@ -599,11 +620,11 @@ def _write_findings(findings, format_: str, output: Path | None, header: dict) -
         return
     write = findings_out.write_json if format_ == "json" else findings_out.write_ndjson
     if output is None or str(output) == "-":
-        write(findings, header, sys.stdout.buffer)
+        write(findings, header, sys.stdout.buffer, in_order=in_order)
         sys.stdout.buffer.flush()
         return
     with open_atomically(output) as stream:
-        write(findings, header, stream)
+        write(findings, header, stream, in_order=in_order)
 
 
 def _findings_csv(findings: pl.DataFrame) -> str:

@@ -18,8 +18,9 @@ The contract (the README's "Findings files" says the same):
 
 JSON is one document (``{"as_of": ..., "findings": [...], "evidence_sets": [...]}``) readable on its own;
 NDJSON is one record per line, each with ``"record": "finding"`` or ``"record": "evidence_set"`` (the
-header line is ``"record": "run"``); Parquet is two files, ``NAME.parquet`` (the findings) and
-``NAME.evidence.parquet`` (the evidence sets). ``findings_records`` (``mosaic.analyses``) still gives one
+header line is ``"record": "run"``); Parquet is two files, ``NAME.parquet`` (the findings, whose
+``metrics`` column holds every metric: one schema for every file) and ``NAME.evidence.parquet`` (the
+evidence sets), in the layout of a stored run (``mosaic.analyses.cache``), which is copied when it can be. ``findings_records`` (``mosaic.analyses``) still gives one
 finding's evidence inline, as the reports use it.
 """
 
@@ -34,14 +35,12 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
-from mosaic.analyses.findings import METRICS, in_sequence, key_evidence
+from mosaic.analyses.cache import HEADER_KEY
+from mosaic.analyses.findings import METRICS, RUN_FILE_COLUMNS, in_citation_order, in_sequence, key_evidence
 from mosaic.present.labels import check_rank, severity_rank
 
-#: The scalar columns of a finding record, in order.
-FINDING_COLUMNS: tuple[str, ...] = (
-    "check", "severity", "scope", "authority_id", "authority_name", "technology_id", "technology_name",
-    "region", "response_id", "response_date", "as_of", "summary",
-)  # fmt: skip
+#: The scalar columns of a finding record, in order (those of a findings file, before the metrics).
+FINDING_COLUMNS: tuple[str, ...] = RUN_FILE_COLUMNS[: RUN_FILE_COLUMNS.index("metrics")]
 
 
 #: Findings as a frame, or as a lazy frame read as it is consumed (a run larger than memory).
@@ -163,14 +162,18 @@ def _follows_in_order(keys: list[pl.Expr]) -> pl.Expr:
     return in_order | (pl.int_range(pl.len()) == pl.len() - 1)
 
 
-def _prepared(run: pl.DataFrame | tuple[Findings, pl.DataFrame]) -> tuple[Findings, pl.DataFrame]:
+def _prepared(
+    run: pl.DataFrame | tuple[Findings, pl.DataFrame], *, in_order: bool = False
+) -> tuple[Findings, pl.DataFrame]:
     """A run's findings keyed (``key_evidence``; a pair from the findings cache is used as it is), in
     reading order, with the evidence sets in the order their findings first cite them: the same data
-    writes the same bytes, from the cache or not."""
+    writes the same bytes, from the cache or not. ``in_order``: the pair is already so (a run stored with
+    its header, ``mosaic.analyses.cache.stored_run_bytes``): testing it again took 0.9 s a million findings."""
     keyed, evidence = run if isinstance(run, tuple) else key_evidence(run)
+    if in_order:
+        return keyed, evidence
     keyed = in_reading_order(keyed)
-    order = keyed.lazy().select("evidence_id").drop_nulls().unique(maintain_order=True).collect()
-    return keyed, order.join(evidence, on="evidence_id", how="left", maintain_order="left")
+    return keyed, in_citation_order(keyed, evidence)
 
 
 def _records(findings: Findings, metrics_of: dict[tuple[str, str], list[str]]) -> Iterator[pl.DataFrame]:
@@ -247,10 +250,16 @@ def _write_json_items(frame: pl.DataFrame, stream: BinaryIO, first: bool) -> boo
     return first
 
 
-def write_json(run: pl.DataFrame | tuple[Findings, pl.DataFrame], header: dict[str, Any], stream: BinaryIO) -> None:
+def write_json(
+    run: pl.DataFrame | tuple[Findings, pl.DataFrame],
+    header: dict[str, Any],
+    stream: BinaryIO,
+    *,
+    in_order: bool = False,
+) -> None:
     """The findings as one JSON document on ``stream``: ``header``'s keys, then ``findings`` and
-    ``evidence_sets`` (see the module's contract)."""
-    keyed, evidence = _prepared(run)
+    ``evidence_sets`` (see the module's contract). ``in_order``: see ``_prepared``."""
+    keyed, evidence = _prepared(run, in_order=in_order)
     opening = json.dumps(header, ensure_ascii=False)[:-1]
     stream.write(opening.encode("utf-8") + (b', "findings": [' if header else b'{"findings": ['))
     first = True
@@ -261,10 +270,16 @@ def write_json(run: pl.DataFrame | tuple[Findings, pl.DataFrame], header: dict[s
     stream.write(b"]}\n")
 
 
-def write_ndjson(run: pl.DataFrame | tuple[Findings, pl.DataFrame], header: dict[str, Any], stream: BinaryIO) -> None:
+def write_ndjson(
+    run: pl.DataFrame | tuple[Findings, pl.DataFrame],
+    header: dict[str, Any],
+    stream: BinaryIO,
+    *,
+    in_order: bool = False,
+) -> None:
     """The findings as NDJSON on ``stream``: a ``run`` line (``header``), a line per finding, then a line
-    per evidence set; each line says which it is in ``record``."""
-    keyed, evidence = _prepared(run)
+    per evidence set; each line says which it is in ``record``. ``in_order``: see ``_prepared``."""
+    keyed, evidence = _prepared(run, in_order=in_order)
     stream.write(json.dumps({"record": "run", **header}, ensure_ascii=False).encode("utf-8") + b"\n")
     pieces = itertools.chain(_records(keyed, check_metrics(keyed)), [evidence])
     for piece in pieces:
@@ -282,31 +297,28 @@ def evidence_path(path: Path) -> Path:
 
 
 def parquet_tables(run: pl.DataFrame | tuple[Findings, pl.DataFrame]) -> tuple[Findings, pl.DataFrame]:
-    """The findings as the two Parquet files hold them: the findings (to ``NAME.parquet``), then the
-    evidence sets (to ``evidence_path(NAME.parquet)``); the caller writes them with ``parquet_options``.
+    """The findings as the two Parquet files hold them: the findings (to ``NAME.parquet``, in the layout
+    ``RUN_FILE_COLUMNS``), then the evidence sets (to ``evidence_path(NAME.parquet)``); the caller writes
+    them with ``parquet_options``.
 
-    Parquet has one schema per file, so the metrics column holds the metrics of every check present (a
-    finding's other checks' fields are null, which Parquet stores in a bit). Zstandard-compressed, a
-    million findings take megabytes. Findings given lazily stay lazy, for the writer to stream."""
+    Parquet has one schema per file, and every findings file has the same one: the metrics column holds
+    every metric (``METRICS``), null where a finding's check does not report it (Parquet stores a null in
+    a bit), so files of different runs read together. It is the layout of a stored run, which ``mosaic
+    analyse`` copies when it can (``mosaic.analyses.cache.stored_run_bytes``); this writes the others.
+    Findings given lazily stay lazy, for the writer to stream."""
     keyed, evidence = _prepared(run)
-    reported = {name for names in check_metrics(keyed).values() for name in names}
-    used = [name for name in METRICS if name in reported]
     if isinstance(keyed, pl.LazyFrame):  # streamed to the file a slice at a time (see ``in_sequence``)
         keyed = in_sequence(keyed, keyed.select(pl.len()).collect().item())
         # The lists too: written whole, ten million answers' 3.5 million lists took 3.3 GB more to encode.
         evidence = in_sequence(evidence.lazy(), evidence.height)
-    table = keyed.select(
-        *FINDING_COLUMNS,
-        pl.struct([pl.col("metrics").struct.field(name) for name in used]).alias("metrics")
-        if used
-        else pl.lit(None, pl.Null).alias("metrics"),
-        "evidence_count",
-        "evidence_id",
-    )
-    return table, evidence
+    return keyed.select(RUN_FILE_COLUMNS), evidence
 
 
 def parquet_options(header: dict[str, Any]) -> dict[str, Any]:
     """``write_parquet`` options for both findings files: ``header`` goes into the files' key-value metadata
     under ``mosaic``."""
-    return {"compression": "zstd", "statistics": False, "metadata": {"mosaic": json.dumps(header, ensure_ascii=False)}}
+    return {
+        "compression": "zstd",
+        "statistics": False,
+        "metadata": {HEADER_KEY: json.dumps(header, ensure_ascii=False)},
+    }

@@ -245,24 +245,42 @@ class Workspace:
         or damaged: never trusted unverified, never a reason to fail. ``collect`` turns the verified table
         (a scan of its bytes) into the frame, for a reader that builds it a piece at a time; by default it
         is read whole, one chunk per column."""
+        data = self.derived_bytes(name)
+        if data is None:
+            return None
+        try:
+            if collect is not None:
+                return collect(pl.scan_parquet(io.BytesIO(data)))
+            return _contiguous(pl.read_parquet(io.BytesIO(data)))
+        except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
+            LOG.warning("derived table %s cannot be read (%s): rebuilding it", self._derived_files(name)[0], exc)
+            return None
+
+    def derived_bytes(self, name: str) -> bytes | None:
+        """A derived table's file as it is stored, if it is there and matches its checksum, else None: for a
+        reader that hands the file on whole (``mosaic analyse -f parquet`` copies a stored run)."""
         data_file, sum_file = self._derived_files(name)
         try:
             expected = json.loads(sum_file.read_text(encoding="utf-8"))
             data = data_file.read_bytes()
-            if hashlib.sha256(data).hexdigest() != expected.get("sha256"):
-                LOG.warning("derived table %s does not match its checksum: rebuilding it", data_file)
-                return None
-            if collect is not None:
-                return collect(pl.scan_parquet(io.BytesIO(data)))
-            return _contiguous(pl.read_parquet(io.BytesIO(data)))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
+        except (OSError, ValueError) as exc:
             LOG.warning("derived table %s cannot be read (%s): rebuilding it", data_file, exc)
             return None
+        if not isinstance(expected, dict) or hashlib.sha256(data).hexdigest() != expected.get("sha256"):
+            LOG.warning("derived table %s does not match its checksum: rebuilding it", data_file)
+            return None
+        return data
 
     def write_derived(
-        self, name: str, frame: pl.DataFrame | pl.LazyFrame, *, keep: int = DERIVED_KEEP, rows: int | None = None
+        self,
+        name: str,
+        frame: pl.DataFrame | pl.LazyFrame,
+        *,
+        keep: int = DERIVED_KEEP,
+        rows: int | None = None,
+        metadata: dict[str, str] | None = None,
     ) -> None:
         """Store ``frame`` as the derived table ``name`` (Parquet plus its checksum). Of the tables of the
         same kind (the name before its first ``-``) only the ``keep`` most recent stay, this one included:
@@ -271,7 +289,8 @@ class Workspace:
 
         Written as a part is (``_atomic_write_parquet``), its checksum taken from the file. A temporary file left by a writer that died is removed once it is an hour old; a younger one may
         be another writer's (a dashboard download while the dashboard stores its run). A lazy frame is
-        streamed to the file; ``rows`` gives its length, checked against the file's footer."""
+        streamed to the file; ``rows`` gives its length, checked against the file's footer. ``metadata``
+        goes into the file's key-value metadata."""
         folder = self.path / DERIVED
         data_file, sum_file = self._derived_files(name)
         try:
@@ -293,7 +312,7 @@ class Workspace:
             rows = frame.height if isinstance(frame, pl.DataFrame) else rows
             if rows is None:
                 raise ValueError("write_derived: a lazy frame needs its rows")
-            checksum = _atomic_write_parquet(data_file, frame, rows, step="derived")
+            checksum = _atomic_write_parquet(data_file, frame, rows, step="derived", metadata=metadata)
             _atomic_write_bytes(sum_file, json.dumps(checksum).encode("utf-8"), step="derived")
         except OSError as exc:
             LOG.warning("cannot cache %s in %s (%s)", name, folder, exc)
@@ -735,7 +754,13 @@ def new_ingest_id() -> str:
 
 
 def _atomic_write_parquet(
-    target: Path, frame: pl.DataFrame | pl.LazyFrame, rows: int, digest: Any = None, *, step: str
+    target: Path,
+    frame: pl.DataFrame | pl.LazyFrame,
+    rows: int,
+    digest: Any = None,
+    *,
+    step: str,
+    metadata: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Write a part (or a derived table) as ``_atomic_write_bytes`` does, with polars writing to the temporary
     file itself; return its checksum entry (sha256, bytes, rows) and feed its bytes to ``digest`` if given
@@ -747,6 +772,8 @@ def _atomic_write_parquet(
     ``rows`` before the file is renamed into place."""
     tmp = target.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}-{target.name}")
     options: dict[str, Any] = {"compression": "zstd", "compression_level": 1, "statistics": True}
+    if metadata:
+        options["metadata"] = metadata
     try:
         if isinstance(frame, pl.LazyFrame):
             frame.sink_parquet(tmp, **options)

@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from mosaic.analyses import METRICS, all_checks
+from mosaic.analyses.findings import METRICS_STRUCT
 from mosaic.registry import load_authorities, load_technologies
 from mosaic.resources import sample_path
 from mosaic.sample import planted_patterns
@@ -204,3 +205,50 @@ def test_an_evidence_id_is_the_same_in_any_process(workspace, tmp_path):
     keyed_here, _ = key_evidence(written.select("evidence"))
     assert written.height > 100
     assert keyed_here.get_column("evidence_id").to_list() == written.get_column("evidence_id").to_list()
+
+
+def test_a_stored_run_is_written_out_as_it_is_stored(workspace, tmp_path):
+    """``mosaic analyse`` stores a whole run as its files hold it and writes a copy (Parquet) or writes it in
+    the order it is stored in (JSON): the same findings, lists and bytes as writing them from the frames,
+    which it still does when the stored run is another front end's (the dashboard's, stored without the
+    run header) and when a stored file no longer matches its checksum."""
+    import shutil
+
+    from mosaic.analyses import AnalysisInputs
+    from mosaic.analyses.cache import cached_run
+    from mosaic.store.workspace import Workspace
+
+    copied, framed = tmp_path / "copied", tmp_path / "framed"
+    for folder in (copied, framed):
+        shutil.copytree(workspace, folder)
+        shutil.rmtree(folder / "derived", ignore_errors=True)
+    # As the dashboard stores it: the same run (same key), no header, in the checks' order.
+    other = Workspace(framed)
+    cached_run(other, lambda: AnalysisInputs.for_checks(other))
+
+    def written(folder, fmt):
+        target = tmp_path / f"{folder.name}-{fmt}.{fmt}"
+        result = mosaic("analyse", "-w", str(folder), "--format", fmt, "-o", str(target))
+        assert result.returncode == 0, result.stderr
+        return target
+
+    copy, frames = written(copied, "parquet"), written(framed, "parquet")
+    [stored] = (copied / "derived").glob("findings-*.parquet")
+    [stored_lists] = (copied / "derived").glob("findingsevidence-*.parquet")
+    assert copy.read_bytes() == stored.read_bytes()
+    assert (tmp_path / "copied-parquet.evidence.parquet").read_bytes() == stored_lists.read_bytes()
+    assert copy.read_bytes() != frames.read_bytes()  # the other one was encoded here, from the frames ...
+    assert pl.read_parquet(copy).equals(pl.read_parquet(frames))  # ... to the same findings
+    lists = [pl.read_parquet(tmp_path / f"{name}-parquet.evidence.parquet") for name in ("copied", "framed")]
+    assert lists[0].equals(lists[1]) and lists[0].height > 100
+    assert pl.read_parquet_metadata(copy)["mosaic"] == pl.read_parquet_metadata(frames)["mosaic"]
+    assert pl.read_parquet_schema(copy)["metrics"] == METRICS_STRUCT  # every file: one schema
+    # JSON from the stored run (in the order it is stored) and from the frames (tested and put in order).
+    assert written(copied, "json").read_bytes() == written(framed, "json").read_bytes()
+    # A damaged stored file is never handed on: the run is made again, stored again and copied.
+    damaged = bytearray(stored.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    stored.write_bytes(bytes(damaged))
+    again = written(copied, "parquet")
+    assert again.read_bytes() == stored.read_bytes() != bytes(damaged)
+    assert pl.read_parquet(again).equals(pl.read_parquet(frames))
