@@ -169,7 +169,7 @@ def load_findings(
 ) -> tuple[pl.DataFrame | pl.LazyFrame, pl.DataFrame] | None:
     """The run ``store_findings`` kept under ``key``, or None when either table is missing, damaged or of
     another schema: the run is then computed again. ``lazy``: the findings as a lazy frame over the
-    verified file, read as they are consumed."""
+    verified file, read as they are consumed, its columns as stored (``RUN_FILE_COLUMNS``)."""
     keyed = workspace.read_derived(f"{kind}-{key}", collect=(lambda table: table) if lazy else _read_by_check)
     evidence_sets = workspace.read_derived(f"{kind}evidence-{key}") if keyed is not None else None
     if keyed is None or evidence_sets is None:
@@ -180,7 +180,11 @@ def load_findings(
         return None
     if evidence_sets.schema.get("evidence") != FINDING_SCHEMA["evidence"]:
         return None
-    # Stored in the file's layout (``RUN_FILE_COLUMNS``), read back in ``key_evidence``'s (no copy).
+    if isinstance(keyed, pl.LazyFrame):
+        # As stored (``RUN_FILE_COLUMNS``): a lazy frame with its columns reordered is not read a slice at a
+        # time (``in_sequence``) but whole (ten million findings: 0.9 GB to write, reordered over 9 GB).
+        return keyed, evidence_sets
+    # Stored in the file's layout, read back in ``key_evidence``'s (no copy).
     return keyed.select(*expected, "evidence_count", "evidence_id"), evidence_sets
 
 
@@ -481,7 +485,8 @@ def cached_run(
     read back by the same run; reports use it. ``order``: see ``keyed_checks`` (used when ``run`` is not given). The evidence sets may hold lists no kept finding cites
     after a focused read; readers join on ``evidence_id``.
 
-    ``lazy``: the findings as a lazy frame, never held whole. A whole run computed here is then streamed
+    ``lazy``: the findings as a lazy frame, never held whole (read from the cache, its columns are as
+    stored, ``RUN_FILE_COLUMNS``: readers take them by name). A whole run computed here is then streamed
     from its pieces (``checks_set_down``) into the cache and read from there as it is consumed: at ten
     million answers the findings (about 8 GB in memory) are written without being held.
 
