@@ -293,7 +293,12 @@ def checks_set_down(
             by_check.append(pieces)
             in_groups = registered[check_id].level == "response" and len(batches) > 1
             for number, batch in enumerate(batches if in_groups else [None]):
-                found = run_checks(loaded, [check_id], **({**options, "authority_ids": batch} if batch else options))
+                found = run_checks(
+                    loaded,
+                    [check_id],
+                    evidence_groups=True,  # lists told apart as the check made them (``key_evidence``)
+                    **({**options, "authority_ids": batch} if batch else options),
+                )
                 if batch is not None and number:  # the findings about no one authority: from the first group
                     found = found.filter(pl.col("authority_id").is_in(batch))
                 findings, sets = key_evidence(found)

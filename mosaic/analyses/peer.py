@@ -14,6 +14,7 @@ import polars.selectors as cs
 
 from mosaic.analyses.findings import (
     EVIDENCE_DTYPE,
+    EVIDENCE_GROUP,
     EVIDENCE_STRUCT,
     STRONG_MIN_ANSWERS,
     EvidenceRelation,
@@ -260,6 +261,7 @@ def peer_disclosure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
         ),
         "evidence",
         _peer_summary().alias("summary"),
+        EVIDENCE_GROUP,
     )
 
 
@@ -414,7 +416,12 @@ def _with_peer_evidence(
         .with_columns(pl.col("evidence").fill_null(pl.lit([], dtype=EVIDENCE_DTYPE)))
         .drop("__list")
     )
-    return subjects.join(lists, on=codes, how="left", maintain_order="left").drop(*prefixes)
+    # The list is made from ``codes`` alone: the findings' evidence group (``EVIDENCE_GROUP``).
+    return (
+        subjects.join(lists, on=codes, how="left", maintain_order="left")
+        .with_columns(pl.struct(codes).alias(EVIDENCE_GROUP))
+        .drop(*prefixes)
+    )
 
 
 @register("self_acknowledgment", "The authority had itself already confirmed or denied", "response")
@@ -563,6 +570,7 @@ def self_acknowledgment(inputs: AnalysisInputs, as_of: dt.date | None, params: C
         ),
         "evidence",
         _self_summary().alias("summary"),
+        pl.struct(picked).alias(EVIDENCE_GROUP),  # the answers the list is made of
     )
 
 

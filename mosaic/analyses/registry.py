@@ -141,6 +141,7 @@ def run_checks(
     response_ids: Sequence[str] | None = None,
     params: CheckParams | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
+    evidence_groups: bool = False,
 ) -> pl.DataFrame:
     """Run checks and return their findings in one frame (the ``FINDING_SCHEMA``).
 
@@ -155,6 +156,7 @@ def run_checks(
             a dashboard panel on one authority does not pay for the whole country.
         params: check parameters.
         on_progress: called as ``on_progress(check_id, done, total)`` before each check and at the end.
+        evidence_groups: add ``EVIDENCE_GROUP`` (see ``finalise_findings``), for ``key_evidence``.
     """
     params = replace(
         params or CheckParams(),
@@ -168,7 +170,9 @@ def run_checks(
     for index, check_id in enumerate(ids):
         if on_progress:
             on_progress(check_id, index, len(ids))
-        frames.append(finalise_findings(registered[check_id].run(inputs, as_of, params)))
+        frames.append(
+            finalise_findings(registered[check_id].run(inputs, as_of, params), evidence_groups=evidence_groups)
+        )
     if on_progress:
         on_progress("", len(ids), len(ids))
     findings = pl.concat(frames, how="vertical") if frames else empty_findings()

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from mosaic.analyses import METRICS, AnalysisInputs, CheckParams, run_checks
+from mosaic.analyses import FINDING_SCHEMA, METRICS, AnalysisInputs, CheckParams, run_checks
 from mosaic.analyses.cache import cached_findings
 from mosaic.ingest.pipeline import Registers, ingest_files
 from mosaic.present.findings_out import READING_ORDER, in_reading_order
@@ -227,6 +227,36 @@ def test_keying_check_by_check_gives_what_keying_the_whole_run_gives(tmp_path, s
     assert batched.equals(in_reading_order(keyed)) and held.equals(batched)
     assert batched_sets.sort("evidence_id").equals(evidence_sets.sort("evidence_id"))
     assert held_sets.sort("evidence_id").equals(evidence_sets.sort("evidence_id"))
+
+
+@pytest.mark.parametrize("source", ["sample", "real answers"])
+def test_a_checks_evidence_groups_tell_lists_apart_as_their_contents_do(tmp_path, source):
+    """peer_disclosure and self_acknowledgment name what each evidence list was made from
+    (``EVIDENCE_GROUP``), and ``key_evidence`` tells lists apart by it instead of hashing them: the same
+    findings, ids and lists as hashing every list, at any view date and evidence cap; each group is one
+    list (two groups may make the same list, which is then kept once)."""
+    from mosaic.analyses.findings import EVIDENCE_GROUP, key_evidence
+
+    path = sample_path("responses.csv") if source == "sample" else Path(__file__).parents[2] / "realdata/answers.csv"
+    target = Workspace(tmp_path / "ws")
+    assert ingest_files([path], target, registers=Registers.with_sample() if source == "sample" else None).committed
+    inputs = AnalysisInputs.for_checks(target)
+    shared = 0
+    for check in ("peer_disclosure", "self_acknowledgment"):
+        for as_of, limit in ((None, 10), (dt.date(2021, 6, 30), 3), (None, 1), (dt.date(2019, 1, 1), 2)):
+            params = CheckParams(today=TODAY, evidence_limit=limit)
+            found = run_checks(inputs, [check], as_of=as_of, params=params, evidence_groups=True)
+            assert found.get_column(EVIDENCE_GROUP).null_count() == 0
+            by_group = found.group_by(EVIDENCE_GROUP).agg(pl.col("evidence").unique().len().alias("lists"))
+            assert by_group.get_column("lists").max() in (None, 1)
+            keyed, lists = key_evidence(found)
+            by_contents = key_evidence(found.drop(EVIDENCE_GROUP))
+            assert keyed.equals(by_contents[0]) and lists.equals(by_contents[1])
+            assert EVIDENCE_GROUP not in keyed.columns and lists.get_column("evidence_id").is_unique().all()
+            shared += by_group.height - lists.height
+        assert run_checks(inputs, [check], params=CheckParams(today=TODAY)).schema == FINDING_SCHEMA
+    if source == "sample":
+        assert shared > 0  # some groups made the same list: kept once
 
 
 def test_findings_that_cannot_be_set_down_are_kept_in_memory(workspace, caplog):
