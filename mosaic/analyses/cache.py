@@ -499,6 +499,8 @@ def cached_run(
     ``mosaic analyse -f parquet`` writes it (see ``store_findings``)."""
     ids = resolve_check_ids(checks)
     params = params or CheckParams()
+    # Only a run made here, in an order, is stored as the files hold it: another front end's (``run``) is not.
+    header = header if run is None and order is not None else None
     content = workspace.content_hash()
     focus = {"technology_ids": technology_ids, "authority_ids": authority_ids, "response_ids": response_ids}
     is_focused = any(focus.values())
