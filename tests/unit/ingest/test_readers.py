@@ -7,6 +7,7 @@ import json
 import pytest
 
 from mosaic.errors import DataError
+from mosaic.ingest import readers
 from mosaic.ingest.readers import ROW_COLUMN, read_tables, unique_header
 
 
@@ -138,6 +139,35 @@ def test_fast_and_careful_paths_agree(tmp_path):
     careful = read_tables(write(tmp_path, "careful.csv", ("A,B,C\n" + body + "x\n").encode()))[0]
     assert careful.ragged.height == 1
     assert clean.frame.select("A", "B", "C", ROW_COLUMN).equals(careful.frame.select("A", "B", "C", ROW_COLUMN))
+
+
+@pytest.mark.parametrize(
+    ("text", "fast", "kent"),
+    [
+        ('Force,Outcome\r\nKent,No\r\nEssex,"NCND, s24(2)"\r\n', True, "No"),  # Windows line ends
+        ('Force,Outcome\nKent,"No\rthen yes"\nEssex,"NCND, s24(2)"\n', True, "No\rthen yes"),  # one in a cell
+        ('Force,Outcome\nKent,No\rEssex,"NCND, s24(2)"\n', False, "No"),  # a line end to the csv module only
+        # polars keeps the first of two carriage returns (as it always did; trimming drops it later)
+        ('Force,Outcome\nKent,No\r\r\nEssex,"NCND, s24(2)"\n', True, "No\r"),
+    ],
+)
+def test_carriage_returns_are_read_as_before(tmp_path, text, fast, kent):
+    """The check skips its scan of the cells for line breaks when the file has no carriage return; with
+    one, the scan decides as before (the verdicts and cells here are those of the check before)."""
+    assert (readers._fast_parse(text.encode(), ",") is not None) == fast
+    [table] = read_tables(write(tmp_path, "cr.csv", text.encode()))
+    assert cells(table) == [("Kent", kent, 2), ("Essex", "NCND, s24(2)", 3)]
+    assert table.ragged.is_empty()
+
+
+@pytest.mark.parametrize("at", [0, 1, readers._COUNT_CHUNK - 1, readers._COUNT_CHUNK, readers._COUNT_CHUNK + 1])
+def test_a_non_breaking_space_is_found_wherever_it_falls(at):
+    """One pass counts the bytes and finds a non-breaking space (C2 A0), also across the pass's slices."""
+    data = bytearray(b"x" * (readers._COUNT_CHUNK + 8))
+    data[at : at + 2] = "\u00a0".encode()
+    assert readers._ByteCounts.of(bytes(data), "x").has_nbsp
+    assert not readers._ByteCounts.of(bytes(data).replace(b"\xc2", b"y"), "x").has_nbsp  # a lone A0 byte is not one
+    assert not readers._ByteCounts.of(b"x" * 10, "x").has_nbsp
 
 
 def test_a_large_cell_and_a_ragged_row_together(tmp_path):
