@@ -474,23 +474,45 @@ def _records_match(utf8: bytes, delimiter: str, frame: pl.DataFrame, inside: pl.
     """Whether polars' records are the file's records: physical lines grouped into records by the parity
     of their quote characters, each with exactly ``width - 1`` separators besides ``inside`` (those in
     its cells; None for none)."""
-    lines = pl.read_csv(
-        utf8, has_header=False, separator="\x01", quote_char=None, infer_schema=False, empty_string_is_null=False,
-        schema={"line": pl.String},
-    )  # fmt: skip
-    counts = lines.select(
-        quotes=pl.col("line").str.count_matches('"', literal=True),
-        delimiters=pl.col("line").str.count_matches(delimiter, literal=True),
-    )
-    quote_parity = np.cumsum(counts.get_column("quotes").to_numpy(), dtype=np.int64) % 2
+    quotes, delimiters = _counts_at_line_ends(utf8, delimiter)
+    quote_parity = quotes % 2
     if quote_parity.size == 0 or quote_parity[-1] != 0:
         return False
-    running = np.cumsum(counts.get_column("delimiters").to_numpy(), dtype=np.int64)[quote_parity == 0]
-    per_record = np.diff(running, prepend=0)
+    per_record = np.diff(delimiters[quote_parity == 0], prepend=0)
     if per_record.size != frame.height:
         return False
     expected = frame.width - 1 + (inside.to_numpy() if inside is not None else 0)
     return bool((per_record == expected).all())
+
+
+def _counts_at_line_ends(utf8: bytes, delimiter: str) -> tuple[np.ndarray, np.ndarray]:
+    """How many quote characters, and how many ``delimiter``s, the text holds up to the end of each
+    physical line (a line ends at a line feed, or at the end of a text that does not end with one).
+
+    numpy, a slice at a time: each slice's line feeds cut it into segments, whose quotes and delimiters
+    are summed by one ``reduceat`` each; a line cut by the slice's end carries over into the next. This
+    takes a third of the CPU time of reading the lines with polars and counting in each.
+    """
+    array = np.frombuffer(utf8, dtype=np.uint8)
+    quote, separator = ord('"'), ord(delimiter)
+    quotes_at, delimiters_at = [], []
+    quotes_before = delimiters_before = 0  # in the text before the current slice
+    for start in range(0, array.size, _COUNT_CHUNK):
+        chunk = array[start : start + _COUNT_CHUNK]
+        ends = np.flatnonzero(chunk == ord("\n"))
+        segments = np.concatenate(([0], ends[ends + 1 < chunk.size] + 1))  # the last may run on past the slice
+        # A segment is at most a slice long, so its sums fit 32 bits (which reduce twice as fast as 64).
+        quotes = np.add.reduceat((chunk == quote).view(np.uint8), segments, dtype=np.int32)
+        delimiters = np.add.reduceat((chunk == separator).view(np.uint8), segments, dtype=np.int32)
+        quotes_at.append(quotes_before + np.cumsum(quotes, dtype=np.int64)[: ends.size])
+        delimiters_at.append(delimiters_before + np.cumsum(delimiters, dtype=np.int64)[: ends.size])
+        quotes_before += int(quotes.sum())
+        delimiters_before += int(delimiters.sum())
+    if array.size and array[-1] != ord("\n"):  # the last line has no line feed
+        quotes_at.append(np.array([quotes_before]))
+        delimiters_at.append(np.array([delimiters_before]))
+    empty = np.zeros(0, dtype=np.int64)
+    return np.concatenate([empty, *quotes_at]), np.concatenate([empty, *delimiters_at])
 
 
 def _careful_parse(name: str, text: str, delimiter: str, encoding: str) -> RawTable:

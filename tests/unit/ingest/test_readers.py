@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from mosaic.errors import DataError
 from mosaic.ingest import readers
@@ -207,3 +209,37 @@ def test_encrypted_workbook_says_it_is_password_protected(tmp_path):
     assert str(raised.value).startswith("locked.xlsx: the workbook is password-protected") and "\n" not in str(
         raised.value
     )
+
+
+def counts_at_line_ends_with_polars(utf8: bytes, delimiter: str) -> tuple[list[int], list[int]]:
+    """The reference ``_counts_at_line_ends`` replaced: the lines read by polars, counted in each."""
+    import polars as pl
+
+    lines = pl.read_csv(
+        utf8, has_header=False, separator="\x01", quote_char=None, infer_schema=False, empty_string_is_null=False,
+        schema={"line": pl.String},
+    )  # fmt: skip
+    counts = lines.select(
+        quotes=pl.col("line").str.count_matches('"', literal=True).cum_sum(),
+        delimiters=pl.col("line").str.count_matches(delimiter, literal=True).cum_sum(),
+    )
+    return counts.get_column("quotes").to_list(), counts.get_column("delimiters").to_list()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab,;"\n\r\t é')), max_size=60), st.sampled_from([",", ";", "\t"]))
+def test_counts_at_line_ends_are_those_of_the_lines_polars_reads(text, delimiter):
+    """The record check's counts per physical line, taken with numpy, equal polars' reading of the lines."""
+    utf8 = text.encode()
+    assume(utf8)
+    quotes, delimiters = readers._counts_at_line_ends(utf8, delimiter)
+    assert (quotes.tolist(), delimiters.tolist()) == counts_at_line_ends_with_polars(utf8, delimiter)
+
+
+@pytest.mark.parametrize("size", [readers._COUNT_CHUNK - 1, readers._COUNT_CHUNK, readers._COUNT_CHUNK + 1])
+def test_counts_at_line_ends_across_the_slices_of_the_pass(size):
+    """A line cut by the end of a slice of the pass is counted once, whole, where it ends."""
+    line = b'a,"b\n'
+    utf8 = (line * (size // len(line) + 2))[:size]
+    quotes, delimiters = readers._counts_at_line_ends(utf8, ",")
+    assert (quotes.tolist(), delimiters.tolist()) == counts_at_line_ends_with_polars(utf8, ",")
