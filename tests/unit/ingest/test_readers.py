@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from mosaic.errors import DataError
+from mosaic.ingest import readers
 from mosaic.ingest.readers import ROW_COLUMN, read_tables, unique_header
 
 
@@ -140,6 +143,35 @@ def test_fast_and_careful_paths_agree(tmp_path):
     assert clean.frame.select("A", "B", "C", ROW_COLUMN).equals(careful.frame.select("A", "B", "C", ROW_COLUMN))
 
 
+@pytest.mark.parametrize(
+    ("text", "fast", "kent"),
+    [
+        ('Force,Outcome\r\nKent,No\r\nEssex,"NCND, s24(2)"\r\n', True, "No"),  # Windows line ends
+        ('Force,Outcome\nKent,"No\rthen yes"\nEssex,"NCND, s24(2)"\n', True, "No\rthen yes"),  # one in a cell
+        ('Force,Outcome\nKent,No\rEssex,"NCND, s24(2)"\n', False, "No"),  # a line end to the csv module only
+        # polars keeps the first of two carriage returns (as it always did; trimming drops it later)
+        ('Force,Outcome\nKent,No\r\r\nEssex,"NCND, s24(2)"\n', True, "No\r"),
+    ],
+)
+def test_carriage_returns_are_read_as_before(tmp_path, text, fast, kent):
+    """The check skips its scan of the cells for line breaks when the file has no carriage return; with
+    one, the scan decides as before (the verdicts and cells here are those of the check before)."""
+    assert (readers._fast_parse(text.encode(), ",") is not None) == fast
+    [table] = read_tables(write(tmp_path, "cr.csv", text.encode()))
+    assert cells(table) == [("Kent", kent, 2), ("Essex", "NCND, s24(2)", 3)]
+    assert table.ragged.is_empty()
+
+
+@pytest.mark.parametrize("at", [0, 1, readers._COUNT_CHUNK - 1, readers._COUNT_CHUNK, readers._COUNT_CHUNK + 1])
+def test_a_non_breaking_space_is_found_wherever_it_falls(at):
+    """One pass counts the bytes and finds a non-breaking space (C2 A0), also across the pass's slices."""
+    data = bytearray(b"x" * (readers._COUNT_CHUNK + 8))
+    data[at : at + 2] = "\u00a0".encode()
+    assert readers._ByteCounts.of(bytes(data), "x").has_nbsp
+    assert not readers._ByteCounts.of(bytes(data).replace(b"\xc2", b"y"), "x").has_nbsp  # a lone A0 byte is not one
+    assert not readers._ByteCounts.of(b"x" * 10, "x").has_nbsp
+
+
 def test_a_large_cell_and_a_ragged_row_together(tmp_path):
     """Each alone was handled; together the careful parser met the csv module's 128 KiB field limit."""
     letter = "x" * 200_000
@@ -177,3 +209,37 @@ def test_encrypted_workbook_says_it_is_password_protected(tmp_path):
     assert str(raised.value).startswith("locked.xlsx: the workbook is password-protected") and "\n" not in str(
         raised.value
     )
+
+
+def counts_at_line_ends_with_polars(utf8: bytes, delimiter: str) -> tuple[list[int], list[int]]:
+    """The reference ``_counts_at_line_ends`` replaced: the lines read by polars, counted in each."""
+    import polars as pl
+
+    lines = pl.read_csv(
+        utf8, has_header=False, separator="\x01", quote_char=None, infer_schema=False, empty_string_is_null=False,
+        schema={"line": pl.String},
+    )  # fmt: skip
+    counts = lines.select(
+        quotes=pl.col("line").str.count_matches('"', literal=True).cum_sum(),
+        delimiters=pl.col("line").str.count_matches(delimiter, literal=True).cum_sum(),
+    )
+    return counts.get_column("quotes").to_list(), counts.get_column("delimiters").to_list()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab,;"\n\r\t é')), max_size=60), st.sampled_from([",", ";", "\t"]))
+def test_counts_at_line_ends_are_those_of_the_lines_polars_reads(text, delimiter):
+    """The record check's counts per physical line, taken with numpy, equal polars' reading of the lines."""
+    utf8 = text.encode()
+    assume(utf8)
+    quotes, delimiters = readers._counts_at_line_ends(utf8, delimiter)
+    assert (quotes.tolist(), delimiters.tolist()) == counts_at_line_ends_with_polars(utf8, delimiter)
+
+
+@pytest.mark.parametrize("size", [readers._COUNT_CHUNK - 1, readers._COUNT_CHUNK, readers._COUNT_CHUNK + 1])
+def test_counts_at_line_ends_across_the_slices_of_the_pass(size):
+    """A line cut by the end of a slice of the pass is counted once, whole, where it ends."""
+    line = b'a,"b\n'
+    utf8 = (line * (size // len(line) + 2))[:size]
+    quotes, delimiters = readers._counts_at_line_ends(utf8, ",")
+    assert (quotes.tolist(), delimiters.tolist()) == counts_at_line_ends_with_polars(utf8, ",")
