@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,10 @@ import time
 from pathlib import Path
 
 import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import peak_mb  # noqa: E402
 
 
 def _child_checks(workspace: str, repeat: int) -> None:
@@ -52,8 +55,7 @@ def _child_checks(workspace: str, repeat: int) -> None:
                 found = run_checks(inputs, [check_id]).height
             best = min(best, time.perf_counter() - started)
         timings[check_id], counts[check_id] = best, found
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"timings": timings, "counts": counts, "peak_mb": peak_kb / 1024, "rows": responses.height}))
+    print(json.dumps({"timings": timings, "counts": counts, "peak_mb": peak_mb(), "rows": responses.height}))
 
 
 def _child_read(csv_path: str, repeat: int) -> None:

@@ -36,6 +36,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from measure import peak_mb  # noqa: E402
 from shapes import SHAPES, write_shape  # noqa: E402
 
 
@@ -47,9 +48,8 @@ def _child_ingest(csv_path: str, workspace: str) -> None:
     started, cpu = time.perf_counter(), _cpu_seconds()
     report = ingest_files([Path(csv_path)], Workspace(workspace), registers=Registers.with_sample())
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     summary = {k: v for k, v in report.as_dict().items() if k != "files"}
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_kb / 1024, **summary}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), **summary}))
 
 
 def _child_profile(csv_path: str, workspace: str) -> None:
@@ -84,8 +84,7 @@ def _child_read(csv_path: str) -> None:
     started, cpu = time.perf_counter(), _cpu_seconds()
     frame = pl.read_csv(csv_path)
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_kb / 1024, "rows": frame.height}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "rows": frame.height}))
 
 
 def _run_child(*args: str) -> dict:
