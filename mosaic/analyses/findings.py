@@ -353,10 +353,11 @@ def finalise_findings(frame: pl.DataFrame | pl.LazyFrame, *, evidence_groups: bo
         raise SchemaError("findings do not match their schema: " + "; ".join(problems))
     # A finding without evidence has an empty list, never a null one: one shape for every reader.
     lazy = lazy.with_columns(pl.col("evidence").fill_null(pl.lit([], dtype=EVIDENCE_DTYPE)))
-    group = (pl.col(EVIDENCE_GROUP).hash(seed=0) if EVIDENCE_GROUP in schema else pl.lit(None, pl.UInt64)).alias(
-        EVIDENCE_GROUP
-    )
-    result = lazy.select(*FINDING_SCHEMA.names(), *([group] if evidence_groups else [])).collect(engine="in-memory")
+    columns: list[str | pl.Expr] = list(FINDING_SCHEMA.names())
+    if evidence_groups:
+        given = pl.col(EVIDENCE_GROUP).hash(seed=0) if EVIDENCE_GROUP in schema else pl.lit(None, pl.UInt64)
+        columns.append(given.alias(EVIDENCE_GROUP))
+    result = lazy.select(columns).collect(engine="in-memory")
     bad = result.filter(~pl.col("severity").is_in(FINDING_SEVERITIES))
     if bad.height:
         raise SchemaError(
@@ -413,8 +414,9 @@ def key_evidence(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     Two hashes, because the text is dear and the lists repeat: the lists are told apart by a hash of
     their Categorical fields' codes (fast, but the codes follow the order in which a process first met
     each value, so it means nothing outside this call), or by the check's own ``EVIDENCE_GROUP`` when
-    ``findings`` carry it, and only the distinct ones are hashed as text for their id. At a million answers, 511,711 peer findings cite 356 distinct lists: hashing every
-    list as text took 2.9 s of a run, the codes 1.4 s."""
+    ``findings`` carry it, and only the distinct ones are hashed as text for their id. At a million
+    answers, 511,711 peer findings cite 356 distinct lists: hashing every list as text took 2.9 s of a
+    run, the codes 1.4 s."""
     evidence = findings.get_column("evidence")
     counts = evidence.list.len().fill_null(0).cast(pl.Int64)
     groups = findings.get_column(EVIDENCE_GROUP) if EVIDENCE_GROUP in findings.columns else None

@@ -20,8 +20,8 @@ JSON is one document (``{"as_of": ..., "findings": [...], "evidence_sets": [...]
 NDJSON is one record per line, each with ``"record": "finding"`` or ``"record": "evidence_set"`` (the
 header line is ``"record": "run"``); Parquet is two files, ``NAME.parquet`` (the findings, whose
 ``metrics`` column holds every metric: one schema for every file) and ``NAME.evidence.parquet`` (the
-evidence sets), in the layout of a stored run (``mosaic.analyses.cache``), which is copied when it can be. ``findings_records`` (``mosaic.analyses``) still gives one
-finding's evidence inline, as the reports use it.
+evidence sets), in the layout of a stored run (``mosaic.analyses.cache``), which is copied when it can be.
+``findings_records`` (``mosaic.analyses``) still gives one finding's evidence inline, as the reports use it.
 """
 
 from __future__ import annotations
