@@ -32,6 +32,7 @@ from mosaic.analyses import (
     run_checks,
     technology_scope,
 )
+from mosaic.analyses.findings import gather_findings, key_evidence, with_evidence
 from mosaic.analyses.mapview import pair_timelines, stance_timeline
 from mosaic.present.labels import ANSWER_STANCE_LABELS, OUTCOME_LABELS, technology_names
 
@@ -83,10 +84,16 @@ class DataAccess(Protocol):
         """A hash naming the current data; it changes whenever the data changes."""
 
     def findings(self) -> pl.DataFrame:
-        """Every check's findings over the whole data (the ``FINDING_SCHEMA``)."""
+        """Every check's findings over the whole data, each with its evidence in place (the ``FINDING_SCHEMA``):
+        the network page's graph. It holds every finding's evidence list (at ten million answers, more than
+        this machine's 24 GB): the findings page, the panel and the downloads use ``findings_index`` and
+        ``findings_at``."""
 
     def findings_index(self) -> pl.DataFrame:
-        """``views.findings_index`` of ``findings()``: scalar columns and row numbers, strongest first."""
+        """``views.findings_index`` of the findings: row numbers and codes, strongest first, no text."""
+
+    def findings_at(self, rows: pl.Series) -> pl.DataFrame:
+        """The findings at positions ``rows`` (the index's ``row``), in that order, whole (the ``FINDING_SCHEMA``)."""
 
     def technology_choices(self) -> list[dict[str, str]]:
         """The technology dropdown's options: what the data holds, with its categories, in taxonomy order."""
@@ -231,12 +238,27 @@ class _CachedAnalyses:
         return self._cache.get(("inputs", version), build)
 
     def findings(self) -> pl.DataFrame:
-        return self._cache.get(("findings", self.version()), self._compute_findings)
+        return self._cache.get(("findings", self.version()), lambda: with_evidence(*self.keyed_findings()))
 
-    def _compute_findings(self) -> pl.DataFrame:
+    def keyed_findings(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Every check's findings naming their evidence list, and each list once (``key_evidence``'s pair):
+        what the findings page and the panels hold. The evidence goes back in place only for the rows
+        shown (``findings_at``): in place for every finding, ten million answers' findings ran this
+        machine out of memory."""
+        return self._cache.get(("keyed-findings", self.version()), self._compute_keyed_findings)
+
+    def _compute_keyed_findings(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Every check's findings (``_run_checks``); the workspace implementation reads and fills the
         workspace's findings cache around it."""
-        return self._run_checks()
+        return key_evidence(self._run_checks())
+
+    def findings_at(self, rows: pl.Series) -> pl.DataFrame:
+        keyed, evidence_sets = self.keyed_findings()
+        shown = gather_findings(keyed, rows)
+        # The shown rows' lists only: a join against every list (three million at ten million answers) would
+        # hash them all for a handful of rows.
+        cited = shown.get_column("evidence_id").drop_nulls().unique().implode()
+        return with_evidence(shown, evidence_sets.filter(pl.col("evidence_id").is_in(cited)))
 
     def _run_checks(self) -> pl.DataFrame:
         """Run the checks one by one, so one failing check costs its own findings, not every page's.
@@ -258,7 +280,7 @@ class _CachedAnalyses:
         return pl.concat(frames, how="vertical", rechunk=True) if frames else empty_findings()
 
     def findings_index(self) -> pl.DataFrame:
-        return self._cache.get(("findings-index", self.version()), lambda: findings_index(self.findings()))
+        return self._cache.get(("findings-index", self.version()), lambda: findings_index(self.keyed_findings()[0]))
 
     def _memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """Cache ``compute()`` under ``key`` for the current data version."""
@@ -454,21 +476,28 @@ class WorkspaceData(_CachedAnalyses):
     def _findings_cache(self) -> Any:
         return self.workspace
 
-    def _compute_findings(self) -> pl.DataFrame:
-        """The findings from the workspace's cache (``mosaic.analyses.cache``: the same entry
-        ``mosaic analyse`` writes and reads), else computed check by check and cached when every check
-        ran: a run with a failed check is not kept, so the next start tries it again."""
-        from mosaic.analyses.cache import cached_findings
+    def _compute_keyed_findings(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The findings from the workspace's cache (``mosaic.analyses.cache``: the same entry ``mosaic
+        analyse`` writes and reads), else computed and cached as ``mosaic analyse`` does it (each check's
+        findings set down as it finishes: at ten million answers they are not all held at once). When a
+        check fails, they are computed again check by check (``_run_checks``), keeping every other check's
+        findings; a run with a failed check is not kept, so the next start tries it again."""
+        from mosaic.analyses.cache import cached_run
 
         self.failed_checks = {}
-        found = cached_findings(
+        try:
+            return cached_run(self.workspace, self.analysis_inputs, self._checks)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001 - a polars panic is a BaseException; the next run names the check
+            LOG.warning("a check failed on this workspace: running the checks one by one")
+        return cached_run(
             self.workspace,
             self.analysis_inputs,
             self._checks,
             run=lambda *_args, **_options: self._run_checks(),
             keep=lambda: not self.failed_checks,
         )
-        return found.rechunk()
 
     def _load_inputs(self) -> AnalysisInputs:
         # The columns the checks read; the panel reads its notes for the answers it shows (``with_details``).
@@ -505,6 +534,9 @@ class FakeData(_CachedAnalyses):
 
     def findings(self) -> pl.DataFrame:
         return self._findings if self._findings is not None else super().findings()
+
+    def _compute_keyed_findings(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        return key_evidence(self._findings) if self._findings is not None else super()._compute_keyed_findings()
 
     def ingest(self, paths: Sequence[Path], mapping: Any = None) -> Any:
         """Ingest into a throwaway workspace and append its accepted rows (same pipeline as the CLI)."""

@@ -671,16 +671,15 @@ def _panel_order(technology_scope: Sequence[str]) -> list[pl.Expr]:
     ]
 
 
-def panel_findings(
-    findings: pl.DataFrame, index: pl.DataFrame, authority_id: str, technology_scope: Sequence[str]
-) -> tuple[pl.DataFrame, int]:
-    """The authority's findings the panel shows (at most ``PANEL_FINDINGS_LIMIT``, most relevant first)
-    and how many it has: chosen on the ``findings_index``, so only the shown rows are fetched whole."""
+def panel_findings(index: pl.DataFrame, authority_id: str, technology_scope: Sequence[str]) -> tuple[pl.Series, int]:
+    """The positions (``row``) of the authority's findings the panel shows (at most ``PANEL_FINDINGS_LIMIT``,
+    most relevant first) and how many it has: chosen on the ``findings_index``, so only the shown rows are
+    fetched whole (``DataAccess.findings_at``)."""
     own = index.filter(pl.col("authority_id") == authority_id)
     shown = own.sort(_panel_order(technology_scope), descending=[False, False, True], nulls_last=True).head(
         PANEL_FINDINGS_LIMIT
     )
-    return findings[shown.get_column("row")], own.height
+    return shown.get_column("row"), own.height
 
 
 def authority_events(inputs: Any, authority_id: str) -> pl.DataFrame:
@@ -828,17 +827,26 @@ FINDING_GRID_COLUMNS = (
 FINDINGS_ROW_LIMIT = 500
 
 
-def findings_index(findings: pl.DataFrame) -> pl.DataFrame:
-    """One row per finding: its position ``row`` in ``findings``, the grid's scalar columns and ``why`` it
-    ranks where it does, in the order a requester reads them (``present.tables.requester_order``: the
-    evidence against an NCND first, weighed, then severity and the check order).
+#: The index's columns besides ``row`` and ``why``: what the controls filter on and the panel sorts by.
+INDEX_COLUMNS = ("check", "severity", "technology_id", "authority_id", "response_date")
 
-    Why an index: a million responses give over a million findings, each with an evidence list; filtering
-    and sorting those for every grid update or authority panel took seconds. The index is sorted once per
-    data version, filtering it keeps that order, and only the rows shown are fetched whole (by ``row``).
+
+def findings_index(findings: pl.DataFrame) -> pl.DataFrame:
+    """One row per finding: its position ``row`` in ``findings``, the columns the controls filter on and the
+    panel sorts by (``INDEX_COLUMNS``), and ``why`` it ranks where it does, in the order a requester reads
+    them (``present.tables.requester_order``: the evidence against an NCND first, weighed, then severity and
+    the check order). ``findings`` need not carry their evidence (the dashboard's ``keyed_findings`` do not).
+
+    Why an index: ten million answers give over eleven million findings, whose text (summaries, names,
+    evidence) takes about 7 GB; filtering and sorting them for every grid update or authority panel took
+    seconds even at a million. The index holds no text, only codes (Categorical), is sorted once per data
+    version, filtering it keeps that order, and only the rows shown are fetched whole (by ``row``).
     """
     order = requester_order(findings)
-    return order.with_columns(findings.select(*FINDING_GRID_COLUMNS)[order.get_column("row")])
+    coded = ["why", *(c for c in INDEX_COLUMNS if c != "response_date")]
+    return order.with_columns(findings.select(*INDEX_COLUMNS)[order.get_column("row")]).with_columns(
+        pl.col(coded).cast(pl.Categorical)
+    )
 
 
 def select_findings(
@@ -868,17 +876,15 @@ def filter_findings(
     return findings[select_findings(findings_index(findings), checks, severities, technology_scope).get_column("row")]
 
 
-def findings_grid_rows(frame: pl.DataFrame, limit: int = FINDINGS_ROW_LIMIT) -> list[dict[str, Any]]:
-    """Flat rows for the grid (no nested evidence: it is in the authority panel and the CSV)."""
-    return (
-        frame.head(limit)
-        .select(
-            pl.int_range(pl.len()).cast(pl.String).alias("row"),
-            *(pl.col(c).cast(pl.String) for c in FINDING_GRID_COLUMNS),
-            *([pl.col("why")] if "why" in frame.columns else []),
-        )
-        .to_dicts()
-    )
+def findings_grid_rows(findings: pl.DataFrame, why: pl.Series | None = None) -> list[dict[str, Any]]:
+    """Flat rows for the grid (no nested evidence: it is in the authority panel and the CSV): ``findings``
+    are the rows shown, whole, in the index's order (``DataAccess.findings_at``), ``why`` their places'
+    reasons from the index (``findings_index``), when given."""
+    return findings.select(
+        pl.int_range(pl.len()).cast(pl.String).alias("row"),
+        *(pl.col(c).cast(pl.String) for c in FINDING_GRID_COLUMNS),
+        *([why.cast(pl.String).alias("why")] if why is not None else []),
+    ).to_dicts()
 
 
 # --- load data ---------------------------------------------------------------------------------------------------

@@ -131,7 +131,8 @@ def update_findings(
     """Grid rows (at most ``FINDINGS_ROW_LIMIT``) and a line saying how many there are."""
     scope = data.technology_scope(technology_id) if technology_id else None
     frame = views.select_findings(data.findings_index(), checks, severities, scope)
-    rows = views.findings_grid_rows(frame)
+    shown = frame.head(views.FINDINGS_ROW_LIMIT)
+    rows = views.findings_grid_rows(data.findings_at(shown.get_column("row")), shown.get_column("why"))
     shown = f" (showing the first {len(rows)}, strongest first; the CSV has all)" if len(rows) < frame.height else ""
     failed = data.failed_checks
     problems = (
@@ -191,9 +192,9 @@ def register_callbacks(app: Dash, data: DataAccess) -> None:
     )
     def _export(_clicks, checks, severities, technology_id):
         scope = data.technology_scope(technology_id) if technology_id else None
-        frame = data.findings()[
+        frame = data.findings_at(
             views.select_findings(data.findings_index(), checks, severities, scope).get_column("row")
-        ]
+        )
         return dcc.send_string(frame_csv(findings_table(frame)), f"mosaic-findings-{data.version()[:8]}.csv")
 
     app.clientside_callback(

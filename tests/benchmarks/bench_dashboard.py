@@ -12,6 +12,9 @@ against it. Each callback is run several times on inputs it has not seen (new da
 
 Usage:
     python tests/benchmarks/bench_dashboard.py [--rows 1000000] [--repeat 5] [--workspace DIR] [--no-browser]
+                                               [--shape sample|contested]
+
+``--shape`` picks the generator (``shapes.SHAPES``); run both, so no figure rests on one data layout.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import datetime as dt
 import json
 import logging
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -28,6 +32,11 @@ from pathlib import Path
 
 import polars as pl
 from plotly.utils import PlotlyJSONEncoder
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import peak_mb  # noqa: E402
+from shapes import SHAPES, write_shape  # noqa: E402
 
 
 def _size_kb(value) -> float:
@@ -49,14 +58,11 @@ def _timed(function, repeat: int, vary):
     return times[0], min(times[1:] or times), result
 
 
-def build_workspace(rows: int, folder: Path):
+def build_workspace(rows: int, folder: Path, shape: str = "sample"):
     from mosaic.ingest.pipeline import Registers, ingest_files
-    from mosaic.registry import load_authorities, load_technologies
-    from mosaic.sample import generate_sample, write_sample
     from mosaic.store.workspace import Workspace
 
-    csv = folder / "responses.csv"
-    write_sample(generate_sample(load_authorities(), load_technologies(), rows=rows, seed=11), csv)
+    csv = write_shape(shape, rows, 11, folder / "responses.csv")
     workspace = Workspace(folder / "workspace")
     report = ingest_files([csv], workspace, registers=Registers.with_sample())
     assert report.committed, report.errors
@@ -77,11 +83,11 @@ def time_callbacks(workspace, repeat: int, checks: list[str] | None) -> list[dic
     inputs = data.analysis_inputs()
     load_s = time.perf_counter() - started
     started = time.perf_counter()
-    findings = data.findings()
+    findings = data.keyed_findings()[0]
     data.findings_index()  # sorted once per data version, like the findings
     findings_s = time.perf_counter() - started
     print(
-        f"warm-up: read workspace + derive events {load_s:.2f} s; checks {', '.join(checks) if checks else 'all'}: {findings_s:.2f} s ({findings.height} findings)"
+        f"warm-up: read workspace + derive events {load_s:.2f} s; checks {', '.join(checks) if checks else 'all'}: {findings_s:.2f} s ({findings.height} findings); peak so far {peak_mb():.0f} MB"
     )
 
     events = inputs.events
@@ -167,7 +173,7 @@ def time_first_page_load(workspace, repeat: int, checks: list[str] | None) -> fl
     from dashboards.data import WorkspaceData
 
     data = WorkspaceData(workspace, checks=checks)
-    data.findings(), data.findings_index()  # warm: the server would have served earlier visitors
+    data.findings_index()  # warm: the server would have served earlier visitors
     server = make_server("127.0.0.1", 0, create_app(data).server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     args = [
@@ -205,6 +211,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workspace", type=Path, default=None, help="use (or build and keep) this workspace")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--shape", choices=SHAPES, default="sample", help="which generator writes the responses")
     parser.add_argument(
         "--checks",
         default="all",
@@ -221,11 +228,11 @@ def main() -> None:
             workspace = Workspace(args.workspace)
         else:
             started = time.perf_counter()
-            workspace = build_workspace(args.rows, folder)
+            workspace = build_workspace(args.rows, folder, args.shape)
             if args.workspace:
                 shutil.copytree(workspace.path, args.workspace)
                 workspace = Workspace(args.workspace)
-            print(f"generated and ingested {args.rows} rows in {time.perf_counter() - started:.1f} s")
+            print(f"generated and ingested {args.rows} {args.shape} rows in {time.perf_counter() - started:.1f} s")
         rows = workspace.scan("responses").select(pl.len()).collect().item()
         print(f"workspace {workspace.path}: {rows} responses")
         results = time_callbacks(workspace, args.repeat, None if args.checks == "all" else args.checks.split(","))
@@ -236,6 +243,7 @@ def main() -> None:
         for r in results:
             flag = "" if max(r["first"], r["ms"]) < 150 and r["kb"] < 500 else "  OVER"
             print(f"{r['callback']:42} {r['first']:9.1f} {r['ms']:8.1f} {r['ms'] / base:7.1f} {r['kb']:8.1f}{flag}")
+        print(f"peak memory of the callbacks' process: {peak_mb():.0f} MB")
         if not args.no_browser:
             seconds = time_first_page_load(workspace, 3, None if args.checks == "all" else args.checks.split(","))
             print(

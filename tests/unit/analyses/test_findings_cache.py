@@ -113,6 +113,29 @@ def test_an_ingest_clears_the_cache_and_a_damaged_entry_is_rebuilt(workspace, tm
     assert len(calls) == 3 and after.height > 0  # computed again on the new content
 
 
+def test_a_check_that_fails_in_the_dashboard_costs_only_its_own_findings(workspace, monkeypatch):
+    import dataclasses
+
+    from dashboards.data import WorkspaceData
+    from mosaic.analyses import registry
+
+    whole = WorkspaceData(workspace).keyed_findings()[0]
+    for entry in (workspace.path / "derived").glob("*findings*"):
+        entry.unlink()  # the next start computes again
+
+    def broken(*_args, **_options):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setitem(registry.CHECKS, "timeliness", dataclasses.replace(registry.CHECKS["timeliness"], run=broken))
+    data = WorkspaceData(workspace)
+    index = data.findings_index()
+    assert data.failed_checks == {"timeliness": "ZeroDivisionError: division by zero"}
+    kept = whole.filter(pl.col("check") != "timeliness")
+    assert whole.height > kept.height > 0 and index.height == kept.height
+    assert sorted(data.findings_at(index.get_column("row")).get_column("summary")) == sorted(kept.get_column("summary"))
+    assert not list((workspace.path / "derived").glob("findings-*"))  # not kept: the next start tries again
+
+
 def test_the_dashboard_and_the_cli_share_the_cache(workspace, monkeypatch):
     from dashboards.data import WorkspaceData
 
@@ -305,6 +328,26 @@ def test_unset_metrics_are_dropped_from_memory_not_from_the_findings(workspace):
     interleaved = pl.concat([keyed.slice(0, 5), keyed.slice(5).sample(fraction=1.0, seed=1)])
     interleaved.write_parquet(path)
     assert _read_by_check(pl.scan_parquet(path)).equals(interleaved)  # not one run per check: read whole
+
+
+def test_rows_of_a_run_read_check_by_check_are_gathered_as_from_one_frame(workspace):
+    """``gather_findings`` on a run as the cache reads it (one chunk per check, unset metrics compact) gives
+    the rows asked for, in the order asked, repeats and all, as a gather from the whole frame does."""
+    from mosaic.analyses.cache import _read_by_check, keyed_checks
+    from mosaic.analyses.findings import gather_findings
+    from mosaic.analyses.registry import resolve_check_ids
+
+    keyed, _ = keyed_checks(
+        AnalysisInputs.from_workspace(workspace), resolve_check_ids(None), params=CheckParams(today=TODAY)
+    )
+    path = workspace.path / "run.parquet"
+    keyed.write_parquet(path)
+    read = _read_by_check(pl.scan_parquet(path))
+    assert read.get_column("metrics").n_chunks() == keyed.get_column("check").n_unique() > 1
+    last = keyed.height - 1
+    for rows in ([last, 0, 7, 7, last // 2, 3], [], [0], list(range(keyed.height))[::-1]):
+        chosen = pl.Series("row", rows, dtype=pl.UInt32)
+        assert gather_findings(read, chosen).equals(keyed[chosen])
 
 
 @pytest.mark.parametrize("source", ["sample", "real answers"])

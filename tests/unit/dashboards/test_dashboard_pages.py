@@ -126,9 +126,11 @@ def test_findings_filter_sort_and_rows():
     assert frame.get_column("check").to_list() == ["peer_disclosure", "mosaic_exposure", "timeliness"]
     only = findings_page.views.filter_findings(FINDINGS, ["timeliness", "peer_disclosure"], ["notable"], None)
     assert only.get_column("authority_id").to_list() == ["kent"]
-    rows = findings_page.views.findings_grid_rows(frame, limit=2)
+    rows = findings_page.views.findings_grid_rows(frame.head(2))
     assert [r["row"] for r in rows] == ["0", "1"] and rows[0]["authority_name"] == "Kent Police"
-    indexed = findings_page.views.findings_grid_rows(findings_page.views.findings_index(FINDINGS))
+    index = data.findings_index()
+    indexed = findings_page.views.findings_grid_rows(data.findings_at(index.get_column("row")), index.get_column("why"))
+    assert [r["summary"] for r in indexed] == frame.get_column("summary").to_list()
     assert [r["why"] for r in indexed] == [
         "0 official earlier disclosures by others (1 in all)",
         "strong; mosaic exposure",
@@ -307,6 +309,17 @@ def test_findings_index_selects_in_strength_order_and_fetches_rows_by_number():
     ]
 
 
+def test_findings_are_held_keyed_and_fetched_whole_with_their_evidence():
+    # The pages hold the findings naming their evidence list; the rows shown get their lists back in place.
+    findings = pl.concat([FINDINGS, FINDINGS.with_columns(authority_id=pl.lit("essex"))])  # each list cited twice
+    data = FakeData(pl.DataFrame(), findings=findings)
+    keyed, evidence_sets = data.keyed_findings()
+    assert "evidence" not in keyed.columns and evidence_sets.height == 1
+    rows = pl.Series("row", [4, 0, 2], dtype=pl.UInt32)
+    assert data.findings_at(rows).equals(findings[rows])
+    assert data.findings_at(rows.clear()).equals(findings.clear())
+
+
 def test_panel_findings_are_the_most_relevant_few_with_the_total():
     # 30 findings about Kent: 25 on other technologies (strong), 5 on the selected one (info). The panel
     # shows the selected technology's first even when weaker, at most PANEL_FINDINGS_LIMIT, and says 30.
@@ -316,9 +329,10 @@ def test_panel_findings_are_the_most_relevant_few_with_the_total():
         for i in range(30)
     ] + [_finding(check="timeliness", scope="response", authority_id="essex", technology_id="dji-mavic", severity="strong", summary="other", metrics={}, evidence=[])]  # fmt: skip
     findings = pl.DataFrame(rows, schema=FINDING_SCHEMA)
-    shown, total = findings_page.views.panel_findings(
-        findings, findings_page.views.findings_index(findings), "kent", ["facewise-cloud"]
+    rows, total = findings_page.views.panel_findings(
+        findings_page.views.findings_index(findings), "kent", ["facewise-cloud"]
     )
+    shown = FakeData(pl.DataFrame(), findings=findings).findings_at(rows)
     assert total == 30
     assert shown.height == findings_page.views.PANEL_FINDINGS_LIMIT
     assert shown.get_column("summary").to_list()[:5] == [
