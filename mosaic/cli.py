@@ -468,7 +468,6 @@ def analyse(
         resolve_technology_ids,
     )
     from mosaic.analyses.cache import cached_run, run_header, stored_run_bytes
-    from mosaic.analyses.findings import with_evidence
     from mosaic.present.findings_out import READING_ORDER
 
     if format_ not in _ANALYSE_FORMATS:
@@ -513,7 +512,7 @@ def analyse(
                     task, completed=done, description=f"check {name}"
                 ),
                 order=READING_ORDER,  # stored as written: writing it then sorts nothing
-                lazy=to_files,  # written as read: never held whole
+                lazy=True,  # written (or its lines chosen) as read: never held whole
                 header=header,  # a whole run is stored as the files hold it
             )
         # The run just stored (a workspace that cannot be written keeps none: written from the frames).
@@ -530,10 +529,10 @@ def analyse(
         # Written as stored: findings naming their evidence list, each list once.
         _write_findings(keyed_run, format_, output, header)
         return
-    findings = with_evidence(*keyed_run)
     if format_ == "csv":
-        _emit(_findings_csv(findings), output)
+        _write_findings_csv(keyed_run, output)
         return
+    findings = keyed_run[0]  # the table shows no evidence: none is put back in place
     from mosaic.present.labels import SEVERITY_ORDER
 
     registered = all_checks()
@@ -541,12 +540,15 @@ def analyse(
     to_file = output is not None and str(output) != "-"
     console = Console(file=io.StringIO(), width=UNLIMITED_WIDTH, highlight=False, soft_wrap=False) if to_file else out
     for check_id in checks:
-        rows = findings.filter(pl.col("check") == check_id)
-        counts = dict(rows.group_by("severity").len().iter_rows())
+        rows = findings.lazy().filter(pl.col("check") == check_id)
+        counts = dict(rows.group_by("severity").len().collect().iter_rows())
         tally = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if s in counts) or "no findings"
         console.print(Text.assemble((f"{check_id}", "bold"), f": {registered[check_id].title} ({tally})"))
-        ordered = rows.with_columns(_order=severity_rank()).sort("_order", "response_date", nulls_last=True)
-        shown = ordered if limit == 0 else ordered.head(limit)
+        ordered = rows.select("severity", "summary", "response_date").sort(
+            severity_rank(), "response_date", nulls_last=True, maintain_order=True
+        )
+        shown = (ordered if limit == 0 else ordered.head(limit)).collect()
+        total = sum(counts.values())
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column()
@@ -555,10 +557,10 @@ def analyse(
                 Text("  " + row["severity"], style=_SEVERITY_STYLE.get(row["severity"], "")), Text(row["summary"] or "")
             )
         console.print(grid)
-        if shown.height < rows.height:
+        if shown.height < total:
             console.print(
                 Text(
-                    f"  ... and {rows.height - shown.height} more (--limit 0 shows all; --format json or csv for the data)",
+                    f"  ... and {total - shown.height} more (--limit 0 shows all; --format json or csv for the data)",
                     style="dim",
                 )
             )
@@ -627,12 +629,21 @@ def _write_findings(findings, format_: str, output: Path | None, header: dict, *
         write(findings, header, stream, in_order=in_order)
 
 
-def _findings_csv(findings: pl.DataFrame) -> str:
-    """Findings as CSV: the one findings table every front end writes, formulas neutralised."""
-    from mosaic.present.tables import findings_table
-    from mosaic.present.writers import frame_csv
+def _write_findings_csv(run: tuple[pl.DataFrame | pl.LazyFrame, pl.DataFrame], output: Path | None) -> None:
+    """Findings as CSV: the one findings table every front end writes, formulas neutralised, written a
+    slice at a time (``findings_table_slices``) to a file (replaced atomically) or standard output."""
+    from mosaic.present.tables import findings_table_slices
+    from mosaic.present.writers import write_frames_csv
+    from mosaic.store.files import open_atomically
 
-    return frame_csv(findings_table(findings))
+    if output is None or str(output) == "-":
+        sys.stdout.flush()
+        write_frames_csv(findings_table_slices(*run), sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    with open_atomically(output) as stream:
+        write_frames_csv(findings_table_slices(*run), stream)
+    err.print(f"wrote {output}", markup=False)
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -16,7 +16,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 
@@ -51,12 +51,23 @@ def neutralise_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 def frame_csv(frame: pl.DataFrame) -> str:
     """A flat frame as CSV text, safe to open in a spreadsheet (list columns joined with "; ")."""
+    return _spreadsheet_safe(frame).write_csv()
+
+
+def write_frames_csv(frames: Iterable[pl.DataFrame], stream: BinaryIO) -> None:
+    """``frame_csv`` of the frames one after another (one header: the first frame's), written to
+    ``stream`` as each comes, so a table too large to hold as text is never held whole."""
+    for position, frame in enumerate(frames):
+        _spreadsheet_safe(frame).write_csv(stream, include_header=position == 0)
+
+
+def _spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
     flat = frame.with_columns(
         pl.col(name).cast(pl.List(pl.String)).list.join("; ")
         for name, dtype in frame.schema.items()
         if isinstance(dtype, pl.List)
     )
-    return neutralise_text_columns(flat).write_csv()
+    return neutralise_text_columns(flat)
 
 
 def safe_cell(value: Any) -> Any:

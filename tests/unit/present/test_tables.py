@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 
 import polars as pl
+import pytest
 
 from mosaic.analyses import FINDING_SCHEMA
 from mosaic.present.tables import requester_order
@@ -76,3 +79,36 @@ def test_requesters_read_the_evidence_against_an_ncnd_first_weighed():
         "26 official earlier disclosures by others (26 in all)",
         "1 official earlier disclosure by others (2 in all)",
     ]
+
+
+@pytest.mark.parametrize("source", ["sample", "real answers"])
+def test_the_findings_table_of_a_keyed_run_is_written_a_slice_at_a_time_to_the_same_bytes(tmp_path, source):
+    """``findings_table_slices`` of a run as stored (findings naming their evidence list; eager, or lazy
+    as the cache is read), written by ``write_frames_csv``, is byte for byte the CSV of the whole table
+    with every finding's evidence in place, however it is sliced; an empty run still has its header."""
+    from mosaic.analyses import AnalysisInputs, CheckParams
+    from mosaic.analyses.cache import keyed_checks
+    from mosaic.analyses.findings import with_evidence
+    from mosaic.analyses.registry import resolve_check_ids
+    from mosaic.ingest.pipeline import Registers, ingest_files
+    from mosaic.present.tables import findings_table, findings_table_slices
+    from mosaic.present.writers import frame_csv, write_frames_csv
+    from mosaic.resources import sample_path
+    from mosaic.store.workspace import Workspace
+
+    path = sample_path("responses.csv") if source == "sample" else Path(__file__).parents[2] / "realdata/answers.csv"
+    target = Workspace(tmp_path / "ws")
+    assert ingest_files([path], target, registers=Registers.with_sample() if source == "sample" else None).committed
+    keyed, evidence_sets = keyed_checks(
+        AnalysisInputs.from_workspace(target), resolve_check_ids(None), params=CheckParams(today=dt.date(2026, 6, 30))
+    )
+    stored = tmp_path / "run.parquet"
+    keyed.write_parquet(stored, row_group_size=50)
+    runs = {"eager": keyed, "lazy": pl.scan_parquet(stored), "empty": keyed.clear()}
+    for name, run in runs.items():
+        whole = findings_table(with_evidence(run.lazy().collect(), evidence_sets))
+        assert name == "empty" or whole.get_column("evidence").str.len_chars().max() > 0
+        for rows in (37, 100_000):
+            stream = io.BytesIO()
+            write_frames_csv(findings_table_slices(run, evidence_sets, rows_per_slice=rows), stream)
+            assert stream.getvalue() == frame_csv(whole).encode("utf-8"), (name, rows)
