@@ -77,13 +77,12 @@ def findings_table_slices(
     (perhaps empty) slice is given, so a writer always has the header.
 
     Why: with each finding's evidence in place, a million answers' findings took 5.7 GB to write as CSV.
-    Here each distinct list is made text once and joined to the findings that cite it, and only one
-    slice's rows are held as text (the metrics columns are chosen over the whole run first)."""
+    Here a slice's distinct lists are made text once and joined to the findings that cite them, and only
+    one slice is held as text (the metrics columns are chosen over the whole run first)."""
     lazy = keyed.lazy()
     names = list(METRICS_STRUCT.to_schema())
     fills = lazy.select(pl.col("metrics").struct.field(name).is_not_null().any() for name in names)
     filled = [name for name, any_set in zip(names, fills.collect(engine="streaming").row(0), strict=True) if any_set]
-    texts = evidence_sets.select("evidence_id", _evidence_text(pl.col("evidence")).alias("__text"))
     rows = keyed.height if isinstance(keyed, pl.DataFrame) else lazy.select(pl.len()).collect().item()
     for start in range(0, max(rows, 1), rows_per_slice):
         part = (
@@ -91,6 +90,9 @@ def findings_table_slices(
             if isinstance(keyed, pl.LazyFrame)
             else keyed.slice(start, rows_per_slice)
         )
+        # The text of the lists this slice cites only: ten million answers cite three million lists, 2.5 GB as text.
+        cited = evidence_sets.filter(pl.col("evidence_id").is_in(part.get_column("evidence_id").drop_nulls().implode()))
+        texts = cited.select("evidence_id", _evidence_text(pl.col("evidence")).alias("__text"))
         joined = part.join(texts, on="evidence_id", how="left", maintain_order="left")
         yield joined.select(
             *_leading_columns(pl.col("evidence_count"), pl.col("__text").fill_null("")),
