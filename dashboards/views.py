@@ -676,9 +676,10 @@ def panel_findings(index: pl.DataFrame, authority_id: str, technology_scope: Seq
     most relevant first) and how many it has: chosen on the ``findings_index``, so only the shown rows are
     fetched whole (``DataAccess.findings_at``)."""
     own = index.filter(pl.col("authority_id") == authority_id)
-    shown = own.sort(_panel_order(technology_scope), descending=[False, False, True], nulls_last=True).head(
-        PANEL_FINDINGS_LIMIT
-    )
+    # Ties keep the index's (strongest first) order: the same click shows the same findings.
+    shown = own.sort(
+        _panel_order(technology_scope), descending=[False, False, True], nulls_last=True, maintain_order=True
+    ).head(PANEL_FINDINGS_LIMIT)
     return shown.get_column("row"), own.height
 
 

@@ -448,17 +448,30 @@ def _write_scratch(frame: pl.DataFrame, file: Path) -> bool:
         return False
 
 
-def _read_by_check(table: pl.LazyFrame) -> pl.DataFrame:
+#: Rows of a stored run read at a time (``_read_by_check``).
+READ_ROWS = 1_000_000
+
+
+def _read_by_check(table: pl.LazyFrame, *, rows_at_a_time: int | None = None) -> pl.DataFrame:
     """A stored run read one check at a time, each check's unset metrics taking no memory
     (``compact_metrics``), in the stored order. A run whose checks' rows are not each together (not one
-    this module stored) is read whole."""
-    found = table.select(
-        pl.col("check").unique(maintain_order=True).implode().alias("checks"), pl.col("check").rle_id().max()
-    ).collect()
-    checks, runs = found.get_column("checks")[0], found.get_column("check")[0]
-    if checks.len() == 0 or runs != checks.len() - 1:
+    this module stored) is read whole.
+
+    A check's rows are read as slices of ``READ_ROWS`` (``rows_at_a_time``), each compacted as it is
+    read: read whole, a check's metrics took all their memory before they were compacted (ten million
+    answers: 5 million peer findings, 2.6 GB of mostly null metrics, on top of the checks already read;
+    the read peaked 9.8 GB to hold 6.9). The columns' chunks stay aligned (one per slice)."""
+    step = rows_at_a_time or READ_ROWS
+    runs = table.select(pl.col("check").rle()).unnest("check").collect()
+    checks = runs.get_column("value")
+    if checks.len() == 0 or checks.n_unique() != checks.len():
         return table.collect()
-    return pl.concat([compact_metrics(table.filter(pl.col("check") == check_id).collect()) for check_id in checks])
+    pieces, start = [], 0
+    for length in runs.get_column("len").to_list():
+        for offset in range(start, start + length, step):
+            pieces.append(compact_metrics(table.slice(offset, min(step, start + length - offset)).collect()))
+        start += length
+    return pl.concat(pieces)
 
 
 def cached_run(

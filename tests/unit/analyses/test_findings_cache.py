@@ -325,6 +325,11 @@ def test_unset_metrics_are_dropped_from_memory_not_from_the_findings(workspace):
     assert read.equals(keyed)
     checks = keyed.get_column("check").n_unique()
     assert {read.get_column(name).n_chunks() for name in read.columns} == {checks}
+    # A large check is read a slice at a time, each compacted as it comes: the same run, chunks aligned.
+    sliced = _read_by_check(pl.scan_parquet(path), rows_at_a_time=7)
+    assert sliced.equals(keyed)
+    assert len({sliced.get_column(name).n_chunks() for name in sliced.columns}) == 1
+    assert sliced.get_column("check").n_chunks() > checks
     interleaved = pl.concat([keyed.slice(0, 5), keyed.slice(5).sample(fraction=1.0, seed=1)])
     interleaved.write_parquet(path)
     assert _read_by_check(pl.scan_parquet(path)).equals(interleaved)  # not one run per check: read whole
@@ -344,10 +349,12 @@ def test_rows_of_a_run_read_check_by_check_are_gathered_as_from_one_frame(worksp
     keyed.write_parquet(path)
     read = _read_by_check(pl.scan_parquet(path))
     assert read.get_column("metrics").n_chunks() == keyed.get_column("check").n_unique() > 1
+    in_slices = _read_by_check(pl.scan_parquet(path), rows_at_a_time=7)
     last = keyed.height - 1
     for rows in ([last, 0, 7, 7, last // 2, 3], [], [0], list(range(keyed.height))[::-1]):
         chosen = pl.Series("row", rows, dtype=pl.UInt32)
         assert gather_findings(read, chosen).equals(keyed[chosen])
+        assert gather_findings(in_slices, chosen).equals(keyed[chosen])
 
 
 @pytest.mark.parametrize("source", ["sample", "real answers"])
