@@ -11,6 +11,7 @@ import time or when the app is created: the first request pays for the first rea
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import tempfile
 import threading
@@ -35,6 +36,8 @@ from mosaic.analyses import (
 from mosaic.analyses.findings import gather_findings, key_evidence, with_evidence
 from mosaic.analyses.mapview import pair_timelines, stance_timeline
 from mosaic.present.labels import ANSWER_STANCE_LABELS, OUTCOME_LABELS, technology_names
+from mosaic.present.tables import findings_table_slices
+from mosaic.present.writers import write_frames_csv
 
 LOG = logging.getLogger(__name__)
 
@@ -94,6 +97,9 @@ class DataAccess(Protocol):
 
     def findings_at(self, rows: pl.Series) -> pl.DataFrame:
         """The findings at positions ``rows`` (the index's ``row``), in that order, whole (the ``FINDING_SCHEMA``)."""
+
+    def findings_csv(self, rows: pl.Series) -> bytes:
+        """The findings at positions ``rows`` as the findings CSV ``mosaic analyse -f csv`` writes."""
 
     def technology_choices(self) -> list[dict[str, str]]:
         """The technology dropdown's options: what the data holds, with its categories, in taxonomy order."""
@@ -259,6 +265,14 @@ class _CachedAnalyses:
         # hash them all for a handful of rows.
         cited = shown.get_column("evidence_id").drop_nulls().unique().implode()
         return with_evidence(shown, evidence_sets.filter(pl.col("evidence_id").is_in(cited)))
+
+    def findings_csv(self, rows: pl.Series) -> bytes:
+        # Written from the run as held, a slice at a time, as the CLI writes it: a download of a whole
+        # technology's findings never puts every finding's evidence in place.
+        keyed, evidence_sets = self.keyed_findings()
+        stream = io.BytesIO()
+        write_frames_csv(findings_table_slices(gather_findings(keyed, rows), evidence_sets), stream)
+        return stream.getvalue()
 
     def _run_checks(self) -> pl.DataFrame:
         """Run the checks one by one, so one failing check costs its own findings, not every page's.

@@ -14,16 +14,14 @@ from dash import dcc
 
 from dashboards import views
 from dashboards.data import DataAccess
-from mosaic.present.tables import findings_table
-from mosaic.present.writers import frame_csv
 
 
 def findings_download(data: DataAccess, technology_id: str | None) -> dict[str, Any]:
     """Findings about the technology (and everything below it) as a CSV download."""
     scope = data.technology_scope(technology_id) if technology_id else None
-    frame = data.findings_at(views.select_findings(data.findings_index(), None, None, scope).get_column("row"))
+    rows = views.select_findings(data.findings_index(), None, None, scope).get_column("row")
     name = f"mosaic-findings-{technology_id or 'all'}-{data.version()[:8]}.csv"
-    return dcc.send_string(frame_csv(findings_table(frame)), name)
+    return dcc.send_bytes(data.findings_csv(rows), name)
 
 
 def report_download(

@@ -13,8 +13,6 @@ from dashboards.data import DataAccess
 from dashboards.ids import FindingsIds
 from mosaic.analyses import all_checks
 from mosaic.present.labels import SEVERITY_ORDER, order_checks
-from mosaic.present.tables import findings_table
-from mosaic.present.writers import frame_csv
 
 SEVERITIES = tuple(SEVERITY_ORDER)  # strongest first, as the CLI and the reports list them
 COLUMN_DEFS = [
@@ -192,10 +190,8 @@ def register_callbacks(app: Dash, data: DataAccess) -> None:
     )
     def _export(_clicks, checks, severities, technology_id):
         scope = data.technology_scope(technology_id) if technology_id else None
-        frame = data.findings_at(
-            views.select_findings(data.findings_index(), checks, severities, scope).get_column("row")
-        )
-        return dcc.send_string(frame_csv(findings_table(frame)), f"mosaic-findings-{data.version()[:8]}.csv")
+        rows = views.select_findings(data.findings_index(), checks, severities, scope).get_column("row")
+        return dcc.send_bytes(data.findings_csv(rows), f"mosaic-findings-{data.version()[:8]}.csv")
 
     app.clientside_callback(
         """

@@ -12,9 +12,10 @@ against it. Each callback is run several times on inputs it has not seen (new da
 
 Usage:
     python tests/benchmarks/bench_dashboard.py [--rows 1000000] [--repeat 5] [--workspace DIR] [--no-browser]
-                                               [--shape sample|contested]
+                                               [--shapes sample,contested]
 
-``--shape`` picks the generator (``shapes.SHAPES``); run both, so no figure rests on one data layout.
+``--shapes`` picks the generators (``shapes.SHAPES``; both by default, each in its own process and printed
+under its name), so no figure rests on one data layout. ``--workspace`` measures that one workspace.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import datetime as dt
 import json
 import logging
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -211,7 +213,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workspace", type=Path, default=None, help="use (or build and keep) this workspace")
     parser.add_argument("--no-browser", action="store_true")
-    parser.add_argument("--shape", choices=SHAPES, default="sample", help="which generator writes the responses")
+    parser.add_argument(
+        "--shapes", default=",".join(SHAPES), help="generators of the responses, each run in its own process"
+    )
     parser.add_argument(
         "--checks",
         default="all",
@@ -219,6 +223,16 @@ def main() -> None:
         "runs) or a comma-separated list",
     )
     args = parser.parse_args()
+    shapes = args.shapes.split(",")
+    if not args.workspace and len(shapes) > 1:
+        # One process per shape, so each shape's peak memory is its own.
+        for shape in shapes:
+            print(f"\n== {shape} ==", flush=True)
+            forwarded = ["--rows", str(args.rows), "--repeat", str(args.repeat), "--checks", args.checks]
+            forwarded += ["--no-browser"] if args.no_browser else []
+            subprocess.run([sys.executable, __file__, *forwarded, "--shapes", shape], check=True)
+        return
+    shape = shapes[0]
 
     from mosaic.store.workspace import Workspace
 
@@ -228,11 +242,11 @@ def main() -> None:
             workspace = Workspace(args.workspace)
         else:
             started = time.perf_counter()
-            workspace = build_workspace(args.rows, folder, args.shape)
+            workspace = build_workspace(args.rows, folder, shape)
             if args.workspace:
                 shutil.copytree(workspace.path, args.workspace)
                 workspace = Workspace(args.workspace)
-            print(f"generated and ingested {args.rows} {args.shape} rows in {time.perf_counter() - started:.1f} s")
+            print(f"generated and ingested {args.rows} {shape} rows in {time.perf_counter() - started:.1f} s")
         rows = workspace.scan("responses").select(pl.len()).collect().item()
         print(f"workspace {workspace.path}: {rows} responses")
         results = time_callbacks(workspace, args.repeat, None if args.checks == "all" else args.checks.split(","))

@@ -6,8 +6,9 @@ machines are shared and noisy, so only ratios mean anything):
 
 * the baseline: ``polars.read_csv`` of the CSV;
 * ``mosaic ingest`` of it into a new workspace;
-* ``mosaic analyse --format parquet|json|ndjson -o FILE`` (all checks, the findings cache emptied first),
-  and its peak memory; then the JSON and the Parquet once more, served from the findings cache.
+* ``mosaic analyse --format parquet|json|ndjson|csv -o FILE`` (all checks, the findings cache emptied
+  first), and its peak memory; then the JSON, the Parquet and the CSV once more, served from the findings
+  cache, and the table a terminal shows (``--format table``: ten findings per check).
 
 Each child reports its wall time (process start included, as a user waits for it) and its peak resident
 set size. Best of ``--repeat`` runs.
@@ -78,15 +79,16 @@ def run_shape(shape: str, rows: int, seed: int, repeat: int, folder: Path) -> di
     def no_cache() -> None:  # each format is timed computing the checks, not reading the findings cache
         shutil.rmtree(workspace / "derived", ignore_errors=True)
 
-    for fmt in ("parquet", "json", "ndjson"):
+    for fmt in ("parquet", "json", "ndjson", "csv"):
         target = folder / f"{shape}-findings.{fmt}"
         args = ["analyse", "-w", str(workspace), "--format", fmt, "-o", str(target)]
         results[f"analyse {fmt}"] = _measure(args, repeat, before=no_cache)
         results[f"analyse {fmt}"]["bytes"] = target.stat().st_size + (
             (folder / f"{shape}-findings.evidence.parquet").stat().st_size if fmt == "parquet" else 0
         )
-    # The same JSON and Parquet again, served from the findings cache the last run left (Parquet: a copy).
-    for fmt in ("json", "parquet"):
+    # The same again, served from the findings cache the last run left (Parquet: a copy), and the table
+    # a terminal shows (ten findings per check).
+    for fmt in ("json", "parquet", "csv", "table"):
         target = folder / f"{shape}-findings.{fmt}"
         results[f"cached {fmt}"] = _measure(
             ["analyse", "-w", str(workspace), "--format", fmt, "-o", str(target)], repeat

@@ -318,6 +318,12 @@ def test_findings_are_held_keyed_and_fetched_whole_with_their_evidence():
     rows = pl.Series("row", [4, 0, 2], dtype=pl.UInt32)
     assert data.findings_at(rows).equals(findings[rows])
     assert data.findings_at(rows.clear()).equals(findings.clear())
+    # The downloads write the CLI's findings CSV from the run as held: the same bytes as the rows whole.
+    from mosaic.present.tables import findings_table
+    from mosaic.present.writers import frame_csv
+
+    for chosen in (rows, rows.clear()):
+        assert data.findings_csv(chosen) == frame_csv(findings_table(findings[chosen])).encode("utf-8")
 
 
 def test_panel_findings_are_the_most_relevant_few_with_the_total():

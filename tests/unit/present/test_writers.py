@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import subprocess
@@ -49,7 +50,8 @@ def test_cli_and_dashboard_write_the_same_findings_table_with_formulas_neutralis
         text=True,
     )
     assert cli.returncode == 0, cli.stderr
-    dashboard = findings_download(WorkspaceData(workspace), None)["content"]
+    download = findings_download(WorkspaceData(workspace), None)
+    dashboard = base64.b64decode(download["content"]).decode("utf-8") if download["base64"] else download["content"]
     for text in (cli.stdout, dashboard):
         cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
         assert not any(cell.startswith(("=", "+", "@")) for cell in cells), [c for c in cells if c[:1] in "=+@"]
