@@ -96,7 +96,8 @@ def layout(
                 ],
                 style={"display": "flex", "gap": "12px", "flexWrap": "wrap"},
             ),
-            html.P(id=FindingsIds.COUNT),
+            # The first visit reads every finding (at ten million answers, about half a minute): say so.
+            dcc.Loading(html.P("Reading the findings ...", id=FindingsIds.COUNT), delay_show=300),
             html.Div(
                 [
                     html.Button("Download these findings (CSV)", id=FindingsIds.EXPORT, n_clicks=0),

@@ -175,9 +175,14 @@ def layout(data: DataAccess, has_boundaries: bool = False, boundaries_label: str
                     html.Div(
                         [
                             html.H3("Authority"),
-                            html.Div(
-                                html.P("Click a hexagon or search an authority to see its answers and the evidence."),
-                                id=MapIds.PANEL,
+                            dcc.Loading(
+                                html.Div(
+                                    html.P(
+                                        "Click a hexagon or search an authority to see its answers and the evidence."
+                                    ),
+                                    id=MapIds.PANEL,
+                                ),
+                                delay_show=300,
                             ),
                         ],
                         style={"flex": "2 1 380px", "minWidth": 0, "maxHeight": "900px", "overflowY": "auto"},
