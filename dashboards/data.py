@@ -244,7 +244,9 @@ class _CachedAnalyses:
         return self._cache.get(("inputs", version), build)
 
     def findings(self) -> pl.DataFrame:
-        return self._cache.get(("findings", self.version()), lambda: with_evidence(*self.keyed_findings()))
+        # Not kept: its one caller (``graph``) is kept, and a second copy of the run beside ``keyed_findings``
+        # would only hold memory.
+        return with_evidence(*self.keyed_findings())
 
     def keyed_findings(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Every check's findings naming their evidence list, and each list once (``key_evidence``'s pair):

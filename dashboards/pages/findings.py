@@ -130,8 +130,8 @@ def update_findings(
     """Grid rows (at most ``FINDINGS_ROW_LIMIT``) and a line saying how many there are."""
     scope = data.technology_scope(technology_id) if technology_id else None
     frame = views.select_findings(data.findings_index(), checks, severities, scope)
-    shown = frame.head(views.FINDINGS_ROW_LIMIT)
-    rows = views.findings_grid_rows(data.findings_at(shown.get_column("row")), shown.get_column("why"))
+    top = frame.head(views.FINDINGS_ROW_LIMIT)
+    rows = views.findings_grid_rows(data.findings_at(top.get_column("row")), top.get_column("why"))
     shown = f" (showing the first {len(rows)}, strongest first; the CSV has all)" if len(rows) < frame.height else ""
     failed = data.failed_checks
     problems = (
