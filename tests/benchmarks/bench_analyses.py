@@ -1,13 +1,15 @@
 """Benchmark: every consistency check on N responses, against a bare `polars.read_csv` of the same rows.
 
-The responses come from the sample generator, ingested once into a workspace (kept with ``--keep`` so
-later runs skip it). Then a child process times, in the same run: a bare ``polars.read_csv`` of the rows
-written as CSV (the baseline), and each check in turn on the workspace's responses (best of
-``--repeat``). The figure that matters is the ratio: these machines are shared and noisy. Peak memory is
-the child's maximum resident set size, measured separately for the checks (a child that only runs them).
+For each shape (``shapes.SHAPES``: the sample generator and the independent ``contested`` one; both by
+default, each printed under its name) the responses are written as CSV and ingested once into a workspace
+(kept with ``--keep`` so later runs skip it). Then a child process times, in the same run: a bare
+``polars.read_csv`` of the rows written as CSV (the baseline), and each check in turn on the workspace's
+responses (best of ``--repeat``). The figure that matters is the ratio to that shape's baseline: these
+machines are shared and noisy. Peak memory is the child's maximum resident set size, measured separately
+for the checks (a child that only runs them).
 
 Usage:
-    python tests/benchmarks/bench_analyses.py [--rows 1000000] [--repeat 3] [--keep DIR]
+    python tests/benchmarks/bench_analyses.py [--rows 1000000] [--repeat 3] [--keep DIR] [--shapes sample,contested]
 
 Target (issue: consistency analyses): all checks together under 5x the bare read, under 2 GB.
 """
@@ -27,6 +29,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import peak_mb  # noqa: E402
+from shapes import SHAPES, write_shape  # noqa: E402
 
 
 def _child_checks(workspace: str, repeat: int) -> None:
@@ -72,13 +75,10 @@ def _run_child(*args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _prepare(folder: Path, rows: int, seed: int) -> tuple[Path, Path]:
-    csv_path, workspace = folder / f"sample-{rows}-{seed}.csv", folder / f"workspace-{rows}-{seed}"
+def _prepare(folder: Path, shape: str, rows: int, seed: int) -> tuple[Path, Path]:
+    csv_path, workspace = folder / f"{shape}-{rows}-{seed}.csv", folder / f"{shape}-workspace-{rows}-{seed}"
     if not csv_path.exists():
-        from mosaic.registry import load_authorities, load_technologies
-        from mosaic.sample import generate_sample, write_sample
-
-        write_sample(generate_sample(load_authorities(), load_technologies(), rows=rows, seed=seed), csv_path)
+        write_shape(shape, rows, seed, csv_path)
     if not (workspace / "manifest.json").exists():
         from mosaic.ingest.pipeline import Registers, ingest_files
         from mosaic.store.workspace import Workspace
@@ -94,16 +94,24 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--keep", type=Path, default=None, help="folder to keep the CSV and workspace in")
+    parser.add_argument("--keep", type=Path, default=None, help="folder to keep the CSVs and workspaces in")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="generators of the responses, each run in turn")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="mosaic-bench-") as scratch:
+    for shape in args.shapes.split(","):
+        run_shape(shape, args)
+
+
+def run_shape(shape: str, args: argparse.Namespace) -> None:
+    """Prepare, measure and print one shape: its ratios are against its own bare read."""
+    with tempfile.TemporaryDirectory(prefix=f"mosaic-bench-{shape}-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        print(f"preparing {args.rows:,} responses in {folder} ...", file=sys.stderr)
-        csv_path, workspace = _prepare(folder, args.rows, args.seed)
+        print(f"{shape}: preparing {args.rows:,} responses in {folder} ...", file=sys.stderr, flush=True)
+        csv_path, workspace = _prepare(folder, shape, args.rows, args.seed)
         read = _run_child("--child-read", str(csv_path), str(args.repeat))
         checks = _run_child("--child-checks", str(workspace), str(args.repeat))
     baseline = read["seconds"]
+    print(f"\n== {shape} ==")
     total = sum(checks["timings"].values())
     print(f"rows: {checks['rows']:,}")
     print(f"bare polars.read_csv: {baseline:.3f} s (baseline, 1.0x)")

@@ -1,7 +1,8 @@
 """Benchmark: the disclosure graph on N responses, against a bare `polars.read_csv` of the same rows.
 
-The responses come from ``mosaic.sample.generate_sample`` (written as CSV and ingested once into a
-workspace; ``--keep DIR`` keeps both so later runs skip it). Child processes then time, in the same run:
+For each shape (``shapes.SHAPES``: the sample generator and the independent ``contested`` one; both by
+default, each printed under its name) the responses are written as CSV and ingested once into a workspace
+(``--keep DIR`` keeps both so later runs skip it). Child processes then time, in the same run:
 
 * the baseline: a bare ``polars.read_csv`` of the CSV (best of ``--repeat``);
 * ``build_graph`` without and with the ``evidence_for`` edges (the findings of the evidence checks are
@@ -11,10 +12,14 @@ workspace; ``--keep DIR`` keeps both so later runs skip it). Child processes the
   several million evidence items: too many for an in-memory networkx graph), ``neighbourhood`` (the first call
   builds the integer link index; later calls reuse it), ``agreement_projection`` and ``national_line``.
 
-Shared machines are noisy: the figure that matters is the ratio to the bare read.
+The views and neighbourhoods are taken from the data, so they hold on either shape: the technology with
+most answers (and its top category, for the technology views), and the two authorities with most answers.
+
+Shared machines are noisy: the figure that matters is the ratio to the same shape's bare read.
 
 Usage:
     python tests/benchmarks/bench_graph.py [--rows 1000000] [--repeat 3] [--keep DIR] [--skip-networkx]
+                                           [--shapes sample,contested]
 
 Targets (issue: the disclosure graph): frames without Python loops over responses; neighbourhood and
 agreement calls without a per-call networkx build (well under a second each at a million responses).
@@ -37,6 +42,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import peak_mb  # noqa: E402
+from shapes import SHAPES, write_shape  # noqa: E402
 
 
 def _peak_mb() -> float:
@@ -50,6 +56,27 @@ def _best(function, repeat: int) -> tuple[float, object]:
         result = function()
         best = min(best, time.perf_counter() - started)
     return best, result
+
+
+def _subjects(events: pl.DataFrame) -> dict[str, str]:
+    """The two authorities and the technology with most answers (ties by id), and that technology's top category."""
+    from mosaic.registry import load_technologies
+
+    def busiest(column: str) -> list[str]:
+        counts = events.group_by(column).len().sort("len", column, descending=[True, False])
+        return counts.get_column(column).to_list()
+
+    authorities, technology = busiest("authority_id"), busiest("technology_id")[0]
+    parents = dict(load_technologies(sample=True).select("technology_id", "parent_id").iter_rows())
+    category = technology
+    while parents.get(category):
+        category = parents[category]
+    return {
+        "authority": authorities[0],
+        "other_authority": authorities[1 % len(authorities)],
+        "technology": technology,
+        "category": category,
+    }
 
 
 def _child_graph(workspace: str, findings_path: str, repeat: int, skip_networkx: bool) -> None:
@@ -70,6 +97,13 @@ def _child_graph(workspace: str, findings_path: str, repeat: int, skip_networkx:
     inputs = AnalysisInputs.from_workspace(Workspace(workspace))
     _ = inputs.events
     figures["load_and_events_s"] = time.perf_counter() - started
+    subjects = _subjects(inputs.events)
+    authority, other, technology, category = (
+        subjects["authority"],
+        subjects["other_authority"],
+        subjects["technology"],
+        subjects["category"],
+    )
     cached = Path(findings_path)
     if cached.exists():
         findings = pl.read_parquet(cached)
@@ -89,17 +123,17 @@ def _child_graph(workspace: str, findings_path: str, repeat: int, skip_networkx:
     figures["graph_frames_mb"] = graph.nodes.estimated_size("mb") + graph.edges.estimated_size("mb")
     figures["evidence_for_edges"] = graph.count("evidence_for")
     figures["as_of_view_s"], _ = _best(lambda: restrict(graph, as_of=dt.date(2022, 1, 1)), repeat)
-    figures["technology_view_s"], _ = _best(lambda: restrict(graph, technology_ids=["facial-recognition"]), repeat)
+    figures["technology_view_s"], _ = _best(lambda: restrict(graph, technology_ids=[category]), repeat)
 
     started = time.perf_counter()
-    neighbourhood(graph, "kent")
+    neighbourhood(graph, authority)
     figures["neighbourhood_first_call_s"] = time.perf_counter() - started  # builds the link index
     calls = [
-        dict(node_id="kent", hops=1),
-        dict(node_id="kent", hops=2),
-        dict(node_id="clearsight-match", hops=2),
-        dict(node_id="kent", hops=2, as_of=dt.date(2021, 1, 1)),
-        dict(node_id="essex", hops=2, technology_ids=["facial-recognition"]),
+        dict(node_id=authority, hops=1),
+        dict(node_id=authority, hops=2),
+        dict(node_id=technology, hops=2),
+        dict(node_id=authority, hops=2, as_of=dt.date(2021, 1, 1)),
+        dict(node_id=other, hops=2, technology_ids=[category]),
     ]
     times = []
     for call in calls:
@@ -118,7 +152,7 @@ def _child_graph(workspace: str, findings_path: str, repeat: int, skip_networkx:
         figures["networkx_edges"] = G.number_of_edges()
         figures["peak_after_networkx_mb"] = _peak_mb()
     figures["rows"] = inputs.responses.height
-    print(json.dumps(figures))
+    print(json.dumps({**figures, "subjects": subjects}))
 
 
 def _child_read(csv_path: str, repeat: int) -> None:
@@ -142,35 +176,43 @@ def main() -> None:
     parser.add_argument(
         "--skip-networkx", action="store_true", help="leave out the (slow, memory-hungry) networkx conversion"
     )
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="generators of the responses, each run in turn")
     args = parser.parse_args()
-
-    from mosaic.ingest.pipeline import Registers, ingest_files
-    from mosaic.registry import load_authorities, load_technologies
-    from mosaic.sample import generate_sample, write_sample
-    from mosaic.store.workspace import Workspace
-
     folder = Path(args.keep or tempfile.mkdtemp(prefix="mosaic-bench-graph-"))
     folder.mkdir(parents=True, exist_ok=True)
-    csv_path = folder / f"sample-{args.rows}-{args.seed}.csv"
-    workspace = folder / f"workspace-{args.rows}-{args.seed}"
+    for shape in args.shapes.split(","):
+        run_shape(shape, folder, args)
+
+
+def run_shape(shape: str, folder: Path, args: argparse.Namespace) -> None:
+    """Prepare, measure and print one shape: its ratios are against its own bare read."""
+    from mosaic.ingest.pipeline import Registers, ingest_files
+    from mosaic.store.workspace import Workspace
+
+    print(f"\n== {shape} ==")
+    csv_path = folder / f"{shape}-{args.rows}-{args.seed}.csv"
+    workspace = folder / f"{shape}-workspace-{args.rows}-{args.seed}"
     if not csv_path.exists() or not (workspace / "manifest.json").exists():
         started = time.perf_counter()
-        write_sample(generate_sample(load_authorities(), load_technologies(), rows=args.rows, seed=args.seed), csv_path)
+        write_shape(shape, args.rows, args.seed, csv_path)
         report = ingest_files([csv_path], Workspace(workspace), registers=Registers.with_sample())
         print(f"generated and ingested {report.total('accepted'):,} rows in {time.perf_counter() - started:.1f} s")
 
     read = _run_child("--child-read", str(csv_path), str(args.repeat))
-    findings = folder / f"findings-{args.rows}-{args.seed}.parquet"
+    findings = folder / f"{shape}-findings-{args.rows}-{args.seed}.parquet"
     graph = _run_child(
         "--child-graph", str(workspace), str(findings), str(args.repeat), "1" if args.skip_networkx else "0"
     )
     base = read["seconds"]
+    subjects = graph["subjects"]
 
     def line(label: str, seconds: float) -> str:
         return f"{label:<34} {seconds:8.3f} s   {seconds / base:6.2f}x the bare read"
 
     print(f"responses: {graph['rows']:,}; graph: {graph['nodes']:,} nodes, {graph['edges']:,} edges "
           f"({graph['evidence_for_edges']:,} evidence_for); frames {graph['graph_frames_mb']:.0f} MB")  # fmt: skip
+    print(f"views of authorities {subjects['authority']} and {subjects['other_authority']}, technology "
+          f"{subjects['technology']} (top category {subjects['category']})")  # fmt: skip
     print(line("bare polars.read_csv (baseline)", base))
     print(line("build_graph, no evidence", graph["build_plain_s"]))
     print(line("build_graph, all evidence_for", graph["build_s"]) + f"   ({graph['evidence_items']:,} evidence items)")

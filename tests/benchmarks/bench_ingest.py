@@ -7,15 +7,16 @@ CPU time (user + system, all threads) is printed too: on a busy machine it moves
 time, so its ratio is the steadier guide to whether a change helped.
 
 Usage:
-    python tests/benchmarks/bench_ingest.py [--rows 1000000] [--repeat 3] [--shape sample|contested]
+    python tests/benchmarks/bench_ingest.py [--rows 1000000] [--repeat 3] [--shapes sample,contested]
                                             [--keep DIR] [--profile]
 
-``--shape`` picks the generator (``shapes.SHAPES``: the bundled sample's, or the independent
-``contested`` one); run both, so no figure rests on one data layout.
+``--shapes`` picks the generators (``shapes.SHAPES``: the bundled sample's and the independent
+``contested`` one; both by default, each measured in turn and printed under its name, its ratios against
+its own bare read), so no figure rests on one data layout.
 
-``--keep DIR`` keeps the generated CSV there and reuses it on the next run. ``--profile`` adds one
-ingest under cProfile and prints where its time went (the mosaic functions by cumulative time; the
-polars work shows up inside the function that collects it).
+``--keep DIR`` keeps the generated CSVs there (named after their shape) and reuses them on the next run.
+``--profile`` adds one ingest per shape under cProfile and prints where its time went (the mosaic
+functions by cumulative time; the polars work shows up inside the function that collects it).
 
 Targets (issue: foundation): ingest at most 3x the bare read, peak memory under 2 GB.
 """
@@ -97,27 +98,39 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--shape", choices=SHAPES, default="sample", help="which generator writes the CSV")
-    parser.add_argument("--keep", type=Path, default=None, help="folder to keep (and reuse) the generated CSV in")
+    parser.add_argument(
+        "--shapes", default=",".join(SHAPES), help="generators of the CSV (shapes.SHAPES), each measured in turn"
+    )
+    parser.add_argument("--keep", type=Path, default=None, help="folder to keep (and reuse) the generated CSVs in")
     parser.add_argument("--profile", action="store_true", help="also profile one ingest and print the breakdown")
     args = parser.parse_args()
+    shapes = args.shapes.split(",")
+    if unknown := [shape for shape in shapes if shape not in SHAPES]:
+        parser.error(f"unknown shape {', '.join(unknown)}: use {', '.join(SHAPES)}")
 
     folder = Path(args.keep or tempfile.mkdtemp(prefix="mosaic-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    csv_path = folder / f"{args.shape}-{args.rows}-seed{args.seed}.csv"
+    for shape in shapes:
+        print(f"\n== {shape} ==", flush=True)
+        run_shape(shape, folder, args)
+
+
+def run_shape(shape: str, folder: Path, args: argparse.Namespace) -> None:
+    """Generate (or reuse), measure and print one shape: its ratios are against its own bare read."""
+    csv_path = folder / f"{shape}-{args.rows}-seed{args.seed}.csv"
     if args.keep and csv_path.is_file():
         print(f"reusing {csv_path} ({csv_path.stat().st_size / 1e6:.0f} MB)")
     else:
         started = time.perf_counter()
-        write_shape(args.shape, args.rows, args.seed, csv_path)
+        write_shape(shape, args.rows, args.seed, csv_path)
         print(
-            f"generated {args.rows:,} {args.shape} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s"
+            f"generated {args.rows:,} {shape} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s"
         )
 
     reads, ingests = [], []
     for attempt in range(args.repeat):
         reads.append(_run_child("--child-read", str(csv_path)))
-        workspace = folder / f"workspace-{attempt}"
+        workspace = folder / f"{shape}-workspace-{attempt}"
         shutil.rmtree(workspace, ignore_errors=True)
         ingests.append(_run_child("--child-ingest", str(csv_path), str(workspace)))
     read = min(reads, key=lambda r: r["seconds"])
@@ -141,7 +154,7 @@ def main() -> None:
         f"{ingest['quarantined']:,} + duplicates {ingest['duplicates']:,}; issues {ingest['issues']:,}"
     )
     if args.profile:
-        workspace = folder / "workspace-profile"
+        workspace = folder / f"{shape}-workspace-profile"
         shutil.rmtree(workspace, ignore_errors=True)
         result = subprocess.run(
             [sys.executable, __file__, "--child-profile", str(csv_path), str(workspace)],

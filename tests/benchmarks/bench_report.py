@@ -3,9 +3,12 @@
 A report run is ``run_checks`` (the analysis) plus ``build_report`` and a renderer (the report's own
 work). The machines are shared and noisy, so the figure that matters is the ratio of the report's own
 work to the checks measured on the same data in the same run. Each step is repeated and the best kept.
+It runs on each shape (``shapes.SHAPES``: the sample generator and the independent ``contested`` one; both
+by default), each printed under its name with its ratios against its own checks. The reports are of the
+technology and the authority with most answers and of that technology's first NCND, taken from the data.
 
 Usage:
-    python tests/benchmarks/bench_report.py [--rows 200000] [--repeat 2]
+    python tests/benchmarks/bench_report.py [--rows 200000] [--repeat 2] [--shapes sample,contested]
 
 Target (issue 6): each report's own work (build + any one format but PDF) well under the checks' time,
 and bounded output (a technology report shows at most 50 findings per check, whatever the data size).
@@ -14,11 +17,16 @@ and bounded output (a technology report shows at most 50 findings per check, wha
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from shapes import SHAPES, write_shape  # noqa: E402
 
 
 def _best(repeat: int, function):
@@ -34,24 +42,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="generators of the responses, each run in turn")
     args = parser.parse_args()
+    for shape in args.shapes.split(","):
+        print(f"\n== {shape} ==", flush=True)
+        run_shape(shape, args.rows, args.repeat)
 
+
+def run_shape(shape: str, rows: int, repeat: int) -> None:
+    """Measure and print one shape: its ratios are against its own checks."""
     from mosaic.analyses import AnalysisInputs, run_checks
     from mosaic.ingest.pipeline import Registers, ingest_files
-    from mosaic.registry import load_authorities, load_technologies
     from mosaic.report import build_report, render_report
-    from mosaic.sample import generate_sample, write_sample
     from mosaic.store.workspace import Workspace
 
-    with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
-        csv_path = write_sample(
-            generate_sample(load_authorities(), load_technologies(), rows=args.rows, seed=7), Path(folder) / "rows.csv"
-        )
+    with tempfile.TemporaryDirectory(prefix=f"bench-report-{shape}-") as folder:
+        csv_path = write_shape(shape, rows, 7, Path(folder) / "rows.csv")
         workspace = Workspace(Path(folder) / "ws")
         assert ingest_files([csv_path], workspace, registers=Registers.with_sample()).committed
         inputs = AnalysisInputs.from_workspace(workspace)
         _ = inputs.events
-        checks_seconds, findings = _best(args.repeat, lambda: run_checks(inputs))
+        checks_seconds, findings = _best(repeat, lambda: run_checks(inputs))
         print(
             f"{inputs.responses.height} responses; run_checks: {checks_seconds:.2f} s ({findings.height} findings)  [baseline]"
         )
@@ -77,10 +88,10 @@ def main() -> None:
             ("technology", {"technology_id": technology}),
             ("authority", {"authority_id": authority}),
         ):
-            build_seconds, model = _best(args.repeat, lambda s=selection: build_report(inputs, findings=findings, **s))
+            build_seconds, model = _best(repeat, lambda s=selection: build_report(inputs, findings=findings, **s))
             line = [f"{name:<10} build {build_seconds:6.2f} s ({build_seconds / checks_seconds:.2f}x checks)"]
             for fmt in ("html", "md", "json", "csv", "xlsx", "pdf"):
-                seconds, data = _best(1 if fmt == "pdf" else args.repeat, lambda f=fmt, m=model: render_report(m, f))
+                seconds, data = _best(1 if fmt == "pdf" else repeat, lambda f=fmt, m=model: render_report(m, f))
                 line.append(f"{fmt} {seconds:.2f} s/{len(data) // 1024} KB")
             print("; ".join(line))
 

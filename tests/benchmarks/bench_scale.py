@@ -2,8 +2,9 @@
 
 Issue 14 asks that, at ten million answers, `mosaic report` for one technology and the dashboard's first
 load complete under 8 GB. On a workspace (``--workspace``, e.g. one `bench_findings.py`'s shapes were
-ingested into; or built here from ``--rows`` of ``--shape``), each in a fresh child process, in the same
-run (these machines are shared and noisy, so ratios are what compare across runs):
+ingested into; or built here from ``--rows`` of each of ``--shapes``: ``shapes.SHAPES``, both by default,
+each printed under its name with its ratios against its own baseline), each in a fresh child process, in
+the same run (these machines are shared and noisy, so ratios are what compare across runs):
 
 * the baseline: ``polars.read_parquet`` of the workspace's responses (every column);
 * `mosaic report` of the busiest technology, of the busiest authority, and the dossier of the busiest
@@ -16,7 +17,7 @@ Each child reports its wall time (process start included) and its peak resident 
 
 Usage:
     python tests/benchmarks/bench_scale.py --workspace DIR
-    python tests/benchmarks/bench_scale.py --rows 1000000 --shape contested
+    python tests/benchmarks/bench_scale.py [--rows 1000000] [--shapes sample,contested]
 
 Target (issue 14): at ten million answers every step completes with a peak under 8 GB.
 """
@@ -135,23 +136,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workspace", type=Path, help="an existing workspace (left as it was, but its cache)")
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--shape", choices=list(SHAPES), default="sample")
+    parser.add_argument(
+        "--shapes", default=",".join(SHAPES), help="generators of the responses (without --workspace), each in turn"
+    )
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="mosaic-bench-scale-") as scratch:
-        folder = Path(scratch)
-        workspace = args.workspace
-        if workspace is None:
-            print(f"preparing {args.rows:,} responses ({args.shape}) ...", file=sys.stderr, flush=True)
-            csv_path = write_shape(args.shape, args.rows, args.seed, folder / "answers.csv")
+    if args.workspace is not None:
+        with tempfile.TemporaryDirectory(prefix="mosaic-bench-scale-") as scratch:
+            results = run(args.workspace, Path(scratch))
+        _print(str(args.workspace), results)
+        return
+    shapes = args.shapes.split(",")
+    if unknown := [shape for shape in shapes if shape not in SHAPES]:
+        parser.error(f"unknown shape {', '.join(unknown)}: use {', '.join(SHAPES)}")
+    for shape in shapes:
+        with tempfile.TemporaryDirectory(prefix=f"mosaic-bench-scale-{shape}-") as scratch:
+            folder = Path(scratch)
+            print(f"preparing {args.rows:,} responses ({shape}) ...", file=sys.stderr, flush=True)
+            csv_path = write_shape(shape, args.rows, args.seed, folder / "answers.csv")
             workspace = folder / "workspace"
             built = _measure(["ingest", str(csv_path), "-w", str(workspace), "--json"])
             if "failed" in built:
                 raise SystemExit(f"ingest failed: {built['failed']}")
             csv_path.unlink()
-        results = run(workspace, folder)
+            results = run(workspace, folder)
+        _print(f"{shape} ({args.rows:,} rows)", results)
+
+
+def _print(label: str, results: dict) -> None:
+    """One workspace's (or shape's) block: each step against its own baseline."""
     baseline = results["read"]["seconds"]
-    print(f"\n{workspace}: bare polars.read_parquet of the responses {baseline:.2f} s = 1.0x (baseline)")
+    print(f"\n{label}: bare polars.read_parquet of the responses {baseline:.2f} s = 1.0x (baseline)", flush=True)
     for name, figures in results.items():
         if name == "read":
             continue

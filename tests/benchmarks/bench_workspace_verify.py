@@ -1,9 +1,12 @@
 """What verifying checksums costs a read: read the responses of a 1M-row workspace with and without it.
 
     .venv/bin/python tests/benchmarks/bench_workspace_verify.py [--rows 1000000] [--folder /tmp/mosaic-bench-verify]
+                                                                [--repeat 5] [--shapes sample,contested]
 
-The sample is generated with ``mosaic sample`` and ingested once (kept in the folder for later runs).
-Prints the median of several alternating runs and the overhead; the target is under 10%.
+For each shape (``shapes.SHAPES``: the sample generator, as ``mosaic sample`` writes it, and the independent
+``contested`` one; both by default) the responses are generated and ingested once (kept in the folder for
+later runs). Prints, under each shape's name, the median of several alternating runs and the overhead; the
+target is under 10%.
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-from mosaic.store.workspace import Workspace
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from shapes import SHAPES, write_shape  # noqa: E402
+
+from mosaic.store.workspace import Workspace  # noqa: E402
+
+SEED = 7  # ``mosaic sample``'s default: the sample shape is the file that command writes
 
 
 def main() -> None:
@@ -23,12 +32,20 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/mosaic-bench-verify"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="generators of the responses, each run in turn")
     args = parser.parse_args()
-    csv_path, folder = args.folder / f"sample-{args.rows}.csv", args.folder / f"ws-{args.rows}"
     args.folder.mkdir(parents=True, exist_ok=True)
+    for shape in args.shapes.split(","):
+        print(f"\n== {shape} ==", flush=True)
+        run_shape(shape, args.rows, args.folder, args.repeat)
+
+
+def run_shape(shape: str, rows: int, root: Path, repeat: int) -> None:
+    """Prepare, measure and print one shape: its overhead is against its own unverified reads."""
+    csv_path, folder = root / f"{shape}-{rows}.csv", root / f"ws-{shape}-{rows}"
     mosaic = [sys.executable, "-m", "mosaic.cli"]
     if not csv_path.exists():
-        subprocess.run([*mosaic, "sample", "--rows", str(args.rows), "-o", str(csv_path)], check=True)
+        write_shape(shape, rows, SEED, csv_path)
     if not (folder / "manifest.json").exists():
         subprocess.run(
             [*mosaic, "ingest", str(csv_path), "-w", str(folder), "--json"], check=True, stdout=subprocess.DEVNULL
@@ -39,7 +56,7 @@ def main() -> None:
     part_bytes = sum(i["checksums"]["responses"]["bytes"] for i in verified.manifest()["ingests"])
     times: dict[str, list[float]] = {"verified": [], "unverified": []}
     verified.responses()  # warm the page cache
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         for name, ws in (("unverified", unverified), ("verified", verified)):
             start = time.perf_counter()
             height = ws.responses().height
