@@ -110,11 +110,18 @@ def ingest(
     strict: Annotated[
         bool, typer.Option("--strict", help="Write nothing if any row is quarantined or any cell has a warning.")
     ] = False,
+    sample_products: Annotated[
+        bool,
+        typer.Option(
+            "--sample-products",
+            help="Also know the fictional products 'mosaic sample' writes (only for files it generated).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Read response files into the workspace, accounting for every row."""
     from mosaic.ingest.headers import ColumnMapping
-    from mosaic.ingest.pipeline import IngestOptions, ingest_files
+    from mosaic.ingest.pipeline import IngestOptions, Registers, ingest_files
     from mosaic.store.workspace import Workspace
 
     mapping = ColumnMapping.from_options(map_ or [], set_ or [])
@@ -127,6 +134,8 @@ def ingest(
             target,
             mapping,
             options,
+            # Real data never resolves to a fictional product unless the user says the file is generated.
+            registers=Registers.with_sample() if sample_products else None,
             on_progress=lambda stage, name: progress.update(task, description=f"{stage} {name}"),
         )
     if as_json:
@@ -256,7 +265,10 @@ def sample(
         sys.stdout.write(frame_csv(frame))
         return
     write_sample(frame, Path(output))
-    err.print(f"wrote {frame.height} synthetic rows to {output}", markup=False)
+    err.print(
+        f"wrote {frame.height} synthetic rows to {output}; read them with: mosaic ingest {output} --sample-products",
+        markup=False,
+    )
 
 
 @app.command()

@@ -29,7 +29,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import peak_mb  # noqa: E402
-from shapes import SHAPES, write_shape  # noqa: E402
+from shapes import add_shapes_option, write_shape  # noqa: E402
 
 
 def _child_checks(workspace: str, repeat: int) -> None:
@@ -95,9 +95,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep the CSVs and workspaces in")
-    parser.add_argument("--shapes", default=",".join(SHAPES), help="generators of the responses, each run in turn")
+    add_shapes_option(parser)
     args = parser.parse_args()
-    for shape in args.shapes.split(","):
+    for shape in args.shapes:
         run_shape(shape, args)
 
 

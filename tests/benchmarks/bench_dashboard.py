@@ -38,7 +38,7 @@ from plotly.utils import PlotlyJSONEncoder
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import peak_mb  # noqa: E402
-from shapes import SHAPES, write_shape  # noqa: E402
+from shapes import add_shapes_option, write_shape  # noqa: E402
 
 
 def _size_kb(value) -> float:
@@ -213,9 +213,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workspace", type=Path, default=None, help="use (or build and keep) this workspace")
     parser.add_argument("--no-browser", action="store_true")
-    parser.add_argument(
-        "--shapes", default=",".join(SHAPES), help="generators of the responses, each run in its own process"
-    )
+    add_shapes_option(parser)
     parser.add_argument(
         "--checks",
         default="all",
@@ -223,16 +221,15 @@ def main() -> None:
         "runs) or a comma-separated list",
     )
     args = parser.parse_args()
-    shapes = args.shapes.split(",")
-    if not args.workspace and len(shapes) > 1:
+    if not args.workspace and len(args.shapes) > 1:
         # One process per shape, so each shape's peak memory is its own.
-        for shape in shapes:
+        for shape in args.shapes:
             print(f"\n== {shape} ==", flush=True)
             forwarded = ["--rows", str(args.rows), "--repeat", str(args.repeat), "--checks", args.checks]
             forwarded += ["--no-browser"] if args.no_browser else []
             subprocess.run([sys.executable, __file__, *forwarded, "--shapes", shape], check=True)
         return
-    shape = shapes[0]
+    shape = args.shapes[0]
 
     from mosaic.store.workspace import Workspace
 

@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import print_figures, run_cli  # noqa: E402
-from shapes import SHAPES, write_shape  # noqa: E402
+from shapes import add_shapes_option, write_shape  # noqa: E402
 
 
 def _child(args: list[str]) -> None:
@@ -71,7 +71,7 @@ def run_shape(shape: str, rows: int, seed: int, repeat: int, folder: Path) -> di
     workspace = folder / f"{shape}-workspace"
     results = {"read": _measure(["read", str(csv_path)], repeat)}
     results["ingest"] = _measure(
-        ["ingest", str(csv_path), "-w", str(workspace), "--json"],
+        ["ingest", str(csv_path), "-w", str(workspace), "--sample-products", "--json"],
         repeat,
         before=lambda: shutil.rmtree(workspace, ignore_errors=True),
     )
@@ -101,10 +101,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--shapes", default=",".join(SHAPES))
+    add_shapes_option(parser)
     args = parser.parse_args()
     targets = {"ingest": 3.0, "analyse parquet": 5.0, "analyse json": 10.0, "analyse ndjson": 10.0}
-    for shape in args.shapes.split(","):
+    for shape in args.shapes:
         with tempfile.TemporaryDirectory(prefix=f"mosaic-bench-{shape}-") as scratch:
             print(f"{shape}: preparing {args.rows:,} responses ...", file=sys.stderr, flush=True)
             results = run_shape(shape, args.rows, args.seed, args.repeat, Path(scratch))

@@ -38,7 +38,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import peak_mb  # noqa: E402
-from shapes import SHAPES, write_shape  # noqa: E402
+from shapes import add_shapes_option, write_shape  # noqa: E402
 
 
 def _child_ingest(csv_path: str, workspace: str) -> None:
@@ -98,21 +98,20 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument(
-        "--shapes", default=",".join(SHAPES), help="generators of the CSV (shapes.SHAPES), each measured in turn"
-    )
+    add_shapes_option(parser)
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep (and reuse) the generated CSVs in")
     parser.add_argument("--profile", action="store_true", help="also profile one ingest and print the breakdown")
     args = parser.parse_args()
-    shapes = args.shapes.split(",")
-    if unknown := [shape for shape in shapes if shape not in SHAPES]:
-        parser.error(f"unknown shape {', '.join(unknown)}: use {', '.join(SHAPES)}")
 
     folder = Path(args.keep or tempfile.mkdtemp(prefix="mosaic-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    for shape in shapes:
-        print(f"\n== {shape} ==", flush=True)
-        run_shape(shape, folder, args)
+    try:
+        for shape in args.shapes:
+            print(f"\n== {shape} ==", flush=True)
+            run_shape(shape, folder, args)
+    finally:
+        if not args.keep:  # the CSVs and workspaces are gigabytes at a million rows
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_shape(shape: str, folder: Path, args: argparse.Namespace) -> None:

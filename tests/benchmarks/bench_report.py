@@ -26,7 +26,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from shapes import SHAPES, write_shape  # noqa: E402
+from shapes import add_shapes_option, write_shape  # noqa: E402
 
 
 def _best(repeat: int, function):
@@ -42,9 +42,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--shapes", default=",".join(SHAPES), help="generators of the responses, each run in turn")
+    add_shapes_option(parser)
     args = parser.parse_args()
-    for shape in args.shapes.split(","):
+    for shape in args.shapes:
         print(f"\n== {shape} ==", flush=True)
         run_shape(shape, args.rows, args.repeat)
 

@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import print_figures, run_cli  # noqa: E402
-from shapes import SHAPES, write_shape  # noqa: E402
+from shapes import add_shapes_option, write_shape  # noqa: E402
 
 
 def _child(args: list[str]) -> None:
@@ -136,9 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workspace", type=Path, help="an existing workspace (left as it was, but its cache)")
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument(
-        "--shapes", default=",".join(SHAPES), help="generators of the responses (without --workspace), each in turn"
-    )
+    add_shapes_option(parser)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     if args.workspace is not None:
@@ -146,16 +144,13 @@ def main() -> None:
             results = run(args.workspace, Path(scratch))
         _print(str(args.workspace), results)
         return
-    shapes = args.shapes.split(",")
-    if unknown := [shape for shape in shapes if shape not in SHAPES]:
-        parser.error(f"unknown shape {', '.join(unknown)}: use {', '.join(SHAPES)}")
-    for shape in shapes:
+    for shape in args.shapes:
         with tempfile.TemporaryDirectory(prefix=f"mosaic-bench-scale-{shape}-") as scratch:
             folder = Path(scratch)
             print(f"preparing {args.rows:,} responses ({shape}) ...", file=sys.stderr, flush=True)
             csv_path = write_shape(shape, args.rows, args.seed, folder / "answers.csv")
             workspace = folder / "workspace"
-            built = _measure(["ingest", str(csv_path), "-w", str(workspace), "--json"])
+            built = _measure(["ingest", str(csv_path), "-w", str(workspace), "--sample-products", "--json"])
             if "failed" in built:
                 raise SystemExit(f"ingest failed: {built['failed']}")
             csv_path.unlink()

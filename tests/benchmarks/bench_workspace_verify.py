@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from shapes import SHAPES, write_shape  # noqa: E402
+from shapes import add_shapes_option, write_shape  # noqa: E402
 
 from mosaic.store.workspace import Workspace  # noqa: E402
 
@@ -32,10 +32,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/mosaic-bench-verify"))
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--shapes", default=",".join(SHAPES), help="generators of the responses, each run in turn")
+    add_shapes_option(parser)
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
-    for shape in args.shapes.split(","):
+    for shape in args.shapes:
         print(f"\n== {shape} ==", flush=True)
         run_shape(shape, args.rows, args.folder, args.repeat)
 
@@ -48,7 +48,9 @@ def run_shape(shape: str, rows: int, root: Path, repeat: int) -> None:
         write_shape(shape, rows, SEED, csv_path)
     if not (folder / "manifest.json").exists():
         subprocess.run(
-            [*mosaic, "ingest", str(csv_path), "-w", str(folder), "--json"], check=True, stdout=subprocess.DEVNULL
+            [*mosaic, "ingest", str(csv_path), "-w", str(folder), "--sample-products", "--json"],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     verified = Workspace(folder)
     unverified = Workspace(folder)

@@ -13,6 +13,7 @@ Both write a CSV that ``mosaic ingest`` reads with the sample's registers (``Reg
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 from pathlib import Path
 
@@ -25,6 +26,24 @@ _OUTCOMES = np.array(
     ["Neither confirm nor deny", "Not held", "Yes, held", "Partially disclosed", "Refused s12", "NCND s24(2) s31(3)"]
 )
 _WEIGHTS = np.array([0.45, 0.15, 0.12, 0.05, 0.08, 0.15])
+
+
+def add_shapes_option(parser: argparse.ArgumentParser, each: str = "each run in turn") -> None:
+    """``--shapes a,b``: the generators a benchmark runs on (all of ``SHAPES`` by default), as a list; an
+    unknown name is a one-line usage error before anything is generated."""
+
+    def shape_list(value: str) -> list[str]:
+        shapes = [shape.strip() for shape in value.split(",") if shape.strip()]
+        if not shapes or any(shape not in SHAPES for shape in shapes):
+            raise argparse.ArgumentTypeError(f"unknown shape in {value!r}: use any of {', '.join(SHAPES)}")
+        return shapes
+
+    parser.add_argument(
+        "--shapes",
+        type=shape_list,
+        default=list(SHAPES),
+        help=f"generators of the responses ({','.join(SHAPES)}), {each}",
+    )
 
 
 def write_shape(shape: str, rows: int, seed: int, path: Path) -> Path:

@@ -151,6 +151,27 @@ def test_sample_to_file_and_stdout(tmp_path):
     assert piped.stdout == out.read_text()
 
 
+def test_a_generated_sample_knows_its_products_only_when_asked(tmp_path):
+    """A regenerated sample names fictional products: plain ingest leaves them unresolved (real data never
+    resolves to one); ``--sample-products``, which ``mosaic sample`` suggests, resolves them."""
+    out = tmp_path / "s.csv"
+    written = mosaic("sample", "--rows", "300", "--seed", "5", "-o", str(out))
+    assert f"mosaic ingest {out} --sample-products" in written.stderr
+    technologies = {}
+    for name, extra in (("plain", []), ("sample", ["--sample-products"])):
+        ws = tmp_path / name
+        assert mosaic("ingest", str(out), "-w", str(ws), "--json", *extra).returncode == 0
+        import polars as pl
+
+        technologies[name] = set(pl.read_parquet(ws / "parts" / "*.responses.parquet")["technology_id"])
+    assert any(t.startswith("unresolved:") for t in technologies["plain"])
+    assert not any(t.startswith("unresolved:") for t in technologies["sample"])
+    from mosaic.registry import load_technologies
+
+    fictional = set(load_technologies(sample=True)["technology_id"]) - set(load_technologies()["technology_id"])
+    assert technologies["sample"] & fictional and not technologies["plain"] & fictional
+
+
 def test_demo_runs_on_the_bundled_sample_without_writing_here(tmp_path):
     result = mosaic("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -162,5 +183,5 @@ def test_demo_runs_on_the_bundled_sample_without_writing_here(tmp_path):
 def test_version_and_help():
     assert mosaic("--version").stdout.startswith("mosaic ")
     help_text = mosaic("ingest", "--help").stdout
-    for option in ("--workspace", "--map", "--set", "--monthfirst", "--strict", "--json"):
+    for option in ("--workspace", "--map", "--set", "--monthfirst", "--strict", "--sample-products", "--json"):
         assert option in help_text
