@@ -236,6 +236,19 @@ def _parse_one(value: str, scottish_authority: bool = False) -> tuple[list[str],
         names = ", ".join(f"'{u}'" for u in unreadable)
         subject = _quote(value) if [value.strip()] == unreadable else f"{_quote(value)} cites {names}, which"
         kept = f"; kept {', '.join(codes)}" if codes else ""
+        if not scottish_authority and not _scan(value, True)[1]:
+            # "section 18" from a force the register does not know as Scottish (a legacy Scottish force,
+            # say): FOISA's NCND section, but only a Scottish authority answers under FOISA.
+            return (
+                codes,
+                "unparseable_exemption",
+                (
+                    f"{subject} is not an exemption in FOIA (sections 12, 14, 21-44) or the EIR (regulations "
+                    f"12-13){kept}. It is one in FOISA, but only an authority the register knows as Scottish "
+                    "is read as answering under FOISA: write the Act (such as 'section 18 of FOISA'), or add "
+                    "the authority to data/reference/authorities.csv."
+                ),
+            )
         return (
             codes,
             "unparseable_exemption",

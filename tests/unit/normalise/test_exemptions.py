@@ -137,3 +137,18 @@ def test_is_ncnd_limb(code: str, expected: bool) -> None:
 def test_scalar_form() -> None:
     assert exemption_codes("NCND under s.24 (2) and 31(3)") == ["s24(2)", "s31(3)"]
     assert exemption_codes("") == []
+
+
+def test_a_foisa_section_from_an_authority_not_known_as_scottish_says_why_it_was_not_read() -> None:
+    """Tayside Police (a legacy Scottish force, not in the register) answered "in terms of section 18 of
+    FOISA" (https://sic.uniondigital.uk/decision-1302007); a cell of just "section 18" cannot be FOIA's,
+    and the issue must not list FOISA 18 as known while refusing it: it says what would make it read."""
+    row = parse_exemptions(pl.Series(["section 18"])).row(0, named=True)
+    assert row["exemptions"] == [] and row["issue"] == "unparseable_exemption"
+    assert "not an exemption in FOIA" in row["message"] and "section 18 of FOISA" in row["message"]
+    assert "knows as Scottish" in row["message"]
+    # From an authority the register knows as Scottish it is read, with no issue; a section in no Act keeps
+    # the general message.
+    assert parse_exemptions(pl.Series(["section 18"]), scottish_authority=True).row(0, named=True)["issue"] is None
+    other = parse_exemptions(pl.Series(["section 17"])).row(0, named=True)["message"]
+    assert "not an exemption this tool knows" in other
