@@ -517,7 +517,8 @@ def _card(title: str, value: str, note: str) -> html.Div:
 
 
 def off_map_component(map_frame: pl.DataFrame, authorities: pl.DataFrame) -> html.Div | None:
-    """Asked authorities without a hexagon (national bodies, commissioners): listed so none is hidden."""
+    """Asked authorities without a hexagon (national and oversight bodies, commissioners, former forces,
+    names the register does not know): listed so none is hidden."""
     cells = hex_cells(authorities).get_column("authority_id").implode()
     rest = map_frame.filter(~pl.col("authority_id").is_in(cells) & (pl.col("map_stance") != MapStance.NOT_ASKED.value))
     if rest.height == 0:
@@ -527,7 +528,7 @@ def off_map_component(map_frame: pl.DataFrame, authorities: pl.DataFrame) -> htm
     ]
     return html.Details(
         [
-            html.Summary(f"Also asked, not on the map ({rest.height}): national bodies and commissioners"),
+            html.Summary(f"Also asked, not on the map ({rest.height}): authorities without a hexagon of their own"),
             html.Ul([html.Li(i) for i in items]),
         ]
     )

@@ -82,12 +82,13 @@ def exposure_universe(
         )
         .alias("public_item"),
     )
-    # A linked body (a commissioner) is its own authority but has no cell of its own on the national map:
-    # its answers never count as its force's, nor as another cell in coverage, base rates or predictions.
+    # An overseer (a commissioner, an oversight body) is its own authority but has no cell of its own on the
+    # national map: its answers never count as its force's, nor as another cell in coverage, base rates or
+    # predictions (what it holds is about forces, not its own use).
     return (
         pl.concat([asked, latest, rows.select("has_ncnd"), public], how="horizontal")
         .lazy()
-        .filter(~pl.col("authority_id").is_in(inputs.linked_body_ids))
+        .filter(~pl.col("authority_id").is_in(inputs.overseer_ids))
     )
 
 
@@ -552,7 +553,7 @@ def ncnd_tell(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     per_authority = (
         pl.concat([first, disclosure], how="horizontal")
         .lazy()
-        .filter(params.focus(authority=False, response=False) & ~pl.col("authority_id").is_in(inputs.linked_body_ids))
+        .filter(params.focus(authority=False, response=False) & ~pl.col("authority_id").is_in(inputs.overseer_ids))
         .with_columns(
             # certainly after the NCND: the answer's first possible day after the NCND's last possible day
             known_use=pl.when(

@@ -236,11 +236,18 @@ class AnalysisInputs:
         )
 
     @functools.cached_property
-    def linked_body_ids(self) -> list[str]:
-        """Authorities that are a linked body of another (commissioners): they have no cell of their own on
-        the national map, so map-level checks leave them out of coverage, base rates and predictions."""
+    def overseer_ids(self) -> list[str]:
+        """Authorities that oversee police rather than police: linked bodies (commissioners, the Scottish
+        Police Authority) and oversight bodies (the Biometrics and Surveillance Camera Commissioner). They
+        have no cell of their own on the national map, and what they confirm holding is about forces, not
+        their own use of a technology, so map-level checks leave them out of coverage, base rates and
+        predictions."""
+        from mosaic.registry.authorities import OVERSIGHT_KINDS
+
         return (
-            self.authorities.filter(pl.col("linked_authority_id").is_not_null())
+            self.authorities.filter(
+                pl.col("linked_authority_id").is_not_null() | pl.col("kind").is_in(list(OVERSIGHT_KINDS))
+            )
             .get_column("authority_id")
             .sort()
             .to_list()

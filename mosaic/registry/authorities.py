@@ -32,10 +32,17 @@ AUTHORITY_COLUMNS: tuple[str, ...] = (
 REQUIRED_CELLS: tuple[str, ...] = ("authority_id", "name", "kind", "country", "region", "source")
 
 #: Allowed ``kind`` values. Police Scotland and the PSNI are ``national_force`` (one force for a nation);
-#: BTP, the Civil Nuclear Constabulary and the MoD Police are ``special_force`` (no territory of their own).
+#: BTP, the Civil Nuclear Constabulary and the MoD Police are ``special_force`` (no territory of their own);
+#: a ``legacy_force`` has since been merged away (the eight Scottish forces before Police Scotland): its
+#: old answers and decisions stay its own, never its successor's. An ``oversight_body`` (the Scottish
+#: Police Authority, the Biometrics and Surveillance Camera Commissioner) oversees police rather than
+#: policing: like a commissioner, what it holds is about forces, not its own use of a technology.
 AUTHORITY_KINDS: tuple[str, ...] = (
     "territorial_force", "national_force", "special_force", "national_body", "police_and_crime_commissioner",
+    "legacy_force", "oversight_body",
 )  # fmt: skip
+#: Kinds that oversee police rather than police: off the national map and out of its coverage and base rates.
+OVERSIGHT_KINDS: tuple[str, ...] = ("police_and_crime_commissioner", "oversight_body")
 
 AUTHORITY_SCHEMA = pl.Schema(
     {

@@ -217,6 +217,26 @@ def test_commissioner_answers_never_stand_for_the_force(analyse, response):
     assert {e["grade"] for e in surrey["evidence"] if e["authority_id"] == "pcc-kent"} == {"official_peer"}
 
 
+def test_oversight_bodies_are_not_users_on_the_map(analyse, response):
+    """The Biometrics and Surveillance Camera Commissioner released its police survey ("we are releasing all
+    the information in the scope of your request", gov.uk BSCC FOI responses 2023) and the Scottish Police
+    Authority said it held nothing on Police Scotland's plans: what they hold is about forces, not their own
+    use. Counted as map authorities they made the facial-recognition map "3 confirmed, 1 denied" and moved
+    the base rate; they are off the map, and a force's answers are unaffected."""
+    rows = [
+        response("biometrics-and-surveillance-camera-commissioner", "drones", "disclosed", "2024-01-01"),
+        response("scottish-police-authority", "drones", "not_held", "2024-01-01"),
+        response("kent", "drones", "ncnd", "2024-02-01"),
+        response("sussex", "drones", "not_held", "2024-01-05"),
+    ]
+    findings = analyse(rows, "mosaic_exposure", as_of=dt.date(2024, 6, 1))
+    tech = _exposure(findings, "technology", technology_id="drones")
+    assert (tech["metrics"]["asked"], tech["metrics"]["confirms"], tech["metrics"]["denies"]) == (2, 0, 1)
+    assert "1 denied" in tech["summary"] and "1 confirmed" not in tech["summary"]
+    regions = findings.filter(pl.col("scope") == "region").get_column("summary").to_list()
+    assert not any("National" in text or "Scotland" in text for text in regions)
+
+
 def test_commissioner_never_colours_its_forces_cell(response):
     from mosaic.analyses import AnalysisInputs
     from mosaic.analyses.mapview import map_stances

@@ -34,7 +34,7 @@ def test_register_structure_matches_the_registers(inputs):
     graph = build_graph(inputs([]), findings=empty_findings())
     validate(graph)
     authorities, technologies = load_authorities(), load_technologies(sample=True)
-    assert graph.count(kind="authority") == authorities.height == 91
+    assert graph.count(kind="authority") == authorities.height == 101
     assert graph.count(kind="technology") == technologies.height
     assert graph.count("in_region") == authorities.filter(pl.col("region").is_not_null()).height
     # every unordered neighbour pair once
@@ -207,7 +207,7 @@ def test_as_of_view_drops_later_edges_and_recounts(inputs, response):
         ("request:R1", "authority:kent"),
     ]
     assert view.nodes.filter(pl.col("kind") == "request").get_column("node_id").to_list() == ["request:R1"]
-    assert view.count(kind="authority") == 91  # the register stays: the map's frame
+    assert view.count(kind="authority") == 101  # the register stays: the map's frame
     # nothing in the view is dated after the as-of date
     assert view.edges.filter(pl.col("public_on") > dt.date(2021, 3, 20)).height == 0
     # a response with no date is never shown as public, but its request was asked

@@ -51,6 +51,16 @@ def test_contains_the_forces_and_bodies(authorities: pl.DataFrame) -> None:
     ids = set(authorities.get_column("authority_id"))
     assert {"metropolitan", "nottinghamshire", "police-scotland", "psni", "btp", "cnc", "mod-police", "nca"} <= ids
     assert authorities.filter(pl.col("kind") == "national_body").get_column("authority_id").to_list() == ["nca"]
+    assert authorities.filter(pl.col("kind") == "oversight_body").get_column("authority_id").sort().to_list() == [
+        "biometrics-and-surveillance-camera-commissioner", "scottish-police-authority",
+    ]  # fmt: skip
+    # The eight Scottish forces before Police Scotland (1 April 2013): Scottish, so a bare "section 18" of
+    # theirs is FOISA's; their own authorities, never Police Scotland's, and never linked to it.
+    legacy = authorities.filter(pl.col("kind") == "legacy_force")
+    assert legacy.height == 8 and set(legacy.get_column("country")) == {"Scotland"}
+    assert legacy.get_column("linked_authority_id").null_count() == 8
+    spa = authorities.filter(pl.col("authority_id") == "scottish-police-authority")
+    assert spa.select("country", "linked_authority_id").row(0) == ("Scotland", "police-scotland")
 
 
 def test_every_territorial_force_has_pfa_code_centroid_and_hex(authorities: pl.DataFrame) -> None:
