@@ -122,7 +122,9 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
     answers are answers, given by today), while a past ``--as-of`` leaves undated NCNDs out. Sets are compared within one law (``law_expr``: FOIA, FOISA, EIR), never FOISA against FOIA.
     The modal set is the most common exemption set among them (ties: the alphabetically first). An
     authority deviates when its set differs; ``jaccard_distance`` = 1 - |A ∩ M| / |A ∪ M| against the
-    modal set M. (What the regulator decided on those answers is ``regulator_consistency``'s.) Findings:
+    modal set M. An NCND with no exemption recorded is left out of the comparison (the data may simply lack
+    it) and counted in the technology's sentence. (What the regulator decided on those answers is
+    ``regulator_consistency``'s.) Findings:
     one per technology with NCNDs (``notable`` when sets differ), one per deviating authority
     (``notable`` from a distance of 0.5, else ``info``).
     """
@@ -145,7 +147,16 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
             .select(_ROW)
         )
         chosen = pl.concat([chosen, only_undated.collect(engine="in-memory")]).sort(_ROW)
-    latest = gather_rows(inputs.events, chosen).with_columns(
+    gathered = gather_rows(inputs.events, chosen)
+    # An NCND with no exemption recorded is not a set of its own: the data may simply lack it (a quote that
+    # stops before the sections, a spreadsheet without the column), so it is left out of the comparison and
+    # only counted, rather than reported as having "cited (none)".
+    unrecorded = (
+        gathered.filter(pl.col("exemptions").list.len().fill_null(0) == 0)
+        .group_by("technology_id")
+        .agg(pl.len().alias("unrecorded_count"))
+    )
+    latest = gathered.filter(pl.col("exemptions").list.len() > 0).with_columns(
         set_key=_set_key("exemptions"),
         exemptions=pl.col("exemptions").list.unique().list.sort(),
         law=law_expr("exemptions"),
@@ -168,14 +179,19 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
         / pl.max_horizontal(pl.col("exemptions").list.set_union("modal_exemptions").list.len(), pl.lit(1)),
         __item=evidence_item(grade_expr(pl.col("source_type"), pl.lit(False)), "ncnd", EvidenceRelation.EXACT.value),
     )
-    per_technology = scored.group_by("technology_id", "law").agg(
-        pl.len().alias("ncnd_count"),
-        pl.col("modal_key", "modal_set_count", "distinct_sets", "technology_label").first(),
-        pl.col("__item")
-        .filter(pl.col("set_key") != pl.col("modal_key"))
-        .sort_by(pl.col("authority_id").filter(pl.col("set_key") != pl.col("modal_key")))
-        .head(params.evidence_limit)
-        .alias("__deviations"),
+    per_technology = (
+        scored.group_by("technology_id", "law")
+        .agg(
+            pl.len().alias("ncnd_count"),
+            pl.col("modal_key", "modal_set_count", "distinct_sets", "technology_label").first(),
+            pl.col("__item")
+            .filter(pl.col("set_key") != pl.col("modal_key"))
+            .sort_by(pl.col("authority_id").filter(pl.col("set_key") != pl.col("modal_key")))
+            .head(params.evidence_limit)
+            .alias("__deviations"),
+        )
+        .join(unrecorded, on="technology_id", how="left")
+        .with_columns(pl.col("unrecorded_count").fill_null(0))
     )
     under = (
         pl.when(pl.col("law") == "foia")
@@ -195,13 +211,24 @@ def exemption_consistency(inputs: AnalysisInputs, as_of: dt.date | None, params:
         ),
         pl.col("__deviations").alias("evidence"),
         pl.format(
-            "{} on {}{} cited {} ({} cited the most common set, {}).",
+            "{} on {}{} cited {} ({} cited the most common set, {}){}.",
             plural(pl.col("ncnd_count"), "authority's latest NCND", "authorities' latest NCNDs"),
             pl.col("technology_label"),
             under,
             plural(pl.col("distinct_sets"), "exemption set"),
             pl.col("modal_set_count"),
             pl.col("modal_key"),
+            pl.when(pl.col("unrecorded_count") > 0)
+            .then(
+                pl.format(
+                    "; {} recorded no exemption, so {} not compared",
+                    plural(
+                        pl.col("unrecorded_count"), "more authority's latest NCND", "more authorities' latest NCNDs"
+                    ),
+                    pl.when(pl.col("unrecorded_count") == 1).then(pl.lit("it was")).otherwise(pl.lit("they were")),
+                )
+            )
+            .otherwise(pl.lit("")),
         ).alias("summary"),
     )
     deviation_findings = scored.filter(pl.col("set_key") != pl.col("modal_key")).select(

@@ -179,6 +179,7 @@ _SPLIT = (
     # NCND", "please find attached ... in addition NCND", "unable to locate ... NCND", "for question 6"
     r"|\bany (?:other|further) (?:relevant |recorded )?information\b|(?<!\bor )(?<!\bor is )(?<!\bwhether )\bnot held\b"
     r"|\battached\b|\bresponse below\b|\bunable to locate\b|\bfor (?:question|point|part)s? \d"
+    r"|\bin addition to the above\b"
 )
 
 
@@ -200,12 +201,20 @@ _GIVEN_RX = _rx(
     r"|\bas follows\b|\bable to disclose\b|\bdisclose (?:the |some )\b|\bmajority of the information\b"
     r"|(?:^|\b1 )yes\b|\b(?:have|has) used (?!(?:\w+ ){0,5}(?:exemptions?|sections?)\b)|\bcurrently (?:operates|uses|has|holds|still in use|in use)\b|\bstill in use\b"
     r"|\b\d+ (?:\w+ ){0,2}(?:has|have) been (?:received|recorded|made|used|deployed)\b|\bthere (?:are|is|were|was) (?:currently )?\d+\b"
+    r"|\babove is all (?:of )?the information (?:we|that we|which we) (?:hold|can disclose)\b"
+    r"|\bthere (?:has|have) been (?:in excess of |over |more than |around |about |approximately )?\d+\b"
 )
+#: "For anything else we would rely on the following": the exemptions follow in the letter, and they decide
+#: whether the rest was withheld or neither confirmed nor denied.
+_RELIES_ON_UNNAMED = r"\bfor anything else we (?:would |will )?rely on\b"
+_RELIES_ON_UNNAMED_RX = _rx(_RELIES_ON_UNNAMED)
 #: Part of the answer was withheld (a confirm-or-deny limb is not this: it makes a partial NCND instead).
 _WITHHOLDING_RX = _rx(
     r"\bexempt\w*\b|\bwithh(?:e|o)ld\w*\b|\bnot (?:be )?(?:disclosed|released|provided)\b|\bnot possible to disclose\b"
     r"|\bunable to (?:provide|disclose|release)\b|\bnot (?:required|obliged) to (?:release|disclose|provide) all\b"
-    r"|\brefusal notice\b"
+    r"|\brefusal notice\b|"
+    + _RELIES_ON_UNNAMED
+    + r"|\bnot retrievable\b"  # ``_NOT_RETRIEVABLE_RX``'s mask: the rest exists but was not searched for
 )
 
 
@@ -269,7 +278,26 @@ OUTCOME_RULES: list[OutcomeRule] = [
             r"\bnot held\b|\bno (?:\w+ ){0,3}held\b|\b(?:do|does|did) not (?:hold|use|have|possess|own)\b"
             r"|\b(?:dont|doesnt|didnt) (?:hold|use|have|possess|own)\b|\bnot (?:used|in use|using|deployed)\b"
             r"|\bno longer (?:used|in use)\b|\bnever used\b|\bnil return\b|^no\b|^(?:denied|deny)$"
+            # "I can confirm that [the force] does hold the information requested, as outlined below. Predictive
+            # Policing – No": the information held is the answer, and every item of it is "No"
+            r"|\b(?:as outlined below|as follows|as below|see below)(?: (?:[a-z]+ ){0,6}no)+$"
             r"|\breg\w* ?12 ?\(4\) ?\(a\)"  # EIR: information not held
+        ),
+    ),
+    OutcomeRule(
+        # Cleveland Police, FOI 44-26: "above is all the information we can disclose and for anything else we
+        # would rely on the following", the exemptions not in the text: the rest may be withheld (a partial
+        # answer) or neither confirmed nor denied (a partial NCND). With the codes given it is read below.
+        "given_rest_unnamed",
+        Outcome.UNKNOWN,
+        when=lambda folded, codes: (
+            not codes and bool(_GIVEN_RX.search(folded)) and bool(_RELIES_ON_UNNAMED_RX.search(folded))
+        ),
+        issue="outcome_ambiguous",
+        message=(
+            f"{{value}} gives some information and relies on exemptions for the rest without naming them, so "
+            f"whether the rest was withheld or neither confirmed nor denied is not known ({_READ_LETTER}, or give "
+            "the exemptions it cites)."
         ),
     ),
     OutcomeRule(
@@ -283,7 +311,11 @@ OUTCOME_RULES: list[OutcomeRule] = [
     OutcomeRule(
         "withheld",
         Outcome.WITHHELD,
-        _rx(r"\bwithheld\b|(?<!not )\bheld\b.{0,20}\b(?:exempt\w*|not disclosed|refused|redacted)\b"),
+        _rx(
+            r"\bwithheld\b|(?<!not )\bheld\b.{0,20}\b(?:exempt\w*|not disclosed|refused|redacted)\b"
+            r"|\b(?:is|are) held\b.{0,60}?\bcannot be (?:disclosed|provided|released)\b"
+            r"|(?<!not )\bheld\b.{0,10}\bintended for (?:future )?publication\b"
+        ),
     ),
     OutcomeRule(
         "ncnd_limb_cited",
@@ -295,7 +327,7 @@ OUTCOME_RULES: list[OutcomeRule] = [
     OutcomeRule(
         "exemption_cited",
         Outcome.REFUSED,
-        _rx(r"\bexempt\w*\b"),
+        _rx(r"(?<!\bunless )\bexempt\w*\b"),  # "unless exemptions apply" quotes the Act, it cites nothing
         cites=bool,
         issue="outcome_ambiguous",
         message=f"{{value}} cites exemptions but does not say whether the information is held; it was read as 'refused' ({_READ_LETTER}).",
@@ -349,6 +381,14 @@ def _platform_state(value: str) -> tuple[Outcome, str | None] | None:
 _ANSWERED = frozenset({Outcome.DISCLOSED, Outcome.PARTIALLY_DISCLOSED, Outcome.NOT_HELD})
 
 
+#: "Not held in a readily retrievable format", "not held centrally": the information may well exist (finding it
+#: is a cost question), so these never read as "not held"; they are masked before the rules run.
+_NOT_RETRIEVABLE_RX = _rx(
+    r"\bnot (?:held|recorded|stored|kept) (?:in (?:a|an|any|one) (?:\w+ ){0,4}(?:format|form|manner|way|place|location"
+    r"|system|database)|centrally|electronically)\b"
+)
+
+
 def _classify_one(value: str, cited: frozenset[str] = frozenset()) -> tuple[str, str | None, str | None]:
     """Classify one outcome text, given the codes the row cites elsewhere; see the module docstring."""
     state = _platform_state(value)
@@ -357,7 +397,7 @@ def _classify_one(value: str, cited: frozenset[str] = frozenset()) -> tuple[str,
         if note is None:
             return outcome.value, None, None
         return outcome.value, "platform_state_ambiguous", f"{_quote(value)} was read as '{outcome.value}', but {note}."
-    folded = fold_text(value)
+    folded = _NOT_RETRIEVABLE_RX.sub("not retrievable", fold_text(value))
     codes = frozenset(exemption_codes(value)) | cited
     for rule in OUTCOME_RULES:
         if rule.matches(folded, codes):

@@ -12,6 +12,7 @@ import shutil
 import zlib
 from pathlib import Path
 
+import polars as pl
 import pytest
 import xxhash
 
@@ -19,6 +20,8 @@ from mosaic.ingest.pipeline import ID_SCHEME, ingest_files
 from mosaic.store.workspace import Workspace
 
 REAL_ANSWERS = Path(__file__).parents[2] / "realdata" / "answers.csv"
+#: The old workspace (``OLD_WORKSPACE``) holds the corpus's first 41 answers, as it stood when it was written.
+OLD_CORPUS_ROWS = 41
 OLD_WORKSPACE = Path(__file__).parents[2] / "fixtures" / "workspace-sha256-ids"
 
 
@@ -78,12 +81,14 @@ def test_an_old_workspace_keeps_its_ids_and_still_recognises_its_answers(old_wor
     before = old_workspace.responses().get_column("response_id").sort().to_list()
     assert old_workspace.id_schemes() == {None}  # written before schemes were recorded
 
-    again = ingest_files([REAL_ANSWERS], old_workspace)
+    lines = REAL_ANSWERS.read_text(encoding="utf-8").splitlines(keepends=True)
+    old_corpus = tmp_path / "answers.csv"
+    old_corpus.write_text("".join(lines[: OLD_CORPUS_ROWS + 1]), encoding="utf-8")
+    again = ingest_files([old_corpus], old_workspace)
     assert again.committed
-    assert (again.total("accepted"), again.total("duplicates")) == (0, 41)
+    assert (again.total("accepted"), again.total("duplicates")) == (0, OLD_CORPUS_ROWS)
 
     # One new row beside one the workspace holds under its old id: only the new one is added.
-    lines = REAL_ANSWERS.read_text(encoding="utf-8").splitlines(keepends=True)
     header, first = lines[0], lines[1]
     fresh = first.replace("West Midlands Police", "Kent Police", 1)
     mixed = ingest_text(tmp_path, "mixed.csv", header + first + fresh, old_workspace)
@@ -106,6 +111,7 @@ def test_a_new_workspace_never_computes_old_ids(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pipeline, "_sha256_response_id", refuse)
     ws = Workspace(tmp_path / "ws")
-    assert ingest_files([REAL_ANSWERS], ws).total("accepted") == 41
+    rows = len(pl.read_csv(REAL_ANSWERS, infer_schema=False))
+    assert ingest_files([REAL_ANSWERS], ws).total("accepted") == rows
     assert ws.id_schemes() == {ID_SCHEME}
     assert ws.responses().get_column("response_id").str.len_chars().unique().to_list() == [16]

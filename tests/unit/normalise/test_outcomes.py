@@ -262,6 +262,81 @@ ROW_CASES: list[tuple[str, list[str], str, str | None]] = [
 ]
 
 
+# Real letters whose stock phrases had been read the wrong way round (each quoted from its source page).
+ROW_CASES += [
+    # Dyfed-Powys FOI 146/2026 and 578/2024: "does hold the information requested" introduces the answer "No"
+    # (https://www.dyfed-powys.police.uk/foi-ai/dyfed-powys-police/disclosure-2026/february/predictive-policing-systems-1462026/)
+    (
+        "I can confirm that Dyfed-Powys Police does hold the information requested, as outlined below. No",
+        [],
+        "not_held",
+        None,
+    ),
+    (
+        "I can confirm that Dyfed-Powys Police does hold the information requested, as outlined below. "
+        "Predictive Policing – No AI assisted video analytics – No Facial recognition – No",
+        [],
+        "not_held",
+        None,
+    ),
+    # ... but a list that answers anything but "No" is not a denial
+    ("I can confirm that we hold the information requested, as outlined below. Drones – Yes", [], "disclosed", None),
+    # Dyfed-Powys 578/2024: overt answers above, covert practice NCND: a partial NCND
+    (
+        "Facial recognition – No [...] In addition to the above responses, Dyfed-Powys Police can neither confirm "
+        "nor deny that it holds any information in relation to the covert practice of facial recognition",
+        ["s24(2)", "s31(3)"],
+        "ncnd_partial",
+        None,
+    ),
+    # "Not held in a readily retrievable format" is a cost point, not "not held" (Warwickshire FOI 118-2025,
+    # https://www.warwickshire.police.uk/foi-ai/warwickshire-police/foi-disclosure-2025/january-2025/foi-118-2025--jan-2025--facial-searches/)
+    (
+        "Please be advised that some of the requested information is not centrally recorded and is therefore not "
+        "held in a readily retrievable format. There has been in excess of 1000 searches carried out",
+        [],
+        "partially_disclosed",
+        None,
+    ),
+    # Northumbria FOI 1130/20: held in part, not extractable in time: held, so withheld, never "not held"
+    (
+        "I can confirm that the information you have requested is held, in part, by Northumbria Police however "
+        "cannot be disclosed for the following reasons. The information requested is not held in a format that "
+        "allows its extraction within the permitted time constraints.",
+        [],
+        "withheld",
+        None,
+    ),
+    ("Not held", [], "not_held", None),  # the mask leaves a plain "not held" alone
+    # Gwent 2022/25597: s22 applies only to information held
+    (
+        "this letter acts as a refusal notice to those aspects of your request. We are not obliged to provide "
+        "information if the information held is intended for future publication",
+        ["s22(1)"],
+        "withheld",
+        None,
+    ),
+    # Cleveland FOI 44-26: part given, "for anything else we would rely on the following" with the sections
+    # not in the text: withheld or NCND cannot be told; with NCND limbs given it is a partial NCND
+    # (https://www.cleveland.police.uk/foi-ai/cleveland-police/disclosure/2026/january/foi-4426-protests-and-facial-recognition/)
+    (
+        "Having made enquiries within the Force above is all the information we can disclose and for anything else "
+        "we would rely on the following: Section 1 of the Freedom of Information Act 2000 places two duties on "
+        "public authorities. Unless exemptions apply, the first duty at Section 1(1) (a) is to confirm or deny",
+        [],
+        "unknown",
+        "outcome_ambiguous",
+    ),
+    (
+        "Having made enquiries within the Force above is all the information we can disclose and for anything else "
+        "we would rely on the following:",
+        ["s24(2)", "s31(3)"],
+        "ncnd_partial",
+        "ncnd_partial_inferred_from_exemption",
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "codes", "outcome", "issue"), ROW_CASES)
 def test_outcome_read_with_the_rows_codes(text: str, codes: list[str], outcome: str, issue: str | None) -> None:
     result = classify_outcome_rows(pl.Series([text]), pl.Series([codes], dtype=pl.List(pl.String)))
