@@ -333,7 +333,16 @@ def mosaic_exposure(inputs: AnalysisInputs, as_of: dt.date | None, params: Check
             .then(pl.lit(", too few answers to speak of a map"))
             .otherwise(pl.lit("")),
             pl.when(pl.col("disclosed") > 0)
-            .then(pl.format("base rate of use {}", pl.col("base_rate").round(2)))
+            # The rate is smoothed (docs/numbers.md): shown with its sum, so "0.67" from one confirmation reads
+            # as what it is, not as a miscount.
+            .then(
+                pl.format(
+                    "base rate of use {} (smoothed: ({} + 1) / ({} + 2))",
+                    pl.col("base_rate").round(2),
+                    pl.col("confirms"),
+                    pl.col("disclosed"),
+                )
+            )
             .otherwise(pl.lit("no public answer to estimate a rate of use from")),
             pl.when(pl.col("category_confirms") + pl.col("category_denies") > 0)
             .then(
