@@ -197,8 +197,17 @@ class AnalysisInputs:
                 .unique()
                 .sort()
             ),
+            # The pairs too: a product the taxonomy lacks, asked about under a technology it lacks as well
+            # ("Axon Body 3" under "Body-worn video"), is placed under an ancestor no response is stored as.
             "technology_id": pl.Enum(
-                pl.concat([self.responses.get_column("technology_id"), self.technologies.get_column("technology_id")])
+                pl.concat(
+                    [
+                        self.responses.get_column("technology_id"),
+                        self.technologies.get_column("technology_id"),
+                        self.pairs.get_column("ancestor_id"),
+                        self.pairs.get_column("descendant_id"),
+                    ]
+                )
                 .drop_nulls()
                 .unique()
                 .sort()

@@ -33,7 +33,7 @@ from mosaic.analyses.findings import (
 from mosaic.analyses.inputs import AnalysisInputs
 from mosaic.analyses.registry import CheckParams, register
 from mosaic.analyses.timeline import date_text, evidence_item, iso, plural, with_limits
-from mosaic.normalise.exemptions import NCND_LIMBS
+from mosaic.normalise.exemptions import LIMBED_SECTIONS, NCND_LIMBS
 from mosaic.schema import Outcome, Severity
 
 #: Codes an NCND may not rest on alone: s21 (reasonably accessible) has no NCND limb at all.
@@ -260,7 +260,8 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     with the confirm-or-deny limbs (s23(5), s24(2), s30(3), s31(3), s40(5) and the other "(2)/(3)/(5)"
     limbs of FOIA, FOISA s18, EIR reg 12(6) and 13(5)). Citing codes but none of those limbs (for example
     only s31(1), a disclosure limb) is ``notable``; citing s21 (which has no NCND limb) is ``notable`` too.
-    An NCND with no exemption recorded is ``info``: the data may simply lack it.
+    An NCND with no exemption recorded is ``info``: the data may simply lack it; so is one citing a section
+    without its subsection ("Sections 24 and 31"): it may have been the limb, so it cannot be checked.
     """
     limbs = pl.col("exemptions").list.eval(pl.element().is_in(sorted(NCND_LIMBS))).list.sum()
     never = pl.col("exemptions").list.eval(pl.element().is_in(sorted(NEVER_NCND_CODES))).list.sum()
@@ -271,12 +272,13 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     flagged = gather_rows(inputs.events, picked).with_columns(
         __never=never,
         __cited=pl.col("exemptions").list.len(),
+        __bare=pl.col("exemptions").list.eval(pl.element().is_in(sorted(LIMBED_SECTIONS))).list.sum(),
         __codes=_set_key("exemptions"),
         relation=pl.lit(EvidenceRelation.EXACT.value),
     )
     return flagged.select(
         *subject_columns("ncnd_limb", FindingScope.RESPONSE, "as_of"),
-        pl.when(pl.col("__cited") == 0)
+        pl.when((pl.col("__cited") == 0) | ((pl.col("__bare") > 0) & (pl.col("__never") == 0)))
         .then(pl.lit(Severity.INFO.value))
         .otherwise(pl.lit(Severity.NOTABLE.value))
         .alias("severity"),
@@ -289,6 +291,29 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
                 pl.col("authority_label"),
                 pl.col("technology_label"),
                 date_text(pl.col("response_date"), pl.col("response_date_precision")),
+            )
+        )
+        .when((pl.col("__bare") > 0) & (pl.col("__never") == 0))
+        .then(
+            # Essex PUB 1056, "Refusal Sections 24 and 31 [...] can neither confirm nor deny": the subsection
+            # is not recorded, so whether it was s24(2) and s31(3) cannot be said either way.
+            pl.format(
+                "{}'s NCND on {} ({}) cites {}{} without a subsection, so whether it used a confirm-or-deny limb cannot be checked.",
+                pl.col("authority_label"),
+                pl.col("technology_label"),
+                date_text(pl.col("response_date"), pl.col("response_date_precision")),
+                pl.col("__codes"),
+                pl.when(pl.col("__bare") == pl.col("__cited"))
+                .then(pl.lit(""))
+                .otherwise(
+                    pl.format(
+                        ", {}",
+                        pl.col("exemptions")
+                        .list.eval(pl.element().filter(pl.element().is_in(sorted(LIMBED_SECTIONS))))
+                        .list.sort()
+                        .list.join(" and "),
+                    )
+                ),
             )
         )
         .when(pl.col("__never") > 0)

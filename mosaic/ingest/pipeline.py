@@ -70,6 +70,9 @@ HASH_IF_PRESENT = ("harm_statement", "public_interest_statement")
 """Fields added to the contract after responses were stored under the SHA-256 scheme: hashed only when
 present, so such a row keeps the id it had before they existed."""
 
+#: Inside a list of codes: the section of each code that carries a subsection ("s21(1)" -> "s21").
+_LIMBED_SECTION = pl.element().str.extract(r"^([^()]+)\(", 1)
+
 
 @dataclass(frozen=True)
 class IngestOptions:
@@ -710,6 +713,9 @@ def _clean(
                 pl.col("__ex_outcome").fill_null(pl.lit([], dtype=pl.List(pl.String))),
             )
             .list.unique()
+            # "Section 21" in one column and "Section 21 (1)" in the other are one exemption: the bare
+            # section goes when the same section is cited with its subsection.
+            .list.eval(pl.element().filter(~pl.element().is_in(_LIMBED_SECTION.drop_nulls().implode())))
             .list.sort(),
         )
     )

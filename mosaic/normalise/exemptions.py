@@ -101,6 +101,8 @@ _FOISA_SECTIONS = frozenset({12, 14, 18, *range(25, 42)})
 _EIR_REGULATIONS = frozenset({12, 13})
 #: Sections whose subsection decides whether they were used to NCND (all with an entry in NCND_LIMBS).
 _LIMBED = frozenset(code.split("(")[0] for code in NCND_LIMBS if "(" in code)
+#: Public name: sections cited without their subsection ("s24", "s31") could have been the NCND limb or not.
+LIMBED_SECTIONS = _LIMBED
 
 _PREFIX = r"(?P<prefix>sections?|secs?|ss|s|regulations?|regs?|\u00a7+)"
 _CITATION = re.compile(

@@ -179,7 +179,7 @@ _SPLIT = (
     # NCND", "please find attached ... in addition NCND", "unable to locate ... NCND", "for question 6"
     r"|\bany (?:other|further) (?:relevant |recorded )?information\b|(?<!\bor )(?<!\bor is )(?<!\bwhether )\bnot held\b"
     r"|\battached\b|\bresponse below\b|\bunable to locate\b|\bfor (?:question|point|part)s? \d"
-    r"|\bin addition to the above\b"
+    r"|\bin addition to the above\b|\b(?:decided|able) to disclose\b|\bwill disclose some\b"
 )
 
 
@@ -201,8 +201,21 @@ _GIVEN_RX = _rx(
     r"|\bas follows\b|\bable to disclose\b|\bdisclose (?:the |some )\b|\bmajority of the information\b"
     r"|(?:^|\b1 )yes\b|\b(?:have|has) used (?!(?:\w+ ){0,5}(?:exemptions?|sections?)\b)|\bcurrently (?:operates|uses|has|holds|still in use|in use)\b|\bstill in use\b"
     r"|\b\d+ (?:\w+ ){0,2}(?:has|have) been (?:received|recorded|made|used|deployed)\b|\bthere (?:are|is|were|was) (?:currently )?\d+\b"
-    r"|\babove is all (?:of )?the information (?:we|that we|which we) (?:hold|can disclose)\b"
+    r"|\babove is all (?:of )?the information (?:we|that we|which we) (?:hold|can disclose)\b|\bq ?\d+[a-z]? yes\b"
     r"|\bthere (?:has|have) been (?:in excess of |over |more than |around |about |approximately )?\d+\b"
+)
+#: The letter says in words that the information (or some of it) is held: whatever is refused after that,
+#: the authority has confirmed holding it ("held but exempt" confirms). Not after "whether" or "if".
+_HELD_SAID_RX = _rx(
+    r"\b(?:holds|does hold) (?:some |all |part )?(?:of )?(?:the )?information\b"
+    r"|(?<!whether )(?<!if )\bthe information (?:you have |you )?requested is held\b"
+    r"|(?<!not )\bis held,? in part\b|(?<!not )\bheld in part by\b"
+)
+#: Part of the letter says nothing is held ("2. No information held"): beside a "held" it is a partial answer.
+_NOT_HELD_PART_RX = _rx(r"\bno information (?:is )?held\b|(?<!whether )(?<!or )\bnot held\b")
+#: An interim letter: more time is needed (a public interest extension), not the answer itself.
+_EXTENSION_RX = _rx(
+    r"\b(?:need|require)s? (?:further|more|additional|extra) time\b|\bextend\w* the (?:time|deadline)\b"
 )
 #: "For anything else we would rely on the following": the exemptions follow in the letter, and they decide
 #: whether the rest was withheld or neither confirmed nor denied.
@@ -243,6 +256,13 @@ OUTCOME_RULES: list[OutcomeRule] = [
         "withdrawn", Outcome.WITHDRAWN, _rx(r"\bwithdr[ae]wn?\b|\bwithdrew\b|\bcancell?ed by (?:the )?requester\b")
     ),
     OutcomeRule(
+        # Dyfed-Powys 413/2022: "we believe that we need further time in which to provide a full response":
+        # an extension notice, not the answer (whatever it says it holds)
+        "extension_notice",
+        Outcome.OTHER,
+        _EXTENSION_RX,
+    ),
+    OutcomeRule(
         "no_response",
         Outcome.NO_RESPONSE,
         _rx(
@@ -258,6 +278,36 @@ OUTCOME_RULES: list[OutcomeRule] = [
             r"\b(?:partial(?:ly)?|part(?:ly)?) (?:disclos\w*|success\w*|releas\w*|provid\w*|grant\w*|answer\w*"
             r"|complied|compliance|withheld|refus\w*|redact\w*)\b|\b(?:disclosed|released|provided) in part\b"
             r"|^partial$"
+        ),
+    ),
+    OutcomeRule(
+        # Northumbria 1161/21: "the information you have requested is held in part [...] 1. CCTV only. 2. No
+        # information held"; North Yorkshire 0880-2023/24: "held [...] Q1. No [...] Q5. Yes [...] I am exempting"
+        "held_said_and_given",
+        Outcome.PARTIALLY_DISCLOSED,
+        when=lambda folded, codes: (
+            bool(_HELD_SAID_RX.search(folded))
+            and (
+                bool(_NOT_HELD_PART_RX.search(folded))
+                or (
+                    bool(_GIVEN_RX.search(folded))
+                    and (bool(_WITHHOLDING_RX.search(folded)) or bool(codes - NCND_LIMBS - REFUSAL_CODES))
+                )
+            )
+        ),
+    ),
+    OutcomeRule(
+        # Essex 21708: "Essex Police holds some of the information [...] Exemption - Section 12(1)": held, then
+        # refused (cost included): held but not given, so withheld, which confirms
+        "held_said_and_refused",
+        Outcome.WITHHELD,
+        when=lambda folded, codes: (
+            bool(_HELD_SAID_RX.search(folded))
+            and (
+                bool(_WITHHOLDING_RX.search(folded))
+                or bool(_COST_OR_VEXATIOUS_RX.search(folded))
+                or bool(codes - NCND_LIMBS)
+            )
         ),
     ),
     OutcomeRule(
@@ -335,7 +385,10 @@ OUTCOME_RULES: list[OutcomeRule] = [
     OutcomeRule(
         "bare_refusal",
         Outcome.REFUSED,
-        _rx(r"\brefus\w*\b|\breject\w*\b|\bdeclined\b|\bunsuccessful\b|\bnot disclosed\b|\bdenied\b"),
+        _rx(
+            r"\brefus\w*\b|\breject\w*\b|\bdeclined\b|\bunsuccessful\b|\bnot disclosed\b|\bdenied\b"
+            r"|\bnot obliged to (?:supply|provide|disclose|release)\b"
+        ),
         issue="outcome_ambiguous",
         message=f"{{value}} does not say whether the information is held; it was read as 'refused' ({_READ_LETTER}).",
     ),

@@ -185,3 +185,27 @@ def test_version_and_help():
     help_text = mosaic("ingest", "--help").stdout
     for option in ("--workspace", "--map", "--set", "--monthfirst", "--strict", "--sample-products", "--json"):
         assert option in help_text
+
+
+def test_a_product_under_a_technology_the_taxonomy_lacks_is_analysed(tmp_path):
+    """The Met's body-worn video answer names its cameras: "Body-worn video" and "Axon Body 3" are both
+    unknown to the taxonomy, so the product is placed under an unresolved category no response is stored as.
+    Every check used to fail on that ancestor with a polars error; now each one runs, and the report too.
+    (https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2025/june-2025/manual-body-worn-video-system/)"""
+    source = tmp_path / "answers.csv"
+    source.write_text(
+        "authority,technology,product,response_date,outcome\n"
+        "Metropolitan Police Service,Body-worn video,Axon Body 3,2025-06,"
+        '"I have today decided to disclose the located information to you in full. The MPS uses the Axon flex 2 '
+        'and Axon AB3 cameras."\n'
+        "Kent Police,Drones,,2025-05-02,Neither confirm nor deny\n",
+        encoding="utf-8",
+    )
+    ws = tmp_path / "ws"
+    assert mosaic("ingest", str(source), "-w", str(ws), "--json").returncode == 0
+    result = mosaic("analyse", "-w", str(ws), "--format", "json")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    findings = json.loads(result.stdout)["findings"]
+    assert any(f["technology_id"] == "unresolved:axon-body-3" for f in findings)
+    report = mosaic("report", "-w", str(ws), "-a", "Kent Police", "-o", str(tmp_path / "kent.md"))
+    assert report.returncode == 0, report.stderr[-2000:]

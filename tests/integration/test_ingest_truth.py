@@ -57,3 +57,20 @@ def test_outcome_stance_and_exemptions_follow_what_the_answer_says(tmp_path):
     assert inferred[2] == "ncnd_partial_inferred_from_exemption"
     assert inferred[3] == inferred[4] == "outcome_ambiguous"
     assert inferred[6] == "ncnd_on_refusal_grounds"
+
+
+def test_a_section_cited_with_and_without_its_subsection_is_one_exemption(tmp_path):
+    """Northumbria 1161/21 cites "Section 21 (1)" in its letter while a spreadsheet says "Section 21": one
+    exemption, s21(1), not s21 and s21(1) side by side."""
+    path = tmp_path / "answers.csv"
+    path.write_text(
+        "Force,Technology,Outcome,Exemptions\n"
+        'Northumbria Police,CCTV,"Held in part. We will rely on Section 21 (1) - Information accessible by other means",'
+        "Section 21\n"
+        "Kent Police,Drones,Neither confirm nor deny,s24; s24(2); s31(3)\n",
+        encoding="utf-8",
+    )
+    workspace = Workspace(tmp_path / "ws")
+    assert ingest_files([path], workspace).committed
+    got = dict(workspace.responses().select("authority_id", "exemptions").iter_rows())
+    assert got == {"northumbria": ["s21(1)"], "kent": ["s24(2)", "s31(3)"]}

@@ -68,6 +68,25 @@ def test_ncnd_limb_flags_disclosure_limbs_and_s21(analyse, response):
     assert "s21 has no" in summary["surrey"]
 
 
+def test_ncnd_limb_does_not_call_a_section_without_its_subsection_limbless(analyse, response):
+    """Essex Police's log (PUB 1056): "Refusal Sections 24 and 31 [...] Essex Police can neither confirm nor
+    deny": the subsections are not recorded, so it may well have been s24(2) and s31(3). "None of them a
+    confirm-or-deny limb" would be untrue; it cannot be checked (info). A disclosure limb beside a bare
+    section cannot be called limbless either; a bare s21 stays notable (s21 has no limb at all)."""
+    rows = [
+        response("essex", P, "ncnd", "2020-09-18", exemptions=["s24", "s31"]),
+        response("kent", P, "ncnd", "2020-09-18", exemptions=["s24(1)", "s31"]),
+        response("surrey", P, "ncnd", "2020-09-18", exemptions=["s21", "s31"]),
+    ]
+    findings = analyse(rows, "ncnd_limb")
+    flagged = dict(findings.select("authority_id", "severity").iter_rows())
+    assert flagged == {"essex": "info", "kent": "info", "surrey": "notable"}
+    summary = dict(findings.select("authority_id", "summary").iter_rows())
+    assert "cites s24 + s31 without a subsection" in summary["essex"] and "cannot be checked" in summary["essex"]
+    assert "cites s24(1) + s31, s31 without a subsection" in summary["kent"]
+    assert "none of them" not in summary["essex"] + summary["kent"]
+
+
 def test_timeliness_counts_working_days_without_bank_holidays(analyse, response, metric):
     # Request Monday 25 March 2024. England: Good Friday 29 March and Easter Monday 1 April are bank
     # holidays, so the 20th working day is Wednesday 24 April. Scotland keeps Easter Monday as a

@@ -337,6 +337,69 @@ ROW_CASES += [
 ]
 
 
+# Said in words that it is held, then answered in part or refused: held, so never "refused" or "not held".
+ROW_CASES += [
+    # Essex FOI 21708 (live facial recognition resources 2023-2025)
+    (
+        "First Duty – Essex Police holds some of the information relating to your request [...] Fact - It is not "
+        "possible to extract and verify all the data in your request Exemption - Section 12(1)",
+        ["s12(1)"],
+        "withheld",
+        None,
+    ),
+    # North Yorkshire FOI 0880-2023/24 (social listening): held, Q1 No, Q5 Yes, Q6-8 exempt under disclosure limbs
+    (
+        "I can confirm that the information you have requested is held by North Yorkshire Police. [...] Q1. No "
+        "Q2, Q3, Q4. N/A Q5. Yes Q9. ICT I am exempting any information to Q6, Q7 & Q8 pursuant to s24(1)",
+        ["s24(1)", "s31(1)"],
+        "partially_disclosed",
+        None,
+    ),
+    # Northumbria 1161/21 (advanced CCTV): held in part, one answer "No information held"
+    (
+        "I can confirm that the information you have requested is held in part by Northumbria Police. [...] With "
+        "regards to overt use, we can respond as follows. 1. CCTV only. 2. No information held.",
+        ["s21(1)"],
+        "partially_disclosed",
+        None,
+    ),
+    # North Yorkshire FOI 0925-2023/24: held and disclosed in full stays "disclosed"
+    (
+        "I can confirm that the information you have requested is held by North Yorkshire Police. Decision I have "
+        "today decided to disclose the located information to you.",
+        [],
+        "disclosed",
+        None,
+    ),
+    # Met 01.FOI.23.033349 (drones): some disclosed, and NCND on the rest: a partial NCND
+    (
+        "I have today decided to disclose some of the requested information. [...] In addition, and irrespective "
+        "of what other information may or may not be held [...] this request also requires the MPS to Neither "
+        "Confirm Nor Deny",
+        [],
+        "ncnd_partial",
+        None,
+    ),
+    # South Wales FOI 1432/24: a refusal that does not say whether anything is held
+    (
+        "Question 1 Your request has been considered and I am not obliged to supply the information.",
+        [],
+        "refused",
+        "outcome_ambiguous",
+    ),
+    # Dyfed-Powys 413/2022: a public-interest extension notice, not the answer
+    (
+        "Dyfed-Powys Police can confirm that it does hold some of the information covered by your request; however "
+        "we believe that we need further time in which to provide a full response to you.",
+        ["s31(1)"],
+        "other",
+        None,
+    ),
+    # Hypotheticals are not "held": NCND wording wins, and "whether ... is held" says nothing
+    ("We neither confirm nor deny whether the information requested is held", ["s24(2)"], "ncnd", None),
+]
+
+
 @pytest.mark.parametrize(("text", "codes", "outcome", "issue"), ROW_CASES)
 def test_outcome_read_with_the_rows_codes(text: str, codes: list[str], outcome: str, issue: str | None) -> None:
     result = classify_outcome_rows(pl.Series([text]), pl.Series([codes], dtype=pl.List(pl.String)))
