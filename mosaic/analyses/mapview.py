@@ -327,8 +327,11 @@ def _answer_rows(
     # is unknown).
     undated = (end == _NEVER) & (disclosure | ncnd) if with_undated else np.zeros(size, dtype=bool)
     order_end = np.where(undated, _FLOOR + 1, end)
+    # Any undated row (a refusal, a "see our website") was asked too, by now: it counts as asked, though
+    # only a confirm, deny or NCND counts as an answer (West Midlands' undated s21 reply on drones).
+    undated_asked = (end == _NEVER) & (asked == _NEVER) if with_undated else np.zeros(size, dtype=bool)
     # The first asked row of each pair: rows keep the events order within a pair.
-    first_at = np.minimum.reduceat(np.where((asked <= day) | undated, np.arange(size), size), starts)
+    first_at = np.minimum.reduceat(np.where((asked <= day) | undated | undated_asked, np.arange(size), size), starts)
     is_asked = first_at < size
     answered = (end <= day) | undated  # a dated answer was asked by its date, so this implies asked <= day
     columns = {

@@ -50,7 +50,10 @@ def reference_rows(
     # Viewed now (with_undated), an undated confirm, deny or NCND counts, ordered before every dated answer.
     undated = pl.col("response_end").is_null() & (pl.col("is_disclosure") | pl.col("is_ncnd")) & pl.lit(with_undated)
     events = events.with_columns(undated=undated, order=pl.coalesce("response_end", pl.lit(dt.date(1, 1, 1))))
-    asked = events.filter((pl.col("asked_on") <= cutoff) | pl.col("undated"))
+    # ... and any answer with no date at all (a refusal, say) was asked by now, though it answers nothing.
+    asked = events.filter(
+        (pl.col("asked_on") <= cutoff) | pl.col("undated") | (pl.col("asked_on").is_null() & pl.lit(with_undated))
+    )
     answered = asked.filter((pl.col("response_end") <= cutoff) | pl.col("undated")).sort("order", "response_id")
     stance = answered.filter((pl.col("is_disclosure") | pl.col("is_ncnd")) & ~pl.col("undated"))
     return (
@@ -211,3 +214,20 @@ def test_timeline_points_with_a_wide_date_range():
     points, grain = stance_timeline(events, [P], 2)
     assert grain == "year" and points.get_column("n").to_list() == [3, 3, 3]
     assert points.get_column("date").to_list() == [dt.date(2200, 1, 1), dt.date(1800, 1, 1), dt.date(2200, 1, 1)]
+
+
+def test_an_undated_refusal_was_asked_by_now():
+    """West Midlands Police answered a drones request (810A/22) only with section 21 ("already reasonably
+    accessible"), and its log gives no date. Viewed now it had been asked, so its cell is "no answer", not
+    "not asked", and the map counts it among those asked; at a past date it cannot be placed."""
+    rows = [
+        response("west-midlands", P, "refused", None),
+        response("kent", P, "disclosed", "2024-03-01"),
+    ]
+    inputs = AnalysisInputs.from_responses(frame(rows))
+    now = dict(
+        map_stances(inputs, P, dt.date(2026, 12, 4), with_undated=True).select("authority_id", "map_stance").iter_rows()
+    )
+    assert now["west-midlands"] == "no_answer" and now["kent"] == "confirm"
+    past = dict(map_stances(inputs, P, dt.date(2026, 12, 4)).select("authority_id", "map_stance").iter_rows())
+    assert past["west-midlands"] == "not_asked"
