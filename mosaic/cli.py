@@ -526,6 +526,7 @@ def analyse(
                 order=READING_ORDER,  # stored as written: writing it then sorts nothing
                 lazy=True,  # written (or its lines chosen) as read: never held whole
                 header=header,  # a whole run is stored as the files hold it
+                evidence=format_ != "table",  # the terminal table prints no evidence: none is read
             )
         # The run just stored (a workspace that cannot be written keeps none: written from the frames).
         stored = stored_run_bytes(store, checks, as_of=date, header=header) if whole else None

@@ -165,13 +165,18 @@ def stored_run_bytes(
 
 
 def load_findings(
-    workspace, key: str, *, kind: str = "findings", lazy: bool = False
+    workspace, key: str, *, kind: str = "findings", lazy: bool = False, evidence: bool = True
 ) -> tuple[pl.DataFrame | pl.LazyFrame, pl.DataFrame] | None:
     """The run ``store_findings`` kept under ``key``, or None when either table is missing, damaged or of
     another schema: the run is then computed again. ``lazy``: the findings as a lazy frame over the
-    verified file, read as they are consumed, its columns as stored (``RUN_FILE_COLUMNS``)."""
+    verified file, read as they are consumed, its columns as stored (``RUN_FILE_COLUMNS``). ``evidence``
+    False: the evidence lists are not read (an empty table stands in), for a reader that prints none (the
+    terminal table: at ten million answers the lists are a gigabyte it would only hold)."""
     keyed = workspace.read_derived(f"{kind}-{key}", collect=(lambda table: table) if lazy else _read_by_check)
-    evidence_sets = workspace.read_derived(f"{kind}evidence-{key}") if keyed is not None else None
+    if keyed is not None and not evidence:
+        evidence_sets = pl.DataFrame(schema={"evidence_id": pl.String, "evidence": FINDING_SCHEMA["evidence"]})
+    else:
+        evidence_sets = workspace.read_derived(f"{kind}evidence-{key}") if keyed is not None else None
     if keyed is None or evidence_sets is None:
         return None
     expected = [name for name in FINDING_SCHEMA.names() if name != "evidence"]
@@ -491,6 +496,7 @@ def cached_run(
     order: FindingsOrder | None = None,
     lazy: bool = False,
     header: dict | None = None,
+    evidence: bool = True,
 ) -> tuple[pl.DataFrame | pl.LazyFrame, pl.DataFrame]:
     """``run_checks`` over a workspace as ``key_evidence``'s pair (findings naming their evidence list,
     the lists once), served from the workspace's findings cache when the same run was made before.
@@ -509,7 +515,8 @@ def cached_run(
     million answers the findings (about 8 GB in memory) are written without being held.
 
     ``header`` (``run_header``, with ``order`` the reading order): a whole run computed here is stored as
-    ``mosaic analyse -f parquet`` writes it (see ``store_findings``)."""
+    ``mosaic analyse -f parquet`` writes it (see ``store_findings``). ``evidence`` False: a run read from
+    the cache comes without its evidence lists (see ``load_findings``)."""
     ids = resolve_check_ids(checks)
     params = params or CheckParams()
     # Only a run made here, in an order, is stored as the files hold it: another front end's (``run``) is not.
@@ -521,10 +528,11 @@ def cached_run(
     found = load_findings(workspace, focused_key, kind=FOCUSED_KIND) if focused_key else None
     key = findings_key(content, ids, as_of, params)
     if found is None:
-        found = load_findings(workspace, key, lazy=lazy)
+        found = load_findings(workspace, key, lazy=lazy, evidence=evidence)
     if found is None and sorted(ids) != sorted(resolve_check_ids(None)):
         # Some checks only (the graph's peer and self findings, say): the whole run has them too.
-        whole = load_findings(workspace, findings_key(content, resolve_check_ids(None), as_of, params), lazy=lazy)
+        whole_key = findings_key(content, resolve_check_ids(None), as_of, params)
+        whole = load_findings(workspace, whole_key, lazy=lazy, evidence=evidence)
         if whole is not None:
             found = (whole[0].filter(pl.col("check").is_in(ids)), whole[1])
     if found is None:
@@ -537,7 +545,7 @@ def cached_run(
             return (focused[0].lazy(), focused[1]) if lazy else focused
         if lazy and run is None:
             return _streamed_run(workspace, key, inputs, ids, as_of=as_of, params=params, on_progress=on_progress,
-                                 order=order, keep=keep, header=header)  # fmt: skip
+                                 order=order, keep=keep, header=header, evidence=evidence)  # fmt: skip
         found = _keyed_run(
             run, inputs, ids, as_of=as_of, params=params, on_progress=on_progress, order=order,
             scratch=workspace.scratch_file,
@@ -557,14 +565,22 @@ def cached_run(
 
 
 def _streamed_run(
-    workspace, key: str, inputs, ids: Sequence[str], *, keep: Callable[[], bool], header: dict | None, **options
+    workspace,
+    key: str,
+    inputs,
+    ids: Sequence[str],
+    *,
+    keep: Callable[[], bool],
+    header: dict | None,
+    evidence: bool = True,
+    **options,
 ):
     """A whole run made piece by piece (``checks_set_down``), streamed into the cache and returned as a
     lazy frame over the cached file; held in memory only when the cache cannot be written."""
     with checks_set_down(inputs, ids, scratch=workspace.scratch_file, **options) as (pieces, evidence_sets):
         if keep():
             store_findings(workspace, key, (run_lazily(pieces), evidence_sets), rows=run_rows(pieces), header=header)
-            stored = load_findings(workspace, key, lazy=True)
+            stored = load_findings(workspace, key, lazy=True, evidence=evidence)
             if stored is not None:
                 return stored
         return run_lazily(pieces).collect().lazy(), evidence_sets

@@ -405,3 +405,23 @@ def test_a_run_streamed_into_the_cache_is_the_run_and_writes_the_same_bytes(tmp_
     expected = json_bytes((keyed, evidence_sets))
     assert json_bytes(streamed) == expected and json_bytes(again) == expected
     assert not [p for p in (target.path / "derived").iterdir() if p.name.startswith(".tmp-")]  # no scratch left
+
+
+def test_a_reader_that_prints_no_evidence_does_not_read_the_lists(workspace):
+    """The terminal table prints no evidence (``mosaic analyse -f table``): served from the cache it reads
+    the findings only. With the stored lists gone it still gives the same findings; a reader that wants
+    the evidence gets the run computed again."""
+    from mosaic.analyses.cache import cached_run
+
+    params = CheckParams(today=TODAY)
+    keyed, lists = cached_run(workspace, lambda: AnalysisInputs.from_workspace(workspace), params=params)
+    assert lists.height > 0
+    for path in (workspace.path / "derived").glob("findingsevidence-*"):
+        path.unlink()
+    no_inputs = lambda: pytest.fail("served from the cache: no responses are read")  # noqa: E731
+    bare, none = cached_run(workspace, no_inputs, params=params, lazy=True, evidence=False)
+    assert none.height == 0 and none.schema["evidence"] == FINDING_SCHEMA["evidence"]
+    assert bare.collect().select(keyed.columns).equals(keyed)
+    run, calls = counting_run()
+    again, relisted = cached_run(workspace, lambda: AnalysisInputs.from_workspace(workspace), params=params, run=run)
+    assert len(calls) == 1 and relisted.height == lists.height
