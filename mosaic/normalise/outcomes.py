@@ -207,7 +207,7 @@ _GIVEN_RX = _rx(
 #: The letter says in words that the information (or some of it) is held: whatever is refused after that,
 #: the authority has confirmed holding it ("held but exempt" confirms). Not after "whether" or "if".
 _HELD_SAID_RX = _rx(
-    r"\b(?:holds|does hold) (?:some |all |part )?(?:of )?(?:the )?information\b"
+    r"\b(?:holds|does hold) (?:some |all |part |further )?(?:of )?(?:the )?information\b"
     r"|(?<!whether )(?<!if )\bthe information (?:you have |you )?requested is held\b"
     r"|(?<!not )\bis held,? in part\b|(?<!not )\bheld in part by\b"
 )
@@ -225,7 +225,7 @@ _RELIES_ON_UNNAMED_RX = _rx(_RELIES_ON_UNNAMED)
 _WITHHOLDING_RX = _rx(
     r"\bexempt\w*\b|\bwithh(?:e|o)ld\w*\b|\bnot (?:be )?(?:disclosed|released|provided)\b|\bnot possible to disclose\b"
     r"|\bunable to (?:provide|disclose|release)\b|\bnot (?:required|obliged) to (?:release|disclose|provide) all\b"
-    r"|\brefusal notice\b|"
+    r"|\brefusal notice\b|\bnot obliged to (?:supply|provide|disclose|release)\b|"
     + _RELIES_ON_UNNAMED
     + r"|\bnot retrievable\b"  # ``_NOT_RETRIEVABLE_RX``'s mask: the rest exists but was not searched for
 )

@@ -395,6 +395,14 @@ ROW_CASES += [
         "other",
         None,
     ),
+    # Hertfordshire FOI2019/06094: "holds further information [...] not obliged to supply": held, withheld
+    (
+        "Q3 – Hertfordshire Constabulary can confirm that it holds further information in relation to your "
+        "request however, I am not obliged to supply the information",
+        [],
+        "withheld",
+        None,
+    ),
     # Hypotheticals are not "held": NCND wording wins, and "whether ... is held" says nothing
     ("We neither confirm nor deny whether the information requested is held", ["s24(2)"], "ncnd", None),
 ]
