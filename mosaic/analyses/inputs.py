@@ -17,6 +17,7 @@ import polars as pl
 
 from mosaic.normalise.dates import period_end
 from mosaic.registry import load_authorities, technologies_for, technology_pairs
+from mosaic.registry.authorities import OVERSIGHT_KINDS
 from mosaic.schema import Stance
 from mosaic.store.workspace import Workspace
 
@@ -251,8 +252,6 @@ class AnalysisInputs:
         have no cell of their own on the national map, and what they confirm holding is about forces, not
         their own use of a technology, so map-level checks leave them out of coverage, base rates and
         predictions."""
-        from mosaic.registry.authorities import OVERSIGHT_KINDS
-
         return (
             self.authorities.filter(
                 pl.col("linked_authority_id").is_not_null() | pl.col("kind").is_in(list(OVERSIGHT_KINDS))

@@ -269,16 +269,21 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
     # only to test them; the few flagged rows are gathered whole afterwards.
     malformed = numbered(inputs.events).filter(pl.col("is_ncnd") & params.focus() & ((limbs == 0) | (never > 0)))
     picked = with_limits(malformed, as_of, params.today).select(_ROW, "as_of").collect(engine="in-memory")
-    flagged = gather_rows(inputs.events, picked).with_columns(
-        __never=never,
-        __cited=pl.col("exemptions").list.len(),
-        __bare=pl.col("exemptions").list.eval(pl.element().is_in(sorted(LIMBED_SECTIONS))).list.sum(),
-        __codes=_set_key("exemptions"),
-        relation=pl.lit(EvidenceRelation.EXACT.value),
+    flagged = (
+        gather_rows(inputs.events, picked)
+        .with_columns(
+            __never=never,
+            __cited=pl.col("exemptions").list.len(),
+            # Sections cited without their subsection ("Sections 24 and 31"): the limb cannot be checked.
+            __bare=pl.col("exemptions").list.eval(pl.element().filter(pl.element().is_in(sorted(LIMBED_SECTIONS)))),
+            __codes=_set_key("exemptions"),
+            relation=pl.lit(EvidenceRelation.EXACT.value),
+        )
+        .with_columns(__unchecked=(pl.col("__bare").list.len() > 0) & (pl.col("__never") == 0))
     )
     return flagged.select(
         *subject_columns("ncnd_limb", FindingScope.RESPONSE, "as_of"),
-        pl.when((pl.col("__cited") == 0) | ((pl.col("__bare") > 0) & (pl.col("__never") == 0)))
+        pl.when((pl.col("__cited") == 0) | pl.col("__unchecked"))
         .then(pl.lit(Severity.INFO.value))
         .otherwise(pl.lit(Severity.NOTABLE.value))
         .alias("severity"),
@@ -293,7 +298,7 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
                 date_text(pl.col("response_date"), pl.col("response_date_precision")),
             )
         )
-        .when((pl.col("__bare") > 0) & (pl.col("__never") == 0))
+        .when(pl.col("__unchecked"))
         .then(
             # Essex PUB 1056, "Refusal Sections 24 and 31 [...] can neither confirm nor deny": the subsection
             # is not recorded, so whether it was s24(2) and s31(3) cannot be said either way.
@@ -303,17 +308,9 @@ def ncnd_limb(inputs: AnalysisInputs, as_of: dt.date | None, params: CheckParams
                 pl.col("technology_label"),
                 date_text(pl.col("response_date"), pl.col("response_date_precision")),
                 pl.col("__codes"),
-                pl.when(pl.col("__bare") == pl.col("__cited"))
+                pl.when(pl.col("__bare").list.len() == pl.col("__cited"))
                 .then(pl.lit(""))
-                .otherwise(
-                    pl.format(
-                        ", {}",
-                        pl.col("exemptions")
-                        .list.eval(pl.element().filter(pl.element().is_in(sorted(LIMBED_SECTIONS))))
-                        .list.sort()
-                        .list.join(" and "),
-                    )
-                ),
+                .otherwise(pl.format(", {}", pl.col("__bare").list.sort().list.join(" and "))),
             )
         )
         .when(pl.col("__never") > 0)

@@ -100,9 +100,8 @@ _FOIA_SECTIONS = frozenset({12, 14, *range(21, 45)})
 _FOISA_SECTIONS = frozenset({12, 14, 18, *range(25, 42)})
 _EIR_REGULATIONS = frozenset({12, 13})
 #: Sections whose subsection decides whether they were used to NCND (all with an entry in NCND_LIMBS).
-_LIMBED = frozenset(code.split("(")[0] for code in NCND_LIMBS if "(" in code)
-#: Public name: sections cited without their subsection ("s24", "s31") could have been the NCND limb or not.
-LIMBED_SECTIONS = _LIMBED
+#: Cited without its subsection ("s24", "s31"), such a section could have been the NCND limb or not.
+LIMBED_SECTIONS = frozenset(code.split("(")[0] for code in NCND_LIMBS if "(" in code)
 
 _PREFIX = r"(?P<prefix>sections?|secs?|ss|s|regulations?|regs?|\u00a7+)"
 _CITATION = re.compile(
@@ -198,7 +197,7 @@ def _scan(text: str, scottish_authority: bool = False) -> tuple[list[str], list[
             if sibling_code is not None:
                 codes.add(sibling_code)
             position = chain_end = consumed = sibling.end()
-    limbless = sorted(c for c in codes if c in _LIMBED)
+    limbless = sorted(c for c in codes if c in LIMBED_SECTIONS)
     return sorted(codes), unreadable, limbless
 
 

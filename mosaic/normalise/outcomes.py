@@ -231,6 +231,13 @@ _WITHHOLDING_RX = _rx(
 )
 
 
+def _given_and_withheld(folded: str, codes: frozenset[str]) -> bool:
+    """Part of the answer was given and part withheld (in words, or by a disclosure exemption cited)."""
+    return bool(_GIVEN_RX.search(folded)) and (
+        bool(_WITHHOLDING_RX.search(folded)) or bool(codes - NCND_LIMBS - REFUSAL_CODES)
+    )
+
+
 #: The precedence list for free text (see the module docstring); the first matching rule wins.
 OUTCOME_RULES: list[OutcomeRule] = [
     OutcomeRule(
@@ -287,13 +294,7 @@ OUTCOME_RULES: list[OutcomeRule] = [
         Outcome.PARTIALLY_DISCLOSED,
         when=lambda folded, codes: (
             bool(_HELD_SAID_RX.search(folded))
-            and (
-                bool(_NOT_HELD_PART_RX.search(folded))
-                or (
-                    bool(_GIVEN_RX.search(folded))
-                    and (bool(_WITHHOLDING_RX.search(folded)) or bool(codes - NCND_LIMBS - REFUSAL_CODES))
-                )
-            )
+            and (bool(_NOT_HELD_PART_RX.search(folded)) or _given_and_withheld(folded, codes))
         ),
     ),
     OutcomeRule(
@@ -353,10 +354,7 @@ OUTCOME_RULES: list[OutcomeRule] = [
     OutcomeRule(
         "given_and_withheld",
         Outcome.PARTIALLY_DISCLOSED,
-        when=lambda folded, codes: (
-            bool(_GIVEN_RX.search(folded))
-            and (bool(_WITHHOLDING_RX.search(folded)) or bool(codes - NCND_LIMBS - REFUSAL_CODES))
-        ),
+        when=_given_and_withheld,
     ),
     OutcomeRule(
         "withheld",
